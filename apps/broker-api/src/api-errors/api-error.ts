@@ -1,0 +1,5 @@
+/** The body of every error the broker returns: a stable code to branch on and a message to act on. */
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+}

@@ -1,0 +1,49 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiErrorBody } from './api-error';
+
+const CODES_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+/**
+ * The one place where anything thrown becomes an HTTP answer. Every answer has the `{ error, message }`
+ * shape; unexpected errors are logged by class name only (messages may carry data) and never shown.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toAnswer(exception);
+    response.status(status).json(body);
+  }
+
+  private toAnswer(exception: unknown): [number, ApiErrorBody] {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      if (typeof payload === 'object' && payload !== null && 'error' in payload && 'message' in payload) {
+        const { error, message } = payload as { error: unknown; message: unknown };
+        if (typeof error === 'string' && typeof message === 'string' && /^[A-Z_]+$/.test(error)) {
+          return [status, { error, message }];
+        }
+      }
+      const message = status === 404 ? 'No such route. The vendor API lives under /v1/.' : exception.message;
+      return [status, { error: CODES_BY_STATUS[status] ?? `HTTP_${status}`, message }];
+    }
+    this.logger.error(`Unhandled ${exception instanceof Error ? exception.name : typeof exception}`);
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      { error: 'INTERNAL_ERROR', message: 'The broker could not handle this request; nothing was changed.' },
+    ];
+  }
+}

@@ -1,0 +1,33 @@
+import { PersistenceModule } from '@app/persistence';
+import { ClientAuthenticationModule } from '@app/pki';
+import { QueuesModule } from '@app/queues';
+import { RegistryModule } from '@app/registry';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ApiExceptionFilter } from './api-errors/api-exception.filter';
+import type { BrokerApiConfig } from './broker-api.config';
+import { BROKER_API_CONFIG } from './broker-api.tokens';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { WhoamiController } from './whoami/whoami.controller';
+
+@Module({})
+export class BrokerApiModule {
+  static forRoot(config: BrokerApiConfig): DynamicModule {
+    return {
+      module: BrokerApiModule,
+      imports: [
+        PersistenceModule.forRoot(config.database),
+        QueuesModule.forRoot(config.redis),
+        RegistryModule,
+        ClientAuthenticationModule,
+      ],
+      controllers: [WhoamiController, HealthController],
+      providers: [
+        { provide: BROKER_API_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        HealthService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export const BROKER_API_CONFIG = Symbol('BROKER_API_CONFIG');

@@ -1,0 +1,41 @@
+import { ClientAuthenticator } from '@app/pki';
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:https';
+import type { BrokerApiConfig } from './broker-api.config';
+import { BrokerApiModule } from './broker-api.module';
+import { clientAuthenticationMiddleware } from './client-authentication/client-authentication.middleware';
+import { CrlReloader } from './tls/crl-reloader';
+import { mutualTlsServerOptions } from './tls/secure-context';
+
+export interface BrokerApi {
+  app: INestApplication;
+  crlReloader: CrlReloader;
+}
+
+/**
+ * Builds the broker API on mutual TLS. Shared by `main.ts` and the integration tests, so the tests run
+ * exactly the production wiring: the authentication middleware is installed before any route exists.
+ */
+export async function createBrokerApi(
+  config: BrokerApiConfig,
+  options: { logger?: LogLevel[] | false } = {},
+): Promise<BrokerApi> {
+  const app = await NestFactory.create<NestExpressApplication>(BrokerApiModule.forRoot(config), {
+    httpsOptions: mutualTlsServerOptions(config.tls),
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    abortOnError: false,
+    bodyParser: true,
+  });
+  app.disable('x-powered-by');
+  app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
+  const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
+  crlReloader.start();
+  const close = app.close.bind(app);
+  app.close = async () => {
+    crlReloader.stop();
+    await close();
+  };
+  return { app, crlReloader };
+}

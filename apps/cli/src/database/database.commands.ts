@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { migrateDatabase } from '../cli-context';
+import { say } from '../output';
+
+/** `oso db migrate`: what `npm run migration:run` calls. */
+export function databaseCommands(): Command {
+  const db = new Command('db').description('database schema');
+  db.command('migrate')
+    .description('apply pending migrations (under the advisory lock the broker also takes)')
+    .action(async () => {
+      const applied = await migrateDatabase();
+      say(applied.length === 0 ? 'database schema is up to date' : `applied: ${applied.join(', ')}`);
+    });
+  return db;
+}

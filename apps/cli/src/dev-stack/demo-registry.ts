@@ -1,0 +1,77 @@
+import { certificateFacts } from '@app/pki';
+import { existsSync, readFileSync } from 'node:fs';
+import { CliContext } from '../cli-context';
+
+/**
+ * The registry a newcomer gets from `npm start`: a primary school (the sending school of the official
+ * POVO example dossier, BRIN 00YY) and a secondary school, each served by its own vendor, and an auditor.
+ */
+export const DEMO_REGISTRY = {
+  vendors: [
+    { id: 'demo-po-las', name: 'Demo LAS primair onderwijs', school: '00YY00' },
+    { id: 'demo-vo-las', name: 'Demo LAS voortgezet onderwijs', school: '01XZ00' },
+  ],
+  schools: [
+    { code: '00YY00', name: 'Testschool (demo, PO)', sector: 'PO' },
+    { code: '01XZ00', name: 'Demo College (demo, VO)', sector: 'VO' },
+  ],
+  auditor: 'demo-auditor',
+} as const;
+
+export interface DemoClient {
+  label: string;
+  certificateFile: string;
+  keyFile: string;
+}
+
+/** Seeds the demo registry when the registry is empty, and (re)issues demo certificates that are unusable. */
+export async function ensureDemoRegistry(context: CliContext, log: (line: string) => void): Promise<DemoClient[]> {
+  const { registry, pki } = context;
+  if (await registry.isEmpty()) {
+    for (const school of DEMO_REGISTRY.schools) await registry.addSchool(school);
+    for (const vendor of DEMO_REGISTRY.vendors) {
+      await registry.addVendor(vendor);
+      await registry.grantMandate({ schoolCode: vendor.school, vendorId: vendor.id });
+    }
+    await registry.addAuditor({ name: DEMO_REGISTRY.auditor });
+    log('demo registry created: 2 vendors, 2 schools, 1 auditor');
+  }
+
+  const clients: DemoClient[] = [];
+  const owners = [
+    ...DEMO_REGISTRY.vendors.map((vendor) => ({
+      owner: { kind: 'vendor', vendorId: vendor.id } as const,
+      role: 'vendor' as const,
+      id: vendor.id,
+      label: `vendor ${vendor.id} (school ${vendor.school})`,
+    })),
+    {
+      owner: { kind: 'auditor', auditorName: DEMO_REGISTRY.auditor } as const,
+      role: 'auditor' as const,
+      id: DEMO_REGISTRY.auditor,
+      label: `auditor ${DEMO_REGISTRY.auditor}`,
+    },
+  ];
+  for (const { owner, role, id, label } of owners) {
+    const files = pki.store.clientFiles(role, id);
+    if (!(await usable(context, files.certificateFile))) {
+      const exists = owner.kind === 'vendor'
+        ? await registry.findVendor(owner.vendorId).then(() => true, () => false)
+        : await registry.findAuditor(owner.auditorName).then(() => true, () => false);
+      // A registry someone changed by hand keeps its changes: only demo entries that exist get certificates.
+      if (!exists) continue;
+      await pki.issue(owner);
+      log(`issued a certificate for ${label}`);
+    }
+    clients.push({ label, ...files });
+  }
+  return clients;
+}
+
+/** A demo certificate on disk is usable when the registry knows it, and it is neither revoked nor expired. */
+async function usable(context: CliContext, certificateFile: string): Promise<boolean> {
+  if (!existsSync(certificateFile)) return false;
+  const facts = certificateFacts(readFileSync(certificateFile));
+  const bound = await context.registry.findCertificate(facts.fingerprintSha256);
+  return bound !== null && bound.revokedAt === null && bound.notAfter.getTime() > Date.now();
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { ConfigError, describeStartupError } from '@app/config';
+import { DatabaseUnreachableError } from '@app/persistence';
+import { RegistryError } from '@app/registry';
+import { Command, CommanderError } from 'commander';
+import { databaseCommands } from './database/database.commands';
+import { upCommand } from './dev-stack/up.command';
+import { pkiCommands } from './pki/pki.commands';
+import { registryCommands } from './registry/registry.commands';
+
+/** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
+const EXIT_REFUSED = 1;
+const EXIT_USAGE = 2;
+
+const program = new Command('oso')
+  .description('OSO broker: development PKI, registry and local stack')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`oso: ${text.replace(/^error: /, '')}`) });
+
+for (const command of [upCommand(), pkiCommands(), registryCommands(), databaseCommands()]) {
+  program.addCommand(command);
+}
+for (const command of program.commands) command.exitOverride();
+for (const command of program.commands.flatMap((command) => command.commands)) command.exitOverride();
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+  }
+  if (error instanceof RegistryError) {
+    process.stderr.write(`oso: ${error.code}: ${error.message}\n`);
+    process.exit(EXIT_REFUSED);
+  }
+  const known = error instanceof ConfigError || error instanceof DatabaseUnreachableError;
+  process.stderr.write(`oso: ${describeStartupError(error)}\n`);
+  if (!known && process.env.DEBUG_STARTUP === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exit(EXIT_USAGE);
+});

@@ -1,0 +1,14 @@
+/** Prints a plain table: one header row, aligned columns, no colours (it must read well in CI logs). */
+export function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd();
+  process.stdout.write(`${line(headers)}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+export function say(text: string): void {
+  process.stdout.write(`${text}\n`);
+}

@@ -1,0 +1,66 @@
+import { REVOCATION_REASONS, RevocationReason, validityFromNow } from '@app/pki';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { withCliContext } from '../cli-context';
+import { say } from '../output';
+
+/** `oso pki …`: the broker's development CA. */
+export function pkiCommands(): Command {
+  const pki = new Command('pki').description("run the broker's development certificate authority");
+
+  pki
+    .command('init')
+    .description('create the root CA, the server certificate (localhost, 127.0.0.1) and an empty CRL')
+    .option('--force', 'replace an existing CA (every certificate it issued stops working)')
+    .action(async (options: { force?: boolean }) => {
+      const { created, dir } = await withCliContext(async ({ pki }) => ({
+        ...(await pki.init({ force: options.force })),
+        dir: pki.store.dir,
+      }));
+      say(created ? `development CA created in ${dir}` : `development CA already exists in ${dir} (use --force to replace it)`);
+    });
+
+  pki
+    .command('issue')
+    .description('issue a client certificate bound to a registered vendor or auditor')
+    .option('--vendor <id>', 'vendor id')
+    .option('--auditor <name>', 'auditor name')
+    .option('--days <days>', 'validity in days (default: PKI_CLIENT_CERT_DAYS, 365)', (value) => {
+      const days = Number(value);
+      if (!Number.isInteger(days) || days <= 0) throw new InvalidArgumentError('must be a positive whole number');
+      return days;
+    })
+    .action(async (options: { vendor?: string; auditor?: string; days?: number }) => {
+      if (Boolean(options.vendor) === Boolean(options.auditor)) {
+        throw new InvalidArgumentError('give exactly one of --vendor or --auditor');
+      }
+      const issued = await withCliContext(async ({ pki }) => {
+        const owner = options.vendor
+          ? ({ kind: 'vendor', vendorId: options.vendor } as const)
+          : ({ kind: 'auditor', auditorName: options.auditor as string } as const);
+        return pki.issue(owner, options.days ? validityFromNow(options.days) : undefined);
+      });
+      say(`certificate ${issued.serial} issued, valid until ${issued.notAfter.toISOString()}`);
+      say(`  certificate: ${issued.certificateFile}`);
+      say(`  key:         ${issued.keyFile}`);
+    });
+
+  pki
+    .command('revoke')
+    .description('revoke a certificate and publish a fresh CRL (the broker reloads it within seconds)')
+    .argument('<serial>', 'serial number in hex, as `oso registry list` shows it')
+    .addOption(new Option('--reason <reason>', 'revocation reason').choices([...REVOCATION_REASONS]).default('unspecified'))
+    .action(async (serial: string, options: { reason: RevocationReason }) => {
+      await withCliContext(({ pki }) => pki.revoke(serial, options.reason));
+      say(`certificate ${serial} revoked; CRL published`);
+    });
+
+  pki
+    .command('crl')
+    .description('publish a fresh CRL now')
+    .action(async () => {
+      const nextUpdate = await withCliContext(({ pki }) => pki.publishCrl());
+      say(`CRL published, valid until ${nextUpdate.toISOString()}`);
+    });
+
+  return pki;
+}

@@ -1,0 +1,150 @@
+import { formatSchoolCode, isMandateActive } from '@app/registry';
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { certificateFacts } from '@app/pki';
+import { withCliContext } from '../cli-context';
+import { printTable, say } from '../output';
+
+function parseDate(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`"${value}" is not a date (use YYYY-MM-DD)`);
+  return date;
+}
+
+/** `oso registry …`: set up vendors, schools, mandates and auditors. */
+export function registryCommands(): Command {
+  const registry = new Command('registry').description('manage vendors, schools, mandates and auditors');
+
+  registry
+    .command('add-vendor')
+    .description('register a LAS vendor')
+    .argument('<id>', 'short stable id, e.g. acme-las (a-z, 0-9, -)')
+    .requiredOption('--name <name>', 'display name')
+    .action(async (id: string, options: { name: string }) => {
+      const vendor = await withCliContext(({ registry }) => registry.addVendor({ id, name: options.name }));
+      say(`vendor ${vendor.id} registered`);
+    });
+
+  registry
+    .command('add-school')
+    .description('register a school location')
+    .argument('<school>', 'BRIN + vestiging, e.g. 12AB00')
+    .requiredOption('--name <name>', 'school name')
+    .requiredOption('--sector <sector>', 'PO, VO, SO, VSO or MBO')
+    .action(async (code: string, options: { name: string; sector: string }) => {
+      const school = await withCliContext(({ registry }) =>
+        registry.addSchool({ code, name: options.name, sector: options.sector.toUpperCase() }),
+      );
+      say(`school ${formatSchoolCode(school)} (${school.sector}) registered`);
+    });
+
+  registry
+    .command('add-auditor')
+    .description('register an auditor (read-only access to the exchange log)')
+    .argument('<name>', 'short name, e.g. inspectie')
+    .action(async (name: string) => {
+      await withCliContext(({ registry }) => registry.addAuditor({ name }));
+      say(`auditor ${name} registered`);
+    });
+
+  registry
+    .command('mandate')
+    .description('record that a school lets a vendor act on its behalf')
+    .requiredOption('--school <school>', 'BRIN + vestiging, e.g. 12AB00')
+    .requiredOption('--vendor <id>', 'vendor id')
+    .option('--from <date>', 'start of the mandate (default: now)', parseDate)
+    .option('--until <date>', 'end of the mandate (default: open-ended)', parseDate)
+    .action(async (options: { school: string; vendor: string; from?: Date; until?: Date }) => {
+      await withCliContext(({ registry }) =>
+        registry.grantMandate({
+          schoolCode: options.school,
+          vendorId: options.vendor,
+          validFrom: options.from,
+          validUntil: options.until ?? null,
+        }),
+      );
+      say(`school ${options.school.toUpperCase()} mandates vendor ${options.vendor}`);
+    });
+
+  registry
+    .command('revoke-mandate')
+    .description("end a school's mandate for a vendor now (kept as history)")
+    .requiredOption('--school <school>', 'BRIN + vestiging')
+    .requiredOption('--vendor <id>', 'vendor id')
+    .action(async (options: { school: string; vendor: string }) => {
+      await withCliContext(({ registry }) =>
+        registry.revokeMandate({ schoolCode: options.school, vendorId: options.vendor }),
+      );
+      say(`mandate of school ${options.school.toUpperCase()} for vendor ${options.vendor} revoked`);
+    });
+
+  registry
+    .command('bind-certificate')
+    .description('bind a certificate from an external trust store (e.g. PKIoverheid) to a vendor or auditor')
+    .argument('<file>', 'the certificate, PEM or DER')
+    .option('--vendor <id>', 'vendor id')
+    .option('--auditor <name>', 'auditor name')
+    .action(async (file: string, options: { vendor?: string; auditor?: string }) => {
+      if (Boolean(options.vendor) === Boolean(options.auditor)) {
+        throw new InvalidArgumentError('give exactly one of --vendor or --auditor');
+      }
+      const facts = certificateFacts(readFileSync(file));
+      await withCliContext(({ registry }) =>
+        registry.bindCertificate(
+          options.vendor
+            ? { kind: 'vendor', vendorId: options.vendor }
+            : { kind: 'auditor', auditorName: options.auditor as string },
+          facts,
+        ),
+      );
+      say(`certificate ${facts.fingerprintSha256} (serial ${facts.serial}) bound`);
+    });
+
+  registry
+    .command('list')
+    .description('show the registry')
+    .option('--json', 'one JSON document instead of tables')
+    .action(async (options: { json?: boolean }) => {
+      const snapshot = await withCliContext(({ registry }) => registry.snapshot());
+      if (options.json) {
+        say(JSON.stringify(snapshot, null, 2));
+        return;
+      }
+      const now = new Date();
+      say('Vendors');
+      printTable(['ID', 'NAME'], snapshot.vendors.map((vendor) => [vendor.id, vendor.name]));
+      say('\nSchools');
+      printTable(
+        ['SCHOOL', 'SECTOR', 'NAME'],
+        snapshot.schools.map((school) => [formatSchoolCode(school), school.sector, school.name]),
+      );
+      say('\nMandates');
+      printTable(
+        ['SCHOOL', 'VENDOR', 'FROM', 'UNTIL', 'STATE'],
+        snapshot.mandates.map((mandate) => [
+          formatSchoolCode(mandate.school),
+          mandate.vendorId,
+          mandate.validFrom.toISOString(),
+          mandate.validUntil?.toISOString() ?? '-',
+          mandate.revokedAt ? 'revoked' : isMandateActive(mandate, now) ? 'active' : 'inactive',
+        ]),
+      );
+      say('\nAuditors');
+      printTable(['NAME'], snapshot.auditors.map((auditor) => [auditor.name]));
+      const auditorNames = new Map(snapshot.auditors.map((auditor) => [auditor.id, auditor.name]));
+      say('\nCertificates');
+      printTable(
+        ['SERIAL', 'OWNER', 'NOT AFTER', 'STATE'],
+        snapshot.certificates.map((certificate) => [
+          certificate.serial,
+          certificate.vendorId
+            ? `vendor ${certificate.vendorId}`
+            : `auditor ${auditorNames.get(certificate.auditorId ?? '') ?? '?'}`,
+          certificate.notAfter.toISOString(),
+          certificate.revokedAt ? 'revoked' : certificate.notAfter < now ? 'expired' : 'valid',
+        ]),
+      );
+    });
+
+  return registry;
+}

@@ -1,0 +1,25 @@
+import { REDIS_CLIENT, REDIS_CONFIG, RedisConfig, WorkerHeartbeat, workerHeartbeatKey, BROKER_HEARTBEAT_QUEUE } from '@app/queues';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+
+/** Records that this worker takes jobs from its queues; the broker's health check reads the record. */
+@Processor(BROKER_HEARTBEAT_QUEUE)
+export class HeartbeatProcessor extends WorkerHost {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CONFIG) private readonly redisConfig: RedisConfig,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<WorkerHeartbeat> {
+    const heartbeat: WorkerHeartbeat = { at: new Date().toISOString(), pid: process.pid, host: hostname() };
+    // Expires on its own: a dead worker leaves no fresh heartbeat behind.
+    await this.redis.set(workerHeartbeatKey(this.redisConfig.prefix), JSON.stringify(heartbeat), 'EX', 300);
+    void job;
+    return heartbeat;
+  }
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { closeOnSignals, runMain } from '@app/config';
+import { readRedisConfig, waitForRedis } from '@app/queues';
+import { NestFactory } from '@nestjs/core';
+import { ReleaseWorkerModule } from './release-worker.module';
+
+runMain('release-worker', async () => {
+  const redis = readRedisConfig();
+  await waitForRedis(redis);
+  const app = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot({ redis }), {
+    logger: ['warn', 'error'],
+    abortOnError: false,
+  });
+  await app.init();
+  // Closing the context closes the BullMQ workers, which wait for their active jobs to finish.
+  closeOnSignals('release-worker', () => app.close());
+  process.stdout.write('release-worker: connected to its queues, waiting for jobs\n');
+});

@@ -1,0 +1,3 @@
+export * from './config-error';
+export * from './read-config';
+export * from './run-main';

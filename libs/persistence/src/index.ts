@@ -1,0 +1,5 @@
+export * from './connect-with-retry';
+export * from './data-source-options';
+export * from './database.config';
+export * from './migrate-with-lock';
+export * from './persistence.module';

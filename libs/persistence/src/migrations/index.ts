@@ -1,0 +1,4 @@
+import { Registry1763790000000 } from './1763790000000-registry';
+
+/** Every migration, oldest first. A new migration is added here as well as in this folder. */
+export const MIGRATIONS = [Registry1763790000000];

@@ -1,0 +1,111 @@
+import { RegistryService } from '@app/registry';
+import { Injectable } from '@nestjs/common';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { normalizeFingerprint } from './certificate-facts';
+
+/** Stable codes a vendor's developer can look up; each failure of mutual TLS has its own. */
+export type ClientAuthenticationCode =
+  | 'CLIENT_CERTIFICATE_MISSING'
+  | 'CLIENT_CERTIFICATE_UNTRUSTED'
+  | 'CLIENT_CERTIFICATE_EXPIRED'
+  | 'CLIENT_CERTIFICATE_NOT_YET_VALID'
+  | 'CLIENT_CERTIFICATE_REVOKED'
+  | 'CLIENT_CERTIFICATE_NOT_REGISTERED';
+
+export class ClientAuthenticationError extends Error {
+  constructor(
+    readonly code: ClientAuthenticationCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClientAuthenticationError';
+  }
+}
+
+export interface PresentedCertificate {
+  fingerprintSha256: string;
+  serial: string;
+  notAfter: Date;
+}
+
+/** Who is on the other end of an authenticated connection. */
+export type AuthenticatedClient =
+  | { kind: 'vendor'; vendorId: string; vendorName: string; certificate: PresentedCertificate }
+  | { kind: 'auditor'; auditorName: string; certificate: PresentedCertificate };
+
+const EXPIRED = new Set(['CERT_HAS_EXPIRED']);
+const NOT_YET_VALID = new Set(['CERT_NOT_YET_VALID']);
+const REVOKED = new Set(['CERT_REVOKED']);
+
+/**
+ * Turns a TLS connection into a registry identity, or into one precise refusal. The TLS layer asks for a
+ * certificate but does not reject (a reset tells a vendor nothing); this decides instead, per request.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  constructor(private readonly registry: RegistryService) {}
+
+  async authenticate(socket: TLSSocket, now: Date = new Date()): Promise<AuthenticatedClient> {
+    const peer = socket.getPeerCertificate();
+    if (!peer || Object.keys(peer).length === 0 || !peer.fingerprint256) {
+      throw new ClientAuthenticationError(
+        'CLIENT_CERTIFICATE_MISSING',
+        'No client certificate was presented. Connect with the client certificate and key the broker ' +
+          'issued to your organisation (for curl: --cert and --key).',
+      );
+    }
+    if (!socket.authorized) this.refuseUnauthorized(String(socket.authorizationError), peer);
+
+    const fingerprint = normalizeFingerprint(peer.fingerprint256);
+    const bound = await this.registry.findCertificate(fingerprint);
+    if (!bound) {
+      throw new ClientAuthenticationError(
+        'CLIENT_CERTIFICATE_NOT_REGISTERED',
+        `The client certificate (SHA-256 ${fingerprint}) is issued by a trusted CA but is not registered ` +
+          'to any vendor or auditor. Ask the broker operator to bind it to your registration.',
+      );
+    }
+    // The registry is authoritative even while a CRL has not been reloaded yet, and for trust stores
+    // that publish no CRL to us at all.
+    if (bound.revokedAt !== null && bound.revokedAt.getTime() <= now.getTime()) {
+      throw revokedError(bound.serial);
+    }
+    const certificate = { fingerprintSha256: fingerprint, serial: bound.serial, notAfter: bound.notAfter };
+    if (bound.vendor) {
+      return { kind: 'vendor', vendorId: bound.vendor.id, vendorName: bound.vendor.name, certificate };
+    }
+    if (bound.auditor) return { kind: 'auditor', auditorName: bound.auditor.name, certificate };
+    // The database constraint makes this unreachable; refuse rather than guess an identity.
+    throw new ClientAuthenticationError('CLIENT_CERTIFICATE_NOT_REGISTERED', 'The certificate has no owner.');
+  }
+
+  private refuseUnauthorized(reason: string, peer: PeerCertificate): never {
+    if (EXPIRED.has(reason)) {
+      throw new ClientAuthenticationError(
+        'CLIENT_CERTIFICATE_EXPIRED',
+        `The client certificate expired on ${new Date(peer.valid_to).toISOString()}. ` +
+          'Ask the broker operator for a new certificate.',
+      );
+    }
+    if (NOT_YET_VALID.has(reason)) {
+      throw new ClientAuthenticationError(
+        'CLIENT_CERTIFICATE_NOT_YET_VALID',
+        `The client certificate is not valid before ${new Date(peer.valid_from).toISOString()}. ` +
+          "Check your system clock, or wait until the certificate's start date.",
+      );
+    }
+    if (REVOKED.has(reason)) throw revokedError(peer.serialNumber.toLowerCase());
+    throw new ClientAuthenticationError(
+      'CLIENT_CERTIFICATE_UNTRUSTED',
+      `The client certificate is not issued by a CA this broker trusts (TLS: ${reason}). ` +
+        'Use the certificate the broker operator issued to your organisation.',
+    );
+  }
+}
+
+function revokedError(serial: string): ClientAuthenticationError {
+  return new ClientAuthenticationError(
+    'CLIENT_CERTIFICATE_REVOKED',
+    `The client certificate with serial ${serial} has been revoked. Ask the broker operator for a new one.`,
+  );
+}

@@ -1,0 +1,58 @@
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { createPrivateKey, webcrypto } from 'node:crypto';
+
+// Node's webcrypto is the standard WebCrypto; only the DOM typings differ.
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+export interface RevokedSerial {
+  serial: string;
+  revokedAt: Date;
+  reason: string | null;
+}
+
+export const REVOCATION_REASONS = [
+  'unspecified',
+  'keyCompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/**
+ * Builds and signs a CRL with @peculiar/x509 (node-forge cannot). Node's TLS layer wants the PEM label
+ * `X509 CRL`, not the `CRL` that @peculiar/x509 writes by default.
+ */
+export async function createCrl(input: {
+  caCertificatePem: string;
+  caKeyPem: string;
+  revoked: RevokedSerial[];
+  thisUpdate: Date;
+  nextUpdate: Date;
+}): Promise<string> {
+  const caCertificate = new x509.X509Certificate(input.caCertificatePem);
+  const pkcs8 = createPrivateKey(input.caKeyPem).export({ type: 'pkcs8', format: 'der' });
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, algorithm, false, ['sign']);
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: caCertificate.subjectName,
+    thisUpdate: input.thisUpdate,
+    nextUpdate: input.nextUpdate,
+    signingAlgorithm: algorithm,
+    signingKey: signingKey as unknown as x509.X509CrlCreateParams['signingKey'],
+    entries: input.revoked.map((entry) => ({
+      serialNumber: entry.serial.length % 2 === 0 ? entry.serial : `0${entry.serial}`,
+      revocationDate: entry.revokedAt,
+      reason: x509.X509CrlReason[(entry.reason ?? 'unspecified') as RevocationReason] ?? 0,
+    })),
+  });
+  return x509.PemConverter.encode(crl.rawData, 'X509 CRL');
+}
+
+/** When a CRL (PEM) stops being valid; a broker must have a fresh one before then. */
+export function crlNextUpdate(crlPem: string): Date | null {
+  const crl = new x509.X509Crl(crlPem.replace(/X509 CRL/g, 'CRL'));
+  return crl.nextUpdate ?? null;
+}

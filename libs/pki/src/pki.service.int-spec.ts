@@ -1,0 +1,73 @@
+import * as x509 from '@peculiar/x509';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createSuiteDatabase } from '../../../test/support/suite-database';
+import { TestPki } from '../../../test/support/test-pki';
+import { crlNextUpdate } from './crl';
+
+describe('PkiService with a real CA and registry', () => {
+  let pki: TestPki;
+
+  beforeAll(async () => {
+    pki = await TestPki.create(await createSuiteDatabase('pki'));
+    await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
+    await pki.registry.addAuditor({ name: 'inspectie' });
+  });
+  afterAll(() => pki?.close());
+
+  it('creates a CA and a server certificate for localhost and 127.0.0.1, and keeps an existing CA', async () => {
+    const store = pki.pki.store;
+    const ca = new X509Certificate(readFileSync(store.caCertificateFile));
+    const server = new X509Certificate(readFileSync(store.serverCertificateFile));
+    expect(ca.ca).toBe(true);
+    expect(server.checkIssued(ca)).toBe(true);
+    expect(server.verify(ca.publicKey)).toBe(true);
+    expect(server.checkHost('localhost')).toBe('localhost');
+    expect(server.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    expect(statSync(store.caKeyFile).mode & 0o077).toBe(0);
+    expect(await pki.pki.init()).toEqual({ created: false });
+    expect(new X509Certificate(readFileSync(store.caCertificateFile)).fingerprint256).toBe(ca.fingerprint256);
+  });
+
+  it('issues a client certificate signed by the CA and bound to the vendor', async () => {
+    const issued = await pki.pki.issue({ kind: 'vendor', vendorId: 'acme-las' });
+    const certificate = new X509Certificate(readFileSync(issued.certificateFile));
+    const ca = new X509Certificate(pki.caCertificate);
+    expect(certificate.verify(ca.publicKey)).toBe(true);
+    expect(certificate.subject).toContain('CN=acme-las');
+    expect(certificate.subject).toContain('OU=vendor');
+    expect(certificate.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
+    expect(statSync(issued.keyFile).mode & 0o077).toBe(0);
+    const bound = await pki.registry.findCertificate(issued.fingerprintSha256);
+    expect(bound?.vendorId).toBe('acme-las');
+    expect(bound?.serial).toBe(issued.serial);
+  });
+
+  it('refuses to issue for an unregistered vendor and writes nothing', async () => {
+    await expect(pki.pki.issue({ kind: 'vendor', vendorId: 'ghost' })).rejects.toMatchObject({ code: 'UNKNOWN_VENDOR' });
+    expect(existsSync(pki.pki.store.clientFiles('vendor', 'ghost').certificateFile)).toBe(false);
+  });
+
+  it('revokes a certificate and publishes a CRL, signed by the CA, that lists it', async () => {
+    const issued = await pki.pki.issue({ kind: 'auditor', auditorName: 'inspectie' });
+    await pki.pki.revoke(issued.serial, 'keyCompromise');
+    const pem = readFileSync(pki.pki.store.crlFile, 'utf8');
+    expect(pem).toMatch(/^-----BEGIN X509 CRL-----/);
+    const crl = new x509.X509Crl(pem.replace(/X509 CRL/g, 'CRL'));
+    const ca = new x509.X509Certificate(pki.caCertificate);
+    expect(await crl.verify({ publicKey: ca.publicKey })).toBe(true);
+    const entry = crl.entries.find((candidate) => candidate.serialNumber.toLowerCase().replace(/^0+/, '') === issued.serial);
+    expect(entry?.reason).toBe(x509.X509CrlReason.keyCompromise);
+    await expect(pki.pki.revoke(issued.serial)).rejects.toMatchObject({ code: 'CERTIFICATE_ALREADY_REVOKED' });
+  });
+
+  it('re-publishes the CRL only once it is past half its validity', async () => {
+    const now = new Date();
+    await pki.pki.publishCrl(now);
+    expect(await pki.pki.refreshCrlIfStale(new Date(now.getTime() + 10 * 86_400_000))).toBe(false);
+    const later = new Date(now.getTime() + 16 * 86_400_000);
+    expect(await pki.pki.refreshCrlIfStale(later)).toBe(true);
+    const nextUpdate = crlNextUpdate(readFileSync(pki.pki.store.crlFile, 'utf8'));
+    expect(nextUpdate!.getTime()).toBeGreaterThan(later.getTime() + 29 * 86_400_000);
+  });
+});

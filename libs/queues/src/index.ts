@@ -1,0 +1,4 @@
+export * from './broker-heartbeat';
+export * from './queues.module';
+export * from './redis-connection';
+export * from './redis.config';

@@ -1,0 +1,91 @@
+import { PersistenceModule } from '@app/persistence';
+import {
+  CertificateAuthority,
+  KeyAndCertificate,
+  PkiModule,
+  PkiService,
+  Validity,
+  validityFromNow,
+} from '@app/pki';
+import { CertificateOwner, RegistryModule, RegistryService } from '@app/registry';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ClientCredentials {
+  cert: Buffer;
+  key: Buffer;
+  serial?: string;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * A real development PKI in a temporary folder plus the registry of a suite database: the same PkiService
+ * and RegistryService the CLI uses, so certificates are issued and bound exactly as in production.
+ */
+export class TestPki {
+  private constructor(
+    readonly dir: string,
+    readonly registry: RegistryService,
+    readonly pki: PkiService,
+    private readonly context: INestApplicationContext,
+  ) {}
+
+  static async create(databaseUrl: string): Promise<TestPki> {
+    const dir = mkdtempSync(join(tmpdir(), 'oso-pki-'));
+    @Module({
+      imports: [
+        PersistenceModule.forRoot({ url: databaseUrl, startupTimeoutSeconds: 5 }),
+        RegistryModule,
+        PkiModule.forRoot({ dir, clientCertificateDays: 30, crlDays: 30 }),
+      ],
+    })
+    class TestPkiModule {}
+    const context = await NestFactory.createApplicationContext(TestPkiModule, { logger: false });
+    const pki = context.get(PkiService);
+    await pki.init();
+    return new TestPki(dir, context.get(RegistryService), pki, context);
+  }
+
+  get caCertificate(): Buffer {
+    return readFileSync(this.pki.store.caCertificateFile);
+  }
+
+  /** Issues through the PKI service: the certificate is bound to the owner in the registry. */
+  async issueBound(owner: CertificateOwner, validity?: Validity): Promise<ClientCredentials> {
+    const issued = await this.pki.issue(owner, validity);
+    return { cert: readFileSync(issued.certificateFile), key: readFileSync(issued.keyFile), serial: issued.serial };
+  }
+
+  /** Signed by the broker's CA but never bound to a registry entry. */
+  issueUnbound(id: string): ClientCredentials {
+    const ca = CertificateAuthority.load(this.pki.store.readCa());
+    return credentials(ca.issueClientCertificate('vendor', id, 'Unbound', validityFromNow(30)));
+  }
+
+  /** Validity windows for the time-based refusals. */
+  static expired(): Validity {
+    return { notBefore: new Date(Date.now() - 60 * DAY), notAfter: new Date(Date.now() - DAY) };
+  }
+  static notYetValid(): Validity {
+    return { notBefore: new Date(Date.now() + DAY), notAfter: new Date(Date.now() + 60 * DAY) };
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A certificate from a CA the broker has never heard of, with a plausible vendor identity. */
+export function foreignClient(id: string): ClientCredentials {
+  const foreign = CertificateAuthority.create('Some other CA');
+  return credentials(foreign.issueClientCertificate('vendor', id, 'Foreign', validityFromNow(30)));
+}
+
+function credentials(pair: KeyAndCertificate): ClientCredentials {
+  return { cert: Buffer.from(pair.certificatePem), key: Buffer.from(pair.keyPem) };
+}
