@@ -7,6 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
+  { files: ['jest.config.js'], languageOptions: { globals: { module: 'writable' } } },
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
     rules: {

@@ -7,7 +7,10 @@ import { ADMIN_DATABASE_URL, databaseUrlFor } from '../test-run';
  * A fresh database for one suite (suites run in parallel), named after the run so the global teardown
  * drops it. Migrated unless asked not to.
  */
-export async function createSuiteDatabase(suite: string, options: { migrate?: boolean } = {}): Promise<string> {
+export async function createSuiteDatabase(
+  suite: string,
+  options: { migrate?: boolean } = {},
+): Promise<string> {
   const name = `${process.env.TEST_DATABASE_NAME}_${suite}`;
   const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();

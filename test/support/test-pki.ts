@@ -57,7 +57,11 @@ export class TestPki {
   /** Issues through the PKI service: the certificate is bound to the owner in the registry. */
   async issueBound(owner: CertificateOwner, validity?: Validity): Promise<ClientCredentials> {
     const issued = await this.pki.issue(owner, validity);
-    return { cert: readFileSync(issued.certificateFile), key: readFileSync(issued.keyFile), serial: issued.serial };
+    return {
+      cert: readFileSync(issued.certificateFile),
+      key: readFileSync(issued.keyFile),
+      serial: issued.serial,
+    };
   }
 
   /** Signed by the broker's CA but never bound to a registry entry. */

@@ -3,6 +3,7 @@ import { closeOnSignals, runMain } from '@app/config';
 import { connectWithRetry, dataSourceOptions, migrateWithLock } from '@app/persistence';
 import { waitForRedis } from '@app/queues';
 import { once } from 'node:events';
+import type { Server } from 'node:net';
 import { DataSource } from 'typeorm';
 import { readBrokerApiConfig } from './broker-api.config';
 import { createBrokerApi } from './create-broker-api';
@@ -13,25 +14,42 @@ runMain('broker-api', async () => {
   const config = readBrokerApiConfig();
 
   // Dependencies first, with clear messages, before Nest starts logging.
-  const migrator = await connectWithRetry(new DataSource(dataSourceOptions(config.database.url)), config.database);
+  const migrator = await connectWithRetry(
+    new DataSource(dataSourceOptions(config.database.url)),
+    config.database,
+  );
   const applied = await migrateWithLock(migrator);
   await migrator.destroy();
   if (applied.length > 0) process.stdout.write(`broker-api: applied migrations ${applied.join(', ')}\n`);
   await waitForRedis(config.redis);
 
   const { app } = await createBrokerApi(config, { logger: ['warn', 'error'] });
-  await app.listen(config.port, config.host);
-  process.stdout.write(`broker-api: listening on https://${hostForUrl(config.host)}:${config.port} (mutual TLS)\n`);
+  await app.init();
+  // Listening on the server ourselves: Nest's listen() would log a port conflict as a stack trace.
+  await listen(app.getHttpServer(), config.port, config.host);
+  process.stdout.write(
+    `broker-api: listening on https://${hostForUrl(config.host)}:${config.port} (mutual TLS)\n`,
+  );
 
   if (config.opsPort !== 0) {
     const ops = createOpsHealthServer(app.get(HealthService));
-    ops.listen(config.opsPort, config.opsHost);
-    await Promise.race([once(ops, 'listening'), once(ops, 'error').then(([error]) => Promise.reject(error))]);
-    process.stdout.write(`broker-api: ops health on http://${hostForUrl(config.opsHost)}:${config.opsPort}/health\n`);
+    await listen(ops, config.opsPort, config.opsHost);
+    process.stdout.write(
+      `broker-api: ops health on http://${hostForUrl(config.opsHost)}:${config.opsPort}/health\n`,
+    );
     app.getHttpServer().on('close', () => ops.close());
   }
   closeOnSignals('broker-api', () => app.close());
+  process.stdout.write('broker-api: ready\n');
 });
+
+async function listen(server: Server, port: number, host: string): Promise<void> {
+  server.listen(port, host);
+  await Promise.race([
+    once(server, 'listening'),
+    once(server, 'error').then(([error]) => Promise.reject(error)),
+  ]);
+}
 
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;

@@ -1,4 +1,10 @@
-import { PersistenceModule, connectWithRetry, dataSourceOptions, migrateWithLock, readDatabaseConfig } from '@app/persistence';
+import {
+  PersistenceModule,
+  connectWithRetry,
+  dataSourceOptions,
+  migrateWithLock,
+  readDatabaseConfig,
+} from '@app/persistence';
 import { PkiModule, PkiService, readPkiConfig } from '@app/pki';
 import { RegistryModule, RegistryService } from '@app/registry';
 import { INestApplicationContext, Module } from '@nestjs/common';

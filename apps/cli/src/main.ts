@@ -4,6 +4,7 @@ import { DatabaseUnreachableError } from '@app/persistence';
 import { RegistryError } from '@app/registry';
 import { Command, CommanderError } from 'commander';
 import { databaseCommands } from './database/database.commands';
+import { UsageError } from './output';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
@@ -20,13 +21,21 @@ const program = new Command('oso')
 for (const command of [upCommand(), pkiCommands(), registryCommands(), databaseCommands()]) {
   program.addCommand(command);
 }
-for (const command of program.commands) command.exitOverride();
-for (const command of program.commands.flatMap((command) => command.commands)) command.exitOverride();
+// Subcommands added with addCommand() do not inherit these settings; apply them to the whole tree.
+const applySettings = (command: Command): void => {
+  command.exitOverride().configureOutput(program.configureOutput());
+  command.commands.forEach(applySettings);
+};
+program.commands.forEach(applySettings);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // --help and --version end here too, with exit code 0.
     process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`oso: ${error.message}\n`);
+    process.exit(EXIT_USAGE);
   }
   if (error instanceof RegistryError) {
     process.stderr.write(`oso: ${error.code}: ${error.message}\n`);
@@ -34,6 +43,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   }
   const known = error instanceof ConfigError || error instanceof DatabaseUnreachableError;
   process.stderr.write(`oso: ${describeStartupError(error)}\n`);
-  if (!known && process.env.DEBUG_STARTUP === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (!known && process.env.DEBUG_STARTUP === '1' && error instanceof Error)
+    process.stderr.write(`${error.stack}\n`);
   process.exit(EXIT_USAGE);
 });

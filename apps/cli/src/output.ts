@@ -4,11 +4,22 @@ export function printTable(headers: string[], rows: string[][]): void {
     Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (cell ?? '').padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(headers)}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
 }
 
 export function say(text: string): void {
   process.stdout.write(`${text}\n`);
+}
+
+/** A command line that makes no sense (exit code 2), found after commander's own parsing. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }

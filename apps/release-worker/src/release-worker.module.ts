@@ -10,7 +10,10 @@ export class ReleaseWorkerModule {
   static forRoot(config: { redis: RedisConfig }): DynamicModule {
     return {
       module: ReleaseWorkerModule,
-      imports: [QueuesModule.forRoot(config.redis), BullModule.registerQueue({ name: BROKER_HEARTBEAT_QUEUE })],
+      imports: [
+        QueuesModule.forRoot(config.redis),
+        BullModule.registerQueue({ name: BROKER_HEARTBEAT_QUEUE }),
+      ],
       providers: [HeartbeatProcessor, HeartbeatScheduler],
     };
   }

@@ -9,7 +9,11 @@ describe('readConfig', () => {
   };
 
   it('uses the defaults on a machine with nothing set', () => {
-    expect(readConfig(shape, {})).toEqual({ BROKER_PORT: 8443, DATABASE_URL: 'postgres://localhost/db', MODE: 'a' });
+    expect(readConfig(shape, {})).toEqual({
+      BROKER_PORT: 8443,
+      DATABASE_URL: 'postgres://localhost/db',
+      MODE: 'a',
+    });
   });
 
   it('treats an empty value as unset', () => {
@@ -17,7 +21,10 @@ describe('readConfig', () => {
   });
 
   it('converts valid values', () => {
-    expect(readConfig(shape, { BROKER_PORT: '9000', MODE: 'b' })).toMatchObject({ BROKER_PORT: 9000, MODE: 'b' });
+    expect(readConfig(shape, { BROKER_PORT: '9000', MODE: 'b' })).toMatchObject({
+      BROKER_PORT: 9000,
+      MODE: 'b',
+    });
   });
 
   it.each([

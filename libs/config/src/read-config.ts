@@ -59,5 +59,7 @@ export const setting = {
   text: (fallback: string) => z.string().min(1, 'must not be empty').default(fallback),
   optionalText: () => z.string().min(1).optional(),
   oneOf: <T extends [string, ...string[]]>(values: T, fallback: T[number]) =>
-    z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) }).default(fallback),
+    z
+      .enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) })
+      .default(fallback),
 };

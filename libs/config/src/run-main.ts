@@ -26,12 +26,16 @@ export function describeStartupError(error: unknown): string {
  * On SIGTERM or SIGINT: run `close` (finish in-flight work, disconnect), say so, exit 0. Nest's own
  * shutdown hooks re-raise the signal after closing, which makes a clean stop look like a crash.
  */
-export function closeOnSignals(processName: string, close: () => Promise<void>): void {
+export function closeOnSignals(processName: string, close: () => Promise<void>, graceMs = 20_000): void {
   let closing = false;
   const handler = (signal: NodeJS.Signals): void => {
     if (closing) return;
     closing = true;
     process.stdout.write(`${processName}: ${signal} received, finishing in-flight work\n`);
+    setTimeout(() => {
+      process.stderr.write(`${processName}: did not stop within ${graceMs / 1000}s; exiting anyway\n`);
+      process.exit(1);
+    }, graceMs).unref();
     close().then(
       () => {
         process.stdout.write(`${processName}: stopped cleanly\n`);

@@ -20,7 +20,10 @@ describe('migrateWithLock', () => {
 
   it('lets two instances start at once: every migration is applied exactly once', async () => {
     const [first, second] = await Promise.all([open(), open()]);
-    const [appliedByFirst, appliedBySecond] = await Promise.all([migrateWithLock(first), migrateWithLock(second)]);
+    const [appliedByFirst, appliedBySecond] = await Promise.all([
+      migrateWithLock(first),
+      migrateWithLock(second),
+    ]);
     const everything = MIGRATIONS.map((migration) => new migration().name);
     expect([...appliedByFirst, ...appliedBySecond].sort()).toEqual([...everything].sort());
     const rows = await first.query('SELECT name FROM schema_migrations ORDER BY id');

@@ -18,7 +18,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function validityFromNow(days: number, now: Date = new Date()): Validity {
   // Back-date a little so a client whose clock is slightly behind still accepts a fresh certificate.
-  return { notBefore: new Date(now.getTime() - 5 * 60 * 1000), notAfter: new Date(now.getTime() + days * DAY_MS) };
+  return {
+    notBefore: new Date(now.getTime() - 5 * 60 * 1000),
+    notAfter: new Date(now.getTime() + days * DAY_MS),
+  };
 }
 
 /**

@@ -44,7 +44,9 @@ describe('PkiService with a real CA and registry', () => {
   });
 
   it('refuses to issue for an unregistered vendor and writes nothing', async () => {
-    await expect(pki.pki.issue({ kind: 'vendor', vendorId: 'ghost' })).rejects.toMatchObject({ code: 'UNKNOWN_VENDOR' });
+    await expect(pki.pki.issue({ kind: 'vendor', vendorId: 'ghost' })).rejects.toMatchObject({
+      code: 'UNKNOWN_VENDOR',
+    });
     expect(existsSync(pki.pki.store.clientFiles('vendor', 'ghost').certificateFile)).toBe(false);
   });
 
@@ -56,9 +58,13 @@ describe('PkiService with a real CA and registry', () => {
     const crl = new x509.X509Crl(pem.replace(/X509 CRL/g, 'CRL'));
     const ca = new x509.X509Certificate(pki.caCertificate);
     expect(await crl.verify({ publicKey: ca.publicKey })).toBe(true);
-    const entry = crl.entries.find((candidate) => candidate.serialNumber.toLowerCase().replace(/^0+/, '') === issued.serial);
+    const entry = crl.entries.find(
+      (candidate) => candidate.serialNumber.toLowerCase().replace(/^0+/, '') === issued.serial,
+    );
     expect(entry?.reason).toBe(x509.X509CrlReason.keyCompromise);
-    await expect(pki.pki.revoke(issued.serial)).rejects.toMatchObject({ code: 'CERTIFICATE_ALREADY_REVOKED' });
+    await expect(pki.pki.revoke(issued.serial)).rejects.toMatchObject({
+      code: 'CERTIFICATE_ALREADY_REVOKED',
+    });
   });
 
   it('re-publishes the CRL only once it is past half its validity', async () => {

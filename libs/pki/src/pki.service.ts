@@ -42,18 +42,30 @@ export class PkiService {
     return { created: true };
   }
 
-  async issue(owner: CertificateOwner, validity = validityFromNow(this.config.clientCertificateDays)): Promise<IssuedCertificate> {
+  async issue(
+    owner: CertificateOwner,
+    validity = validityFromNow(this.config.clientCertificateDays),
+  ): Promise<IssuedCertificate> {
     const ca = CertificateAuthority.load(this.store.readCa());
     const [role, id, displayName] =
       owner.kind === 'vendor'
         ? (['vendor', owner.vendorId, (await this.registry.findVendor(owner.vendorId)).name] as const)
-        : (['auditor', owner.auditorName, (await this.registry.findAuditor(owner.auditorName)).name] as const);
+        : ([
+            'auditor',
+            owner.auditorName,
+            (await this.registry.findAuditor(owner.auditorName)).name,
+          ] as const);
     const pair = ca.issueClientCertificate(role, id, displayName, validity);
     const facts = certificateFacts(pair.certificatePem);
     // Bind first: a certificate on disk that the registry does not know would only confuse its holder.
     await this.registry.bindCertificate(owner, facts);
     const files = this.store.writeClient(role, id, pair);
-    return { ...files, serial: facts.serial, fingerprintSha256: facts.fingerprintSha256, notAfter: facts.notAfter };
+    return {
+      ...files,
+      serial: facts.serial,
+      fingerprintSha256: facts.fingerprintSha256,
+      notAfter: facts.notAfter,
+    };
   }
 
   /** Marks the certificate revoked in the registry and publishes a CRL that lists it. */

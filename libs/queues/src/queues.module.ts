@@ -29,7 +29,9 @@ export class QueuesModule {
         {
           provide: 'REDIS_CLIENT_CLOSER',
           inject: [REDIS_CLIENT],
-          useFactory: (client: Redis) => ({ onModuleDestroy: () => client.quit().catch(() => undefined) }),
+          // disconnect, not quit: quit waits for a Redis that may already be gone, and this client holds
+          // nothing that must be flushed (PostgreSQL is the source of truth).
+          useFactory: (client: Redis) => ({ onModuleDestroy: () => client.disconnect() }),
         },
       ],
       exports: [REDIS_CONFIG, REDIS_CLIENT, BullModule],

@@ -19,7 +19,11 @@ export interface RedisConfig {
 
 export function readRedisConfig(env?: Environment): RedisConfig {
   const raw = readConfig(redisConfigShape, env);
-  return { url: raw.REDIS_URL, prefix: raw.REDIS_PREFIX, startupTimeoutSeconds: raw.REDIS_STARTUP_TIMEOUT_SECONDS };
+  return {
+    url: raw.REDIS_URL,
+    prefix: raw.REDIS_PREFIX,
+    startupTimeoutSeconds: raw.REDIS_STARTUP_TIMEOUT_SECONDS,
+  };
 }
 
 export function describeRedisUrl(url: string): string {

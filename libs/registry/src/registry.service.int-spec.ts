@@ -50,26 +50,42 @@ describe('RegistryService on PostgreSQL', () => {
     expect(await refusal(registry.addVendor({ id: 'acme-las', name: 'Again' }))).toBe('VENDOR_EXISTS');
     expect(await refusal(registry.addVendor({ id: 'Acme LAS', name: 'x' }))).toBe('INVALID_VENDOR_ID');
     expect(await refusal(registry.addVendor({ id: 'blank-name', name: '  ' }))).toBe('INVALID_NAME');
-    expect(await refusal(registry.addSchool({ code: '12ab00', name: 'x', sector: 'PO' }))).toBe('SCHOOL_EXISTS');
-    expect(await refusal(registry.addSchool({ code: '12AB', name: 'x', sector: 'PO' }))).toBe('INVALID_SCHOOL_CODE');
-    expect(await refusal(registry.addSchool({ code: '99ZZ00', name: 'x', sector: 'HBO' }))).toBe('INVALID_SECTOR');
-    expect(await refusal(registry.grantMandate({ schoolCode: '99ZZ00', vendorId: 'acme-las' }))).toBe('UNKNOWN_SCHOOL');
-    expect(await refusal(registry.grantMandate({ schoolCode: '12AB00', vendorId: 'nobody' }))).toBe('UNKNOWN_VENDOR');
+    expect(await refusal(registry.addSchool({ code: '12ab00', name: 'x', sector: 'PO' }))).toBe(
+      'SCHOOL_EXISTS',
+    );
+    expect(await refusal(registry.addSchool({ code: '12AB', name: 'x', sector: 'PO' }))).toBe(
+      'INVALID_SCHOOL_CODE',
+    );
+    expect(await refusal(registry.addSchool({ code: '99ZZ00', name: 'x', sector: 'HBO' }))).toBe(
+      'INVALID_SECTOR',
+    );
+    expect(await refusal(registry.grantMandate({ schoolCode: '99ZZ00', vendorId: 'acme-las' }))).toBe(
+      'UNKNOWN_SCHOOL',
+    );
+    expect(await refusal(registry.grantMandate({ schoolCode: '12AB00', vendorId: 'nobody' }))).toBe(
+      'UNKNOWN_VENDOR',
+    );
   });
 
   it('keeps the database itself strict about BRIN codes and sectors', async () => {
     await expect(
-      dataSource.query(`INSERT INTO schools (brin, vestiging, name, sector) VALUES ('1ABC', '00', 'x', 'PO')`),
+      dataSource.query(
+        `INSERT INTO schools (brin, vestiging, name, sector) VALUES ('1ABC', '00', 'x', 'PO')`,
+      ),
     ).rejects.toThrow(/check constraint/);
     await expect(
-      dataSource.query(`INSERT INTO schools (brin, vestiging, name, sector) VALUES ('12AB', '07', 'x', 'HBO')`),
+      dataSource.query(
+        `INSERT INTO schools (brin, vestiging, name, sector) VALUES ('12AB', '07', 'x', 'HBO')`,
+      ),
     ).rejects.toThrow(/check constraint/);
   });
 
   it('grants, lists and revokes mandates, keeping history', async () => {
     await registry.addSchool({ code: '34CD00', name: 'Het College', sector: 'VO' });
     await registry.grantMandate({ schoolCode: '34CD00', vendorId: 'acme-las' });
-    expect(await refusal(registry.grantMandate({ schoolCode: '34CD00', vendorId: 'acme-las' }))).toBe('MANDATE_EXISTS');
+    expect(await refusal(registry.grantMandate({ schoolCode: '34CD00', vendorId: 'acme-las' }))).toBe(
+      'MANDATE_EXISTS',
+    );
     expect((await registry.mandatedSchools('acme-las')).map((school) => school.brin)).toEqual(['34CD']);
 
     await registry.revokeMandate({ schoolCode: '34CD00', vendorId: 'acme-las' });
@@ -89,12 +105,18 @@ describe('RegistryService on PostgreSQL', () => {
     await registry.addSchool({ code: '56EF00', name: 'Later', sector: 'PO' });
     const start = new Date(Date.now() + 86_400_000);
     await registry.grantMandate({ schoolCode: '56EF00', vendorId: 'acme-las', validFrom: start });
-    const brins = async (at: Date) => (await registry.mandatedSchools('acme-las', at)).map((school) => school.brin);
+    const brins = async (at: Date) =>
+      (await registry.mandatedSchools('acme-las', at)).map((school) => school.brin);
     expect(await brins(new Date())).not.toContain('56EF');
     expect(await brins(new Date(start.getTime() + 1000))).toContain('56EF');
     expect(
       await refusal(
-        registry.grantMandate({ schoolCode: '12AB00', vendorId: 'acme-las', validFrom: start, validUntil: start }),
+        registry.grantMandate({
+          schoolCode: '12AB00',
+          vendorId: 'acme-las',
+          validFrom: start,
+          validUntil: start,
+        }),
       ),
     ).toBe('INVALID_MANDATE_PERIOD');
   });
@@ -103,9 +125,9 @@ describe('RegistryService on PostgreSQL', () => {
     await registry.addAuditor({ name: 'inspectie' });
     await registry.bindCertificate({ kind: 'vendor', vendorId: 'acme-las' }, facts('a', '1f2e'));
     await registry.bindCertificate({ kind: 'auditor', auditorName: 'inspectie' }, facts('b', '3c4d'));
-    expect(await refusal(registry.bindCertificate({ kind: 'vendor', vendorId: 'acme-las' }, facts('a', '1f2e')))).toBe(
-      'CERTIFICATE_ALREADY_BOUND',
-    );
+    expect(
+      await refusal(registry.bindCertificate({ kind: 'vendor', vendorId: 'acme-las' }, facts('a', '1f2e'))),
+    ).toBe('CERTIFICATE_ALREADY_BOUND');
     expect(
       await refusal(registry.bindCertificate({ kind: 'auditor', auditorName: 'nobody' }, facts('c', '5e'))),
     ).toBe('UNKNOWN_AUDITOR');
@@ -118,7 +140,9 @@ describe('RegistryService on PostgreSQL', () => {
 
     // Serials are matched however the operator types them.
     await registry.revokeCertificate('00:1F:2E', 'keyCompromise');
-    expect(await refusal(registry.revokeCertificate('1f2e', 'superseded'))).toBe('CERTIFICATE_ALREADY_REVOKED');
+    expect(await refusal(registry.revokeCertificate('1f2e', 'superseded'))).toBe(
+      'CERTIFICATE_ALREADY_REVOKED',
+    );
     expect(await refusal(registry.revokeCertificate('ffff', 'superseded'))).toBe('UNKNOWN_CERTIFICATE');
     const revoked = await registry.revokedCertificates();
     expect(revoked.map((certificate) => [certificate.serial, certificate.revocationReason])).toEqual([

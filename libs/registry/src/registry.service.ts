@@ -23,7 +23,8 @@ export interface CertificateFacts {
   notAfter: Date;
 }
 
-export type CertificateOwner = { kind: 'vendor'; vendorId: string } | { kind: 'auditor'; auditorName: string };
+export type CertificateOwner =
+  { kind: 'vendor'; vendorId: string } | { kind: 'auditor'; auditorName: string };
 
 export interface RegistrySnapshot {
   vendors: VendorEntity[];
@@ -145,7 +146,13 @@ export class RegistryService {
       }
       const repository = manager.getRepository(MandateEntity);
       return repository.save(
-        repository.create({ schoolId: school.id, vendorId: vendor.id, validFrom, validUntil, revokedAt: null }),
+        repository.create({
+          schoolId: school.id,
+          vendorId: vendor.id,
+          validFrom,
+          validUntil,
+          revokedAt: null,
+        }),
       );
     });
   }

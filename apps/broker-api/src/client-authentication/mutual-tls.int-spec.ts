@@ -1,4 +1,5 @@
 import { createCrl } from '@app/pki';
+import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
@@ -152,7 +153,12 @@ describe('mutual TLS on broker-api', () => {
   it('refuses an unauthenticated socket on every registered route', async () => {
     const routes = registeredRoutes(broker);
     // Guard against an enumeration that silently finds nothing.
-    expect(routes).toEqual(expect.arrayContaining([{ method: 'GET', path: '/v1/whoami' }, { method: 'GET', path: '/health' }]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', path: '/v1/whoami' },
+        { method: 'GET', path: '/health' },
+      ]),
+    );
     const foreign = foreignClient('acme-las');
     for (const route of routes) {
       for (const client of [undefined, foreign]) {
@@ -183,8 +189,6 @@ describe('mutual TLS on broker-api', () => {
 });
 
 function certificateFingerprint(client: ClientCredentials): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a one-off in a test helper
-  const { X509Certificate } = require('node:crypto') as typeof import('node:crypto');
   return new X509Certificate(client.cert).fingerprint256.replace(/:/g, '').toLowerCase();
 }
 

@@ -38,7 +38,8 @@ export class HealthService {
       timed(() => this.dataSource.query('SELECT 1')),
       timed(() => this.redis.ping()),
     ]);
-    const releaseWorker = redis.status === 'up' ? await this.releaseWorker(now) : { status: 'unknown' as const };
+    const releaseWorker =
+      redis.status === 'up' ? await this.releaseWorker(now) : { status: 'unknown' as const };
     const crl = this.crl(now);
     const down = database.status === 'down' || redis.status === 'down' || crl.status === 'expired';
     const degraded = releaseWorker.status !== 'alive' || crl.status === 'expiring';

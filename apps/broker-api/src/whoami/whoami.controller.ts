@@ -25,7 +25,13 @@ export class WhoamiController {
       notAfter: client.certificate.notAfter.toISOString(),
     };
     if (client.kind === 'auditor') {
-      return { kind: 'auditor', id: client.auditorName, name: client.auditorName, certificate, mandatedSchools: [] };
+      return {
+        kind: 'auditor',
+        id: client.auditorName,
+        name: client.auditorName,
+        certificate,
+        mandatedSchools: [],
+      };
     }
     const schools = await this.registry.mandatedSchools(client.vendorId);
     return {

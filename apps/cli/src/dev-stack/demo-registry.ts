@@ -25,7 +25,10 @@ export interface DemoClient {
 }
 
 /** Seeds the demo registry when the registry is empty, and (re)issues demo certificates that are unusable. */
-export async function ensureDemoRegistry(context: CliContext, log: (line: string) => void): Promise<DemoClient[]> {
+export async function ensureDemoRegistry(
+  context: CliContext,
+  log: (line: string) => void,
+): Promise<DemoClient[]> {
   const { registry, pki } = context;
   if (await registry.isEmpty()) {
     for (const school of DEMO_REGISTRY.schools) await registry.addSchool(school);
@@ -55,9 +58,16 @@ export async function ensureDemoRegistry(context: CliContext, log: (line: string
   for (const { owner, role, id, label } of owners) {
     const files = pki.store.clientFiles(role, id);
     if (!(await usable(context, files.certificateFile))) {
-      const exists = owner.kind === 'vendor'
-        ? await registry.findVendor(owner.vendorId).then(() => true, () => false)
-        : await registry.findAuditor(owner.auditorName).then(() => true, () => false);
+      const exists =
+        owner.kind === 'vendor'
+          ? await registry.findVendor(owner.vendorId).then(
+              () => true,
+              () => false,
+            )
+          : await registry.findAuditor(owner.auditorName).then(
+              () => true,
+              () => false,
+            );
       // A registry someone changed by hand keeps its changes: only demo entries that exist get certificates.
       if (!exists) continue;
       await pki.issue(owner);

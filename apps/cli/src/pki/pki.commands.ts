@@ -1,7 +1,7 @@
 import { REVOCATION_REASONS, RevocationReason, validityFromNow } from '@app/pki';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { withCliContext } from '../cli-context';
-import { say } from '../output';
+import { UsageError, say } from '../output';
 
 /** `oso pki …`: the broker's development CA. */
 export function pkiCommands(): Command {
@@ -16,7 +16,11 @@ export function pkiCommands(): Command {
         ...(await pki.init({ force: options.force })),
         dir: pki.store.dir,
       }));
-      say(created ? `development CA created in ${dir}` : `development CA already exists in ${dir} (use --force to replace it)`);
+      say(
+        created
+          ? `development CA created in ${dir}`
+          : `development CA already exists in ${dir} (use --force to replace it)`,
+      );
     });
 
   pki
@@ -26,12 +30,13 @@ export function pkiCommands(): Command {
     .option('--auditor <name>', 'auditor name')
     .option('--days <days>', 'validity in days (default: PKI_CLIENT_CERT_DAYS, 365)', (value) => {
       const days = Number(value);
-      if (!Number.isInteger(days) || days <= 0) throw new InvalidArgumentError('must be a positive whole number');
+      if (!Number.isInteger(days) || days <= 0)
+        throw new InvalidArgumentError('must be a positive whole number');
       return days;
     })
     .action(async (options: { vendor?: string; auditor?: string; days?: number }) => {
       if (Boolean(options.vendor) === Boolean(options.auditor)) {
-        throw new InvalidArgumentError('give exactly one of --vendor or --auditor');
+        throw new UsageError('give exactly one of --vendor or --auditor');
       }
       const issued = await withCliContext(async ({ pki }) => {
         const owner = options.vendor
@@ -48,7 +53,11 @@ export function pkiCommands(): Command {
     .command('revoke')
     .description('revoke a certificate and publish a fresh CRL (the broker reloads it within seconds)')
     .argument('<serial>', 'serial number in hex, as `oso registry list` shows it')
-    .addOption(new Option('--reason <reason>', 'revocation reason').choices([...REVOCATION_REASONS]).default('unspecified'))
+    .addOption(
+      new Option('--reason <reason>', 'revocation reason')
+        .choices([...REVOCATION_REASONS])
+        .default('unspecified'),
+    )
     .action(async (serial: string, options: { reason: RevocationReason }) => {
       await withCliContext(({ pki }) => pki.revoke(serial, options.reason));
       say(`certificate ${serial} revoked; CRL published`);

@@ -3,11 +3,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { certificateFacts } from '@app/pki';
 import { withCliContext } from '../cli-context';
-import { printTable, say } from '../output';
+import { UsageError, printTable, say } from '../output';
 
 function parseDate(value: string): Date {
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`"${value}" is not a date (use YYYY-MM-DD)`);
+  if (Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError(`"${value}" is not a date (use YYYY-MM-DD)`);
   return date;
 }
 
@@ -86,7 +87,7 @@ export function registryCommands(): Command {
     .option('--auditor <name>', 'auditor name')
     .action(async (file: string, options: { vendor?: string; auditor?: string }) => {
       if (Boolean(options.vendor) === Boolean(options.auditor)) {
-        throw new InvalidArgumentError('give exactly one of --vendor or --auditor');
+        throw new UsageError('give exactly one of --vendor or --auditor');
       }
       const facts = certificateFacts(readFileSync(file));
       await withCliContext(({ registry }) =>
@@ -112,7 +113,10 @@ export function registryCommands(): Command {
       }
       const now = new Date();
       say('Vendors');
-      printTable(['ID', 'NAME'], snapshot.vendors.map((vendor) => [vendor.id, vendor.name]));
+      printTable(
+        ['ID', 'NAME'],
+        snapshot.vendors.map((vendor) => [vendor.id, vendor.name]),
+      );
       say('\nSchools');
       printTable(
         ['SCHOOL', 'SECTOR', 'NAME'],
@@ -130,7 +134,10 @@ export function registryCommands(): Command {
         ]),
       );
       say('\nAuditors');
-      printTable(['NAME'], snapshot.auditors.map((auditor) => [auditor.name]));
+      printTable(
+        ['NAME'],
+        snapshot.auditors.map((auditor) => [auditor.name]),
+      );
       const auditorNames = new Map(snapshot.auditors.map((auditor) => [auditor.id, auditor.name]));
       say('\nCertificates');
       printTable(

@@ -1,4 +1,11 @@
-import { REDIS_CLIENT, REDIS_CONFIG, RedisConfig, WorkerHeartbeat, workerHeartbeatKey, BROKER_HEARTBEAT_QUEUE } from '@app/queues';
+import {
+  REDIS_CLIENT,
+  REDIS_CONFIG,
+  RedisConfig,
+  WorkerHeartbeat,
+  workerHeartbeatKey,
+  BROKER_HEARTBEAT_QUEUE,
+} from '@app/queues';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';

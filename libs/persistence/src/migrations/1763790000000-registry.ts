@@ -32,8 +32,12 @@ export class Registry1763790000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT ck_mandates_period CHECK (valid_until IS NULL OR valid_until > valid_from)
       )`);
-    await queryRunner.query(`CREATE INDEX ix_mandates_vendor ON mandates (vendor_id) WHERE revoked_at IS NULL`);
-    await queryRunner.query(`CREATE INDEX ix_mandates_school ON mandates (school_id) WHERE revoked_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX ix_mandates_vendor ON mandates (vendor_id) WHERE revoked_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX ix_mandates_school ON mandates (school_id) WHERE revoked_at IS NULL`,
+    );
     await queryRunner.query(`
       CREATE TABLE auditors (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

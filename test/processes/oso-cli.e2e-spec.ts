@@ -1,0 +1,83 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBuilt } from '../support/built-process';
+import { createSuiteDatabase } from '../support/suite-database';
+
+/** The `oso` commands a newcomer types, run as processes against a fresh (unmigrated) database. */
+describe('oso registry and pki commands', () => {
+  let env: Record<string, string>;
+  let pkiDir: string;
+  const oso = (...args: string[]) => runBuilt('cli', args, env);
+
+  beforeAll(async () => {
+    pkiDir = mkdtempSync(join(tmpdir(), 'oso-cli-'));
+    env = { DATABASE_URL: await createSuiteDatabase('cli', { migrate: false }), PKI_DIR: pkiDir };
+  });
+  afterAll(() => rmSync(pkiDir, { recursive: true, force: true }));
+
+  it('sets up two vendors and their schools, issues and revokes a certificate', async () => {
+    expect((await oso('pki', 'init')).stdout).toEqual([`development CA created in ${pkiDir}`]);
+    for (const args of [
+      ['registry', 'add-vendor', 'acme-las', '--name', 'Acme LAS'],
+      ['registry', 'add-vendor', 'beta-las', '--name', 'Beta LAS'],
+      ['registry', 'add-school', '12AB00', '--name', 'De Linde', '--sector', 'po'],
+      ['registry', 'add-school', '34CD00', '--name', 'Het College', '--sector', 'VO'],
+      ['registry', 'mandate', '--school', '12AB00', '--vendor', 'acme-las'],
+      ['registry', 'mandate', '--school', '34CD00', '--vendor', 'beta-las', '--until', '2099-01-01'],
+      ['registry', 'add-auditor', 'inspectie'],
+    ]) {
+      const result = await oso(...args);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: [] });
+    }
+
+    const issued = await oso('pki', 'issue', '--vendor', 'acme-las');
+    expect(issued.code).toBe(0);
+    const serial = /certificate ([0-9a-f]+) issued/.exec(issued.stdout[0])?.[1] as string;
+    expect(serial).toBeDefined();
+    expect(existsSync(join(pkiDir, 'vendors', 'acme-las.crt'))).toBe(true);
+    expect(existsSync(join(pkiDir, 'vendors', 'acme-las.key'))).toBe(true);
+
+    const list = await oso('registry', 'list', '--json');
+    const snapshot = JSON.parse(list.stdout.join('\n'));
+    expect(snapshot.vendors.map((vendor: { id: string }) => vendor.id)).toEqual(['acme-las', 'beta-las']);
+    expect(snapshot.schools.map((school: { sector: string }) => school.sector)).toEqual(['PO', 'VO']);
+    expect(snapshot.mandates).toHaveLength(2);
+    expect(snapshot.certificates).toEqual([
+      expect.objectContaining({ serial, vendorId: 'acme-las', revokedAt: null }),
+    ]);
+
+    expect((await oso('pki', 'revoke', serial.toUpperCase(), '--reason', 'keyCompromise')).code).toBe(0);
+    const table = (await oso('registry', 'list')).stdout.join('\n');
+    expect(table).toMatch(new RegExp(`${serial}\\s+vendor acme-las\\s+\\S+\\s+revoked`));
+
+    expect((await oso('registry', 'revoke-mandate', '--school', '12AB00', '--vendor', 'acme-las')).code).toBe(
+      0,
+    );
+    expect((await oso('registry', 'list')).stdout.join('\n')).toMatch(
+      /12AB00\s+acme-las\s+\S+\s+-\s+revoked/,
+    );
+  });
+
+  it('answers a refusal with its code and exit 1, and a usage error with exit 2', async () => {
+    const duplicate = await oso('registry', 'add-vendor', 'acme-las', '--name', 'Again');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toEqual(['oso: VENDOR_EXISTS: vendor "acme-las" is already registered']);
+
+    const badSchool = await oso('registry', 'add-school', '12AB', '--name', 'x', '--sector', 'PO');
+    expect(badSchool.code).toBe(1);
+    expect(badSchool.stderr[0]).toMatch(/^oso: INVALID_SCHOOL_CODE: .*12AB00/);
+
+    const unknown = await oso('pki', 'issue', '--vendor', 'nobody');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toEqual(['oso: UNKNOWN_VENDOR: no vendor "nobody" is registered']);
+
+    const missingOption = await oso('registry', 'mandate', '--school', '12AB00');
+    expect(missingOption.code).toBe(2);
+    expect(missingOption.stderr.join('\n')).toMatch(/--vendor/);
+
+    const both = await oso('pki', 'issue', '--vendor', 'acme-las', '--auditor', 'inspectie');
+    expect(both.code).toBe(2);
+    expect(both.stderr.join('\n')).toMatch(/exactly one of --vendor or --auditor/);
+  });
+});
