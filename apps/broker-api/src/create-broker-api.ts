@@ -29,6 +29,8 @@ export async function createBrokerApi(
     bodyParser: true,
   });
   app.disable('x-powered-by');
+  // Registered before init(), so it runs before Nest's body parsers and router: an unauthenticated
+  // client gets neither its body parsed nor a hint whether a path exists.
   app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
   const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
   crlReloader.start();

@@ -10,7 +10,8 @@ export type ClientAuthenticationCode =
   | 'CLIENT_CERTIFICATE_EXPIRED'
   | 'CLIENT_CERTIFICATE_NOT_YET_VALID'
   | 'CLIENT_CERTIFICATE_REVOKED'
-  | 'CLIENT_CERTIFICATE_NOT_REGISTERED';
+  | 'CLIENT_CERTIFICATE_NOT_REGISTERED'
+  | 'REVOCATION_STATUS_UNAVAILABLE';
 
 export class ClientAuthenticationError extends Error {
   constructor(
@@ -36,6 +37,16 @@ export type AuthenticatedClient =
 const EXPIRED = new Set(['CERT_HAS_EXPIRED']);
 const NOT_YET_VALID = new Set(['CERT_NOT_YET_VALID']);
 const REVOKED = new Set(['CERT_REVOKED']);
+/** The broker's own CRL is missing, stale or broken: not the client's fault, but nobody gets in. */
+const CRL_UNUSABLE = new Set([
+  'UNABLE_TO_GET_CRL',
+  'CRL_HAS_EXPIRED',
+  'CRL_NOT_YET_VALID',
+  'CRL_SIGNATURE_FAILURE',
+  'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+  'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+]);
 
 /**
  * Turns a TLS connection into a registry identity, or into one precise refusal. The TLS layer asks for a
@@ -95,6 +106,13 @@ export class ClientAuthenticator {
       );
     }
     if (REVOKED.has(reason)) throw revokedError(peer.serialNumber.toLowerCase());
+    if (CRL_UNUSABLE.has(reason)) {
+      throw new ClientAuthenticationError(
+        'REVOCATION_STATUS_UNAVAILABLE',
+        `The broker cannot check your certificate against a current revocation list (TLS: ${reason}). ` +
+          'This is a problem on the broker side; contact the broker operator.',
+      );
+    }
     throw new ClientAuthenticationError(
       'CLIENT_CERTIFICATE_UNTRUSTED',
       `The client certificate is not issued by a CA this broker trusts (TLS: ${reason}). ` +

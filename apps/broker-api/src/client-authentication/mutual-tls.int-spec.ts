@@ -1,6 +1,7 @@
 import { createCrl } from '@app/pki';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { HealthService } from '../health/health.service';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
@@ -139,6 +140,36 @@ describe('mutual TLS on broker-api', () => {
     expect((await pki.registry.findCertificate(certificateFingerprint(listed)))?.revokedAt).toBeNull();
     // Other clients are unaffected by the reload.
     expect((await get('/v1/whoami', vendor)).status).toBe(200);
+  });
+
+  it('locks everyone out with a distinct code while the CRL has expired, and lets them in once it is fresh', async () => {
+    const caPair = pki.pki.store.readCa();
+    const day = 86_400_000;
+    writeFileSync(
+      pki.pki.store.crlFile,
+      await createCrl({
+        caCertificatePem: caPair.certificatePem,
+        caKeyPem: caPair.keyPem,
+        revoked: [],
+        thisUpdate: new Date(Date.now() - 40 * day),
+        nextUpdate: new Date(Date.now() - 10 * day),
+      }),
+    );
+    const locked = await eventually(
+      () => get('/v1/whoami', vendor),
+      (answer) => answer.status === 401,
+    );
+    expect(locked.body.error).toBe('REVOCATION_STATUS_UNAVAILABLE');
+    expect(locked.body.message).toMatch(/broker operator/);
+    // Operators see why on the health report.
+    expect(await broker.app.get(HealthService).check()).toMatchObject({ status: 'down', crl: { status: 'expired' } });
+
+    await pki.pki.publishCrl();
+    const back = await eventually(
+      () => get('/v1/whoami', vendor),
+      (answer) => answer.status === 200,
+    );
+    expect(back.status).toBe(200);
   });
 
   it('asks for a certificate before revealing whether a path exists', async () => {
