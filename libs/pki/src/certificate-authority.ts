@@ -39,6 +39,16 @@ function generateKeys(bits: number): forge.pki.rsa.KeyPair {
   return forge.pki.rsa.generateKeyPair({ bits, e: 0x10001 });
 }
 
+/** A certificate for `keys` with a fresh serial and the given validity; subject, issuer and extensions follow. */
+function unsignedCertificate(keys: forge.pki.rsa.KeyPair, validity: Validity): forge.pki.Certificate {
+  const certificate = forge.pki.createCertificate();
+  certificate.publicKey = keys.publicKey;
+  certificate.serialNumber = randomSerial();
+  certificate.validity.notBefore = validity.notBefore;
+  certificate.validity.notAfter = validity.notAfter;
+  return certificate;
+}
+
 function sign(certificate: forge.pki.Certificate, key: forge.pki.PrivateKey): void {
   certificate.sign(key as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
 }
@@ -63,11 +73,7 @@ export class CertificateAuthority {
 
   static create(commonName: string, validity: Validity = validityFromNow(3650)): CertificateAuthority {
     const keys = generateKeys(3072);
-    const certificate = forge.pki.createCertificate();
-    certificate.publicKey = keys.publicKey;
-    certificate.serialNumber = randomSerial();
-    certificate.validity.notBefore = validity.notBefore;
-    certificate.validity.notAfter = validity.notAfter;
+    const certificate = unsignedCertificate(keys, validity);
     const subject = [
       { name: 'commonName', value: commonName },
       { name: 'organizationName', value: 'OSO broker' },
@@ -131,11 +137,7 @@ export class CertificateAuthority {
     validity: Validity,
   ): KeyAndCertificate {
     const keys = generateKeys(2048);
-    const certificate = forge.pki.createCertificate();
-    certificate.publicKey = keys.publicKey;
-    certificate.serialNumber = randomSerial();
-    certificate.validity.notBefore = validity.notBefore;
-    certificate.validity.notAfter = validity.notAfter;
+    const certificate = unsignedCertificate(keys, validity);
     certificate.setSubject(subject);
     certificate.setIssuer(this.certificate.subject.attributes);
     certificate.setExtensions([

@@ -25,30 +25,34 @@ export class RedisUnreachableError extends Error {
   }
 }
 
+/** One quick ping on a throw-away connection; resolves when Redis answers, rejects with why it did not. */
+export async function pingRedis(url: string): Promise<void> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } finally {
+    client.disconnect();
+  }
+}
+
 /** Pings Redis with exponential backoff until it answers or the start-up timeout passes. */
 export async function waitForRedis(config: RedisConfig): Promise<void> {
   const deadline = Date.now() + config.startupTimeoutSeconds * 1000;
   let delay = 250;
-  let lastError: unknown;
   for (;;) {
-    const client = new Redis(config.url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-      connectTimeout: 2000,
-    });
-    client.on('error', () => undefined);
     try {
-      await client.connect();
-      await client.ping();
-      client.disconnect();
-      return;
+      return await pingRedis(config.url);
     } catch (error) {
-      lastError = error;
-      client.disconnect();
-    }
-    if (Date.now() + delay > deadline) {
-      throw new RedisUnreachableError(config.url, config.startupTimeoutSeconds, lastError);
+      if (Date.now() + delay > deadline) {
+        throw new RedisUnreachableError(config.url, config.startupTimeoutSeconds, error);
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 4000);

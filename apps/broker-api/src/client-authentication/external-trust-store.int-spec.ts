@@ -46,7 +46,10 @@ describe('mutual TLS with an external trust store', () => {
   it('accepts a bound certificate of the external CA and refuses the development CA', async () => {
     const client = issue('acme-las');
     expect((await whoami(client)).body.error).toBe('CLIENT_CERTIFICATE_NOT_REGISTERED');
-    await pki.registry.bindCertificate({ kind: 'vendor', vendorId: 'acme-las' }, certificateFacts(client.cert));
+    await pki.registry.bindCertificate(
+      { kind: 'vendor', vendorId: 'acme-las' },
+      certificateFacts(client.cert),
+    );
     expect(await whoami(client)).toMatchObject({ status: 200, body: { kind: 'vendor', id: 'acme-las' } });
 
     const developmentCertificate = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });

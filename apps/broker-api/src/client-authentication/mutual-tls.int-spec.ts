@@ -162,7 +162,10 @@ describe('mutual TLS on broker-api', () => {
     expect(locked.body.error).toBe('REVOCATION_STATUS_UNAVAILABLE');
     expect(locked.body.message).toMatch(/broker operator/);
     // Operators see why on the health report.
-    expect(await broker.app.get(HealthService).check()).toMatchObject({ status: 'down', crl: { status: 'expired' } });
+    expect(await broker.app.get(HealthService).check()).toMatchObject({
+      status: 'down',
+      crl: { status: 'expired' },
+    });
 
     await pki.pki.publishCrl();
     const back = await eventually(

@@ -1,26 +1,13 @@
-import { describeRedisUrl } from '@app/queues';
-import { Redis } from 'ioredis';
+import { describeRedisUrl, pingRedis } from '@app/queues';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { StartedService, isLocalHost } from './local-host';
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    connectTimeout: 2000,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
+function answers(url: string): Promise<boolean> {
+  return pingRedis(url).then(
+    () => true,
+    () => false,
+  );
 }
 
 function redisServerOnPath(): boolean {
