@@ -68,10 +68,20 @@ export class PkiService {
     };
   }
 
-  /** Marks the certificate revoked in the registry and publishes a CRL that lists it. */
-  async revoke(serial: string, reason: RevocationReason = 'unspecified'): Promise<void> {
-    await this.registry.revokeCertificate(serial, reason);
+  /**
+   * Marks the certificate revoked in the registry (the broker refuses it from the next request) and, when
+   * this is the development CA's certificate, publishes a CRL that lists it. Certificates of an external
+   * trust store are revoked by their own CA's CRL; the registry refusal covers them meanwhile.
+   */
+  async revoke(serial: string, reason: RevocationReason = 'unspecified'): Promise<{ crlPublished: boolean }> {
+    const certificate = await this.registry.revokeCertificate(serial, reason);
+    if (!this.store.hasCa() || certificate.issuer !== this.caSubject()) return { crlPublished: false };
     await this.publishCrl();
+    return { crlPublished: true };
+  }
+
+  private caSubject(): string {
+    return certificateFacts(this.store.readCa().certificatePem).subject;
   }
 
   async publishCrl(now: Date = new Date()): Promise<Date> {

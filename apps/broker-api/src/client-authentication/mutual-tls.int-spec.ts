@@ -113,7 +113,7 @@ describe('mutual TLS on broker-api', () => {
   it('refuses a certificate from the moment `oso pki revoke` revokes it, without a restart', async () => {
     const doomed = await pki.issueBound({ kind: 'vendor', vendorId: 'other-las' });
     expect((await get('/v1/whoami', doomed)).status).toBe(200);
-    await pki.pki.revoke(doomed.serial as string, 'keyCompromise');
+    expect(await pki.pki.revoke(doomed.serial as string, 'keyCompromise')).toEqual({ crlPublished: true });
     const response = await get('/v1/whoami', doomed);
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('CLIENT_CERTIFICATE_REVOKED');

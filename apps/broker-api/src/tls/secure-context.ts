@@ -9,9 +9,17 @@ export function secureContextOptions(files: TlsFilesConfig): SecureContextOption
     cert: readFileSync(files.serverCertificateFile),
     key: readFileSync(files.serverKeyFile),
     ca: readFileSync(files.clientCaFile),
-    crl: files.crlFile ? readFileSync(files.crlFile) : undefined,
+    crl: files.crlFile ? splitPemBlocks(readFileSync(files.crlFile, 'utf8')) : undefined,
     minVersion: 'TLSv1.2',
   };
+}
+
+/**
+ * Node takes one CRL per array entry and ignores any after the first in a single string, while OpenSSL
+ * then wants a CRL for every CA in the chain: a file with the CRLs of all CAs is split into its blocks.
+ */
+export function splitPemBlocks(pem: string): string[] {
+  return pem.match(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]+?-----END \1-----/g) ?? [];
 }
 
 /**

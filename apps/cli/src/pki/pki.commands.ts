@@ -59,8 +59,13 @@ export function pkiCommands(): Command {
         .default('unspecified'),
     )
     .action(async (serial: string, options: { reason: RevocationReason }) => {
-      await withCliContext(({ pki }) => pki.revoke(serial, options.reason));
-      say(`certificate ${serial} revoked; CRL published`);
+      const { crlPublished } = await withCliContext(({ pki }) => pki.revoke(serial, options.reason));
+      say(
+        crlPublished
+          ? `certificate ${serial} revoked; CRL published`
+          : `certificate ${serial} revoked in the registry (refused from the next request); ` +
+              'it is not from the development CA, so its own CA must publish the revocation',
+      );
     });
 
   pki
