@@ -8,6 +8,7 @@ import { UsageError } from './output';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
+import { ValidationExit, validateCommand } from './validate/validate.command';
 
 /** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
 const EXIT_REFUSED = 1;
@@ -18,7 +19,13 @@ const program = new Command('oso')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(`oso: ${text.replace(/^error: /, '')}`) });
 
-for (const command of [upCommand(), pkiCommands(), registryCommands(), databaseCommands()]) {
+for (const command of [
+  upCommand(),
+  pkiCommands(),
+  registryCommands(),
+  databaseCommands(),
+  validateCommand(),
+]) {
   program.addCommand(command);
 }
 // Subcommands added with addCommand() do not inherit these settings; apply them to the whole tree.
@@ -33,6 +40,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     // --help and --version end here too, with exit code 0.
     process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   }
+  if (error instanceof ValidationExit) process.exit(error.exitCode);
   if (error instanceof UsageError) {
     process.stderr.write(`oso: ${error.message}\n`);
     process.exit(EXIT_USAGE);

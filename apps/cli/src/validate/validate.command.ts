@@ -1,0 +1,98 @@
+import {
+  DEFAULT_MAX_DOSSIER_BYTES,
+  DossierValidationEngine,
+  DossierVerdict,
+  RuleSet,
+} from '@app/oso-dataset';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { say } from '../output';
+
+/** Exit codes of `oso validate`: 0 all valid, 1 any invalid, 2 usage or I/O problem. */
+export class ValidationExit extends Error {
+  constructor(readonly exitCode: 0 | 1 | 2) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+function describe(file: string, verdict: DossierVerdict): string {
+  const profile = verdict.profile ?? '-';
+  if (verdict.valid) {
+    const notes = verdict.warnings.length ? `, ${verdict.warnings.length} warning(s)` : '';
+    return `${file}: valid (${profile}${notes})`;
+  }
+  const first = verdict.errors
+    .slice(0, 3)
+    .map(
+      (error) =>
+        `${error.rule} at ${error.path}${error.line ? ` (line ${error.line})` : ''}: ${error.message}`,
+    )
+    .join(' | ');
+  const more = verdict.errors.length > 3 ? ` | … ${verdict.errors.length - 3} more` : '';
+  return `${file}: invalid (${profile}), ${verdict.errors.length} error(s): ${first}${more}`;
+}
+
+/**
+ * `oso validate [--json] [--rules official|strict] FILE…` — for vendors: judge dossiers as the broker
+ * does (strict, the default) or as the official validator does (official), one line per file.
+ */
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('validate OSO 2019.1 dossiers (schema, code lists, business rules)')
+    .argument('<files...>', 'dossier files (XML)')
+    .option('--json', 'one JSON object per file and line')
+    .addOption(
+      new Option('--rules <set>', 'official: the official validator’s rules only; strict: also the broker’s')
+        .choices(['official', 'strict'])
+        .default('strict'),
+    )
+    .option('--max-bytes <bytes>', 'size limit per dossier', (value) => {
+      const bytes = Number(value);
+      if (!Number.isInteger(bytes) || bytes <= 0)
+        throw new InvalidArgumentError('must be a positive whole number');
+      return bytes;
+    })
+    .action(async (files: string[], options: { json?: boolean; rules: RuleSet; maxBytes?: number }) => {
+      const engine = await DossierValidationEngine.load();
+      let anyInvalid = false;
+      let anyUnreadable = false;
+      for (const file of files) {
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(file);
+        } catch (error) {
+          anyUnreadable = true;
+          process.stderr.write(
+            `oso: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`,
+          );
+          continue;
+        }
+        const verdict = engine.validate(bytes, {
+          ruleSet: options.rules,
+          maxBytes: options.maxBytes ?? DEFAULT_MAX_DOSSIER_BYTES,
+        });
+        anyInvalid ||= !verdict.valid;
+        if (options.json) {
+          const strip = (finding: DossierVerdict['errors'][number]) => ({
+            rule: finding.rule,
+            path: finding.path,
+            ...(finding.line ? { line: finding.line } : {}),
+            message: finding.message,
+            messageNl: finding.messageNl,
+          });
+          say(
+            JSON.stringify({
+              file,
+              valid: verdict.valid,
+              profile: verdict.profile,
+              errors: verdict.errors.map(strip),
+              warnings: verdict.warnings.map(strip),
+            }),
+          );
+        } else {
+          say(describe(file, verdict));
+        }
+      }
+      throw new ValidationExit(anyUnreadable ? 2 : anyInvalid ? 1 : 0);
+    });
+}

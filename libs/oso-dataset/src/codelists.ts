@@ -1,0 +1,387 @@
+/**
+ * The OSO code lists (codelijsten) that coded fields must draw from, keyed by list number. Facts of the
+ * standard, generated once from the published lists; `codelists.spec.ts` checks them against the source.
+ * `fields` are location suffixes: the field named last, under the parents named before it.
+ */
+export interface CodeList {
+  list: number;
+  fields: Array<{ suffix: string[]; label: string }>;
+  codes: readonly string[];
+}
+
+export const CODE_LISTS: readonly CodeList[] = [
+  {
+    list: 2,
+    fields: [
+      { suffix: ['overstapadvies', 'advies'], label: 'VO advies volgens school' },
+      { suffix: ['overstapadvies', 'wensouders'], label: 'VO advies volgens ouders' },
+      { suffix: ['overstapadvies', 'wensleerling'], label: 'VO advies volgens leerling' },
+      { suffix: ['overstapadvies', 'herzienadvies'], label: 'Herzien VO advies' },
+    ],
+    codes: [
+      '01',
+      '10',
+      '20',
+      '21',
+      '22',
+      '23',
+      '30',
+      '31',
+      '32',
+      '33',
+      '34',
+      '35',
+      '40',
+      '41',
+      '42',
+      '43',
+      '44',
+      '50',
+      '51',
+      '52',
+      '60',
+      '61',
+      '70',
+      '80',
+    ],
+  },
+  {
+    list: 4,
+    fields: [{ suffix: ['communicatie', 'soort'], label: 'Communicatie soort' }],
+    codes: ['e-mail', 'telefoon'],
+  },
+  {
+    list: 5,
+    fields: [{ suffix: ['communicatie', 'aanduiding'], label: 'Communicatie aanduiding' }],
+    codes: ['werk', 'prive', 'overig'],
+  },
+  {
+    list: 6,
+    fields: [{ suffix: ['voorschools', 'codevoorschoolsetoeleider'], label: 'Voorschoolse toeleider' }],
+    codes: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  },
+  {
+    list: 7,
+    fields: [{ suffix: ['voorschools', 'codevoorschoolsehistorie'], label: 'Voorschoolse historie' }],
+    codes: ['1', '2', '3', '4', '5'],
+  },
+  {
+    list: 8,
+    fields: [{ suffix: ['voorschools', 'codevoorschoolsedeelname'], label: 'Voorschoolse deelname' }],
+    codes: ['1', '2', '3', '4', '5'],
+  },
+  {
+    list: 9,
+    fields: [
+      { suffix: ['voorschools', 'codevoorschoolsprogramma'], label: 'Voorschoolse programma' },
+      { suffix: ['vroegschools', 'codevroegschoolsprogramma'], label: 'Vroegschoolse programma' },
+    ],
+    codes: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'],
+  },
+  {
+    list: 10,
+    fields: [{ suffix: ['nnca'], label: 'NNCA' }],
+    codes: ['0', '1', '2'],
+  },
+  {
+    list: 11,
+    fields: [{ suffix: ['referentiescore', 'codereferentiescore'], label: 'Code van referentiescore' }],
+    codes: [
+      'AE',
+      'CAE',
+      'IV',
+      'CIV',
+      'FN',
+      'ON',
+      'DLE',
+      'Percentiel',
+      'Percentage',
+      'T-score',
+      'Stanine',
+      'DQ',
+      'IQ',
+      'ERK',
+      'C-score',
+      'Norm',
+      'RNTRM',
+      'ZML',
+      'LGH',
+      'AVI',
+      'NAZ',
+      'LM',
+      'Standaardscore',
+      'LA',
+    ],
+  },
+  {
+    list: 13,
+    fields: [{ suffix: ['jaargroep'], label: 'Leerjaar' }],
+    codes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '11', '12', '13', '14', '15', '16', 'S', 'P'],
+  },
+  {
+    list: 14,
+    fields: [{ suffix: ['geslacht'], label: 'Geslacht' }],
+    codes: ['0', '1', '2'],
+  },
+  {
+    list: 15,
+    fields: [{ suffix: ['leerlinggewicht'], label: 'Leerlinggewicht' }],
+    codes: ['0.00', '0.30', '1.20'],
+  },
+  {
+    list: 16,
+    fields: [{ suffix: ['metadata', 'overstap'], label: 'Soort overstap' }],
+    codes: [
+      'VSPO',
+      'VSWEC',
+      'POPO',
+      'POWEC',
+      'POVO',
+      'VOVO',
+      'VOMBO',
+      'VOHBO',
+      'VOWO',
+      'WECWEC',
+      'WECVO',
+      'WECMBO',
+      'POSWV',
+      'VOSWV',
+      'WECHBO',
+      'WECWO',
+      'OVERIG',
+    ],
+  },
+  {
+    list: 17,
+    fields: [{ suffix: ['rvc', 'rvcindicatie'], label: 'RVC indicatie' }],
+    codes: ['LWOO', 'PRO'],
+  },
+  {
+    list: 18,
+    fields: [{ suffix: ['adres', 'aanduiding'], label: 'Huisnummer aanduiding' }],
+    codes: ['TO', 'BY'],
+  },
+  {
+    list: 19,
+    fields: [{ suffix: ['adres', 'soortadres'], label: 'Soort adres' }],
+    codes: ['bezoek', 'post', 'gba'],
+  },
+  {
+    list: 21,
+    fields: [{ suffix: ['overstapadvies', 'profiel'], label: 'Profiel' }],
+    codes: ['basis', 'plus', 'bespreek', 'disharmonisch', 'ondersteuning'],
+  },
+  {
+    list: 22,
+    fields: [{ suffix: ['referentiescore', 'codevergelijkingsgroep'], label: 'Code van vergelijkingsgroep' }],
+    codes: ['BB+', 'BB', 'KB', 'GT', 'HAVO', 'VWO', 'Landelijk'],
+  },
+  {
+    list: 23,
+    fields: [{ suffix: ['diagnose', 'code'], label: 'Code van diagnose' }],
+    codes: [
+      'F79.VB',
+      'F79.ZB',
+      'HB',
+      'F80',
+      'F81.0',
+      'F81.1',
+      'F81.2',
+      'F81.9',
+      'F82',
+      'F84',
+      'F84.0',
+      'F84.2',
+      'F84.5',
+      'F84.nld',
+      'F84.mcdd',
+      'F90',
+      'F90.0',
+      'F90.0+',
+      'F90.0-',
+      'F91',
+      'F91.3',
+      'F95',
+      'F95.2',
+      'F41.0',
+      'F43.1',
+      'F43.2',
+      'F50',
+      'F92.0',
+      'F93.1',
+      'F94',
+      'Fspd',
+      'G40',
+      'H54.0',
+      'H54.2',
+      'H91.9.d',
+      'H91.9.s',
+      'Z62',
+    ],
+  },
+  {
+    list: 29,
+    fields: [{ suffix: ['overdrachtsoort'], label: 'Soort overdracht' }],
+    codes: ['overstapdossier', 'overdrachtbinnenbrin', 'swv-dossier'],
+  },
+  {
+    list: 31,
+    fields: [{ suffix: ['tlv', 'tlvcategorie'], label: 'TLV bekostigingscategorie' }],
+    codes: ['H', 'M', 'L', 'Nvt'],
+  },
+  {
+    list: 35,
+    fields: [{ suffix: ['examenresultaat', 'examenuitslag'], label: 'Examenuitslag' }],
+    codes: ['geslaagd', 'afgewezen', 'herexamen'],
+  },
+  {
+    list: 36,
+    fields: [{ suffix: ['resultaatvakkenvo', 'beoordelingexamenvak'], label: 'Beoordeling van examenvak' }],
+    codes: ['voldoende', 'onvoldoende'],
+  },
+  {
+    list: 37,
+    fields: [
+      { suffix: ['inzage', 'akkoord'], label: 'Akkoord' },
+      { suffix: ['inzage', 'toestemming'], label: 'Toestemming' },
+    ],
+    codes: ['Ja', 'Nee', 'Onbekend'],
+  },
+  {
+    list: 41,
+    fields: [{ suffix: ['verzorger', 'relatietotkind'], label: 'Relatie tot kind' }],
+    codes: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  },
+  {
+    list: 42,
+    fields: [
+      { suffix: ['eindtoets_basisonderwijs', 'eindtoetsresultaat', 'toetssoort'], label: 'Toetssoort' },
+    ],
+    codes: ['0011', '0012', '0013', '0014', '0016'],
+  },
+  {
+    list: 43,
+    fields: [
+      { suffix: ['eindtoets_basisonderwijs', 'eindtoetsresultaat', 'toetsniveau'], label: 'Toetsniveau' },
+    ],
+    codes: ['G'],
+  },
+  {
+    list: 44,
+    fields: [
+      {
+        suffix: ['eindtoets_basisonderwijs', 'eindtoetsresultaat', 'wettelijke_ontheffing'],
+        label: 'Wettelijke ontheffing',
+      },
+    ],
+    codes: ['J', 'N'],
+  },
+  {
+    list: 45,
+    fields: [
+      {
+        suffix: [
+          'eindtoets_basisonderwijs',
+          'eindtoetsresultaat',
+          'onderdelen',
+          'onderdeel',
+          'ond_referentieniveau',
+        ],
+        label: 'Onderdeel referentiescore',
+      },
+      {
+        suffix: [
+          'eindtoets_basisonderwijs',
+          'eindtoetsresultaat',
+          'onderdelen',
+          'onderdeel',
+          'domeinen',
+          'domein',
+          'dom_referentieniveau',
+        ],
+        label: 'Domein referentiescore',
+      },
+    ],
+    codes: ['01', '02', '03', '04'],
+  },
+  {
+    list: 46,
+    fields: [
+      {
+        suffix: [
+          'eindtoets_basisonderwijs',
+          'eindtoetsresultaat',
+          'onderdelen',
+          'onderdeel',
+          'onderdeelcode',
+        ],
+        label: 'Onderdeelcode',
+      },
+    ],
+    codes: ['8000', '8001'],
+  },
+  {
+    list: 47,
+    fields: [
+      {
+        suffix: [
+          'eindtoets_basisonderwijs',
+          'eindtoetsresultaat',
+          'onderdelen',
+          'onderdeel',
+          'domeinen',
+          'domein',
+          'domeincode',
+        ],
+        label: 'Domeincode',
+      },
+    ],
+    codes: ['8050', '8051'],
+  },
+  {
+    list: 48,
+    fields: [
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_metadata'], label: 'Categorie Metadata' },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_ouderinzage'], label: 'Categorie Ouderinzage' },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_school'], label: 'Categorie School' },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_leerling'], label: 'Categorie Leerling' },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_oudersverzorgers'],
+        label: 'Categorie Ouders/Verzorgers',
+      },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_vve'], label: 'Categorie VVE' },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_schoolloopbaan'],
+        label: 'Categorie Schoolloopbaan',
+      },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_overstapadvies'],
+        label: 'Categorie Overstapadvies',
+      },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_onderwijsondersteuning'],
+        label: 'Categorie Onderwijsondersteuning',
+      },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_verzuim'], label: 'Categorie Verzuim' },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_eindtoetsbo'], label: 'Categorie Eindtoets bo' },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_toetsresultaten'],
+        label: 'Categorie Toetsresultaten',
+      },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_handelingsplannen'],
+        label: 'Categorie Handelingsplannen',
+      },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_cijferlijsten'],
+        label: 'Categorie Cijferlijsten',
+      },
+      { suffix: ['metadata', 'categorie_uitlevering', 'cat_vombo'], label: 'Categorie VO-MBO' },
+      {
+        suffix: ['metadata', 'categorie_uitlevering', 'cat_bijlagedocs'],
+        label: 'Categorie Bijlagedocumenten',
+      },
+    ],
+    codes: ['VERPLICHT', 'OPTIONEEL', 'VERBODEN', 'OPT-UIT'],
+  },
+];

@@ -1,0 +1,70 @@
+/**
+ * A light, read-only element tree of a dossier that the business rules walk. It is built by
+ * `readDossierTree` from text that libxml2 has already parsed and schema-validated, so it only has to
+ * be correct for well-formed XML, and fast.
+ */
+export interface DossierElement {
+  /** Local name, without prefix. */
+  readonly name: string;
+  readonly namespace: string | null;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly DossierElement[];
+  /**
+   * The element's own character data (text and CDATA directly inside it), entities decoded. Runs of
+   * pure whitespace between child elements are left out.
+   */
+  readonly text: string;
+  readonly parent: DossierElement | null;
+  /** Offset of the start tag in the source text; turned into a line number only when reported. */
+  readonly offset: number;
+}
+
+/** An XPath-like location for messages: `/dossier/huidigeschool/leerling/adreslijst/adres[2]/postcode`. */
+export function pathOf(element: DossierElement): string {
+  const steps: string[] = [];
+  for (let node: DossierElement | null = element; node; node = node.parent) {
+    const siblings = node.parent ? node.parent.children.filter((child) => child.name === node!.name) : [node];
+    steps.push(siblings.length > 1 ? `${node.name}[${siblings.indexOf(node) + 1}]` : node.name);
+  }
+  return `/${steps.reverse().join('/')}`;
+}
+
+export function child(element: DossierElement | null | undefined, name: string): DossierElement | null {
+  return element?.children.find((candidate) => candidate.name === name) ?? null;
+}
+
+export function childrenNamed(element: DossierElement | null | undefined, name: string): DossierElement[] {
+  return element ? element.children.filter((candidate) => candidate.name === name) : [];
+}
+
+/** The element at a path of child names below `element`, or null. */
+export function at(element: DossierElement | null | undefined, ...names: string[]): DossierElement | null {
+  let current = element ?? null;
+  for (const name of names) current = child(current, name);
+  return current;
+}
+
+/** Trimmed text of the element at the path, or null when the element is absent. */
+export function textAt(element: DossierElement | null | undefined, ...names: string[]): string | null {
+  const found = at(element, ...names);
+  return found ? found.text.trim() : null;
+}
+
+/** Every element below `root` (document order, `root` excluded) named `name`. */
+export function descendantsNamed(root: DossierElement, name: string): DossierElement[] {
+  const found: DossierElement[] = [];
+  const visit = (node: DossierElement) => {
+    for (const next of node.children) {
+      if (next.name === name) found.push(next);
+      visit(next);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** Whether any element below `root` has character data or attributes: "the category holds data". */
+export function holdsData(element: DossierElement): boolean {
+  if (element.text.trim() !== '' || Object.keys(element.attributes).length > 0) return true;
+  return element.children.some(holdsData);
+}

@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DEFAULT_MAX_DOSSIER_BYTES, checkDossierInput } from './dossier-input';
+import { DossierFinding, DossierVerdict } from './dossier-verdict';
+import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
+import { readDossierTree } from './read-dossier-tree';
+import { applyRules, dossierFacts } from './review-dossier';
+import { RuleSet } from './rules/dossier-rule';
+import { textAt } from './dossier-element';
+
+/** The parts of libxml2-wasm this engine uses (the package is ESM-only; its types are not importable here). */
+interface Libxml2 {
+  XmlDocument: {
+    fromBuffer(source: Uint8Array, options?: { url?: string; option?: number }): Libxml2Document;
+  };
+  XsdValidator: { fromDoc(document: Libxml2Document): { validate(document: Libxml2Document): void } };
+  ParseOption: Record<string, number>;
+  XmlC14NMode: { XML_C14N_EXCLUSIVE_1_0: number };
+}
+interface Libxml2Document {
+  root: { name: string; namespaceUri: string };
+  canonicalizeToString(options?: { mode?: number; withComments?: boolean }): string;
+  dispose(): void;
+}
+interface Libxml2Error {
+  message: string;
+  details?: Array<{ message: string; line?: number }>;
+}
+
+export const SCHEMA_FILE_NAME = 'oso-dossier-2019.1.xsd';
+
+/** Finds the project's schema folder from wherever this file runs (sources, dist, or an image). */
+export function defaultSchemaPath(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'schemas', SCHEMA_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`schemas/${SCHEMA_FILE_NAME} not found above ${__dirname}`);
+}
+
+export interface ValidationOptions {
+  ruleSet?: RuleSet;
+  /** The day to judge dates against (YYYY-MM-DD); default today (UTC). */
+  today?: string;
+  maxBytes?: number;
+  /**
+   * Compute `facts.contentHash` (exclusive C14N + SHA-256). The broker needs it when staging; a plain
+   * validity check does not, and canonicalising costs about as much as the rest of the validation.
+   */
+  withContentHash?: boolean;
+}
+
+function finding(rule: string, message: string, messageNl: string, line?: number): DossierFinding {
+  return { rule, path: '/', ...(line ? { line } : {}), message, messageNl };
+}
+
+/**
+ * Parses, schema-validates and applies the business rules to one dossier, in this thread. The schema
+ * is compiled once. One libxml2 parse serves both the schema and the canonical hash; the rules read a
+ * light tree built from the same bytes.
+ */
+export class DossierValidationEngine {
+  private constructor(
+    private readonly libxml2: Libxml2,
+    private readonly validator: { validate(document: Libxml2Document): void },
+  ) {}
+
+  static async load(schemaPath: string = defaultSchemaPath()): Promise<DossierValidationEngine> {
+    // A real dynamic import: TypeScript would turn `import()` into require(), which cannot load this ESM package.
+    const importEsm = new Function('specifier', 'return import(specifier)') as (
+      s: string,
+    ) => Promise<Libxml2>;
+    const libxml2 = await importEsm('libxml2-wasm');
+    const schemaDocument = libxml2.XmlDocument.fromBuffer(readFileSync(schemaPath), {
+      url: `file://${resolve(schemaPath)}`,
+    });
+    return new DossierValidationEngine(libxml2, libxml2.XsdValidator.fromDoc(schemaDocument));
+  }
+
+  validate(bytes: Buffer, options: ValidationOptions = {}): DossierVerdict {
+    const ruleSet = options.ruleSet ?? 'strict';
+    const refuse = (errors: DossierFinding[]): DossierVerdict => ({
+      valid: false,
+      ruleSet,
+      profile: null,
+      errors,
+      warnings: [],
+      facts: null,
+    });
+
+    const inputProblem = checkDossierInput(bytes, options.maxBytes ?? DEFAULT_MAX_DOSSIER_BYTES);
+    if (inputProblem) {
+      return refuse([finding(inputProblem.code, inputProblem.message, inputProblem.message)]);
+    }
+
+    const { ParseOption } = this.libxml2;
+    let document: Libxml2Document;
+    try {
+      document = this.libxml2.XmlDocument.fromBuffer(bytes, {
+        // No network, no external entities, no entity substitution: the bytes are all there is.
+        option:
+          ParseOption.XML_PARSE_NONET |
+          ParseOption.XML_PARSE_NO_XXE |
+          ParseOption.XML_PARSE_NOERROR |
+          ParseOption.XML_PARSE_NOWARNING,
+      });
+    } catch (error) {
+      const detail = (error as Libxml2Error).details?.[0];
+      return refuse([
+        finding(
+          'DOSSIER_NOT_WELL_FORMED',
+          `The dossier is not well-formed XML: ${(detail?.message ?? (error as Error).message).trim()}`,
+          `Het dossier is geen welgevormde XML: ${(detail?.message ?? (error as Error).message).trim()}`,
+          detail?.line,
+        ),
+      ]);
+    }
+    try {
+      if (document.root.namespaceUri !== OSO_NAMESPACE || document.root.name !== 'dossier') {
+        return refuse([
+          finding(
+            'DOSSIER_WRONG_NAMESPACE',
+            `The root element must be dossier in namespace ${OSO_NAMESPACE} (found ${document.root.name} in ${document.root.namespaceUri || 'no namespace'}).`,
+            `Het hoofdelement moet dossier zijn in namespace ${OSO_NAMESPACE}.`,
+          ),
+        ]);
+      }
+      const root = readDossierTree(bytes);
+      const version = textAt(root, 'metadata', 'standaardversie');
+      if (version !== OSO_STANDAARDVERSIE) {
+        return refuse([
+          finding(
+            'DOSSIER_WRONG_VERSION',
+            `metadata/standaardversie is "${version ?? ''}"; this broker accepts only OSO ${OSO_STANDAARDVERSIE}.`,
+            `metadata/standaardversie is "${version ?? ''}"; deze broker accepteert alleen OSO ${OSO_STANDAARDVERSIE}.`,
+          ),
+        ]);
+      }
+      try {
+        this.validator.validate(document);
+      } catch (error) {
+        const details = (error as Libxml2Error).details ?? [{ message: (error as Error).message }];
+        return {
+          ...refuse(
+            details.map((detail) =>
+              finding('XSD', detail.message.trim(), detail.message.trim(), detail.line),
+            ),
+          ),
+          profile: textAt(root, 'metadata', 'overstap'),
+        };
+      }
+      const today = options.today ?? new Date().toISOString().slice(0, 10);
+      const { errors, warnings, dossier } = applyRules(bytes, root, ruleSet, today);
+      const contentHash = options.withContentHash
+        ? createHash('sha256')
+            .update(
+              document.canonicalizeToString({
+                mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
+                withComments: false,
+              }),
+            )
+            .digest('hex')
+        : '';
+      return {
+        valid: errors.length === 0,
+        ruleSet,
+        profile: dossier.overstap || null,
+        errors,
+        warnings,
+        facts: dossierFacts(dossier, contentHash),
+      };
+    } finally {
+      document.dispose();
+    }
+  }
+}

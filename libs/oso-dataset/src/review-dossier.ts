@@ -1,0 +1,67 @@
+import { DossierElement, at, pathOf, textAt } from './dossier-element';
+import { DossierFacts, DossierFinding } from './dossier-verdict';
+import { lineAt } from './read-dossier-tree';
+import { attachmentsOf } from './rules/attachment.rules';
+import { rulesFor } from './rules/all-rules';
+import { RuleSet } from './rules/dossier-rule';
+import { DossierUnderReview } from './rules/dossier-under-review';
+
+/** Runs the business rules of a rule set over a schema-valid dossier tree. */
+export function applyRules(
+  bytes: Buffer,
+  root: DossierElement,
+  ruleSet: RuleSet,
+  today: string,
+): { errors: DossierFinding[]; warnings: DossierFinding[]; dossier: DossierUnderReview } {
+  const dossier = new DossierUnderReview(root, today);
+  const errors: DossierFinding[] = [];
+  const warnings: DossierFinding[] = [];
+  for (const rule of rulesFor(ruleSet)) {
+    for (const breach of rule.check(dossier)) {
+      const element = typeof breach.at === 'string' ? null : breach.at;
+      const finding: DossierFinding = {
+        rule: rule.id,
+        path: element ? pathOf(element) : (breach.at as string),
+        ...(element ? { line: lineAt(bytes, element.offset) } : {}),
+        message: breach.en,
+        messageNl: breach.nl,
+      };
+      (rule.severity === 'error' ? errors : warnings).push(finding);
+    }
+  }
+  return { errors, warnings, dossier };
+}
+
+/** The facts the broker uses (profile, pupil key, inzage, categories, attachments). */
+export function dossierFacts(dossier: DossierUnderReview, contentHash: string): DossierFacts {
+  const inzage = dossier.inzage;
+  const table = at(dossier.metadata, 'categorie_uitlevering');
+  return {
+    profile: dossier.overstap,
+    overdrachtsoort: dossier.overdrachtsoort,
+    sendingSector: dossier.sendingSector,
+    school: { brin: textAt(dossier.school, 'brincode'), vestiging: textAt(dossier.school, 'vestigingscode') },
+    pupil: {
+      bsn: textAt(dossier.leerling, 'bsn'),
+      onderwijsnummer: textAt(dossier.leerling, 'onderwijsnummer'),
+      geboortedatum: textAt(dossier.leerling, 'geboortedatum'),
+    },
+    inzage: inzage
+      ? {
+          voorlopigdossier: textAt(inzage, 'voorlopigdossier'),
+          inzage: textAt(inzage, 'inzage'),
+          inzagedatum: textAt(inzage, 'inzagedatum'),
+          akkoord: textAt(inzage, 'akkoord'),
+          redennietakkoord: textAt(inzage, 'redennietakkoord'),
+          toestemming: textAt(inzage, 'toestemming'),
+        }
+      : null,
+    categories: Object.fromEntries((table?.children ?? []).map((entry) => [entry.name, entry.text.trim()])),
+    attachments: attachmentsOf(dossier).map((attachment) => ({
+      path: pathOf(attachment.element),
+      fileName: attachment.name,
+      bytes: attachment.decoded?.length ?? 0,
+    })),
+    contentHash,
+  };
+}

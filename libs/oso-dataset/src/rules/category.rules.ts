@@ -1,0 +1,196 @@
+import { DossierElement, at, child, holdsData, pathOf } from '../dossier-element';
+import { DossierUnderReview } from './dossier-under-review';
+import { DossierRule, RuleBreach } from './dossier-rule';
+
+/**
+ * Where each category (hoofdblok) of `categorie_uitlevering` lives in the dossier. The standard names
+ * the categories; which blocks make them up is read from the XSD's structure and confirmed on every
+ * official example (full and opt-out). cat_metadata, cat_school and cat_leerling are required by the
+ * schema itself; cat_vombo is left out until its blocks are confirmed.
+ */
+export const CATEGORY_BLOCKS: Record<string, (dossier: DossierUnderReview) => DossierElement[]> = {
+  cat_ouderinzage: (dossier) => (dossier.inzage ? [dossier.inzage] : []),
+  cat_oudersverzorgers: (dossier) => leerlingBlocks(dossier, 'verzorger'),
+  cat_vve: (dossier) =>
+    leerlingBlocks(dossier, 'voorschools', 'vroegschools', 'vanpeuterspeelzaal', 'naampeuterspeelzaal'),
+  cat_schoolloopbaan: (dossier) => leerlingBlocks(dossier, 'schoolloopbaanlijst'),
+  cat_overstapadvies: (dossier) => leerlingBlocks(dossier, 'overstapadvies'),
+  cat_onderwijsondersteuning: (dossier) => leerlingBlocks(dossier, 'onderwijsondersteuning'),
+  cat_verzuim: (dossier) => leerlingBlocks(dossier, 'verzuim'),
+  cat_eindtoetsbo: (dossier) => leerlingBlocks(dossier, 'eindtoets_basisonderwijs'),
+  cat_toetsresultaten: (dossier) => leerlingBlocks(dossier, 'toetslijst'),
+  cat_handelingsplannen: (dossier) =>
+    (at(dossier.leerling, 'onderwijsondersteuning')?.children ?? []).filter(
+      (block) => block.name === 'handelingsplan',
+    ),
+  cat_cijferlijsten: (dossier) => leerlingBlocks(dossier, 'cijferlijstlijst'),
+  cat_bijlagedocs: (dossier) => leerlingBlocks(dossier, 'overigdocumentlijst'),
+};
+
+function leerlingBlocks(dossier: DossierUnderReview, ...names: string[]): DossierElement[] {
+  return (dossier.leerling?.children ?? []).filter((block) => names.includes(block.name));
+}
+
+function categoryRule(
+  id: string,
+  values: string[],
+  breach: (category: string, value: string, blocks: DossierElement[]) => RuleBreach[],
+  summary: DossierRule['summary'],
+): DossierRule {
+  return {
+    id,
+    family: 'categories',
+    severity: 'error',
+    summary,
+    check: (dossier) => {
+      const breaches: RuleBreach[] = [];
+      for (const [category, blocksOf] of Object.entries(CATEGORY_BLOCKS)) {
+        const value = dossier.category(category);
+        if (value === null || !values.includes(value)) continue;
+        breaches.push(...breach(category, value, blocksOf(dossier).filter(holdsData)));
+      }
+      return breaches;
+    },
+  };
+}
+
+export const CATEGORY_RULES: DossierRule[] = [
+  categoryRule(
+    'OSO.CAT.01',
+    ['VERPLICHT'],
+    (category, _value, blocks) =>
+      blocks.length > 0
+        ? []
+        : [
+            {
+              at: `/dossier/metadata/categorie_uitlevering/${category}`,
+              en: `${category} is VERPLICHT but the dossier holds no data for it.`,
+              nl: `${category} is VERPLICHT maar het dossier bevat er geen gegevens voor.`,
+            },
+          ],
+    {
+      en: 'A category marked VERPLICHT is present in the dossier.',
+      nl: 'Een categorie met VERPLICHT is aanwezig in het dossier.',
+    },
+  ),
+  categoryRule(
+    'OSO.CAT.02',
+    ['VERBODEN', 'OPT-UIT'],
+    (category, value, blocks) =>
+      blocks.map((block) => ({
+        at: block,
+        en: `${category} is ${value}, so ${pathOf(block)} must not be in the dossier (data minimisation).`,
+        nl: `${category} is ${value}, dus ${pathOf(block)} mag niet in het dossier staan (dataminimalisatie).`,
+      })),
+    {
+      en: 'A category marked VERBODEN or OPT-UIT holds no data at all.',
+      nl: 'Een categorie met VERBODEN of OPT-UIT bevat helemaal geen gegevens.',
+    },
+  ),
+  {
+    id: 'BRK.CAT.01',
+    family: 'categories',
+    severity: 'error',
+    summary: {
+      en: 'The declared category values fit the transfer profile (e.g. VVE is VERBODEN for POVO).',
+      nl: 'De opgegeven categoriewaarden passen bij het overstapprofiel (bv. VVE is VERBODEN bij POVO).',
+    },
+    check: (dossier) => {
+      const table = PROFILE_CATEGORIES[`${dossier.overdrachtsoort}/${dossier.overstap}`];
+      if (!table) return [];
+      const breaches: RuleBreach[] = [];
+      for (const [category, allowed] of Object.entries(table)) {
+        const value = dossier.category(category);
+        if (value === null || allowed.includes(value)) continue;
+        const element = child(at(dossier.metadata, 'categorie_uitlevering'), category);
+        breaches.push({
+          at: element ?? `/dossier/metadata/categorie_uitlevering/${category}`,
+          en: `${category} is ${value}, but for ${dossier.overstap} (${dossier.overdrachtsoort}) it must be ${allowed.join(' or ')}.`,
+          nl: `${category} is ${value}, maar bij ${dossier.overstap} (${dossier.overdrachtsoort}) moet dit ${allowed.join(' of ')} zijn.`,
+        });
+      }
+      return breaches;
+    },
+  },
+];
+
+const ALL_CATEGORIES = [
+  'cat_metadata',
+  'cat_ouderinzage',
+  'cat_school',
+  'cat_leerling',
+  'cat_oudersverzorgers',
+  'cat_vve',
+  'cat_schoolloopbaan',
+  'cat_overstapadvies',
+  'cat_onderwijsondersteuning',
+  'cat_verzuim',
+  'cat_eindtoetsbo',
+  'cat_toetsresultaten',
+  'cat_handelingsplannen',
+  'cat_cijferlijsten',
+  'cat_vombo',
+  'cat_bijlagedocs',
+];
+
+const FIXED = (value: string) => [value];
+const CHOICE = ['OPTIONEEL', 'OPT-UIT'];
+
+/**
+ * Which values each category may take per kind of transfer and profile, as the official example
+ * dossiers of that profile declare them (full and opt-out): fixed where both agree, otherwise the
+ * school's (and parents') choice between OPTIONEEL and OPT-UIT. Profiles without an example are not
+ * checked by BRK.CAT.01.
+ */
+const PROFILE_CATEGORIES: Record<string, Record<string, string[]>> = {
+  'overstapdossier/POPO': profileTable({
+    cat_ouderinzage: 'VERPLICHT',
+    cat_oudersverzorgers: 'VERPLICHT',
+    cat_schoolloopbaan: 'VERPLICHT',
+    cat_overstapadvies: 'VERPLICHT',
+    cat_vombo: 'VERBODEN',
+  }),
+  'overstapdossier/POVO': profileTable({
+    cat_ouderinzage: 'VERPLICHT',
+    cat_oudersverzorgers: 'VERPLICHT',
+    cat_vve: 'VERBODEN',
+    cat_schoolloopbaan: 'VERPLICHT',
+    cat_overstapadvies: 'VERPLICHT',
+    cat_vombo: 'VERBODEN',
+  }),
+  'overstapdossier/VOVO': profileTable({
+    cat_ouderinzage: 'VERPLICHT',
+    cat_oudersverzorgers: 'VERPLICHT',
+    cat_vve: 'VERBODEN',
+    cat_schoolloopbaan: 'VERPLICHT',
+    cat_overstapadvies: 'VERPLICHT',
+  }),
+  'overdrachtbinnenbrin/POPO': profileTable({}),
+  'swv-dossier/POSWV': profileTable({
+    cat_oudersverzorgers: 'VERPLICHT',
+    cat_schoolloopbaan: 'VERPLICHT',
+    cat_onderwijsondersteuning: 'VERPLICHT',
+    cat_eindtoetsbo: 'VERBODEN',
+    cat_vombo: 'VERBODEN',
+  }),
+  'swv-dossier/VOSWV': profileTable({
+    cat_oudersverzorgers: 'VERPLICHT',
+    cat_vve: 'VERBODEN',
+    cat_schoolloopbaan: 'VERPLICHT',
+    cat_onderwijsondersteuning: 'VERPLICHT',
+  }),
+};
+
+function profileTable(fixed: Record<string, string>): Record<string, string[]> {
+  const always: Record<string, string> = {
+    cat_metadata: 'VERPLICHT',
+    cat_school: 'VERPLICHT',
+    cat_leerling: 'VERPLICHT',
+  };
+  return Object.fromEntries(
+    ALL_CATEGORIES.map((category) => {
+      const value = always[category] ?? fixed[category];
+      return [category, value ? FIXED(value) : CHOICE];
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { DossierElement, pathOf } from '../dossier-element';
+import { CODE_LISTS, CodeList } from '../codelists';
+import { DossierRule, RuleBreach } from './dossier-rule';
+
+function endsWithPath(element: DossierElement, suffix: string[]): boolean {
+  let node: DossierElement | null = element;
+  for (let index = suffix.length - 1; index >= 0; index--) {
+    if (!node || node.name !== suffix[index]) return false;
+    node = node.parent;
+  }
+  return true;
+}
+
+function codeListRule(list: CodeList): DossierRule {
+  const allowed = new Set(list.codes);
+  const lastNames = new Set(list.fields.map((field) => field.suffix[field.suffix.length - 1]));
+  return {
+    id: `OSO.CL.${String(list.list).padStart(2, '0')}`,
+    family: 'codelists',
+    severity: 'error',
+    summary: {
+      en: `${list.fields.map((field) => field.label).join(', ')}: a code from code list ${list.list}.`,
+      nl: `${list.fields.map((field) => field.label).join(', ')}: een code uit codelijst ${list.list}.`,
+    },
+    check: (dossier) => {
+      const breaches: RuleBreach[] = [];
+      for (const element of [...lastNames].flatMap((name) => dossier.elementsNamed(name))) {
+        const field = list.fields.find((candidate) => endsWithPath(element, candidate.suffix));
+        if (!field) continue;
+        const value = element.text.trim();
+        if (allowed.has(value)) continue;
+        breaches.push({
+          at: element,
+          en: `${pathOf(element)} holds "${value}", which is not in code list ${list.list} (${field.label}).`,
+          nl: `${pathOf(element)} bevat "${value}", dat niet in codelijst ${list.list} (${field.label}) staat.`,
+        });
+      }
+      return breaches;
+    },
+  };
+}
+
+export const CODE_LIST_RULES: DossierRule[] = CODE_LISTS.map(codeListRule);

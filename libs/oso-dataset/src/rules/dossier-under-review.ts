@@ -1,0 +1,62 @@
+import { DossierElement, at, textAt } from '../dossier-element';
+import { SendingSector, sendingSectorOf } from '../oso-standard';
+
+/** The dossier as the rules see it: the tree plus the few facts many rules need, read once. */
+export class DossierUnderReview {
+  readonly metadata: DossierElement | null;
+  readonly inzage: DossierElement | null;
+  readonly school: DossierElement | null;
+  readonly leerling: DossierElement | null;
+  readonly overstap: string;
+  readonly overdrachtsoort: string;
+  readonly sendingSector: SendingSector;
+
+  constructor(
+    readonly root: DossierElement,
+    /** The day the verdict is given (dates in the dossier must not lie after it). */
+    readonly today: string,
+  ) {
+    this.metadata = at(root, 'metadata');
+    this.inzage = at(root, 'inzage');
+    this.school = at(root, 'huidigeschool');
+    this.leerling = at(root, 'huidigeschool', 'leerling');
+    this.overstap = textAt(root, 'metadata', 'overstap') ?? '';
+    this.overdrachtsoort = textAt(root, 'overdrachtsoort') ?? '';
+    this.sendingSector = sendingSectorOf(this.overstap);
+  }
+
+  private elements: DossierElement[] | null = null;
+  private byName: Map<string, DossierElement[]> | null = null;
+
+  /** Every element with this local name, document order; indexed once for the rules that scan by name. */
+  elementsNamed(name: string): readonly DossierElement[] {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const element of this.allElements()) {
+        const list = this.byName.get(element.name);
+        if (list) list.push(element);
+        else this.byName.set(element.name, [element]);
+      }
+    }
+    return this.byName.get(name) ?? [];
+  }
+
+  /** Every element in document order, computed once for the rules that scan the whole dossier. */
+  allElements(): DossierElement[] {
+    if (!this.elements) {
+      const all: DossierElement[] = [];
+      const visit = (node: DossierElement) => {
+        all.push(node);
+        node.children.forEach(visit);
+      };
+      visit(this.root);
+      this.elements = all;
+    }
+    return this.elements;
+  }
+
+  /** Value of a `categorie_uitlevering` entry (`VERPLICHT`, `OPTIONEEL`, `VERBODEN`, `OPT-UIT`), or null. */
+  category(name: string): string | null {
+    return textAt(this.metadata, 'categorie_uitlevering', name);
+  }
+}
