@@ -103,7 +103,9 @@ export class DossierValidationEngine {
           ParseOption.XML_PARSE_NONET |
           ParseOption.XML_PARSE_NO_XXE |
           ParseOption.XML_PARSE_NOERROR |
-          ParseOption.XML_PARSE_NOWARNING,
+          ParseOption.XML_PARSE_NOWARNING |
+          // Small text nodes stored inline: fewer allocations in libxml2, same tree.
+          ParseOption.XML_PARSE_COMPACT,
       });
     } catch (error) {
       const detail = (error as Libxml2Error).details?.[0];

@@ -1,3 +1,4 @@
+import { OVERSTAPADVIES_RULES, TEST_RULES, VERZORGER_RULES } from './advice-and-tests.rules';
 import { ATTACHMENT_RULES } from './attachment.rules';
 import { CATEGORY_RULES } from './category.rules';
 import { CODE_LIST_RULES } from './codelist.rules';
@@ -14,6 +15,9 @@ export const ALL_RULES: readonly DossierRule[] = [
   ...PUPIL_RULES,
   ...CODE_LIST_RULES,
   ...CATEGORY_RULES,
+  ...OVERSTAPADVIES_RULES,
+  ...TEST_RULES,
+  ...VERZORGER_RULES,
   ...ATTACHMENT_RULES,
 ];
 

@@ -1,10 +1,13 @@
 import { at } from '../dossier-element';
 import { DossierRule } from './dossier-rule';
 
-/** The transfer profile (overstap) and the kind of transfer (overdrachtsoort) must tell the same story. */
+/**
+ * The transfer profile (overstap) and the kind of transfer (overdrachtsoort) must tell the same story.
+ * Ours (BRK): the official examples all agree with it, but the official rule set is not known to check it.
+ */
 export const PROFILE_RULES: DossierRule[] = [
   {
-    id: 'OSO.PR.01',
+    id: 'BRK.PR.01',
     family: 'profile',
     severity: 'error',
     summary: {

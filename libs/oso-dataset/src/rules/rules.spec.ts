@@ -59,7 +59,7 @@ describe('each rule fires on a dossier that breaks it', () => {
     ['BRK.IZ.01', povo, /<redennietakkoord>[^<]*<\/redennietakkoord>/, ''],
     ['BRK.META.01', povo, /<datum>[^<]*<\/datum>/, '<datum>2099-01-01</datum>'],
     [
-      'OSO.PR.01',
+      'BRK.PR.01',
       povo,
       '<overdrachtsoort>overstapdossier</overdrachtsoort>',
       '<overdrachtsoort>swv-dossier</overdrachtsoort>',
@@ -84,6 +84,10 @@ describe('each rule fires on a dossier that breaks it', () => {
       '<cat_overstapadvies>VERPLICHT</cat_overstapadvies>',
       '<cat_overstapadvies>OPTIONEEL</cat_overstapadvies>',
     ],
+    ['BRK.OA.01', povo, /<advies>[^<]*<\/advies>/, ''],
+    ['BRK.TS.01', povo, /<datum_afname>[^<]*<\/datum_afname>/, '<datum_afname>2099-04-28</datum_afname>'],
+    ['BRK.TS.01', povo, /<afnamedatum>[^<]*<\/afnamedatum>/, '<afnamedatum>2099-04-10</afnamedatum>'],
+    ['BRK.VZ.01', povo, /<\/verzorger>/, '<overlijdensdatum>2015-01-01</overlijdensdatum></verzorger>'],
     ['BRK.ATT.01', povo, /<bestandsinhoud>[A-Za-z0-9+/]{8}/, '<bestandsinhoud>!!!!!!!!'],
     ['BRK.ATT.03', povo, /<bestandsnaam>[^<]*<\/bestandsnaam>/, '<bestandsnaam>script.exe</bestandsnaam>'],
   ])('%s', (rule, xml, from, to) => {
