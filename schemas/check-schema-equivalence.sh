@@ -236,10 +236,61 @@ def gen_element(decl, mode, variant, depth):
         el.text = 'tekst'
     return [el]
 
+# ---------------------------------------------------------------- declarations
+# Which reference declaration governs an instance element. Mutants are keyed on
+# it: in a valid base, the verdict of a local change depends only on the
+# declaration(s) involved and the resulting child sequence, so repeating the
+# same change in another copy of the same context adds nothing.
+_child_cache = {}
+
+def resolve(decl):
+    return g_elements[split_qname(decl.get('ref'))[1]] if decl.get('ref') else decl
+
+def type_node(decl):
+    ct = decl.find(q('complexType'))
+    if ct is not None:
+        return ct
+    t = decl.get('type')
+    if t and split_qname(t)[0] != 'xs' and split_qname(t)[1] in g_complex:
+        return g_complex[split_qname(t)[1]]
+    return None
+
+def child_decls(ct):
+    if id(ct) in _child_cache:
+        return _child_cache[id(ct)]
+    found = {}
+    def collect(node):
+        for p in node:
+            tag = local(p.tag)
+            if tag == 'element':
+                d = resolve(p)
+                found.setdefault(d.get('name'), d)
+            elif tag in ('sequence', 'choice'):
+                collect(p)
+            elif tag == 'group':
+                collect(g_groups[split_qname(p.get('ref'))[1]])
+            elif tag in ('complexContent', 'simpleContent'):
+                for der in p:
+                    if local(der.tag) in ('extension', 'restriction'):
+                        pre, base = split_qname(der.get('base'))
+                        if pre != 'xs' and base in g_complex and local(p.tag) == 'complexContent':
+                            collect(g_complex[base])
+                        collect(der)
+    collect(ct)
+    _child_cache[id(ct)] = found
+    return found
+
 # ---------------------------------------------------------------- mutant output
-seen = set()
+seen, seen_keys = set(), set()
 manifest = open(os.path.join(tmp, 'manifest.tsv'), 'w', encoding='utf-8')
 count = 0
+
+def fresh(key):
+    """True the first time a semantic key is offered (skips redundant mutants)."""
+    if key in seen_keys:
+        return False
+    seen_keys.add(key)
+    return True
 
 def write(data, kind, base, path, detail=''):
     global count
@@ -258,16 +309,21 @@ def ser(root):
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='utf-8', xml_declaration=False)
 
 def index(root):
-    """Document-order list of (elem, parent, path); first occurrence per path."""
+    """Document order list of (elem, parent, path, decl); first occurrence per path."""
     items, first = [], {}
-    def walk(e, parent, path):
+    def walk(e, parent, path, decl):
         p = path + '/' + local(e.tag)
-        items.append((e, parent, p))
-        first.setdefault(p, (e, parent))
+        items.append((e, parent, p, decl))
+        first.setdefault(p, (e, parent, decl))
+        ct = type_node(decl) if decl is not None else None
+        kids = child_decls(ct) if ct is not None else {}
         for c in list(e):
-            walk(c, e, p)
-    walk(root, None, '')
+            walk(c, e, p, kids.get(local(c.tag)))
+    walk(root, None, '', g_elements.get(local(root.tag)))
     return items, first
+
+def tags(parent):
+    return tuple(local(c.tag) if c.tag.startswith('{%s}' % NS) else c.tag for c in parent)
 
 # Bases: examples (long attachment contents cut short) + generated documents.
 bases = []
@@ -283,138 +339,138 @@ for gname in sorted(g_elements):
         for v in variants:
             els = gen_element(g_elements[gname], mode, v, 0)
             gen_roots.append(('gen:%s:%s%d' % (gname, mode, v), els[0]))
-# Keep generated bases distinct; dossiers/terugkoppeling/dossier serve as mutation bases.
 uniq = {}
 for name, r in gen_roots:
     uniq.setdefault(ser(r), (name, r))
 generated = list(uniq.values())
-for name, r in generated:
+for name, r in bases + generated:
     write(ser(r), 'base', name, '/' + local(r.tag))
-for name, r in bases:
-    write(ser(r), 'base', name, '/' + local(r.tag))
-mut_bases = bases + [(n, r) for n, r in generated
-                     if local(r.tag) in ('dossier', 'terugkoppeling')]
 
-# Structural mutants: every base, every distinct element path (first occurrence).
-def structural(bname, root):
+# Phase A, literally per example: delete every distinct element path once and
+# give every distinct leaf path three invalid values.
+for bname, root in bases:
     items, first = index(root)
-    for path, (e, parent) in first.items():
-        if parent is not None:
+    for path, (e, parent, decl) in first.items():
+        if parent is not None and fresh(('delete-path', path)):
             i = list(parent).index(e)
-            parent.remove(e)                                   # delete
+            parent.remove(e)
             write(ser(root), 'delete', bname, path)
             parent.insert(i, e)
-            dup = copy.deepcopy(e)                             # duplicate
-            parent.insert(i + 1, dup)
-            write(ser(root), 'duplicate', bname, path)
-            parent.remove(dup)
-            unk = ET.Element('{%s}onbekendelement' % NS)       # unknown sibling before
-            unk.text = 'x'
-            parent.insert(i, unk)
-            write(ser(root), 'unknown-sibling', bname, path)
-            parent.remove(unk)
-            sibs = list(parent)                                # swap with next sibling
-            if i + 1 < len(sibs) and sibs[i + 1].tag != e.tag:
+        if len(e) == 0:
+            old = e.text
+            for val in ('x', '', 'A' * 300):
+                if fresh(('value-path', path, val)):
+                    e.text = val
+                    write(ser(root), 'value', bname, path, val)
+            e.text = old
+
+# Phase B, all bases smallest first, keyed on declarations.
+BATTERY = ['', ' ', 'x', 'A' * 300, '0', '-1', '1', '+1', '24', '25', '1000', '1001', '1.5',
+           'true', 'false', '2019-07-31', '2019-08-01', '2019-13-01', '2019-07-31Z',
+           '12AB', '12ab', '12', '1234', '12345', '2018-2019', '2010-05', '01-02-2010',
+           '\u0661\u0662-\u0660\u0662-\u0662\u0660\u0661\u0660', 'A' * 35, 'A' * 36,
+           'A' * 280, 'A' * 281, 'A' * 1024, 'A' * 1025]
+simple_names = sorted(g_simple)
+complex_names = sorted(g_complex)
+builtins = ['xsd:string', 'xsd:integer', 'xsd:int', 'xsd:decimal', 'xsd:date', 'xsd:boolean',
+            'xsd:anyType', 'xsd:token', 'bestaatNietType']
+
+def structural(bname, root):
+    items, first = index(root)
+    decl_of = {id(e): d for e, _, _, d in items}
+    for e, parent, path, decl in items:
+        did = id(decl)
+        if parent is not None:
+            pid = id(decl_of[id(parent)])
+            sibs = list(parent)
+            i = sibs.index(e)
+            seq = tags(parent)
+            def keyed(kind, newseq):
+                return fresh((kind, pid, newseq))
+            if keyed('delete', seq[:i] + seq[i + 1:]):
+                parent.remove(e)
+                write(ser(root), 'delete', bname, path)
+                parent.insert(i, e)
+            if keyed('duplicate', seq[:i + 1] + seq[i:]):
+                dup = copy.deepcopy(e)
+                parent.insert(i + 1, dup)
+                write(ser(root), 'duplicate', bname, path)
+                parent.remove(dup)
+            if keyed('unknown-sibling', seq[:i] + ('?',) + seq[i:]):
+                unk = ET.Element('{%s}onbekendelement' % NS)
+                unk.text = 'x'
+                parent.insert(i, unk)
+                write(ser(root), 'unknown-sibling', bname, path)
+                parent.remove(unk)
+            if i + 1 < len(sibs) and sibs[i + 1].tag != e.tag and \
+                    keyed('swap', seq[:i] + (seq[i + 1], seq[i]) + seq[i + 2:]):
                 nxt = sibs[i + 1]
                 parent.remove(nxt)
                 parent.insert(i, nxt)
                 write(ser(root), 'swap-next', bname, path, local(nxt.tag))
                 parent.remove(nxt)
                 parent.insert(i + 1, nxt)
-            old_tag = e.tag                                     # wrong namespace
-            e.tag = '{%s}%s' % (OTHER_NS, local(old_tag))
-            write(ser(root), 'wrong-ns', bname, path)
-            e.tag = old_tag
-        unk = ET.Element('{%s}onbekendelement' % NS)           # unknown last child
-        e.append(unk)
-        write(ser(root), 'unknown-child', bname, path)
-        e.remove(unk)
-        if len(e):                                             # text in element content
-            old = e.text
-            e.text = 'x'
-            write(ser(root), 'text-in-complex', bname, path)
-            e.text = old
-        else:                                                  # basic invalid values
-            old = e.text
-            for val in ('x', '', 'A' * 300):
-                e.text = val
-                write(ser(root), 'value', bname, path, val)
-            e.text = old
-        e.set('onbekend', '1')                                 # unknown attribute
-        write(ser(root), 'unknown-attr', bname, path)
-        del e.attrib['onbekend']
-    # wrong namespace on the root / whole document without namespace / another root
+            if keyed('wrong-ns', seq[:i] + ('!' + seq[i],) + seq[i + 1:]):
+                old_tag = e.tag
+                e.tag = '{%s}%s' % (OTHER_NS, local(old_tag))
+                write(ser(root), 'wrong-ns', bname, path)
+                e.tag = old_tag
+        if fresh(('decl', did)):
+            unk = ET.Element('{%s}onbekendelement' % NS)
+            e.append(unk)
+            write(ser(root), 'unknown-child', bname, path)
+            e.remove(unk)
+            e.set('onbekend', '1')
+            write(ser(root), 'unknown-attr', bname, path)
+            del e.attrib['onbekend']
+            e.set('{%s}nil' % XSI, 'true')
+            write(ser(root), 'xsi:nil', bname, path)
+            del e.attrib['{%s}nil' % XSI]
+            if len(e):
+                old = e.text
+                e.text = 'x'
+                write(ser(root), 'text-in-complex', bname, path)
+                e.text = old
+            else:
+                old = e.text
+                for val in BATTERY + [' %s ' % (old or ''), (old or '') + 'x']:
+                    e.text = val
+                    write(ser(root), 'value', bname, path, val)
+                e.text = old
+            for a in list(e.attrib):
+                old = e.get(a)
+                for val in ('', 'x', 'A' * 300):
+                    e.set(a, val)
+                    write(ser(root), 'attr-value', bname, path + '/@' + a, val)
+                del e.attrib[a]
+                write(ser(root), 'attr-removed', bname, path + '/@' + a)
+                e.set(a, old)
+            for t in (simple_names if len(e) == 0 else complex_names) + builtins:
+                e.set('{%s}type' % XSI, t)
+                e.set('xmlns:xsd', XS)
+                write(ser(root), 'xsi:type', bname, path, t)
+            del e.attrib['{%s}type' % XSI]
+            del e.attrib['xmlns:xsd']
+
+for _, bname, root in sorted(((len(ser(r)), n, r) for n, r in bases + generated), key=lambda t: t[0]):
+    structural(bname, root)
+
+# Phase C: roots and envelopes.
+for bname, root in bases:
     old_tag = root.tag
     root.tag = '{%s}%s' % (OTHER_NS, local(old_tag))
     write(ser(root), 'root-wrong-ns', bname, '/' + local(old_tag))
     root.tag = old_tag
     write(ser(root).replace(b' xmlns="%s"' % NS.encode(), b'', 1), 'no-namespace', bname, '/')
-
-for bname, root in mut_bases:
-    structural(bname, root)
-
-# Value battery, attributes, xsi:type, xsi:nil: once per distinct path, on the
-# smallest base that contains it.
-BATTERY = ['', 'x', ' ', 'A' * 300, '0', '-1', '1', '+1', '25', '24', '1000', '1001', '1.5', '1e3',
-           'true', 'false', 'TRUE', '2019-07-31', '2019-08-01', '2019-13-01', '2019-02-30',
-           '2019-07-31Z', '31-07-2019', '12AB', '12ab', '12ABC', '01', '1', '1234', '12345',
-           '2018-2019', '2018-19', '2010-05', '2010-5', '01-02-2010', '1-2-2010',
-           '\u0661\u0662-\u0660\u0662-\u0662\u0660\u0661\u0660', 'A' * 35, 'A' * 36, 'A' * 280,
-           'A' * 281, 'A' * 1024, 'A' * 1025, 'Ja', 'VERPLICHT', 'QUJD', '<>&"\'']
-named_types = sorted(set(g_complex) | set(g_simple))
-simple_names = sorted(g_simple)
-complex_names = sorted(g_complex)
-builtins = ['xsd:string', 'xsd:integer', 'xsd:int', 'xsd:decimal', 'xsd:date', 'xsd:boolean',
-            'xsd:anyType', 'xsd:token', 'xsd:base64Binary', 'bestaatNietType', 'onbekend:x']
-
-sized = sorted(((len(ser(r)), n, r) for n, r in mut_bases + generated), key=lambda t: t[0])
-done_paths, done_names = set(), set()
-for _, bname, root in sized:
     items, first = index(root)
-    for path, (e, parent) in first.items():
-        if path in done_paths:
-            continue
-        done_paths.add(path)
-        if len(e) == 0:
-            old = e.text
-            for val in BATTERY + [' %s ' % (old or ''), (old or '') + 'x']:
-                e.text = val
-                write(ser(root), 'value', bname, path, val)
-            e.text = old
-        for a in list(e.attrib):
-            old = e.get(a)
-            for val in ('', 'x', 'A' * 300):
-                e.set(a, val)
-                write(ser(root), 'attr-value', bname, path + '/@' + a, val)
-            del e.attrib[a]
-            write(ser(root), 'attr-removed', bname, path + '/@' + a)
-            e.set(a, old)
-        e.set('{%s}nil' % XSI, 'true')
-        write(ser(root), 'xsi:nil', bname, path)
-        del e.attrib['{%s}nil' % XSI]
-        name = local(e.tag)
-        if name in done_names:
-            continue
-        done_names.add(name)
-        types = (simple_names if len(e) == 0 else complex_names) + builtins
-        for t in types:
-            e.set('{%s}type' % XSI, t)
-            e.set('xmlns:xsd', XS)
-            write(ser(root), 'xsi:type', bname, path, t)
-        del e.attrib['{%s}type' % XSI]
-        del e.attrib['xmlns:xsd']
-
-# Any global element may be a document root: cut subtrees out as standalone documents.
-for bname, root in bases:
-    items, first = index(root)
-    for path, (e, parent) in first.items():
-        if parent is not None and local(e.tag) in g_elements:
+    for path, (e, parent, decl) in first.items():
+        # any global element may be a document root
+        if parent is not None and local(e.tag) in g_elements and fresh(('as-root', id(decl), local(e.tag))):
             write(ser(e), 'as-root', bname, path)
             unk = ET.Element('{%s}onbekendelement' % NS)
             e.append(unk)
             write(ser(e), 'as-root+unknown', bname, path)
             e.remove(unk)
-# A batch envelope around the examples, and in the wrong order.
 env = ET.Element('{%s}dossiers' % NS)
 write(ser(env), 'envelope-empty', '-', '/dossiers')
 for _, r in bases:

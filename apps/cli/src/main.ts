@@ -8,7 +8,7 @@ import { UsageError } from './output';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
-import { ValidationExit, validateCommand } from './validate/validate.command';
+import { ValidationExit, rulesCommand, validateCommand } from './validate/validate.command';
 
 /** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
 const EXIT_REFUSED = 1;
@@ -25,6 +25,7 @@ for (const command of [
   registryCommands(),
   databaseCommands(),
   validateCommand(),
+  rulesCommand(),
 ]) {
   program.addCommand(command);
 }

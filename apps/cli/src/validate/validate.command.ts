@@ -1,8 +1,10 @@
 import {
+  ALL_RULES,
   DEFAULT_MAX_DOSSIER_BYTES,
   DossierValidationEngine,
   DossierVerdict,
   RuleSet,
+  isStrictOnly,
 } from '@app/oso-dataset';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -94,5 +96,30 @@ export function validateCommand(): Command {
         }
       }
       throw new ValidationExit(anyUnreadable ? 2 : anyInvalid ? 1 : 0);
+    });
+}
+
+/** `oso rules [--json]` — the business rules the broker applies, with the set each belongs to. */
+export function rulesCommand(): Command {
+  return new Command('rules')
+    .description('list the business rules (id, family, rule set, what it demands)')
+    .option('--json', 'one JSON object per rule and line')
+    .action((options: { json?: boolean }) => {
+      for (const rule of ALL_RULES) {
+        const set = isStrictOnly(rule) ? 'strict' : 'official';
+        if (options.json) {
+          say(
+            JSON.stringify({
+              id: rule.id,
+              family: rule.family,
+              set,
+              severity: rule.severity,
+              ...rule.summary,
+            }),
+          );
+        } else {
+          say(`${rule.id.padEnd(12)} ${set.padEnd(8)} ${rule.severity.padEnd(7)} ${rule.summary.en}`);
+        }
+      }
     });
 }
