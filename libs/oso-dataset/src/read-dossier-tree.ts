@@ -73,9 +73,11 @@ export function readDossierTree(bytes: Buffer): DossierElement {
     } else {
       const close = findTagEnd(xml, open);
       const selfClosing = xml.charCodeAt(close - 1) === 47;
-      const body = piece(open + 1, selfClosing ? close - 1 : close);
-      const nameEnd = body.search(/\s/);
-      const qualifiedName = nameEnd === -1 ? body : body.slice(0, nameEnd);
+      const bodyEnd = selfClosing ? close - 1 : close;
+      let nameEnd = open + 1;
+      while (nameEnd < bodyEnd && !isSpace(xml.charCodeAt(nameEnd))) nameEnd++;
+      // Element names are ASCII in OSO; interning them through the latin1 view costs nothing extra.
+      const qualifiedName = xml.slice(open + 1, nameEnd);
       const element: MutableElement = {
         name: qualifiedName,
         namespace: null,
@@ -86,7 +88,7 @@ export function readDossierTree(bytes: Buffer): DossierElement {
         offset: open,
         namespaces: current ? current.namespaces : {},
       };
-      if (nameEnd !== -1) readAttributes(body.slice(nameEnd), element);
+      if (nameEnd < bodyEnd) readAttributes(piece(nameEnd, bodyEnd), element);
       const colon = qualifiedName.indexOf(':');
       const prefix = colon === -1 ? '' : qualifiedName.slice(0, colon);
       element.name = colon === -1 ? qualifiedName : qualifiedName.slice(colon + 1);
@@ -102,6 +104,10 @@ export function readDossierTree(bytes: Buffer): DossierElement {
 }
 
 const NON_ASCII = /[\x80-\xff]/;
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 13 || code === 9;
+}
 
 function isLayout(xml: string, start: number, end: number): boolean {
   for (let index = start; index < end; index++) {

@@ -2,7 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDossierTree } from '../read-dossier-tree';
 import { applyRules } from '../review-dossier';
+import { CODE_LISTS } from '../codelists';
 import { ALL_RULES, rulesFor } from './all-rules';
+import { DossierUnderReview } from './dossier-under-review';
 import { passesElfproef } from './pupil.rules';
 
 /**
@@ -159,5 +161,54 @@ describe('elfproef', () => {
   );
   it.each(['123456789', '000000000', '12345678', 'abcdefghi', '1234567890'])('refuses %s', (bsn) =>
     expect(passesElfproef(bsn)).toBe(false),
+  );
+});
+
+describe('every code list rule', () => {
+  const sources = readdirSync(EXAMPLES)
+    .filter((name) => name.endsWith('.xml'))
+    .map((name) => readFileSync(join(EXAMPLES, name), 'utf8'));
+
+  /** The first coded field of this list in any example, and that example with the field's value replaced. */
+  function breakFirstField(list: (typeof CODE_LISTS)[number]): string | null {
+    for (const xml of sources) {
+      const bytes = Buffer.from(xml, 'utf8');
+      const dossier = new DossierUnderReview(readDossierTree(bytes), TODAY);
+      for (const field of list.fields) {
+        const name = field.suffix[field.suffix.length - 1];
+        const element = dossier.elementsNamed(name).find((candidate) => {
+          let node: typeof candidate | null = candidate;
+          for (let index = field.suffix.length - 1; index >= 0; index--) {
+            if (node?.name !== field.suffix[index]) return false;
+            node = node.parent;
+          }
+          return true;
+        });
+        if (!element) continue;
+        const start = bytes.indexOf('>', element.offset) + 1;
+        const end = bytes.indexOf('<', start);
+        return Buffer.concat([
+          bytes.subarray(0, start),
+          Buffer.from('ZZ-no-code'),
+          bytes.subarray(end),
+        ]).toString('utf8');
+      }
+    }
+    return null;
+  }
+
+  const covered = CODE_LISTS.filter((list) => breakFirstField(list) !== null);
+
+  it('finds a coded field in the examples for nearly every list', () => {
+    // Lists whose fields no official example fills cannot be broken by mutation; they are few.
+    expect(covered.length).toBeGreaterThanOrEqual(CODE_LISTS.length - 6);
+  });
+
+  it.each(covered.map((list) => [`OSO.CL.${String(list.list).padStart(2, '0')}`, list] as const))(
+    '%s fires on a value outside its list',
+    (rule, list) => {
+      const broken = breakFirstField(list) as string;
+      expect(errorRules(broken, 'official')).toContain(rule);
+    },
   );
 });
