@@ -75,12 +75,12 @@ echo "examples: ${#examples[@]} dossiers validate against ours: $([[ $status == 
 
 # --- 2 + 3. bases and mutants ------------------------------------------------------
 mkdir -p "$tmp/m"
-python3 - "$REFERENCE_XSD" "$tmp" "${examples[@]}" <<'PY'
+python3 - "$REFERENCE_XSD" "$OURS_XSD" "$tmp" "${examples[@]}" <<'PY'
 import copy, hashlib, os, re, sys
 import xml.etree.ElementTree as ET
 
-ref_xsd, tmp = sys.argv[1], sys.argv[2]
-example_files = sys.argv[3:]
+ref_xsd, ours_xsd, tmp = sys.argv[1], sys.argv[2], sys.argv[3]
+example_files = sys.argv[4:]
 XS = 'http://www.w3.org/2001/XMLSchema'
 XSI = 'http://www.w3.org/2001/XMLSchema-instance'
 NS = 'http://www.edustandaard.nl/oso_gegevensset/2019/dossier'
@@ -369,9 +369,12 @@ BATTERY = ['', ' ', 'x', 'A' * 300, '0', '-1', '1', '+1', '24', '25', '1000', '1
            'true', 'false', '2019-07-31', '2019-08-01', '2019-13-01', '2019-07-31Z',
            '12AB', '12ab', '12', '1234', '12345', '2018-2019', '2010-05', '01-02-2010',
            '\u0661\u0662-\u0660\u0662-\u0662\u0660\u0661\u0660', 'A' * 35, 'A' * 36,
-           'A' * 280, 'A' * 281, 'A' * 1024, 'A' * 1025]
-simple_names = sorted(g_simple)
-complex_names = sorted(g_complex)
+           'A' * 280, 'A' * 281, 'A' * 1024, 'A' * 1025, '2147483648', '1e3', 'INF', 'QUJD']
+# Type names for xsi:type come from both schemas, so that a type only one of
+# them defines shows up as a disagreement.
+ours_root = ET.parse(ours_xsd).getroot()
+simple_names = sorted(set(g_simple) | {t.get('name') for t in ours_root.iter(q('simpleType')) if t.get('name')})
+complex_names = sorted(set(g_complex) | {t.get('name') for t in ours_root.iter(q('complexType')) if t.get('name')})
 builtins = ['xsd:string', 'xsd:integer', 'xsd:int', 'xsd:decimal', 'xsd:date', 'xsd:boolean',
             'xsd:anyType', 'xsd:token', 'bestaatNietType']
 
@@ -387,7 +390,7 @@ def structural(bname, root):
             seq = tags(parent)
             def keyed(kind, newseq):
                 return fresh((kind, pid, newseq))
-            if keyed('delete', seq[:i] + seq[i + 1:]):
+            if keyed('delete', seq[:i] + seq[i + 1:] + ('-' + seq[i],)):
                 parent.remove(e)
                 write(ser(root), 'delete', bname, path)
                 parent.insert(i, e)
@@ -462,10 +465,12 @@ for bname, root in bases:
     write(ser(root), 'root-wrong-ns', bname, '/' + local(old_tag))
     root.tag = old_tag
     write(ser(root).replace(b' xmlns="%s"' % NS.encode(), b'', 1), 'no-namespace', bname, '/')
+for bname, root in bases + generated:
     items, first = index(root)
     for path, (e, parent, decl) in first.items():
-        # any global element may be a document root
-        if parent is not None and local(e.tag) in g_elements and fresh(('as-root', id(decl), local(e.tag))):
+        # any global element may be a document root (tried for every element
+        # name, so a global declaration only one schema has is noticed)
+        if parent is not None and fresh(('as-root', id(decl), local(e.tag))):
             write(ser(e), 'as-root', bname, path)
             unk = ET.Element('{%s}onbekendelement' % NS)
             e.append(unk)
