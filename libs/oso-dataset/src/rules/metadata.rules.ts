@@ -1,8 +1,28 @@
-import { at, textAt } from '../dossier-element';
+import { at, pathOf, textAt } from '../dossier-element';
 import { DossierRule } from './dossier-rule';
 
 /** Dates that cannot be true: a dossier is not made, nor seen by parents, in the future. */
 export const METADATA_RULES: DossierRule[] = [
+  {
+    id: 'BRK.META.03',
+    family: 'metadata',
+    severity: 'error',
+    summary: {
+      en: 'No xsi:type or xsi:nil: a dossier uses the standard’s own structure, never a substituted type.',
+      nl: 'Geen xsi:type of xsi:nil: een dossier volgt de structuur van de standaard, zonder vervangend type.',
+    },
+    // The schema accepts xsi:type (any element may claim another type); the only attribute the
+    // standard itself defines is `omschrijving`, so `type` and `nil` can only be these.
+    check: (dossier) =>
+      dossier
+        .allElements()
+        .filter((element) => 'type' in element.attributes || 'nil' in element.attributes)
+        .map((element) => ({
+          at: element,
+          en: `${pathOf(element)} carries xsi:type or xsi:nil; remove it and use the element as the standard defines it.`,
+          nl: `${pathOf(element)} heeft xsi:type of xsi:nil; verwijder dit en gebruik het element zoals de standaard het definieert.`,
+        })),
+  },
   {
     id: 'BRK.META.01',
     family: 'metadata',

@@ -86,6 +86,12 @@ describe('each rule fires on a dossier that breaks it', () => {
       '<cat_overstapadvies>VERPLICHT</cat_overstapadvies>',
       '<cat_overstapadvies>OPTIONEEL</cat_overstapadvies>',
     ],
+    [
+      'BRK.META.03',
+      povo,
+      '<huisarts>',
+      '<huisarts xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="verzorgerType">',
+    ],
     ['BRK.OA.01', povo, /<advies>[^<]*<\/advies>/, ''],
     ['BRK.TS.01', povo, /<datum_afname>[^<]*<\/datum_afname>/, '<datum_afname>2099-04-28</datum_afname>'],
     ['BRK.TS.01', povo, /<afnamedatum>[^<]*<\/afnamedatum>/, '<afnamedatum>2099-04-10</afnamedatum>'],
