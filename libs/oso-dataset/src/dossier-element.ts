@@ -50,17 +50,14 @@ export function textAt(element: DossierElement | null | undefined, ...names: str
   return found ? found.text.trim() : null;
 }
 
-/** Every element below `root` (document order, `root` excluded) named `name`. */
-export function descendantsNamed(root: DossierElement, name: string): DossierElement[] {
-  const found: DossierElement[] = [];
-  const visit = (node: DossierElement) => {
-    for (const next of node.children) {
-      if (next.name === name) found.push(next);
-      visit(next);
-    }
-  };
-  visit(root);
-  return found;
+/** Whether the element is the last of the names in `suffix`, under parents named by the ones before it. */
+export function endsWithPath(element: DossierElement, suffix: readonly string[]): boolean {
+  let node: DossierElement | null = element;
+  for (let index = suffix.length - 1; index >= 0; index--) {
+    if (!node || node.name !== suffix[index]) return false;
+    node = node.parent;
+  }
+  return true;
 }
 
 /** Whether any element below `root` has character data or attributes: "the category holds data". */

@@ -1,15 +1,6 @@
-import { DossierElement, pathOf } from '../dossier-element';
+import { endsWithPath, pathOf } from '../dossier-element';
 import { CODE_LISTS, CodeList } from '../codelists';
 import { DossierRule, RuleBreach } from './dossier-rule';
-
-function endsWithPath(element: DossierElement, suffix: string[]): boolean {
-  let node: DossierElement | null = element;
-  for (let index = suffix.length - 1; index >= 0; index--) {
-    if (!node || node.name !== suffix[index]) return false;
-    node = node.parent;
-  }
-  return true;
-}
 
 function codeListRule(list: CodeList): DossierRule {
   const allowed = new Set(list.codes);

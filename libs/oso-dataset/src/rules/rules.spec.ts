@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { readDossierTree } from '../read-dossier-tree';
 import { applyRules } from '../review-dossier';
 import { CODE_LISTS } from '../codelists';
+import { endsWithPath } from '../dossier-element';
 import { ALL_RULES, rulesFor } from './all-rules';
 import { DossierUnderReview } from './dossier-under-review';
 import { passesElfproef } from './pupil.rules';
@@ -182,14 +183,9 @@ describe('every code list rule', () => {
       const dossier = new DossierUnderReview(readDossierTree(bytes), TODAY);
       for (const field of list.fields) {
         const name = field.suffix[field.suffix.length - 1];
-        const element = dossier.elementsNamed(name).find((candidate) => {
-          let node: typeof candidate | null = candidate;
-          for (let index = field.suffix.length - 1; index >= 0; index--) {
-            if (node?.name !== field.suffix[index]) return false;
-            node = node.parent;
-          }
-          return true;
-        });
+        const element = dossier
+          .elementsNamed(name)
+          .find((candidate) => endsWithPath(candidate, field.suffix));
         if (!element) continue;
         const start = bytes.indexOf('>', element.offset) + 1;
         const end = bytes.indexOf('<', start);
