@@ -1,16 +1,40 @@
-import { DossierElement, at, child, holdsData, pathOf } from '../dossier-element';
+import { DossierElement, at, child, pathOf } from '../dossier-element';
 import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule, RuleBreach } from './dossier-rule';
 
+/** The sixteen categories, in the order of `categorie_uitlevering`. */
+const ALL_CATEGORIES = [
+  'cat_metadata',
+  'cat_ouderinzage',
+  'cat_school',
+  'cat_leerling',
+  'cat_oudersverzorgers',
+  'cat_vve',
+  'cat_schoolloopbaan',
+  'cat_overstapadvies',
+  'cat_onderwijsondersteuning',
+  'cat_verzuim',
+  'cat_eindtoetsbo',
+  'cat_toetsresultaten',
+  'cat_handelingsplannen',
+  'cat_cijferlijsten',
+  'cat_vombo',
+  'cat_bijlagedocs',
+];
+
 /**
- * Where each category (hoofdblok) of `categorie_uitlevering` lives in the dossier. The standard names
- * the categories; which blocks make them up is read from the XSD's structure and confirmed on every
- * official example (full and opt-out). cat_metadata, cat_school and cat_leerling are required by the
- * schema itself; cat_vombo is left out until its blocks are confirmed.
+ * Where each category (hoofdblok) of `categorie_uitlevering` lives in the dossier: the blocks whose
+ * presence means the category was sent. The grouping follows the standard's schema and its validator's
+ * opt-out checks (the answerable parties belong to cat_oudersverzorgers, the VO-MBO results to
+ * cat_vombo), and every official example, full and opt-out, agrees with it. cat_school and cat_leerling
+ * are the dossier's core and have no opt-out check.
  */
 export const CATEGORY_BLOCKS: Record<string, (dossier: DossierUnderReview) => DossierElement[]> = {
+  cat_metadata: (dossier) =>
+    [dossier.metadata, at(dossier.root, 'overdrachtsoort')].filter((block) => block !== null),
   cat_ouderinzage: (dossier) => (dossier.inzage ? [dossier.inzage] : []),
-  cat_oudersverzorgers: (dossier) => leerlingBlocks(dossier, 'verzorger'),
+  cat_oudersverzorgers: (dossier) =>
+    leerlingBlocks(dossier, 'verzorger', 'verzorgersaansprakelijk', 'aansprakelijkeinstelling'),
   cat_vve: (dossier) =>
     leerlingBlocks(dossier, 'voorschools', 'vroegschools', 'vanpeuterspeelzaal', 'naampeuterspeelzaal'),
   cat_schoolloopbaan: (dossier) => leerlingBlocks(dossier, 'schoolloopbaanlijst'),
@@ -24,6 +48,17 @@ export const CATEGORY_BLOCKS: Record<string, (dossier: DossierUnderReview) => Do
       (block) => block.name === 'handelingsplan',
     ),
   cat_cijferlijsten: (dossier) => leerlingBlocks(dossier, 'cijferlijstlijst'),
+  cat_vombo: (dossier) =>
+    leerlingBlocks(
+      dossier,
+      'bevorderd',
+      'examenresultaat',
+      'resultaatvakkenvo',
+      'certificaat',
+      'competenties',
+      'stage',
+      'overigvombo',
+    ),
   cat_bijlagedocs: (dossier) => leerlingBlocks(dossier, 'overigdocumentlijst'),
 };
 
@@ -31,62 +66,48 @@ function leerlingBlocks(dossier: DossierUnderReview, ...names: string[]): Dossie
   return (dossier.leerling?.children ?? []).filter((block) => names.includes(block.name));
 }
 
+/**
+ * One rule per category, numbered by the category's place in `categorie_uitlevering` (cat_metadata is
+ * OS.cat01): VERPLICHT means its blocks are there, VERBODEN and OPT-UIT that not one of them is.
+ */
 function categoryRule(
-  id: string,
-  values: string[],
-  breach: (category: string, value: string, blocks: DossierElement[]) => RuleBreach[],
-  summary: DossierRule['summary'],
+  category: string,
+  blocksOf: (dossier: DossierUnderReview) => DossierElement[],
 ): DossierRule {
+  const number = String(ALL_CATEGORIES.indexOf(category) + 1).padStart(2, '0');
   return {
-    id,
+    id: `OS.cat${number}`,
     family: 'categories',
     severity: 'error',
-    summary,
+    summary: {
+      en: `${category}: VERPLICHT means the category is in the dossier, VERBODEN or OPT-UIT that none of it is.`,
+      nl: `${category}: VERPLICHT betekent dat de categorie in het dossier staat, VERBODEN of OPT-UIT dat er niets van in staat.`,
+    },
     check: (dossier) => {
-      const breaches: RuleBreach[] = [];
-      for (const [category, blocksOf] of Object.entries(CATEGORY_BLOCKS)) {
-        const value = dossier.category(category);
-        if (value === null || !values.includes(value)) continue;
-        breaches.push(...breach(category, value, blocksOf(dossier).filter(holdsData)));
+      const value = dossier.category(category);
+      if (value !== 'VERPLICHT' && value !== 'VERBODEN' && value !== 'OPT-UIT') return [];
+      const blocks = blocksOf(dossier);
+      if (value === 'VERPLICHT') {
+        if (blocks.length > 0) return [];
+        return [
+          {
+            at: `/dossier/metadata/categorie_uitlevering/${category}`,
+            en: `${category} is VERPLICHT but the dossier holds none of it.`,
+            nl: `${category} is VERPLICHT maar het dossier bevat er niets van.`,
+          },
+        ];
       }
-      return breaches;
+      return blocks.map((block) => ({
+        at: block,
+        en: `${category} is ${value}, so ${pathOf(block)} must not be in the dossier (data minimisation).`,
+        nl: `${category} is ${value}, dus ${pathOf(block)} mag niet in het dossier staan (dataminimalisatie).`,
+      }));
     },
   };
 }
 
 export const CATEGORY_RULES: DossierRule[] = [
-  categoryRule(
-    'OSO.CAT.01',
-    ['VERPLICHT'],
-    (category, _value, blocks) =>
-      blocks.length > 0
-        ? []
-        : [
-            {
-              at: `/dossier/metadata/categorie_uitlevering/${category}`,
-              en: `${category} is VERPLICHT but the dossier holds no data for it.`,
-              nl: `${category} is VERPLICHT maar het dossier bevat er geen gegevens voor.`,
-            },
-          ],
-    {
-      en: 'A category marked VERPLICHT is present in the dossier.',
-      nl: 'Een categorie met VERPLICHT is aanwezig in het dossier.',
-    },
-  ),
-  categoryRule(
-    'OSO.CAT.02',
-    ['VERBODEN', 'OPT-UIT'],
-    (category, value, blocks) =>
-      blocks.map((block) => ({
-        at: block,
-        en: `${category} is ${value}, so ${pathOf(block)} must not be in the dossier (data minimisation).`,
-        nl: `${category} is ${value}, dus ${pathOf(block)} mag niet in het dossier staan (dataminimalisatie).`,
-      })),
-    {
-      en: 'A category marked VERBODEN or OPT-UIT holds no data at all.',
-      nl: 'Een categorie met VERBODEN of OPT-UIT bevat helemaal geen gegevens.',
-    },
-  ),
+  ...Object.entries(CATEGORY_BLOCKS).map(([category, blocksOf]) => categoryRule(category, blocksOf)),
   {
     id: 'BRK.CAT.01',
     family: 'categories',
@@ -112,25 +133,6 @@ export const CATEGORY_RULES: DossierRule[] = [
       return breaches;
     },
   },
-];
-
-const ALL_CATEGORIES = [
-  'cat_metadata',
-  'cat_ouderinzage',
-  'cat_school',
-  'cat_leerling',
-  'cat_oudersverzorgers',
-  'cat_vve',
-  'cat_schoolloopbaan',
-  'cat_overstapadvies',
-  'cat_onderwijsondersteuning',
-  'cat_verzuim',
-  'cat_eindtoetsbo',
-  'cat_toetsresultaten',
-  'cat_handelingsplannen',
-  'cat_cijferlijsten',
-  'cat_vombo',
-  'cat_bijlagedocs',
 ];
 
 const FIXED = (value: string) => [value];

@@ -18,7 +18,8 @@ function codeListRule(list: CodeList): DossierRule {
       for (const element of [...lastNames].flatMap((name) => dossier.elementsNamed(name))) {
         const field = list.fields.find((candidate) => endsWithPath(element, candidate.suffix));
         if (!field) continue;
-        const value = element.text.trim();
+        // Exact, like the official check: a code padded with spaces is not the code.
+        const value = element.text;
         if (allowed.has(value)) continue;
         breaches.push({
           at: element,

@@ -8,13 +8,16 @@ export type RuleFamily =
   | 'metadata'
   | 'profile'
   | 'inzage'
+  | 'school'
   | 'pupil'
+  | 'privacy'
   | 'codelists'
   | 'categories'
   | 'overstapadvies'
   | 'tests'
   | 'verzorgers'
-  | 'attachments';
+  | 'attachments'
+  | 'formats';
 
 /** One breach of a rule, in both languages, pointing at the element concerned. */
 export interface RuleBreach {

@@ -1,6 +1,13 @@
 import { DossierElement, at, textAt } from '../dossier-element';
 import { SendingSector, sendingSectorOf } from '../oso-standard';
 
+/**
+ * The official validator comes in two bundles: one for transfers between schools (overstapdossier and
+ * overdrachtbinnenbrin, "OV") and one for requests to a samenwerkingsverband ("PaO"). The profile
+ * decides which bundle judges a dossier; each bundle then refuses a kind of transfer that is not its own.
+ */
+export type RuleBundle = 'OV' | 'PaO';
+
 /** The dossier as the rules see it: the tree plus the few facts many rules need, read once. */
 export class DossierUnderReview {
   readonly metadata: DossierElement | null;
@@ -10,6 +17,7 @@ export class DossierUnderReview {
   readonly overstap: string;
   readonly overdrachtsoort: string;
   readonly sendingSector: SendingSector;
+  readonly bundle: RuleBundle;
 
   constructor(
     readonly root: DossierElement,
@@ -23,6 +31,22 @@ export class DossierUnderReview {
     this.overstap = textAt(root, 'metadata', 'overstap') ?? '';
     this.overdrachtsoort = textAt(root, 'overdrachtsoort') ?? '';
     this.sendingSector = sendingSectorOf(this.overstap);
+    this.bundle = this.overstap === 'POSWV' || this.overstap === 'VOSWV' ? 'PaO' : 'OV';
+  }
+
+  /** Judged by the OV bundle as a transfer to another school (the OVa rules). */
+  get isOverstapdossier(): boolean {
+    return this.bundle === 'OV' && this.overdrachtsoort === 'overstapdossier';
+  }
+
+  /** Judged by the OV bundle as a transfer within the same BRIN (the OVb rules). */
+  get isBinnenBrin(): boolean {
+    return this.bundle === 'OV' && this.overdrachtsoort === 'overdrachtbinnenbrin';
+  }
+
+  /** Judged by the PaO bundle as a request to a samenwerkingsverband (the PaO rules). */
+  get isSwvDossier(): boolean {
+    return this.bundle === 'PaO' && this.overdrachtsoort === 'swv-dossier';
   }
 
   private elements: DossierElement[] | null = null;

@@ -1,68 +1,76 @@
 import { at, textAt } from '../dossier-element';
 import { DossierRule } from './dossier-rule';
+import { flagged, mustHold } from './presence-rules';
 
 /** The inzage block: the parents (or the pupil of 16+) saw the dossier, when, and what they said. */
 export const INZAGE_RULES: DossierRule[] = [
   {
-    id: 'OSO.IZ.01',
+    id: 'OVa.IZ01',
     family: 'inzage',
     severity: 'error',
     summary: {
-      en: 'An overstapdossier has an inzage block stating that the parents had inzage (inzage = true).',
-      nl: 'Een overstapdossier bevat een inzageblok waaruit blijkt dat de ouders inzage hebben gehad (inzage = true).',
+      en: 'An overstapdossier has the inzage block.',
+      nl: 'Een overstapdossier bevat het blok inzage.',
+    },
+    check: (dossier) =>
+      dossier.isOverstapdossier && !dossier.inzage
+        ? [
+            {
+              at: '/dossier/inzage',
+              en: 'An overstapdossier needs the inzage block: record that, when and how the parents had inzage.',
+              nl: 'Een overstapdossier vereist het blok inzage: leg vast dat, wanneer en hoe de ouders inzage hadden.',
+            },
+          ]
+        : [],
+  },
+  {
+    id: 'OVa.IZ02',
+    family: 'inzage',
+    severity: 'error',
+    summary: {
+      en: 'An overstapdossier has been seen by the parents (inzage/inzage = true).',
+      nl: 'Een overstapdossier is door de ouders ingezien (inzage/inzage = true).',
     },
     check: (dossier) => {
-      if (dossier.overdrachtsoort !== 'overstapdossier') return [];
-      const seen = textAt(dossier.inzage, 'inzage');
-      if (seen === 'true' || seen === '1') return [];
+      if (!dossier.isOverstapdossier || !dossier.inzage || flagged(dossier.inzage, 'inzage')) return [];
       return [
         {
-          at: dossier.inzage ? (at(dossier.inzage, 'inzage') ?? dossier.inzage) : '/dossier/inzage',
+          at: at(dossier.inzage, 'inzage') ?? dossier.inzage,
           en: 'An overstapdossier may only be sent after the parents had inzage: set inzage/inzage to true.',
           nl: 'Een overstapdossier mag pas worden verstuurd na inzage door de ouders: zet inzage/inzage op true.',
         },
       ];
     },
   },
-  {
-    id: 'OSO.IZ.02',
+  mustHold({
+    id: 'OVa.IZ03',
     family: 'inzage',
-    severity: 'error',
-    summary: {
-      en: 'When there was inzage, its date (inzagedatum) is given.',
-      nl: 'Als er inzage is geweest, is de inzagedatum ingevuld.',
-    },
-    check: (dossier) => {
-      const seen = textAt(dossier.inzage, 'inzage');
-      if ((seen !== 'true' && seen !== '1') || textAt(dossier.inzage, 'inzagedatum')) return [];
-      return [
-        {
-          at: dossier.inzage!,
-          en: 'inzage is true but inzagedatum is missing: give the date on which the parents had inzage.',
-          nl: 'inzage is true maar de inzagedatum ontbreekt: vul de datum in waarop de ouders inzage hadden.',
-        },
-      ];
-    },
-  },
-  {
-    id: 'OSO.IZ.03',
+    appliesTo: (dossier) => dossier.isOverstapdossier,
+    within: (dossier) => [dossier.inzage],
+    when: (inzage) => flagged(inzage, 'inzage'),
+    anyOf: [['inzagedatum']],
+    en: 'inzage is true, so inzagedatum is required: give the date on which the parents had inzage.',
+    nl: 'inzage is true, dus de inzagedatum is verplicht: vul de datum in waarop de ouders inzage hadden.',
+  }),
+  mustHold({
+    id: 'OVa.IZ04',
     family: 'inzage',
-    severity: 'error',
-    summary: {
-      en: 'A VOVO transfer states toestemming (the parents’ consent).',
-      nl: 'Bij een VOVO-overstap is toestemming ingevuld.',
-    },
-    check: (dossier) => {
-      if (dossier.overstap !== 'VOVO' || textAt(dossier.inzage, 'toestemming')) return [];
-      return [
-        {
-          at: dossier.inzage ?? '/dossier/inzage',
-          en: 'A VOVO transfer needs inzage/toestemming (Ja, Nee or Onbekend).',
-          nl: 'Een VOVO-overstap vereist inzage/toestemming (Ja, Nee of Onbekend).',
-        },
-      ];
-    },
-  },
+    appliesTo: (dossier) => dossier.isOverstapdossier,
+    within: (dossier) => [dossier.inzage],
+    when: (inzage) => flagged(inzage, 'inzage'),
+    anyOf: [['akkoord']],
+    en: 'inzage is true, so akkoord is required: state whether the parents agree with the content (Ja, Nee, Onbekend).',
+    nl: 'inzage is true, dus akkoord is verplicht: geef aan of de ouders het eens zijn met de inhoud (Ja, Nee, Onbekend).',
+  }),
+  mustHold({
+    id: 'OVa.IZ05',
+    family: 'inzage',
+    appliesTo: (dossier) => dossier.isOverstapdossier && dossier.overstap === 'VOVO',
+    within: (dossier) => [dossier.inzage],
+    anyOf: [['toestemming']],
+    en: 'A VOVO transfer needs inzage/toestemming (Ja, Nee or Onbekend).',
+    nl: 'Een VOVO-overstap vereist inzage/toestemming (Ja, Nee of Onbekend).',
+  }),
   {
     id: 'BRK.IZ.01',
     family: 'inzage',

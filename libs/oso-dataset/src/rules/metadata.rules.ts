@@ -1,8 +1,88 @@
 import { at, pathOf, textAt } from '../dossier-element';
+import { OSO_STANDAARDVERSIE, OSO_VALIDATIEVERSIE } from '../oso-standard';
+import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule } from './dossier-rule';
 
-/** Dates that cannot be true: a dossier is not made, nor seen by parents, in the future. */
+/** A dossier between schools or to a samenwerkingsverband always carries the LAS part. */
+function deeldossierRule(id: string, bundle: DossierUnderReview['bundle']): DossierRule {
+  return {
+    id,
+    family: 'metadata',
+    severity: 'error',
+    summary: {
+      en: 'The dossier holds the LAS part (metadata/deeldossier is LAS or LASLVS), not only LVS or TIB.',
+      nl: 'Het dossier bevat het LAS-deel (metadata/deeldossier is LAS of LASLVS), niet alleen LVS of TIB.',
+    },
+    check: (dossier) => {
+      const deeldossier = at(dossier.metadata, 'deeldossier');
+      if (dossier.bundle !== bundle || ['LAS', 'LASLVS'].includes(deeldossier?.text ?? '')) return [];
+      return [
+        {
+          at: deeldossier ?? '/dossier/metadata/deeldossier',
+          en: 'metadata/deeldossier must be LAS or LASLVS: this transfer needs the LAS part of the dossier.',
+          nl: 'metadata/deeldossier moet LAS of LASLVS zijn: deze overdracht vereist het LAS-deel van het dossier.',
+        },
+      ];
+    },
+  };
+}
+
+/** The validator version the dossier was checked against; the examples of this release carry it. */
+function validatieversieRule(id: string, applies: (dossier: DossierUnderReview) => boolean): DossierRule {
+  return {
+    id,
+    family: 'metadata',
+    severity: 'error',
+    summary: {
+      en: `metadata/validatieversie is ${OSO_VALIDATIEVERSIE}, the validation release of this standard version.`,
+      nl: `metadata/validatieversie is ${OSO_VALIDATIEVERSIE}, de validatieversie bij deze versie van de standaard.`,
+    },
+    check: (dossier) => {
+      const version = at(dossier.metadata, 'validatieversie');
+      if (!applies(dossier) || version?.text === OSO_VALIDATIEVERSIE) return [];
+      return [
+        {
+          at: version ?? '/dossier/metadata/validatieversie',
+          en: `metadata/validatieversie must be ${OSO_VALIDATIEVERSIE} for OSO ${OSO_STANDAARDVERSIE} dossiers.`,
+          nl: `metadata/validatieversie moet ${OSO_VALIDATIEVERSIE} zijn voor OSO-${OSO_STANDAARDVERSIE}-dossiers.`,
+        },
+      ];
+    },
+  };
+}
+
+/** The release table (categorie_uitlevering) that says which categories were sent. */
+function releaseTableRule(id: string, applies: (dossier: DossierUnderReview) => boolean): DossierRule {
+  return {
+    id,
+    family: 'metadata',
+    severity: 'error',
+    summary: {
+      en: 'The dossier has the block metadata/categorie_uitlevering.',
+      nl: 'Het dossier bevat het blok metadata/categorie_uitlevering.',
+    },
+    check: (dossier) =>
+      applies(dossier) && !at(dossier.metadata, 'categorie_uitlevering')
+        ? [
+            {
+              at: dossier.metadata ?? '/dossier/metadata',
+              en: 'metadata/categorie_uitlevering is missing: state for every category whether it is sent.',
+              nl: 'metadata/categorie_uitlevering ontbreekt: geef per categorie aan of die wordt meegestuurd.',
+            },
+          ]
+        : [],
+  };
+}
+
+/** Versions and the release table, then dates that cannot be true. */
 export const METADATA_RULES: DossierRule[] = [
+  deeldossierRule('OVa.MD01', 'OV'),
+  deeldossierRule('PaO.MD01', 'PaO'),
+  validatieversieRule('OVa.MD02', (dossier) => dossier.bundle === 'OV'),
+  validatieversieRule('PaO.MD02', (dossier) => dossier.isSwvDossier),
+  releaseTableRule('OVa.MD03', (dossier) => dossier.isOverstapdossier),
+  releaseTableRule('OVb.MD03', (dossier) => dossier.isBinnenBrin),
+  releaseTableRule('PaO.MD03', (dossier) => dossier.isSwvDossier),
   {
     id: 'BRK.META.03',
     family: 'metadata',

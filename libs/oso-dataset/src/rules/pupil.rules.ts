@@ -1,5 +1,7 @@
-import { at, holdsData, textAt } from '../dossier-element';
+import { at, textAt } from '../dossier-element';
+import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule } from './dossier-rule';
+import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold } from './presence-rules';
 
 /** The BSN's elfproef: weights 9..2 and -1 over the nine digits; the sum is a non-zero multiple of 11. */
 export function passesElfproef(bsn: string): boolean {
@@ -10,8 +12,83 @@ export function passesElfproef(bsn: string): boolean {
   return sum !== 0 && sum % 11 === 0;
 }
 
-/** Pupil identity and the privacy of a secret address. */
+/** Who the pupil is and where the pupil lives, as every dossier of this kind must say. */
+function identityRules(kind: TransferKind): DossierRule[] {
+  const pupilField = (number: string, field: string, en: string, nl: string) =>
+    mustHold({
+      id: `${kind.prefix}.LL${number}`,
+      family: 'pupil',
+      appliesTo: kind.applies,
+      within: (dossier) => [dossier.leerling],
+      anyOf: [[field]],
+      en: `In ${kind.en} the pupil has ${en} (${field}).`,
+      nl: `In ${kind.nl} heeft de leerling ${nl} (${field}).`,
+    });
+  return [
+    pupilField('01', 'voornaam', 'at least one first name', 'minimaal één voornaam'),
+    pupilField('02', 'geboortedatum', 'a full birth date', 'een volledige geboortedatum'),
+    pupilField(
+      '04',
+      'adresgeheim',
+      'the indication whether the address is secret',
+      'de indicatie of het adres geheim is',
+    ),
+    mustHold({
+      id: `${kind.prefix}.LL05`,
+      family: 'pupil',
+      appliesTo: kind.applies,
+      within: (dossier) => [dossier.leerling],
+      when: (leerling) => !flagged(leerling, 'adresgeheim'),
+      anyOf: [['adreslijst', 'adres'], ['adresbuitenland']],
+      en: `In ${kind.en} a pupil whose address is not secret has a Dutch or foreign address (adreslijst/adres or adresbuitenland).`,
+      nl: `In ${kind.nl} heeft een leerling met een niet-geheim adres een Nederlands of buitenlands adres (adreslijst/adres of adresbuitenland).`,
+    }),
+    // The standard numbers this rule SL01 as well, like the school's address; ours is SB01 to stay unique.
+    mustHold({
+      id: `${kind.prefix}.SB01`,
+      family: 'pupil',
+      appliesTo: kind.applies,
+      within: (dossier) => [dossier.leerling],
+      anyOf: [['schoolloopbaanlijst', 'schoolloopbaan']],
+      en: `In ${kind.en} the pupil has at least one schoolloopbaan entry (schoolloopbaanlijst/schoolloopbaan).`,
+      nl: `In ${kind.nl} heeft de leerling minimaal één schoolloopbaan (schoolloopbaanlijst/schoolloopbaan).`,
+    }),
+  ];
+}
+
+const thePupil = (dossier: DossierUnderReview) => [dossier.leerling];
+
+/** Pupil identity: name, birth date, address, the national number, and the BSN's elfproef. */
 export const PUPIL_RULES: DossierRule[] = [
+  ...identityRules(OVERSTAPDOSSIER),
+  ...identityRules(SWV_DOSSIER),
+  mustHold({
+    id: 'OVa.LL12',
+    family: 'pupil',
+    appliesTo: OVERSTAPDOSSIER.applies,
+    within: thePupil,
+    anyOf: [['bsn'], ['onderwijsnummer']],
+    en: 'In an overstapdossier the pupil has a BSN or an onderwijsnummer.',
+    nl: 'In een overstapdossier heeft de leerling een BSN of een onderwijsnummer.',
+  }),
+  mustHold({
+    id: 'OVa.LL13',
+    family: 'pupil',
+    appliesTo: (dossier) => dossier.isOverstapdossier && dossier.overstap === 'POVO',
+    within: thePupil,
+    anyOf: [['leerlingid']],
+    en: 'In a POVO overstapdossier the pupil has the sending school’s pupil code (leerlingid).',
+    nl: 'In een POVO-overstapdossier heeft de leerling de leerlingcode van de school (leerlingid).',
+  }),
+  mustHold({
+    id: 'OVa.LL14',
+    family: 'pupil',
+    appliesTo: OVERSTAPDOSSIER.applies,
+    within: thePupil,
+    anyOf: [['datuminschrijving']],
+    en: 'In an overstapdossier the pupil has a date of enrolment (datuminschrijving).',
+    nl: 'In een overstapdossier heeft de leerling een inschrijfdatum (datuminschrijving).',
+  }),
   {
     id: 'BRK.LL.01',
     family: 'pupil',
@@ -31,27 +108,6 @@ export const PUPIL_RULES: DossierRule[] = [
           nl: 'Het BSN van de leerling voldoet niet aan de elfproef; controleer het nummer in het LAS.',
         },
       ];
-    },
-  },
-  {
-    id: 'BRK.LL.02',
-    family: 'pupil',
-    severity: 'error',
-    summary: {
-      en: 'A secret address (adresgeheim = true) is not sent: no address of the pupil in the dossier.',
-      nl: 'Een geheim adres (adresgeheim = true) wordt niet meegestuurd: geen adres van de leerling in het dossier.',
-    },
-    check: (dossier) => {
-      const secret = textAt(dossier.leerling, 'adresgeheim');
-      if (secret !== 'true' && secret !== '1') return [];
-      return ['adreslijst', 'adresbuitenland']
-        .map((name) => at(dossier.leerling, name))
-        .filter((element) => element !== null && holdsData(element))
-        .map((element) => ({
-          at: element!,
-          en: 'adresgeheim is true: the pupil’s address must be left out of the dossier.',
-          nl: 'adresgeheim is true: het adres van de leerling moet uit het dossier worden weggelaten.',
-        }));
     },
   },
 ];

@@ -7,6 +7,7 @@ import { endsWithPath } from '../dossier-element';
 import { ALL_RULES, rulesFor } from './all-rules';
 import { DossierUnderReview } from './dossier-under-review';
 import { passesElfproef } from './pupil.rules';
+import { oldestAllowedTestDate } from './tests.rules';
 
 /**
  * Every rule against the official examples (none may fire) and against mutations of them made here in
@@ -51,60 +52,302 @@ describe('business rules on the official examples', () => {
   });
 });
 
+/** Like `mutate`, but only in the part of the dossier after the first `anchor` (e.g. `<leerling>`). */
+function mutateAfter(xml: string, anchor: string, from: string | RegExp, to: string): string {
+  const start = xml.indexOf(anchor);
+  if (start < 0) throw new Error(`anchor not found: ${anchor}`);
+  return xml.slice(0, start) + mutate(xml.slice(start), from, to);
+}
+
+const element = (name: string) => new RegExp(`<${name}>[\\s\\S]*?</${name}>`);
+const lastOf = (name: string) => new RegExp(`<${name}>[\\s\\S]*</${name}>`);
+
 describe('each rule fires on a dossier that breaks it', () => {
   const povo = example('OV_POVO_full');
+  const popo = example('OV_POPO_full');
   const vovo = example('OV_VOVO_full');
+  const bb = example('OV_BB_full');
+  const poswv = example('PaO_POSWV_full');
+  const voswv = example('PaO_VOSWV_full');
+  const povoFromPrimarySchool = mutate(povo, '<soort>SO</soort>', '<soort>BAO</soort>');
+  const withoutVerzorgers = (xml: string) => mutate(xml, lastOf('verzorger'), '');
+  const noEindtoetsTaken = mutate(povo, '<deelgenomen>true<', '<deelgenomen>false<');
+  const category = (name: string, value: string) =>
+    [new RegExp(`<${name}>[A-Z-]+</${name}>`), `<${name}>${value}</${name}>`] as const;
 
-  it.each([
-    ['OSO.IZ.01', povo, '<inzage>true</inzage>', '<inzage>false</inzage>'],
-    ['OSO.IZ.02', povo, /<inzagedatum>[^<]*<\/inzagedatum>/, ''],
-    ['OSO.IZ.03', vovo, /<toestemming>[^<]*<\/toestemming>/, ''],
-    ['BRK.IZ.01', povo, /<redennietakkoord>[^<]*<\/redennietakkoord>/, ''],
+  /** [rule, dossier, replace this, by this, only after this anchor (optional)] */
+  const cases: Array<[string, string, string | RegExp, string, string?]> = [
+    // metadata and versions
+    ['OVa.MD01', povo, '<deeldossier>LASLVS<', '<deeldossier>LVS<'],
+    ['PaO.MD01', poswv, '<deeldossier>LASLVS<', '<deeldossier>TIB<'],
+    ['OVa.MD02', povo, '<validatieversie>2019.1.1<', '<validatieversie>2019.1.2<'],
+    ['OVa.MD02', bb, '<validatieversie>2019.1.1<', '<validatieversie>2017.1.2<'],
+    ['PaO.MD02', poswv, '<validatieversie>2019.1.1<', '<validatieversie>2019.2<'],
+    ['OVa.MD03', povo, element('categorie_uitlevering'), ''],
+    ['OVb.MD03', bb, element('categorie_uitlevering'), ''],
+    ['PaO.MD03', poswv, element('categorie_uitlevering'), ''],
     ['BRK.META.01', povo, /<datum>[^<]*<\/datum>/, '<datum>2099-01-01</datum>'],
-    [
-      'BRK.PR.01',
-      povo,
-      '<overdrachtsoort>overstapdossier</overdrachtsoort>',
-      '<overdrachtsoort>swv-dossier</overdrachtsoort>',
-    ],
-    ['BRK.LL.01', povo, /<bsn>[0-9]+<\/bsn>/, '<bsn>123456789</bsn>'],
-    ['BRK.LL.02', povo, '<adresgeheim>false</adresgeheim>', '<adresgeheim>true</adresgeheim>'],
-    ['OSO.CL.16', povo, '<overstap>POVO</overstap>', '<overstap>POXX</overstap>'],
-    ['OSO.CL.37', povo, '<akkoord>Nee</akkoord>', '<akkoord>Misschien</akkoord>'],
-    [
-      'OSO.CL.29',
-      povo,
-      '<overdrachtsoort>overstapdossier</overdrachtsoort>',
-      '<overdrachtsoort>anders</overdrachtsoort>',
-    ],
-    ['OSO.CL.14', povo, /<geslacht>[0-9]<\/geslacht>/, '<geslacht>7</geslacht>'],
-    ['OSO.CL.48', povo, '<cat_verzuim>OPTIONEEL</cat_verzuim>', '<cat_verzuim>MISSCHIEN</cat_verzuim>'],
-    ['OSO.CAT.01', example('OV_POVO_opt_out'), /<schoolloopbaanlijst>[\s\S]*?<\/schoolloopbaanlijst>/, ''],
-    ['OSO.CAT.02', povo, '<cat_verzuim>OPTIONEEL</cat_verzuim>', '<cat_verzuim>OPT-UIT</cat_verzuim>'],
-    [
-      'BRK.CAT.01',
-      povo,
-      '<cat_overstapadvies>VERPLICHT</cat_overstapadvies>',
-      '<cat_overstapadvies>OPTIONEEL</cat_overstapadvies>',
-    ],
     [
       'BRK.META.03',
       povo,
       '<huisarts>',
       '<huisarts xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="verzorgerType">',
     ],
-    ['BRK.OA.01', povo, /<advies>[^<]*<\/advies>/, ''],
+    // profile and kind of transfer
+    ['OVa.OS01', povo, '<overstap>POVO</overstap>', ''],
+    ['OVa.OS02', povo, '<overstap>POVO<', '<overstap>VOMBO<'],
+    ['OVa.OS03', povo, '<overdrachtsoort>overstapdossier<', '<overdrachtsoort>swv-dossier<'],
+    ['OVa.OS03', bb, '<overdrachtsoort>overdrachtbinnenbrin<', '<overdrachtsoort>swv-dossier<'],
+    ['PaO.SO03', poswv, '<overdrachtsoort>swv-dossier<', '<overdrachtsoort>overstapdossier<'],
+    ['PaO.SO03', povo, '<overstap>POVO<', '<overstap>POSWV<'],
+    ['OVa.VV01', popo, '<overstap>POPO<', '<overstap>POVO<'],
+    ['OVa.VV02', popo, '<overstap>POPO<', '<overstap>VOVO<'],
+    ['PaO.VV01', poswv, '<overstap>POSWV<', '<overstap>VOSWV<'],
+    ['PaO.VV02', poswv, '<overstap>POSWV<', '<overstap>VOSWV<'],
+    ['PaO.VV03', poswv, '<overstap>POSWV<', '<overstap>VOSWV<'],
+    ['PaO.VV04', poswv, '<overstap>POSWV<', '<overstap>VOSWV<'],
+    ['PaO.EB01', voswv, '<overstap>VOSWV<', '<overstap>POSWV<'],
+    ...(['PaO.VM01', 'PaO.VM02', 'PaO.VM03', 'PaO.VM04', 'PaO.VM05', 'PaO.VM06'].map((rule) => [
+      rule,
+      voswv,
+      '<overstap>VOSWV<',
+      '<overstap>POSWV<',
+    ]) as Array<[string, string, string, string]>),
+    [
+      'PaO.VM07',
+      poswv,
+      '</leerling>',
+      '<overigvombo><beroepskeuzetest>true</beroepskeuzetest><portfolio>false</portfolio><pop>false</pop><motivatiebrief>false</motivatiebrief><lobdossier>false</lobdossier></overigvombo></leerling>',
+    ],
+    // inzage
+    ['OVa.IZ01', povo, /<inzage>\s*<voorlopigdossier>[\s\S]*?<\/toestemming>\s*<\/inzage>/, ''],
+    ['OVa.IZ02', povo, '<inzage>true</inzage>', '<inzage>false</inzage>'],
+    ['OVa.IZ02', povo, '<inzage>true</inzage>', ''],
+    ['OVa.IZ03', povo, /<inzagedatum>[^<]*<\/inzagedatum>/, ''],
+    ['OVa.IZ04', povo, /<akkoord>[^<]*<\/akkoord>/, ''],
+    ['OVa.IZ05', vovo, /<toestemming>[^<]*<\/toestemming>/, ''],
+    ['BRK.IZ.01', povo, /<redennietakkoord>[^<]*<\/redennietakkoord>/, ''],
+    // school
+    ['OVa.SL01', povo, element('adreslijst'), ''],
+    ['OVa.SL02', povo, element('communicatielijst'), ''],
+    ['PaO.SL01', poswv, element('adreslijst'), ''],
+    ['PaO.SL02', poswv, element('communicatielijst'), ''],
+    // pupil identity
+    ['OVa.LL01', povo, /(<voornaam>[^<]*<\/voornaam>\s*)+/, '', '<leerling>'],
+    ['PaO.LL01', poswv, /(<voornaam>[^<]*<\/voornaam>\s*)+/, '', '<leerling>'],
+    ['OVa.LL02', povo, /<geboortedatum>[^<]*<\/geboortedatum>/, '', '<leerling>'],
+    ['PaO.LL02', poswv, /<geboortedatum>[^<]*<\/geboortedatum>/, '', '<leerling>'],
+    ['OVa.LL04', povo, '<adresgeheim>false</adresgeheim>', '', '<leerling>'],
+    ['PaO.LL04', poswv, '<adresgeheim>false</adresgeheim>', '', '<leerling>'],
+    [
+      'OVa.LL05',
+      mutateAfter(povo, '<leerling>', element('adreslijst'), ''),
+      /<adresbuitenland>[^<]*<\/adresbuitenland>/,
+      '',
+    ],
+    [
+      'PaO.LL05',
+      mutateAfter(poswv, '<leerling>', element('adreslijst'), ''),
+      /<adresbuitenland>[^<]*<\/adresbuitenland>/,
+      '',
+    ],
+    ['OVa.LL12', povo, /<bsn>[0-9]+<\/bsn>/, ''],
+    ['OVa.LL13', povo, /<leerlingid>[^<]*<\/leerlingid>/, ''],
+    ['OVa.LL14', povo, /<datuminschrijving>[^<]*<\/datuminschrijving>/, ''],
+    ['OVa.SB01', povo, element('schoolloopbaanlijst'), ''],
+    ['PaO.SB01', poswv, element('schoolloopbaanlijst'), ''],
+    ['BRK.LL.01', povo, /<bsn>[0-9]+<\/bsn>/, '<bsn>123456789</bsn>'],
+    // privacy masking
+    ...(
+      [
+        ['OVa.LL03', povo],
+        ['OVb.LL01', bb],
+        ['PaO.LL03', poswv],
+      ] as const
+    ).map(
+      ([rule, xml]) =>
+        [
+          rule,
+          xml,
+          /<geboortedatum>[^<]*<\/geboortedatum>/,
+          '<geboortemaand>2003-03</geboortemaand>',
+          '<leerling>',
+        ] as [string, string, RegExp, string, string],
+    ),
+    ...(
+      [
+        ['OVa.LL07', povo],
+        ['OVb.LL03', bb],
+        ['PaO.LL07', poswv],
+      ] as const
+    ).map(
+      ([rule, xml]) =>
+        [rule, xml, '<leerlingid>', '<postcode4adres>7311</postcode4adres><leerlingid>'] as [
+          string,
+          string,
+          string,
+          string,
+        ],
+    ),
+    ['OVa.LL10', povo, '<leerlingid>', '<geboorteplaats>Apeldoorn</geboorteplaats><leerlingid>'],
+    ['PaO.LL10', poswv, '<leerlingid>', '<geboorteplaats>Apeldoorn</geboorteplaats><leerlingid>'],
+    ['OVa.LL11', povo, '<leerlingid>', '<nationaliteit>0001</nationaliteit><leerlingid>'],
+    ['PaO.LL11', poswv, '<leerlingid>', '<nationaliteit>0001</nationaliteit><leerlingid>'],
+    ['PaO.LL12', poswv, '<leerlingid>', '<bsn>269326728</bsn><leerlingid>'],
+    ['PaO.LL12', poswv, '<leerlingid>', '<onderwijsnummer>100000009</onderwijsnummer><leerlingid>'],
+    ...(
+      [
+        ['OVa.LL06', povo],
+        ['OVa.LL09', povo],
+        ['OVb.LL02', bb],
+        ['OVb.LL05', bb],
+        ['PaO.LL06', poswv],
+        ['PaO.LL09', poswv],
+      ] as const
+    ).map(
+      ([rule, xml]) =>
+        [rule, xml, '<adresgeheim>false<', '<adresgeheim>true<', '<leerling>'] as [
+          string,
+          string,
+          string,
+          string,
+          string,
+        ],
+    ),
+    ...(
+      [
+        ['OVa.OV03', povo],
+        ['OVb.OV01', bb],
+        ['PaO.OV03', poswv],
+      ] as const
+    ).map(
+      ([rule, xml]) =>
+        [rule, xml, '<adresgeheim>false<', '<adresgeheim>true<', '<verzorger>'] as [
+          string,
+          string,
+          string,
+          string,
+          string,
+        ],
+    ),
+    ...(
+      [
+        ['OVa.LL08', povo],
+        ['OVb.LL04', bb],
+        ['PaO.LL08', poswv],
+      ] as const
+    ).map(([rule, xml]) => [rule, xml, '>9999999999<', '>0612345678<'] as [string, string, string, string]),
+    ['OVa.LL08', povo, '<geheim>false<', '<geheim>true<', '<leerling>'],
+    ['PaO.OV05', poswv, '</verzorger>', '<banknummer>NL91ABNA0417164300</banknummer></verzorger>'],
+    // verzorgers
+    ['OVa.LL15', povo, /<verzorgersaansprakelijk>[^<]*<\/verzorgersaansprakelijk>/, ''],
+    ['OVa.AI01', povo, element('aansprakelijkeinstelling'), ''],
+    ['OVa.AI01', popo, element('aansprakelijkeinstelling'), ''],
+    [
+      'OVa.OV01',
+      withoutVerzorgers(povo),
+      '<verzorgersaansprakelijk>false<',
+      '<verzorgersaansprakelijk>true<',
+    ],
+    ['PaO.OV01', withoutVerzorgers(poswv), '<verzorgersaansprakelijk>false<', '<verzorgersaansprakelijk>1<'],
+    ['BRK.VZ.01', povo, /<\/verzorger>/, '<overlijdensdatum>2015-01-01</overlijdensdatum></verzorger>'],
+    // overstapadvies
+    ['OVa.OA01', povo, element('overstapadvies'), ''],
+    ['OVa.OA02', povoFromPrimarySchool, /<advies>[^<]*<\/advies>/, ''],
+    ['OVa.OA03', povo, '<contactnodig>true</contactnodig>', ''],
+    ['OVa.OA04', povo, /<contactpersoon>[^<]*<\/contactpersoon>/, '', '<overstapadvies>'],
+    ['OVa.OA05', povo, /<contacttelefoon>[^<]*<\/contacttelefoon>/, ''],
+    // tests and eindtoets
+    ['OVa.EB02', povo, element('eindtoetsresultaat'), ''],
+    ['OVa.EB03', noEindtoetsTaken, element('eindtoetsresultaat'), ''],
+    ['OVa.EB04', povo, /<toets_advies>[^<]*<\/toets_advies>/, ''],
+    ['OVa.TR04', povo, /<afnamedatum>[^<]*<\/afnamedatum>/, '<afnamedatum>2013-07-31</afnamedatum>'],
+    ['OVa.TR05', povo, element('resultaat'), '<resultaat></resultaat>'],
+    ['OVa.TR06', povo, element('toetsscore'), '<toetsscore></toetsscore>'],
+    ['OVa.CL01', povo, element('score'), '<score></score>'],
+    ['PaO.TR01', poswv, element('resultaat'), '<resultaat></resultaat>'],
+    ['PaO.TR02', poswv, element('toetsscore'), '<toetsscore></toetsscore>'],
+    ['PaO.CL01', poswv, element('score'), '<score></score>'],
     ['BRK.TS.01', povo, /<datum_afname>[^<]*<\/datum_afname>/, '<datum_afname>2099-04-28</datum_afname>'],
     ['BRK.TS.01', povo, /<afnamedatum>[^<]*<\/afnamedatum>/, '<afnamedatum>2099-04-10</afnamedatum>'],
-    ['BRK.VZ.01', povo, /<\/verzorger>/, '<overlijdensdatum>2015-01-01</overlijdensdatum></verzorger>'],
+    // field formats
+    ['OG.01', povo, '>testschool@kennisnet.nl<', '>testschool(at)kennisnet<'],
+    ['OG.01', povo, '>testschool@kennisnet.nl<', '>@a.b<'],
+    ['OG.03', vovo, '<lwoo_einddatum>2018-07-31<', '<lwoo_einddatum>2018-06-30<'],
+    // the category table: VERBODEN and OPT-UIT hold nothing, VERPLICHT is there
+    ['OS.cat01', povo, ...category('cat_metadata', 'OPT-UIT')],
+    ['OS.cat02', povo, ...category('cat_ouderinzage', 'OPT-UIT')],
+    ['OS.cat05', povo, ...category('cat_oudersverzorgers', 'VERBODEN')],
+    ['OS.cat05', withoutVerzorgers(povo), ...category('cat_oudersverzorgers', 'OPT-UIT')],
+    ['OS.cat06', popo, ...category('cat_vve', 'VERBODEN')],
+    ['OS.cat07', povo, ...category('cat_schoolloopbaan', 'OPT-UIT')],
+    ['OS.cat07', example('OV_POVO_opt_out'), element('schoolloopbaanlijst'), ''],
+    ['OS.cat08', povo, ...category('cat_overstapadvies', 'OPT-UIT')],
+    ['OS.cat09', povo, ...category('cat_onderwijsondersteuning', 'OPT-UIT')],
+    ['OS.cat10', povo, ...category('cat_verzuim', 'OPT-UIT')],
+    ['OS.cat11', povo, ...category('cat_eindtoetsbo', 'VERBODEN')],
+    ['OS.cat12', povo, ...category('cat_toetsresultaten', 'OPT-UIT')],
+    ['OS.cat13', povo, ...category('cat_handelingsplannen', 'OPT-UIT')],
+    ['OS.cat14', povo, ...category('cat_cijferlijsten', 'OPT-UIT')],
+    ['OS.cat15', vovo, ...category('cat_vombo', 'OPT-UIT')],
+    ['OS.cat16', povo, ...category('cat_bijlagedocs', 'OPT-UIT')],
+    ['OS.cat16', example('OV_POVO_opt_out'), ...category('cat_bijlagedocs', 'VERPLICHT')],
+    ['BRK.CAT.01', povo, ...category('cat_overstapadvies', 'OPTIONEEL')],
+    // attachments
     ['BRK.ATT.01', povo, /<bestandsinhoud>[A-Za-z0-9+/]{8}/, '<bestandsinhoud>!!!!!!!!'],
     ['BRK.ATT.03', povo, /<bestandsnaam>[^<]*<\/bestandsnaam>/, '<bestandsnaam>script.exe</bestandsnaam>'],
-  ])('%s', (rule, xml, from, to) => {
+  ];
+
+  // Every row gets all five columns: Jest takes a longer parameter list than the row for a `done` callback.
+  const rows = cases.map(([rule, xml, from, to, anchor]) => [rule, xml, from, to, anchor ?? ''] as const);
+
+  it.each(rows)('%s', (rule, xml, from, to, anchor) => {
     expect(errorRules(xml)).toEqual([]);
-    const broken = mutate(xml, from, to);
+    const broken = anchor ? mutateAfter(xml, anchor, from, to) : mutate(xml, from, to);
     expect(errorRules(broken)).toContain(rule);
     // Official rules fire in both sets; ours only in strict.
     expect(errorRules(broken, 'official').includes(rule)).toBe(!rule.startsWith('BRK.'));
+  });
+
+  it('has a breaking case for every rule (code lists have their own, below)', () => {
+    const special = ['BRK.META.02', 'BRK.ATT.02', 'BRK.ATT.04'];
+    const covered = new Set([...cases.map(([rule]) => rule), ...special]);
+    const uncovered = ALL_RULES.map((rule) => rule.id).filter(
+      (id) => !id.startsWith('OSO.CL.') && !covered.has(id),
+    );
+    expect(uncovered).toEqual([]);
+  });
+
+  it.each([
+    // An SO school need not give a VO advice (the POVO example comes from one).
+    ['OVa.OA02', mutate(povo, /<advies>[^<]*<\/advies>/, '')],
+    // 1 August two school years back is still allowed for a dossier dated 2 January 2016.
+    ['OVa.TR04', mutate(povo, /<afnamedatum>[^<]*<\/afnamedatum>/, '<afnamedatum>2013-08-01</afnamedatum>')],
+    // A binnen-BRIN transfer and a swv-dossier are judged by their own rules, not the overstapdossier's.
+    ['OVa.LL13', mutate(bb, /<leerlingid>[^<]*<\/leerlingid>/, '')],
+    ['OVa.IZ01', mutate(bb, /<inzage>\s*<voorlopigdossier>[\s\S]*?<\/inzage>/, '')],
+    ['OVa.LL12', mutate(poswv, '<leerlingid>', '<leerlingid>')],
+    // OPTIONEEL asks nothing: present or absent.
+    ['OS.cat10', mutate(povo, element('verzuim'), '')],
+    // A category without blocks of its own in the table is never judged by presence.
+    ['OS.cat03', mutate(povo, ...category('cat_school', 'OPT-UIT'))],
+  ])('%s does not fire where the standard allows it', (rule, xml) => {
+    expect(errorRules(xml)).not.toContain(rule);
+  });
+
+  it('compares codes exactly, as the official validator does: a padded code is not the code', () => {
+    const padded = mutate(povo, '<advies>40</advies>', '<advies> 40</advies>');
+    expect(errorRules(padded, 'official')).toContain('OSO.CL.02');
+  });
+
+  it('never repeats a secret phone number or an invalid e-mail address in a message', () => {
+    const leaked = mutateAfter(povo, '<leerling>', '>9999999999<', '>0612345678<');
+    const badEmail = mutate(leaked, '>testschool@kennisnet.nl<', '>testschool(at)kennisnet<');
+    const { errors, warnings } = findings(badEmail);
+    const text = JSON.stringify({ errors, warnings });
+    expect(errors.map((error) => error.rule)).toEqual(expect.arrayContaining(['OVa.LL08', 'OG.01']));
+    expect(text).not.toContain('0612345678');
+    expect(text).not.toContain('testschool(at)kennisnet');
   });
 
   it('BRK.META.02 warns (and only warns) when inzage is dated after the dossier', () => {
@@ -160,6 +403,17 @@ describe('each rule fires on a dossier that breaks it', () => {
     const text = JSON.stringify({ errors, warnings });
     expect(text).not.toContain('123456789');
   });
+});
+
+describe('the school years a POVO dossier may carry tests from', () => {
+  it.each([
+    ['2016-01-02', '2013-08-01'],
+    ['2016-07-31', '2013-08-01'],
+    ['2016-08-01', '2014-08-01'],
+    ['2016-12-31', '2014-08-01'],
+  ])('a dossier dated %s carries tests from %s on', (datum, oldest) =>
+    expect(oldestAllowedTestDate(datum)).toBe(oldest),
+  );
 });
 
 describe('elfproef', () => {
