@@ -1,0 +1,95 @@
+/**
+ * The life of one transfer, from the receiving school's request to the purge of its payload. Every
+ * change of state goes through `nextState`, which knows which changes exist and who may cause them;
+ * anything else is refused, so a transfer cannot skip the gate or come back from the dead.
+ */
+export const TRANSFER_STATES = [
+  /** The receiving school's vendor asked for the dossier; nothing staged yet. */
+  'requested',
+  /** A dossier version is staged for the request and waits for the release gate's first look. */
+  'dossier_staged',
+  /** The gate waits for evidence (inzage, written consent) before it can release. */
+  'awaiting_evidence',
+  /** The gate refuses release (e.g. consent refused or withdrawn); new evidence or a new version may lift it. */
+  'blocked',
+  /** The gate said RELEASE for the current version; the worker will release it. */
+  'release_queued',
+  /** The receiving vendor may fetch the released version. */
+  'released',
+  /** The receiving vendor acknowledged receipt. */
+  'received',
+  /** Nothing happened before the deadline. */
+  'expired',
+  /** The receiving vendor withdrew the request. */
+  'withdrawn',
+  /** The payloads are destroyed (retention); only metadata and the exchange log remain. */
+  'purged',
+] as const;
+export type TransferState = (typeof TRANSFER_STATES)[number];
+
+/** Who causes a change: the vendor of the receiving (target) or sending (source) school, or the broker itself. */
+export type TransferActor = 'target_vendor' | 'source_vendor' | 'broker';
+
+export const TRANSFER_EVENTS = [
+  'stage_version',
+  'await_evidence',
+  'block',
+  'queue_release',
+  'release',
+  'acknowledge_receipt',
+  'withdraw',
+  'expire',
+  'purge',
+] as const;
+export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
+
+interface Transition {
+  from: readonly TransferState[];
+  to: TransferState;
+  by: readonly TransferActor[];
+}
+
+/** Until the dossier is released the sender may replace it, and the gate looks again. */
+const OPEN_BEFORE_RELEASE: readonly TransferState[] = [
+  'requested',
+  'dossier_staged',
+  'awaiting_evidence',
+  'blocked',
+  'release_queued',
+];
+
+export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> = {
+  // The broker stages on the sender's behalf when a request finds a dossier that was staged before it.
+  stage_version: { from: OPEN_BEFORE_RELEASE, to: 'dossier_staged', by: ['source_vendor', 'broker'] },
+  await_evidence: { from: ['dossier_staged', 'blocked'], to: 'awaiting_evidence', by: ['broker'] },
+  block: { from: ['dossier_staged', 'awaiting_evidence'], to: 'blocked', by: ['broker'] },
+  queue_release: { from: ['dossier_staged', 'awaiting_evidence'], to: 'release_queued', by: ['broker'] },
+  release: { from: ['release_queued'], to: 'released', by: ['broker'] },
+  acknowledge_receipt: { from: ['released'], to: 'received', by: ['target_vendor'] },
+  withdraw: { from: OPEN_BEFORE_RELEASE, to: 'withdrawn', by: ['target_vendor'] },
+  expire: {
+    from: ['requested', 'dossier_staged', 'awaiting_evidence', 'blocked'],
+    to: 'expired',
+    by: ['broker'],
+  },
+  purge: { from: ['received', 'expired', 'withdrawn'], to: 'purged', by: ['broker'] },
+};
+
+export type TransitionRefusal = 'TRANSFER_STATE_CONFLICT' | 'TRANSFER_ACTOR_NOT_ALLOWED';
+
+/** The state after `event`, or why it cannot happen now. Pure: the caller persists the result. */
+export function nextState(
+  current: TransferState,
+  event: TransferEvent,
+  actor: TransferActor,
+): { ok: true; state: TransferState } | { ok: false; refusal: TransitionRefusal } {
+  const transition = TRANSFER_TRANSITIONS[event];
+  if (!transition.by.includes(actor)) return { ok: false, refusal: 'TRANSFER_ACTOR_NOT_ALLOWED' };
+  if (!transition.from.includes(current)) return { ok: false, refusal: 'TRANSFER_STATE_CONFLICT' };
+  return { ok: true, state: transition.to };
+}
+
+/** States in which nothing more can happen but the purge (or nothing at all). */
+export function isFinished(state: TransferState): boolean {
+  return ['received', 'expired', 'withdrawn', 'purged'].includes(state);
+}
