@@ -1,6 +1,7 @@
 export * from './dossier-element';
 export * from './dossier-input';
 export * from './dossier-validation-engine';
+export * from './dossier-validation-pool';
 export * from './dossier-verdict';
 export * from './oso-standard';
 export * from './read-dossier-tree';
