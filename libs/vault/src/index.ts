@@ -1,0 +1,4 @@
+export * from './dossier-vault';
+export * from './sealed-payload';
+export * from './vault-error';
+export * from './vault.config';
