@@ -21,4 +21,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = databaseUrlFor(database);
   process.env.REDIS_URL = REDIS_URL;
   process.env.REDIS_PREFIX = `oso-test-${runId}`;
+  // The broker's secrets for this run: fresh, so no test depends on a fixed key.
+  process.env.PUPIL_KEY_SECRET = randomBytes(32).toString('base64');
+  process.env.VAULT_KEKS = `test-1:${randomBytes(32).toString('base64')}`;
+  process.env.VAULT_ACTIVE_KEK = 'test-1';
 }

@@ -2,6 +2,8 @@ import { Environment, readConfig, setting } from '@app/config';
 import { readPkiConfig } from '@app/pki';
 import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
+import { TransferSettings, readTransferSettings } from '@app/transfers';
+import { VaultConfig, readVaultConfig } from '@app/vault';
 import { join } from 'node:path';
 import { TlsFilesConfig, readTlsFilesConfig } from './tls/tls-files.config';
 
@@ -14,6 +16,20 @@ export interface BrokerApiConfig {
   tls: TlsFilesConfig;
   database: DatabaseConfig;
   redis: RedisConfig;
+  transfers: TransferSettings;
+  vault: VaultConfig;
+  limits: ApiLimits;
+}
+
+/** What one vendor may send: body sizes and a request rate, so one client cannot starve the others. */
+export interface ApiLimits {
+  /** Largest dossier upload, in bytes (the validator refuses larger ones before parsing too). */
+  dossierBytes: number;
+  /** Largest JSON body, in bytes. */
+  jsonBytes: number;
+  /** Requests per vendor per minute. */
+  requestsPerMinute: number;
+  validationThreads: number;
 }
 
 export function readBrokerApiConfig(env: Environment = process.env): BrokerApiConfig {
@@ -23,6 +39,10 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       BROKER_PORT: setting.port(8443),
       OPS_HOST: setting.text('127.0.0.1'),
       OPS_PORT: setting.port(8081),
+      API_MAX_DOSSIER_BYTES: setting.positiveInt(20 * 1024 * 1024),
+      API_MAX_JSON_BYTES: setting.positiveInt(64 * 1024),
+      API_RATE_LIMIT_PER_MINUTE: setting.positiveInt(600),
+      VALIDATION_THREADS: setting.positiveInt(2),
     },
     env,
   );
@@ -40,5 +60,13 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     }),
     database: readDatabaseConfig(env),
     redis: readRedisConfig(env),
+    transfers: readTransferSettings(env),
+    vault: readVaultConfig(env),
+    limits: {
+      dossierBytes: raw.API_MAX_DOSSIER_BYTES,
+      jsonBytes: raw.API_MAX_JSON_BYTES,
+      requestsPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
+      validationThreads: raw.VALIDATION_THREADS,
+    },
   };
 }

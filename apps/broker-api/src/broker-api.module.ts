@@ -2,6 +2,7 @@ import { PersistenceModule } from '@app/persistence';
 import { ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule } from '@app/queues';
 import { RegistryModule } from '@app/registry';
+import { TransfersModule } from '@app/transfers';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ApiExceptionFilter } from './api-errors/api-exception.filter';
@@ -9,6 +10,7 @@ import type { BrokerApiConfig } from './broker-api.config';
 import { BROKER_API_CONFIG } from './broker-api.tokens';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
 @Module({})
@@ -21,8 +23,13 @@ export class BrokerApiModule {
         QueuesModule.forRoot(config.redis),
         RegistryModule,
         ClientAuthenticationModule,
+        TransfersModule.forRoot({
+          settings: config.transfers,
+          vault: config.vault,
+          validationThreads: config.limits.validationThreads,
+        }),
       ],
-      controllers: [WhoamiController, HealthController],
+      controllers: [WhoamiController, HealthController, TransfersController],
       providers: [
         { provide: BROKER_API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

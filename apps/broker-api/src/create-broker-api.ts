@@ -6,6 +6,7 @@ import type { Server } from 'node:https';
 import type { BrokerApiConfig } from './broker-api.config';
 import { BrokerApiModule } from './broker-api.module';
 import { clientAuthenticationMiddleware } from './client-authentication/client-authentication.middleware';
+import { requestBodyErrors, requestBodyParsers } from './request-bodies/request-bodies';
 import { CrlReloader } from './tls/crl-reloader';
 import { mutualTlsServerOptions } from './tls/secure-context';
 
@@ -26,12 +27,15 @@ export async function createBrokerApi(
     httpsOptions: mutualTlsServerOptions(config.tls),
     logger: options.logger ?? ['log', 'warn', 'error'],
     abortOnError: false,
-    bodyParser: true,
+    // Our own parsers, after authentication: dossiers arrive as raw XML and every body keeps its bytes.
+    bodyParser: false,
   });
   app.disable('x-powered-by');
   // Registered before init(), so it runs before Nest's body parsers and router: an unauthenticated
   // client gets neither its body parsed nor a hint whether a path exists.
   app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
+  app.use(...requestBodyParsers(config.limits));
+  app.use(requestBodyErrors);
   const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
   crlReloader.start();
   const close = app.close.bind(app);

@@ -1,8 +1,9 @@
 import { REGISTRY_ENTITIES } from '@app/registry/registry-entities';
+import { TRANSFER_ENTITIES } from '@app/transfers/transfer-entities';
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [...REGISTRY_ENTITIES];
+export const ENTITIES = [...REGISTRY_ENTITIES, ...TRANSFER_ENTITIES];
 
 /** One place that says how the broker talks to PostgreSQL; schema changes only through migrations. */
 export function dataSourceOptions(url: string): DataSourceOptions {

@@ -2,6 +2,9 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGenerat
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
 
+export const MANDATE_SIDES = ['source', 'target', 'both'] as const;
+export type MandateSide = (typeof MANDATE_SIDES)[number];
+
 /**
  * A school's permission for a vendor to act on its behalf. Kept as history: revoking sets `revokedAt`
  * instead of deleting, so an auditor can see who could act for a school at any moment.
@@ -24,6 +27,10 @@ export class MandateEntity {
   @ManyToOne(() => VendorEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'vendor_id' })
   vendor?: VendorEntity;
+
+  /** Which side of a transfer the vendor may act on for this school: sending, receiving or both. */
+  @Column({ type: 'varchar', length: 6, default: 'both' })
+  side!: MandateSide;
 
   @Column({ name: 'valid_from', type: 'timestamptz' })
   validFrom!: Date;

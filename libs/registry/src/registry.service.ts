@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
-import { MandateEntity } from './mandate.entity';
+import { MandateEntity, MandateSide } from './mandate.entity';
 import { RegistryError } from './registry-error';
 import { InvalidSchoolCodeError, SchoolCode, formatSchoolCode, parseSchoolCode } from './school-code';
 import { SCHOOL_SECTORS, SchoolSector } from './school-sector';
@@ -117,12 +117,20 @@ export class RegistryService {
     return school;
   }
 
+  async schoolById(id: string): Promise<SchoolEntity> {
+    const school = await this.dataSource.getRepository(SchoolEntity).findOneBy({ id });
+    if (!school) throw new RegistryError('UNKNOWN_SCHOOL', `no school with id ${id} is registered`);
+    return school;
+  }
+
   /** Records that a school lets a vendor act for it, from `validFrom` (default: now) until `validUntil`. */
   async grantMandate(input: {
     schoolCode: string;
     vendorId: string;
     validFrom?: Date;
     validUntil?: Date | null;
+    /** Which side of a transfer the mandate covers; default both (send and receive). */
+    side?: MandateSide;
   }): Promise<MandateEntity> {
     const school = await this.findSchool(input.schoolCode);
     const vendor = await this.findVendor(input.vendorId);
@@ -149,6 +157,7 @@ export class RegistryService {
         repository.create({
           schoolId: school.id,
           vendorId: vendor.id,
+          side: input.side ?? 'both',
           validFrom,
           validUntil,
           revokedAt: null,
@@ -187,6 +196,22 @@ export class RegistryService {
       .filter((mandate) => isMandateActive(mandate, at))
       .map((mandate) => mandate.school as SchoolEntity)
       .sort((a, b) => formatSchoolCode(a).localeCompare(formatSchoolCode(b)));
+  }
+
+  /**
+   * The schools for which a vendor may act on one side of a transfer at `at`: as sender (`source`) or
+   * receiver (`target`). The exchange asks this on every request, so a revoked mandate ends access at once.
+   */
+  async schoolsActingFor(
+    vendorId: string,
+    side: 'source' | 'target',
+    at: Date = new Date(),
+  ): Promise<SchoolEntity[]> {
+    const mandates = await this.dataSource.getRepository(MandateEntity).find({
+      where: { vendorId, revokedAt: IsNull(), side: In([side, 'both']) },
+      relations: { school: true },
+    });
+    return mandates.filter((mandate) => isMandateActive(mandate, at)).map((mandate) => mandate.school!);
   }
 
   async bindCertificate(owner: CertificateOwner, facts: CertificateFacts): Promise<ClientCertificateEntity> {

@@ -2,4 +2,6 @@
 export interface ApiErrorBody {
   error: string;
   message: string;
+  /** Further facts for some errors (e.g. the validation findings of a refused dossier). */
+  [detail: string]: unknown;
 }

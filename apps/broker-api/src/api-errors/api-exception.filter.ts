@@ -1,6 +1,15 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { TransferError, TransferErrorKind } from '@app/transfers';
 import { ApiErrorBody } from './api-error';
+
+const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unprocessable: 422,
+};
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -28,6 +37,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toAnswer(exception: unknown): [number, ApiErrorBody] {
+    if (exception instanceof TransferError) {
+      return [
+        STATUS_BY_KIND[exception.kind],
+        { error: exception.code, message: exception.message, ...(exception.details ?? {}) },
+      ];
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();

@@ -1,5 +1,5 @@
-import { formatSchoolCode, isMandateActive } from '@app/registry';
-import { Command, InvalidArgumentError } from 'commander';
+import { MandateSide, formatSchoolCode, isMandateActive } from '@app/registry';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { certificateFacts } from '@app/pki';
 import { withCliContext } from '../cli-context';
@@ -55,17 +55,25 @@ export function registryCommands(): Command {
     .requiredOption('--vendor <id>', 'vendor id')
     .option('--from <date>', 'start of the mandate (default: now)', parseDate)
     .option('--until <date>', 'end of the mandate (default: open-ended)', parseDate)
-    .action(async (options: { school: string; vendor: string; from?: Date; until?: Date }) => {
-      await withCliContext(({ registry }) =>
-        registry.grantMandate({
-          schoolCode: options.school,
-          vendorId: options.vendor,
-          validFrom: options.from,
-          validUntil: options.until ?? null,
-        }),
-      );
-      say(`school ${options.school.toUpperCase()} mandates vendor ${options.vendor}`);
-    });
+    .addOption(
+      new Option('--side <side>', 'the side of transfers it covers: sending, receiving or both')
+        .choices(['source', 'target', 'both'])
+        .default('both'),
+    )
+    .action(
+      async (options: { school: string; vendor: string; from?: Date; until?: Date; side: MandateSide }) => {
+        await withCliContext(({ registry }) =>
+          registry.grantMandate({
+            schoolCode: options.school,
+            vendorId: options.vendor,
+            validFrom: options.from,
+            validUntil: options.until ?? null,
+            side: options.side,
+          }),
+        );
+        say(`school ${options.school.toUpperCase()} mandates vendor ${options.vendor} (${options.side})`);
+      },
+    );
 
   registry
     .command('revoke-mandate')
@@ -124,10 +132,11 @@ export function registryCommands(): Command {
       );
       say('\nMandates');
       printTable(
-        ['SCHOOL', 'VENDOR', 'FROM', 'UNTIL', 'STATE'],
+        ['SCHOOL', 'VENDOR', 'SIDE', 'FROM', 'UNTIL', 'STATE'],
         snapshot.mandates.map((mandate) => [
           formatSchoolCode(mandate.school),
           mandate.vendorId,
+          mandate.side,
           mandate.validFrom.toISOString(),
           mandate.validUntil?.toISOString() ?? '-',
           mandate.revokedAt ? 'revoked' : isMandateActive(mandate, now) ? 'active' : 'inactive',
