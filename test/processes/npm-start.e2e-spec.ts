@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, statSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuiltProcess, freePort } from '../support/built-process';
@@ -26,6 +26,10 @@ describe('npm start (oso up)', () => {
     const up = new BuiltProcess('cli', ['up', '--data-dir', join(workDir, 'data')], {
       PKI_DIR: join(workDir, 'pki'),
       REDIS_PREFIX: `${process.env.REDIS_PREFIX}-up`,
+      // As on a fresh machine: no broker secrets in the environment, so `oso up` makes its own.
+      PUPIL_KEY_SECRET: '',
+      VAULT_KEKS: '',
+      VAULT_ACTIVE_KEK: '',
       BROKER_PORT: String(ports.broker),
       OPS_PORT: String(ports.ops),
       ...env,
@@ -65,6 +69,11 @@ describe('npm start (oso up)', () => {
     try {
       expect(up.stdout).toContain(`oso up: created database ${database}`);
       expect(up.stdout).toContain('oso up: demo registry created: 2 vendors, 2 schools, 1 auditor');
+      const secrets = join(workDir, 'pki', 'broker-secrets.json');
+      expect(up.stdout.join('\n')).toContain(
+        `development secrets (pupil-key HMAC, vault key) created in ${secrets}`,
+      );
+      expect(statSync(secrets).mode & 0o777).toBe(0o600);
       await expectDemoVendorsServed(up, ports.broker);
       const health = (await (await fetch(`http://127.0.0.1:${ports.ops}/health`)).json()) as Record<
         string,

@@ -8,6 +8,7 @@ import { Interface, createInterface } from 'node:readline';
 import { openCliContext } from '../cli-context';
 import { say } from '../output';
 import { DemoClient, ensureDemoRegistry } from './demo-registry';
+import { ensureDevelopmentSecrets } from './development-secrets';
 import { ensurePostgres } from './ensure-postgres';
 import { ensureRedis } from './ensure-redis';
 import { StartedService } from './local-host';
@@ -72,6 +73,7 @@ export function upCommand(): Command {
         } finally {
           await context.close();
         }
+        ensureDevelopmentSecrets(pkiConfig.dir, log);
         // The dev CA key is here, so this process keeps the CRL fresh while the broker runs.
         crlTimer = setInterval(() => void refreshCrl(), CRL_REFRESH_EVERY_MS);
         crlTimer.unref();
