@@ -1,0 +1,472 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { TestPki } from '../../../../test/support/test-pki';
+import { VendorClient } from '../../../../test/support/vendor-client';
+
+/**
+ * The exchange between two LAS vendors over the real broker: mutual TLS with certificates of the test
+ * CA, signed requests, the real validation pool and libxml2, PostgreSQL and the vault.
+ */
+const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
+const POVO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'));
+const POPO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POPO_full.xml'));
+const PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' };
+
+/** The official POVO dossier for another pupil (another BSN and birth date), otherwise the same. */
+function dossierFor(
+  pupil: { bsn: string; geboortedatum: string },
+  tweak = (xml: string) => xml,
+  example = POVO,
+): Buffer {
+  const xml = example
+    .toString('utf8')
+    .replace(/<bsn>[0-9]+<\/bsn>/, `<bsn>${pupil.bsn}</bsn>`)
+    .replace(
+      /<geboortedatum>[^<]*<\/geboortedatum>/,
+      `<geboortedatum>${pupil.geboortedatum}</geboortedatum>`,
+    );
+  return Buffer.from(tweak(xml), 'utf8');
+}
+
+describe('the exchange API', () => {
+  let pki: TestPki;
+  let broker: RunningBroker;
+  let database: Client;
+  let po: VendorClient; // sends for 00YY00 (primary)
+  let vo: VendorClient; // receives for 01XZ00 (secondary)
+  let other: VendorClient; // receives for 02AB00, sends for 03CD00: no business with the others' transfers
+  let auditor: VendorClient;
+
+  beforeAll(async () => {
+    const databaseUrl = await createSuiteDatabase('exchange');
+    pki = await TestPki.create(databaseUrl);
+    const registry = pki.registry;
+    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
+    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    await registry.addSchool({ code: '02AB00', name: 'Ander College', sector: 'VO' });
+    await registry.addSchool({ code: '03CD00', name: 'Andere basisschool', sector: 'PO' });
+    for (const id of ['po-las', 'vo-las', 'other-las']) await registry.addVendor({ id, name: id });
+    await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
+    await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
+    await registry.grantMandate({ schoolCode: '02AB00', vendorId: 'other-las', side: 'target' });
+    await registry.grantMandate({ schoolCode: '03CD00', vendorId: 'other-las', side: 'source' });
+    await registry.addAuditor({ name: 'inspectie' });
+    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
+    const ca = pki.caCertificate;
+    const client = async (owner: Parameters<TestPki['issueBound']>[0]) =>
+      new VendorClient(broker.port, await pki.issueBound(owner), ca);
+    po = await client({ kind: 'vendor', vendorId: 'po-las' });
+    vo = await client({ kind: 'vendor', vendorId: 'vo-las' });
+    other = await client({ kind: 'vendor', vendorId: 'other-las' });
+    auditor = await client({ kind: 'auditor', auditorName: 'inspectie' });
+    database = new Client({ connectionString: databaseUrl });
+    await database.connect();
+  });
+
+  afterAll(async () => {
+    for (const vendor of [po, vo, other, auditor]) vendor?.close();
+    await database?.end();
+    await broker?.close();
+    await pki?.close();
+  });
+
+  const rowCounts = async () => {
+    const { rows } = await database.query<{ transfers: string; versions: string; history: string }>(
+      `SELECT (SELECT count(*) FROM transfers) AS transfers, (SELECT count(*) FROM dossier_versions) AS versions,
+              (SELECT count(*) FROM transfer_history) AS history`,
+    );
+    return rows[0];
+  };
+
+  /** Stands in for the release worker of the next issue: marks the current version released. */
+  const releaseInDatabase = (transferId: string) =>
+    database.query(
+      `UPDATE transfers SET state = 'released', released_version_id = current_version_id WHERE id = $1`,
+      [transferId],
+    );
+
+  describe('request first, then staging', () => {
+    let transferId: string;
+
+    it('records the request of the receiving vendor', async () => {
+      const response = await vo.post('/v1/transfers', {
+        targetSchool: '01XZ00',
+        sourceSchool: '00YY00',
+        pupil: PUPIL,
+        reason: 'overstap',
+      });
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({
+        state: 'requested',
+        roles: ['target'],
+        targetSchool: { code: '01XZ00', sector: 'VO' },
+        sourceSchool: { code: '00YY00', sector: 'PO' },
+        currentVersion: null,
+      });
+      transferId = response.body.id as string;
+      expect(JSON.stringify(response.body)).not.toContain(PUPIL.bsn);
+    });
+
+    it('shows the request in the sending vendor’s inbox, and finds it by the pupil it knows', async () => {
+      const inbox = await po.get('/v1/transfers?role=source&state=requested');
+      expect(inbox.status).toBe(200);
+      expect((inbox.body.items as Array<{ id: string }>).map((item) => item.id)).toEqual([transferId]);
+      const lookup = await po.post('/v1/transfers/lookup', { sourceSchool: '00YY00', pupil: PUPIL });
+      expect(lookup.status).toBe(200);
+      expect((lookup.body.items as Array<{ id: string }>).map((item) => item.id)).toEqual([transferId]);
+      const otherPupil = await po.post('/v1/transfers/lookup', {
+        sourceSchool: '00YY00',
+        pupil: { bsn: '111222333', geboortedatum: '2003-03-17' },
+      });
+      expect(otherPupil.body.items).toEqual([]);
+    });
+
+    it('stages the sender’s dossier for the request, encrypted, and waits for evidence', async () => {
+      const response = await po.put(`/v1/transfers/${transferId}/dossier`, POVO);
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({
+        transfers: [transferId],
+        version: { version: 1, profile: 'POVO' },
+      });
+      const view = await vo.get(`/v1/transfers/${transferId}`);
+      expect(view.body).toMatchObject({ state: 'awaiting_evidence', currentVersion: { version: 1 } });
+      expect((view.body.history as Array<{ event: string }>).map((entry) => entry.event)).toEqual([
+        'request',
+        'stage_version',
+        'await_evidence',
+      ]);
+      const stored = await database.query<{ ciphertext: Buffer }>(
+        'SELECT ciphertext FROM dossier_versions WHERE id = $1',
+        [(response.body.version as { id: string }).id],
+      );
+      expect(stored.rows[0].ciphertext.length).toBeGreaterThanOrEqual(POVO.length);
+      expect(stored.rows[0].ciphertext.includes(Buffer.from('<dossier'))).toBe(false);
+    });
+
+    it('keeps the dossier from the receiver until it is released', async () => {
+      const response = await vo.get(`/v1/transfers/${transferId}/dossier`);
+      expect(response.status).toBe(409);
+      expect(response.body.error).toBe('DOSSIER_NOT_RELEASED');
+    });
+
+    it('keeps every earlier version as it was when a new one is staged', async () => {
+      const before = await database.query('SELECT * FROM dossier_versions ORDER BY version');
+      const second = dossierFor(PUPIL, (xml) => xml.replace('<pakketversie>1<', '<pakketversie>2<'));
+      const response = await po.put(`/v1/transfers/${transferId}/dossier`, second);
+      expect(response.status).toBe(201);
+      expect(response.body).toMatchObject({ version: { version: 2 } });
+      const after = await database.query('SELECT * FROM dossier_versions ORDER BY version');
+      expect(after.rows).toHaveLength(2);
+      expect(after.rows[0]).toEqual(before.rows[0]);
+      const view = await vo.get(`/v1/transfers/${transferId}`);
+      expect(view.body).toMatchObject({ state: 'awaiting_evidence', currentVersion: { version: 2 } });
+    });
+
+    it('gives the receiver, once released, exactly the bytes that were staged; receipt closes it', async () => {
+      await releaseInDatabase(transferId);
+      const response = await vo.get(`/v1/transfers/${transferId}/dossier`);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toMatch(/^application\/xml/);
+      const staged = dossierFor(PUPIL, (xml) => xml.replace('<pakketversie>1<', '<pakketversie>2<'));
+      expect(response.raw.equals(staged)).toBe(true);
+      const receipt = await vo.post(`/v1/transfers/${transferId}/receipt`);
+      expect(receipt.status).toBe(200);
+      expect(receipt.body.state).toBe('received');
+      const again = await vo.post(`/v1/transfers/${transferId}/receipt`);
+      expect(again.body.state).toBe('received');
+      const history = (again.body.history as Array<{ event: string }>).map((entry) => entry.event);
+      expect(history.filter((event) => event === 'acknowledge_receipt')).toHaveLength(1);
+    });
+  });
+
+  describe('staging first, then the request', () => {
+    const pupil = { bsn: '111222333', geboortedatum: '2003-05-01' };
+
+    it('matches a dossier staged ahead when the request arrives', async () => {
+      const staged = await po.send('POST', '/v1/dossiers', dossierFor(pupil));
+      expect(staged.status).toBe(201);
+      expect(staged.body).toMatchObject({ transfers: [], version: { version: 1 } });
+      const request = await vo.post('/v1/transfers', {
+        targetSchool: '01XZ00',
+        sourceSchool: '00YY00',
+        pupil,
+      });
+      expect(request.status).toBe(201);
+      expect(request.body).toMatchObject({ state: 'awaiting_evidence', currentVersion: { version: 1 } });
+      expect((request.body.history as Array<{ actor: string }>).map((entry) => entry.actor)).toEqual([
+        'target_vendor',
+        'broker',
+        'broker',
+      ]);
+    });
+
+    it('refuses a second open request for the same pupil and schools', async () => {
+      const again = await vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil });
+      expect(again.status).toBe(409);
+      expect(again.body.error).toBe('TRANSFER_ALREADY_OPEN');
+    });
+  });
+
+  describe('who may see and do what', () => {
+    let transferId: string;
+    const pupil = { bsn: '123456782', geboortedatum: '2004-01-31' };
+
+    beforeAll(async () => {
+      const response = await vo.post('/v1/transfers', {
+        targetSchool: '01XZ00',
+        sourceSchool: '00YY00',
+        pupil,
+      });
+      transferId = response.body.id as string;
+    });
+
+    it('answers "not found" to a vendor without a mandate for either school, on every transfer route', async () => {
+      for (const [method, path, body] of [
+        ['GET', `/v1/transfers/${transferId}`],
+        ['GET', `/v1/transfers/${transferId}/dossier`],
+        ['PUT', `/v1/transfers/${transferId}/dossier`, dossierFor(pupil)],
+        ['POST', `/v1/transfers/${transferId}/receipt`, {}],
+        ['POST', `/v1/transfers/${transferId}/withdrawal`, {}],
+      ] as Array<[string, string, unknown?]>) {
+        const response = await other.send(method, path, body);
+        expect([method, path, response.status, response.body.error]).toEqual([
+          method,
+          path,
+          404,
+          'TRANSFER_NOT_FOUND',
+        ]);
+      }
+      const unknown = await other.get('/v1/transfers/00000000-0000-4000-8000-000000000000');
+      expect(unknown.body).toEqual((await other.get(`/v1/transfers/${transferId}`)).body);
+      const lists = await other.get('/v1/transfers?role=target');
+      expect((lists.body.items as Array<{ id: string }>).map((item) => item.id)).not.toContain(transferId);
+    });
+
+    it('lets each side do only its own part', async () => {
+      const stageByReceiver = await vo.put(`/v1/transfers/${transferId}/dossier`, dossierFor(pupil));
+      expect([stageByReceiver.status, stageByReceiver.body.error]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+      for (const path of [`/v1/transfers/${transferId}/receipt`, `/v1/transfers/${transferId}/withdrawal`]) {
+        const bySender = await po.post(path);
+        expect([path, bySender.status, bySender.body.error]).toEqual([path, 403, 'ROLE_NOT_ALLOWED']);
+      }
+      const fetchBySender = await po.get(`/v1/transfers/${transferId}/dossier`);
+      expect(fetchBySender.status).toBe(403);
+    });
+
+    it('refuses requests and uploads for schools the vendor holds no mandate for (on that side)', async () => {
+      const asReceiverOfOtherSchool = await vo.post('/v1/transfers', {
+        targetSchool: '02AB00',
+        sourceSchool: '00YY00',
+        pupil,
+      });
+      expect([asReceiverOfOtherSchool.status, asReceiverOfOtherSchool.body.error]).toEqual([
+        403,
+        'SCHOOL_NOT_MANDATED',
+      ]);
+      // po-las sends for 00YY00 but does not receive for it.
+      const wrongSide = await po.post('/v1/transfers', {
+        targetSchool: '00YY00',
+        sourceSchool: '03CD00',
+        pupil,
+      });
+      expect([wrongSide.status, wrongSide.body.error]).toEqual([403, 'SCHOOL_NOT_MANDATED']);
+      const stageForOthersSchool = await other.send('POST', '/v1/dossiers', dossierFor(pupil));
+      expect([stageForOthersSchool.status, stageForOthersSchool.body.error]).toEqual([
+        403,
+        'SCHOOL_NOT_MANDATED',
+      ]);
+    });
+
+    it('keeps auditors out of transfers', async () => {
+      const response = await auditor.get('/v1/transfers?role=target');
+      expect([response.status, response.body.error]).toEqual([403, 'VENDOR_ONLY']);
+    });
+
+    it('lets the receiver withdraw its request', async () => {
+      const response = await vo.post(`/v1/transfers/${transferId}/withdrawal`);
+      expect(response.status).toBe(200);
+      expect(response.body.state).toBe('withdrawn');
+      const stage = await po.put(`/v1/transfers/${transferId}/dossier`, dossierFor(pupil));
+      expect([stage.status, stage.body.error]).toEqual([409, 'TRANSFER_STATE_CONFLICT']);
+    });
+  });
+
+  describe('bad input: a specific error, nothing stored', () => {
+    const pupil = { bsn: '999999990', geboortedatum: '2003-09-09' };
+    let transferId: string;
+
+    beforeAll(async () => {
+      const response = await vo.post('/v1/transfers', {
+        targetSchool: '01XZ00',
+        sourceSchool: '00YY00',
+        pupil,
+      });
+      transferId = response.body.id as string;
+    });
+
+    it.each([
+      [
+        'malformed JSON',
+        () =>
+          vo.send('POST', '/v1/transfers', Buffer.from('{"targetSchool":'), {
+            contentType: 'application/json',
+          }),
+        400,
+        'REQUEST_BODY_NOT_JSON',
+      ],
+      [
+        'a missing field',
+        () => vo.post('/v1/transfers', { targetSchool: '01XZ00', pupil }),
+        400,
+        'REQUEST_INVALID',
+      ],
+      [
+        'an unknown field',
+        () => vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil, extra: 1 }),
+        400,
+        'REQUEST_INVALID',
+      ],
+      [
+        'a malformed school code',
+        () => vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: 'school', pupil }),
+        400,
+        'SCHOOL_CODE_INVALID',
+      ],
+      [
+        'an unknown school',
+        () => vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '99ZZ00', pupil }),
+        422,
+        'UNKNOWN_SCHOOL',
+      ],
+      [
+        'a BSN failing the elfproef',
+        () =>
+          vo.post('/v1/transfers', {
+            targetSchool: '01XZ00',
+            sourceSchool: '00YY00',
+            pupil: { bsn: '123456789', geboortedatum: '2003-09-09' },
+          }),
+        400,
+        'PUPIL_KEY_INVALID',
+      ],
+      [
+        'an unknown reason',
+        () =>
+          vo.post('/v1/transfers', {
+            targetSchool: '01XZ00',
+            sourceSchool: '00YY00',
+            pupil,
+            reason: 'nieuwsgierig',
+          }),
+        400,
+        'REQUEST_INVALID',
+      ],
+      [
+        'a dossier for another pupil',
+        () =>
+          po.put(
+            `/v1/transfers/${transferId}/dossier`,
+            dossierFor({ bsn: '111222333', geboortedatum: '2003-09-09' }),
+          ),
+        422,
+        'DOSSIER_PUPIL_MISMATCH',
+      ],
+      [
+        'an invalid dossier',
+        () =>
+          po.put(
+            `/v1/transfers/${transferId}/dossier`,
+            dossierFor(pupil, (xml) => xml.replace('<inzage>true</inzage>', '<inzage>false</inzage>')),
+          ),
+        422,
+        'DOSSIER_INVALID',
+      ],
+      [
+        'a dossier that is no XML',
+        () => po.put(`/v1/transfers/${transferId}/dossier`, Buffer.from('not xml')),
+        422,
+        'DOSSIER_INVALID',
+      ],
+      [
+        'a dossier sent as JSON',
+        () => po.send('PUT', `/v1/transfers/${transferId}/dossier`, { xml: '<dossier/>' }),
+        400,
+        'DOSSIER_CONTENT_TYPE',
+      ],
+      [
+        'a profile that does not fit the schools',
+        () =>
+          po.put(
+            `/v1/transfers/${transferId}/dossier`,
+            // The official POPO example: valid, but a primary-to-primary dossier for a secondary school.
+            dossierFor(pupil, undefined, POPO),
+          ),
+        422,
+        'PROFILE_MISMATCH',
+      ],
+      [
+        'an unknown transfer id',
+        () => po.put('/v1/transfers/not-a-uuid/dossier', dossierFor(pupil)),
+        404,
+        'TRANSFER_NOT_FOUND',
+      ],
+      ['a bad cursor', () => vo.get('/v1/transfers?role=target&cursor=abc'), 400, 'CURSOR_INVALID'],
+      ['a bad role', () => vo.get('/v1/transfers?role=owner'), 400, 'REQUEST_INVALID'],
+    ])('%s', async (_case, call, status, code) => {
+      const before = await rowCounts();
+      const response = await call();
+      expect([response.status, response.body.error]).toEqual([status, code]);
+      expect(typeof response.body.message).toBe('string');
+      expect(JSON.stringify(response.body)).not.toContain('269326728');
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('lists what is wrong with an invalid dossier', async () => {
+      const response = await po.put(
+        `/v1/transfers/${transferId}/dossier`,
+        dossierFor(pupil, (xml) => xml.replace('<inzage>true</inzage>', '<inzage>false</inzage>')),
+      );
+      const errors = response.body.errors as Array<{ rule: string; path: string; message: string }>;
+      expect(errors.map((error) => error.rule)).toContain('OVa.IZ02');
+      expect(errors[0].path).toMatch(/^\/dossier/);
+    });
+  });
+
+  describe('lists', () => {
+    it('pages through a vendor’s transfers with a cursor, newest first', async () => {
+      const first = await vo.get('/v1/transfers?role=target&limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.items).toHaveLength(2);
+      const second = await vo.get(
+        `/v1/transfers?role=target&limit=2&cursor=${first.body.nextCursor as string}`,
+      );
+      const ids = [
+        ...(first.body.items as Array<{ id: string }>),
+        ...(second.body.items as Array<{ id: string }>),
+      ].map((item) => item.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const all = await vo.get('/v1/transfers?role=target&limit=200');
+      expect((all.body.items as Array<{ id: string }>).slice(0, ids.length).map((item) => item.id)).toEqual(
+        ids,
+      );
+      const created = (all.body.items as Array<{ createdAt: string }>).map((item) => item.createdAt);
+      expect([...created].sort().reverse()).toEqual(created);
+    });
+  });
+
+  it('stores no plaintext dossier and no BSN anywhere in the database', async () => {
+    const { rows } = await database.query<{ dump: string }>(
+      `SELECT string_agg(t::text, '|') AS dump FROM (
+         SELECT row_to_json(transfers)::text AS t FROM transfers
+         UNION ALL SELECT row_to_json(transfer_history)::text FROM transfer_history
+         UNION ALL SELECT encode(ciphertext, 'escape') FROM dossier_versions
+         UNION ALL SELECT row_to_json(v)::text FROM (SELECT id, pupil_key_hash, profile FROM dossier_versions) v) all_rows`,
+    );
+    for (const secret of ['269326728', '111222333', '123456782', 'Björn', '<dossier', 'Testschool']) {
+      expect(rows[0].dump.includes(secret)).toBe(false);
+    }
+  });
+});
