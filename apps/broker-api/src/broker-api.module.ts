@@ -10,6 +10,7 @@ import type { BrokerApiConfig } from './broker-api.config';
 import { BROKER_API_CONFIG } from './broker-api.tokens';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { ValidateController } from './onboarding/validate.controller';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
@@ -29,7 +30,7 @@ export class BrokerApiModule {
           validationThreads: config.limits.validationThreads,
         }),
       ],
-      controllers: [WhoamiController, HealthController, TransfersController],
+      controllers: [WhoamiController, HealthController, TransfersController, ValidateController],
       providers: [
         { provide: BROKER_API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

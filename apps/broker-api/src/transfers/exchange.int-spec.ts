@@ -457,6 +457,25 @@ describe('the exchange API', () => {
     });
   });
 
+  describe('POST /v1/validate (onboarding)', () => {
+    it('gives the strict verdict without staging anything or repeating the pupil', async () => {
+      const before = await rowCounts();
+      const valid = await po.send('POST', '/v1/validate', POVO);
+      expect(valid.status).toBe(200);
+      expect(valid.body).toMatchObject({ valid: true, ruleSet: 'strict', profile: 'POVO', errors: [] });
+      expect(JSON.stringify(valid.body)).not.toContain('269326728');
+      const invalid = await other.send(
+        'POST',
+        '/v1/validate',
+        Buffer.from(POVO.toString('utf8').replace('<inzage>true</inzage>', '<inzage>false</inzage>')),
+      );
+      expect(invalid.status).toBe(200);
+      expect(invalid.body.valid).toBe(false);
+      expect((invalid.body.errors as Array<{ rule: string }>).map((error) => error.rule)).toContain('OVa.IZ02');
+      expect(await rowCounts()).toEqual(before);
+    });
+  });
+
   it('stores no plaintext dossier and no BSN anywhere in the database', async () => {
     const { rows } = await database.query<{ dump: string }>(
       `SELECT string_agg(t::text, '|') AS dump FROM (
