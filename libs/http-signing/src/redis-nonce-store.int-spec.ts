@@ -1,0 +1,82 @@
+import { CertificateAuthority, validityFromNow } from '@app/pki/certificate-authority';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { RedisNonceStore } from './redis-nonce-store';
+import { signRequest } from './request-signing';
+import { verifySignedRequest } from './request-verification';
+import { certificateKey, messageSigningKey } from './signing-keys';
+
+/** This run's prefix (test/global-setup.ts), plus a suffix of our own: the teardown removes it all. */
+const prefix = `${process.env.REDIS_PREFIX ?? 'oso-test-local'}-nonces-${randomBytes(3).toString('hex')}`;
+const KEY_A = 'a'.repeat(64);
+const KEY_B = 'b'.repeat(64);
+
+describe('RedisNonceStore (real Redis)', () => {
+  let redis: Redis;
+  let store: RedisNonceStore;
+
+  beforeAll(() => {
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    store = new RedisNonceStore(redis, prefix);
+  });
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('accepts a nonce once per key id, and keeps it for the window', async () => {
+    expect(await store.remember(KEY_A, 'nonce-0000000000000001', 310)).toBe(true);
+    expect(await store.remember(KEY_A, 'nonce-0000000000000001', 310)).toBe(false);
+    expect(await store.remember(KEY_A, 'nonce-0000000000000002', 310)).toBe(true);
+    expect(await store.remember(KEY_B, 'nonce-0000000000000001', 310)).toBe(true);
+    const ttl = await redis.ttl(store.nonceKey(KEY_A, 'nonce-0000000000000001'));
+    expect(ttl).toBeGreaterThan(300);
+    expect(ttl).toBeLessThanOrEqual(310);
+  });
+
+  it('lets exactly one of many concurrent copies through', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => store.remember(KEY_A, 'nonce-raced-000000000001', 60)),
+    );
+    expect(answers.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('forgets a nonce when its window has passed', async () => {
+    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1)).toBe(true);
+    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1)).toBe(true);
+  });
+
+  it('makes verifySignedRequest refuse a replay within the window and pass distinct nonces', async () => {
+    const ca = CertificateAuthority.create('Test CA');
+    const pair = ca.issueClientCertificate('vendor', 'acme-las', 'Acme LAS', validityFromNow(30));
+    const key = messageSigningKey(pair.keyPem, pair.certificatePem);
+    const now = new Date();
+    const body = Buffer.from('{"hello":"world"}');
+    const sign = () =>
+      signRequest({ method: 'POST', url: 'https://localhost:8443/v1/echo', body }, { key, now });
+    const verify = (signed: Awaited<ReturnType<typeof sign>>, at: Date) =>
+      verifySignedRequest({
+        method: 'POST',
+        url: signed.url,
+        headers: signed.headers,
+        body,
+        certificate: certificateKey(pair.certificatePem),
+        now: at,
+        maxAgeSeconds: 300,
+        nonceStore: store,
+      });
+
+    const first = await sign();
+    expect((await verify(first, now)).ok).toBe(true);
+    // The same request again, four minutes later: still inside the window, so Redis still knows it.
+    const replay = await verify(first, new Date(now.getTime() + 240_000));
+    expect(replay).toMatchObject({ ok: false, refusal: { code: 'SIGNATURE_REPLAYED' } });
+    expect((await verify(await sign(), now)).ok).toBe(true);
+    expect((await verify(await sign(), now)).ok).toBe(true);
+    expect(await redis.exists(store.nonceKey(key.keyId, first.nonce))).toBe(1);
+  });
+});

@@ -1,0 +1,158 @@
+import { CertificateAuthority, KeyAndCertificate, validityFromNow } from '@app/pki/certificate-authority';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server, createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { RedisNonceStore } from './redis-nonce-store';
+import { targetUriOf, verifySignedRequest } from './request-verification';
+import { signResponse } from './response-signing';
+import { SignatureRefusalError } from './signature-refusal';
+import { SignedClient } from './signed-client';
+import { certificateKey, messageSigningKey } from './signing-keys';
+
+const prefix = `${process.env.REDIS_PREFIX ?? 'oso-test-local'}-signed-client-${randomBytes(3).toString('hex')}`;
+
+/**
+ * A stand-in for the broker: mutual TLS with the test CA, every request verified with the presented
+ * certificate's key and the Redis nonce store, every answer signed with the server key, the verified facts
+ * echoed back. `/unsigned` answers without a signature, `/forged` signs with a client's key.
+ */
+describe('SignedClient against a mutual-TLS server (real Redis)', () => {
+  let ca: CertificateAuthority;
+  let serverPair: KeyAndCertificate;
+  let vendor: KeyAndCertificate;
+  let redis: Redis;
+  let server: Server;
+  let base: string;
+  const clients: SignedClient[] = [];
+
+  beforeAll(async () => {
+    ca = CertificateAuthority.create('Test CA');
+    serverPair = ca.issueServerCertificate(['localhost', '127.0.0.1'], validityFromNow(30));
+    vendor = ca.issueClientCertificate('vendor', 'acme-las', 'Acme LAS', validityFromNow(30));
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    const nonceStore = new RedisNonceStore(redis, prefix);
+    const brokerKey = messageSigningKey(serverPair.keyPem, serverPair.certificatePem);
+    const forgingKey = messageSigningKey(vendor.keyPem, vendor.certificatePem);
+
+    const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      const url = targetUriOf(req.headers.host ?? '', req.url ?? '/');
+      const outcome = await verifySignedRequest({
+        method: req.method ?? '',
+        url,
+        headers: req.headers,
+        body,
+        certificate: certificateKey((req.socket as TLSSocket).getPeerCertificate().raw),
+        maxAgeSeconds: 300,
+        nonceStore,
+      });
+      const status = outcome.ok ? 200 : 401;
+      const payload = Buffer.from(
+        JSON.stringify(
+          outcome.ok ? outcome.verified : { error: outcome.refusal.code, message: outcome.refusal.message },
+        ),
+      );
+      const headers = { 'content-type': 'application/json' };
+      if (req.url === '/unsigned') {
+        res.writeHead(status, headers).end(payload);
+        return;
+      }
+      const added = await signResponse(
+        { status, headers, body: payload },
+        { method: req.method ?? '', url, headers: req.headers },
+        req.url === '/forged' ? forgingKey : brokerKey,
+      );
+      res.writeHead(status, { ...headers, ...added }).end(payload);
+    };
+
+    server = createServer(
+      {
+        key: serverPair.keyPem,
+        cert: serverPair.certificatePem,
+        ca: ca.pair.certificatePem,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => void handle(req, res).catch(() => res.writeHead(500).end()),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await new Promise((resolve) => server.close(resolve));
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  function client(options: { verifyResponses?: boolean } = {}): SignedClient {
+    const created = new SignedClient({
+      certificatePem: vendor.certificatePem,
+      keyPem: vendor.keyPem,
+      caPem: ca.pair.certificatePem,
+      brokerCertificatePem: options.verifyResponses === false ? undefined : serverPair.certificatePem,
+    });
+    clients.push(created);
+    return created;
+  }
+
+  it('signs a GET, and verifies the signed answer', async () => {
+    const signed = client();
+    const response = await signed.request(`${base}/v1/echo?school=00YY00`);
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body.toString())).toMatchObject({
+      keyId: signed.keyId,
+      label: 'sig',
+      coveredComponents: ['"@method"', '"@target-uri"'],
+      digest: null,
+    });
+    expect(response.responseSignature).toMatchObject({
+      keyId: certificateKey(serverPair.certificatePem).fingerprintSha256,
+      coveredComponents: expect.arrayContaining(['"signature";req;key="sig"']),
+    });
+  });
+
+  it('signs a POST body with its Content-Digest', async () => {
+    const body = JSON.stringify({ sourceSchool: '00YY00' });
+    const response = await client().request(`${base}/v1/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body.toString())).toMatchObject({
+      coveredComponents: ['"@method"', '"@target-uri"', '"content-digest"', '"content-type"'],
+      digest: [{ algorithm: 'sha-256' }],
+    });
+  });
+
+  it('is refused when it replays a nonce, and distinct nonces pass', async () => {
+    const signed = client();
+    const nonce = randomBytes(16).toString('base64url');
+    expect((await signed.request(`${base}/v1/echo`, { nonce })).status).toBe(200);
+    const replay = await signed.request(`${base}/v1/echo`, { nonce });
+    expect(replay.status).toBe(401);
+    expect(JSON.parse(replay.body.toString())).toMatchObject({ error: 'SIGNATURE_REPLAYED' });
+    expect((await signed.request(`${base}/v1/echo`)).status).toBe(200);
+  });
+
+  it('throws when the answer is unsigned or not signed by the broker', async () => {
+    await expect(client().request(`${base}/unsigned`)).rejects.toMatchObject({ code: 'SIGNATURE_MISSING' });
+    await expect(client().request(`${base}/forged`)).rejects.toThrow(SignatureRefusalError);
+    await expect(client().request(`${base}/forged`)).rejects.toMatchObject({
+      code: 'SIGNATURE_KEY_MISMATCH',
+    });
+  });
+
+  it('without the broker certificate returns the answer unverified', async () => {
+    const response = await client({ verifyResponses: false }).request(`${base}/unsigned`);
+    expect(response).toMatchObject({ status: 200, responseSignature: null });
+  });
+});

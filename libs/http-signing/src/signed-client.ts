@@ -1,0 +1,136 @@
+import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { HeaderInput, MessageHeaders, normalizeHeaders } from './message-headers';
+import { signRequest } from './request-signing';
+import { verifySignedResponse } from './response-verification';
+import { SignatureRefusalError } from './signature-refusal';
+import { VerifiedSignature } from './signature-verification';
+import { CertificateKey, MessageSigningKey, certificateKey, messageSigningKey } from './signing-keys';
+
+export interface SignedClientOptions {
+  /** The client certificate and its private key (PEM), as issued by the broker's CA. */
+  certificatePem: string | Buffer;
+  keyPem: string | Buffer;
+  /** CA certificate(s) to trust for the broker's server certificate. */
+  caPem: string | Buffer;
+  /** The broker's server certificate (PEM); when given, every response must carry its valid signature. */
+  brokerCertificatePem?: string | Buffer;
+  /** TLS server name, when connecting by IP address to a certificate issued for a DNS name. */
+  servername?: string;
+  maxResponseAgeSeconds?: number;
+  /** For tests: the time put into `created` and used to judge the response's age. */
+  clock?: () => Date;
+}
+
+export interface SignedRequestOptions {
+  method?: string;
+  headers?: HeaderInput;
+  body?: Buffer | string;
+  /** For tests of replay protection: reuse a nonce instead of a fresh random one. */
+  nonce?: string;
+}
+
+export interface SignedClientResponse {
+  status: number;
+  headers: MessageHeaders;
+  body: Buffer;
+  /** What was verified of the broker's signature; null when no broker certificate was configured. */
+  responseSignature: VerifiedSignature | null;
+}
+
+/**
+ * A client for the broker's API: mutual TLS with the client certificate, every request signed with its
+ * key (RFC 9421 + Content-Digest), and, given the broker's certificate, every response verified. Used by
+ * the `oso` demo and the tests. Connections are kept alive per client; call `close()` when done.
+ */
+export class SignedClient {
+  readonly signingKey: MessageSigningKey;
+  private readonly broker: CertificateKey | undefined;
+  private readonly agent: Agent;
+
+  constructor(private readonly options: SignedClientOptions) {
+    this.signingKey = messageSigningKey(options.keyPem, options.certificatePem);
+    this.broker = options.brokerCertificatePem ? certificateKey(options.brokerCertificatePem) : undefined;
+    // One agent per client certificate: a pooled connection always carries this client's certificate.
+    this.agent = new Agent({
+      keepAlive: true,
+      cert: options.certificatePem,
+      key: options.keyPem,
+      ca: options.caPem,
+      servername: options.servername,
+    });
+  }
+
+  /** The keyid this client signs with: the SHA-256 fingerprint of its certificate. */
+  get keyId(): string {
+    return this.signingKey.keyId;
+  }
+
+  async request(url: string | URL, options: SignedRequestOptions = {}): Promise<SignedClientResponse> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
+    const now = this.options.clock?.() ?? new Date();
+    const signed = await signRequest(
+      { method, url, headers: options.headers, body },
+      { key: this.signingKey, now, nonce: options.nonce },
+    );
+    const headers: MessageHeaders = { ...signed.headers };
+    if (body !== undefined) headers['content-length'] = String(body.length);
+
+    const response = await send(
+      new URL(signed.url),
+      method,
+      headers,
+      body,
+      this.agent,
+      this.options.servername,
+    );
+
+    let responseSignature: VerifiedSignature | null = null;
+    if (this.broker) {
+      const outcome = await verifySignedResponse({
+        status: response.status,
+        headers: response.headers,
+        body: response.body,
+        request: { method, url: signed.url, headers: signed.headers },
+        requestSignatureLabel: signed.label,
+        broker: this.broker,
+        now: this.options.clock?.() ?? new Date(),
+        maxAgeSeconds: this.options.maxResponseAgeSeconds,
+      });
+      if (!outcome.ok) throw new SignatureRefusalError(outcome.refusal);
+      responseSignature = outcome.verified;
+    }
+    return { ...response, responseSignature };
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function send(
+  url: URL,
+  method: string,
+  headers: MessageHeaders,
+  body: Buffer | undefined,
+  agent: Agent,
+  servername: string | undefined,
+): Promise<Omit<SignedClientResponse, 'responseSignature'>> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, headers, agent, servername }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: normalizeHeaders(res.headers as IncomingHttpHeaders),
+          body: Buffer.concat(chunks),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
