@@ -55,7 +55,7 @@ describe('oso registry and pki commands', () => {
       0,
     );
     expect((await oso('registry', 'list')).stdout.join('\n')).toMatch(
-      /12AB00\s+acme-las\s+\S+\s+-\s+revoked/,
+      /12AB00\s+acme-las\s+both\s+\S+\s+-\s+revoked/,
     );
   });
 
@@ -79,5 +79,41 @@ describe('oso registry and pki commands', () => {
     const both = await oso('pki', 'issue', '--vendor', 'acme-las', '--auditor', 'inspectie');
     expect(both.code).toBe(2);
     expect(both.stderr.join('\n')).toMatch(/exactly one of --vendor or --auditor/);
+  });
+
+  it('records which side of transfers a mandate covers', async () => {
+    const granted = await oso(
+      'registry',
+      'mandate',
+      '--school',
+      '34CD00',
+      '--vendor',
+      'acme-las',
+      '--side',
+      'target',
+    );
+    expect(granted.stdout).toEqual(['school 34CD00 mandates vendor acme-las (target)']);
+    const snapshot = JSON.parse((await oso('registry', 'list', '--json')).stdout.join('\n'));
+    expect(snapshot.mandates.map((mandate: { side: string }) => mandate.side).sort()).toEqual([
+      'both',
+      'both',
+      'target',
+    ]);
+    expect(
+      (await oso('registry', 'mandate', '--school', '12AB00', '--vendor', 'beta-las', '--side', 'sideways'))
+        .code,
+    ).toBe(2);
+  });
+
+  it('re-wraps stored dossier keys with oso vault rotate, and refuses a vault without keys', async () => {
+    const rotated = await oso('vault', 'rotate');
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toEqual([
+      `vault: 0 dossier key(s) re-wrapped under "${process.env.VAULT_ACTIVE_KEK}", 0 already were; keys no longer in use can now leave VAULT_KEKS`,
+    ]);
+    const withoutKeys = await runBuilt('cli', ['vault', 'rotate'], { ...env, VAULT_KEKS: 'k1:short' });
+    expect(withoutKeys.code).toBe(2);
+    expect(withoutKeys.stderr.join('\n')).toMatch(/VAULT_KEKS/);
+    expect(withoutKeys.stderr.join('\n')).not.toContain('short');
   });
 });

@@ -8,6 +8,7 @@ import { UsageError } from './output';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
+import { vaultCommands } from './vault/vault.commands';
 import { ValidationExit, rulesCommand, validateCommand } from './validate/validate.command';
 
 /** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
@@ -24,6 +25,7 @@ for (const command of [
   pkiCommands(),
   registryCommands(),
   databaseCommands(),
+  vaultCommands(),
   validateCommand(),
   rulesCommand(),
 ]) {

@@ -10,3 +10,4 @@ export * from './transfer.entity';
 export * from './transfer.service';
 export * from './transfers.config';
 export * from './transfers.module';
+export * from './dossier-key-rotation';

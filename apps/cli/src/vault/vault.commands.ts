@@ -1,0 +1,33 @@
+import { connectWithRetry, dataSourceOptions, readDatabaseConfig } from '@app/persistence';
+import { rotateDossierKeys } from '@app/transfers';
+import { DossierVault, readVaultConfig } from '@app/vault';
+import { Command } from 'commander';
+import { DataSource } from 'typeorm';
+import { migrateDatabase } from '../cli-context';
+import { say } from '../output';
+
+/** `oso vault …`: operations on the encryption of stored dossiers. */
+export function vaultCommands(): Command {
+  const vault = new Command('vault').description('encryption of stored dossiers');
+  vault
+    .command('rotate')
+    .description(
+      're-wrap every stored dossier key under VAULT_ACTIVE_KEK (list the old and the new key in VAULT_KEKS)',
+    )
+    .action(async () => {
+      const config = readVaultConfig();
+      const database = readDatabaseConfig();
+      await migrateDatabase();
+      const dataSource = await connectWithRetry(new DataSource(dataSourceOptions(database.url)), database);
+      try {
+        const result = await rotateDossierKeys(dataSource, new DossierVault(config), config.activeKekId);
+        say(
+          `vault: ${result.rewrapped} dossier key(s) re-wrapped under "${config.activeKekId}", ` +
+            `${result.alreadyCurrent} already were; keys no longer in use can now leave VAULT_KEKS`,
+        );
+      } finally {
+        await dataSource.destroy();
+      }
+    });
+  return vault;
+}
