@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_DOSSIER_BYTES, checkDossierInput } from './dossier-input';
 import { DossierFinding, DossierVerdict } from './dossier-verdict';
 import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
-import { readDossierTree } from './read-dossier-tree';
+import { readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
 import { RuleSet } from './rules/dossier-rule';
 import { textAt } from './dossier-element';
@@ -128,7 +128,8 @@ export class DossierValidationEngine {
           ),
         ]);
       }
-      const root = readDossierTree(bytes);
+      const tree = readDossierIndexed(bytes);
+      const root = tree.root;
       const version = textAt(root, 'metadata', 'standaardversie');
       if (version !== OSO_STANDAARDVERSIE) {
         return refuse([
@@ -153,7 +154,7 @@ export class DossierValidationEngine {
         };
       }
       const today = options.today ?? new Date().toISOString().slice(0, 10);
-      const { errors, warnings, dossier } = applyRules(bytes, root, ruleSet, today);
+      const { errors, warnings, dossier } = applyRules(bytes, root, ruleSet, today, tree);
       const contentHash = options.withContentHash
         ? createHash('sha256')
             .update(

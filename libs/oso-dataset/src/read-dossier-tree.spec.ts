@@ -1,5 +1,5 @@
 import { at, pathOf, textAt } from './dossier-element';
-import { lineAt, readDossierTree } from './read-dossier-tree';
+import { lineAt, readDossierIndexed, readDossierTree } from './read-dossier-tree';
 
 describe('readDossierTree', () => {
   const xml = Buffer.from(
@@ -33,5 +33,70 @@ describe('readDossierTree', () => {
     expect(pathOf(second)).toBe('/dossier/lijst/item[2]');
     expect(pathOf(at(root, 'lijst', 'leeg')!)).toBe('/dossier/lijst/leeg');
     expect(lineAt(xml, second.offset)).toBe(5);
+  });
+});
+
+describe('readDossierIndexed', () => {
+  // Texts and markup of every length around the reader's 64 KiB windows, to cross their edges.
+  const sizes = [10, 65_000, 65_530, 65_536, 70_000, 140_000];
+
+  function document(size: number, pad: number): string {
+    const base64 = Buffer.alloc(Math.ceil((size * 3) / 4), 7)
+      .toString('base64')
+      .slice(0, size);
+    return [
+      '<?xml version="1.0" encoding="UTF-8"?><!-- <x> -->',
+      `<o:dossier xmlns:o="urn:oso">${' '.repeat(pad)}<o:naam>Bj\u00f6rn &amp; co</o:naam>`,
+      `<o:document><o:bestandsinhoud>${base64}</o:bestandsinhoud></o:document>`,
+      `<!-- ${'c'.repeat(size % 997)} --><o:cdata><![CDATA[<niet> &amp; ${'z'.repeat(pad * 7)}]]></o:cdata>`,
+      `<o:lang${'x'.repeat(40)} a="x>y ${'v'.repeat(size > 100_000 ? 70_000 : 10)}">t\u00e9xt</o:lang${'x'.repeat(40)}  >`,
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `<o:item>\u00e9${'w'.repeat((i * 997 + pad) % 3000)}</o:item>\n  `,
+      ),
+      '<o:document><o:bestandsinhoud>',
+      base64,
+      ' &lt;</o:bestandsinhoud></o:document><o:leeg/></o:dossier>',
+    ].join('');
+  }
+
+  it.each(sizes.flatMap((size) => [0, 5, 17].map((pad) => [size, pad])))(
+    'reads the same tree whichever window edge the markup falls on (text %i, shift %i)',
+    (size, pad) => {
+      const xml = document(size, pad);
+      const { root, all, byName } = readDossierIndexed(Buffer.from(xml));
+      const base64 = Buffer.alloc(Math.ceil((size * 3) / 4), 7)
+        .toString('base64')
+        .slice(0, size);
+      expect(textAt(root, 'naam')).toBe('Björn & co');
+      expect(byName.get('bestandsinhoud')!.map((element) => element.text)).toEqual([base64, `${base64} <`]);
+      expect(at(root, 'cdata')!.text).toBe(`<niet> &amp; ${'z'.repeat(pad * 7)}`);
+      const lang = root.children[3];
+      expect([lang.name, lang.text, lang.attributes.a.length]).toEqual([
+        `lang${'x'.repeat(40)}`,
+        'téxt',
+        size > 100_000 ? 70_004 : 14,
+      ]);
+      expect(byName.get('item')!.map((item) => item.text.length)).toEqual(
+        Array.from({ length: 40 }, (_, i) => 1 + ((i * 997 + pad) % 3000)),
+      );
+      // Offsets are byte offsets in the whole text, wherever the window stood.
+      const bytes = Buffer.from(xml);
+      for (const element of all)
+        expect(bytes.toString('latin1', element.offset, element.offset + 3)).toMatch(/^<o:/);
+    },
+  );
+
+  it('indexes every element in document order, and by local name', () => {
+    const { root, all, byName } = readDossierIndexed(
+      Buffer.from('<a xmlns="urn:x"><b><c/></b><c>1</c><p:c xmlns:p="urn:y">2</p:c></a>'),
+    );
+    expect(all.map((element) => element.name)).toEqual(['a', 'b', 'c', 'c', 'c']);
+    expect(all[0]).toBe(root);
+    expect(byName.get('c')!.map((element) => [element.namespace, element.text])).toEqual([
+      ['urn:x', ''],
+      ['urn:x', '1'],
+      ['urn:y', '2'],
+    ]);
   });
 });

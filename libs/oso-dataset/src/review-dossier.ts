@@ -1,6 +1,6 @@
 import { DossierElement, at, pathOf, textAt } from './dossier-element';
 import { DossierFacts, DossierFinding } from './dossier-verdict';
-import { lineAt } from './read-dossier-tree';
+import { DossierTree, lineAt } from './read-dossier-tree';
 import { attachmentsOf } from './rules/attachment.rules';
 import { rulesFor } from './rules/all-rules';
 import { RuleSet } from './rules/dossier-rule';
@@ -12,8 +12,10 @@ export function applyRules(
   root: DossierElement,
   ruleSet: RuleSet,
   today: string,
+  /** The reader's element indexes for this tree (`readDossierIndexed`), saving the rules a walk. */
+  index?: Pick<DossierTree, 'all' | 'byName'>,
 ): { errors: DossierFinding[]; warnings: DossierFinding[]; dossier: DossierUnderReview } {
-  const dossier = new DossierUnderReview(root, today);
+  const dossier = new DossierUnderReview(root, today, index);
   const errors: DossierFinding[] = [];
   const warnings: DossierFinding[] = [];
   for (const rule of rulesFor(ruleSet)) {

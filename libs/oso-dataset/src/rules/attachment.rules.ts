@@ -50,20 +50,17 @@ function decodeBase64(text: string): { decoded: Buffer | null; encodedLength: nu
   return { decoded: valid ? decoded : null, encodedLength: compact.length };
 }
 
-const ATTACHMENTS = new WeakMap<DossierUnderReview, Attachment[]>();
-
 /** Every attachment (`document` with `bestandsinhoud`), wherever it stands; decoded once per dossier. */
 export function attachmentsOf(dossier: DossierUnderReview): Attachment[] {
-  let attachments = ATTACHMENTS.get(dossier);
-  if (!attachments) {
-    attachments = dossier.elementsNamed('document').map((element) => ({
-      element,
-      name: textAt(element, 'bestandsnaam') ?? '',
-      ...decodeBase64(child(element, 'bestandsinhoud')?.text ?? ''),
-    }));
-    ATTACHMENTS.set(dossier, attachments);
-  }
-  return attachments;
+  return dossier.derived(attachmentsOf, readAttachments);
+}
+
+function readAttachments(dossier: DossierUnderReview): Attachment[] {
+  return dossier.elementsNamed('document').map((element) => ({
+    element,
+    name: textAt(element, 'bestandsnaam') ?? '',
+    ...decodeBase64(child(element, 'bestandsinhoud')?.text ?? ''),
+  }));
 }
 
 function attachmentRule(
