@@ -1,7 +1,7 @@
 import { chmodSync, statSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltProcess, freePort } from '../support/built-process';
+import { BuiltProcess, freePort, runBuilt } from '../support/built-process';
 import { httpsJson } from '../support/https-client';
 import { databaseUrlFor } from '../test-run';
 
@@ -43,9 +43,17 @@ describe('npm start (oso up)', () => {
     const ca = readFileSync(join(pki, 'ca.crt'));
     const text = up.stdout.join('\n');
     expect(text).toContain(`API (mutual TLS):  https://127.0.0.1:${brokerPort}`);
-    expect(text).toMatch(
-      /curl --cacert \S+ca\.crt --cert \S+demo-po-las\.crt --key \S+demo-po-las\.key https:\/\/localhost:\d+\/v1\/whoami/,
+    expect(text).toContain(
+      `npm run --silent oso -- request --as demo-po-las --broker https://localhost:${brokerPort} GET /v1/whoami`,
     );
+    // What the welcome text tells a newcomer to try: a signed request, its answer verified.
+    const tried = await runBuilt(
+      'cli',
+      ['request', '--as', 'demo-po-las', '--broker', `https://localhost:${brokerPort}`, 'GET', '/v1/whoami'],
+      { PKI_DIR: pki },
+    );
+    expect(tried.stderr).toEqual(['HTTP 200 (broker signature verified)']);
+    expect(JSON.parse(tried.stdout.join('\n'))).toMatchObject({ kind: 'vendor', id: 'demo-po-las' });
 
     for (const [vendor, school] of [
       ['demo-po-las', '00YY00'],

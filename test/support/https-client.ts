@@ -1,3 +1,4 @@
+import { SignedClient } from '@app/http-signing';
 import { request } from 'node:https';
 
 export interface JsonResponse {
@@ -6,14 +7,30 @@ export interface JsonResponse {
 }
 
 /**
- * One request over a fresh TLS connection (no agent: a pooled socket would carry another test's client
- * certificate), verifying the broker's server certificate against the test CA.
+ * One request over a fresh TLS connection (a pooled socket would carry another test's client
+ * certificate, and would skip the handshake a revocation test needs), verifying the broker's server
+ * certificate against the test CA. With a client certificate and key the request is signed with that
+ * key (RFC 9421), as every vendor request must be; without one it is sent as an anonymous client would.
  */
-export function httpsJson(
+export async function httpsJson(
   port: number,
   path: string,
   options: { ca: Buffer; cert?: Buffer; key?: Buffer; method?: string },
 ): Promise<JsonResponse> {
+  if (options.cert && options.key) {
+    const client = new SignedClient({
+      certificatePem: options.cert,
+      keyPem: options.key,
+      caPem: options.ca,
+      servername: 'localhost',
+    });
+    try {
+      const response = await client.request(`https://127.0.0.1:${port}${path}`, { method: options.method });
+      return { status: response.status, body: parseJson(response.status, response.body.toString('utf8')) };
+    } finally {
+      client.close();
+    }
+  }
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -31,11 +48,13 @@ export function httpsJson(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
           try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-          } catch {
-            reject(new Error(`not JSON (status ${res.statusCode}): ${text.slice(0, 200)}`));
+            resolve({
+              status: res.statusCode ?? 0,
+              body: parseJson(res.statusCode, Buffer.concat(chunks).toString('utf8')),
+            });
+          } catch (error) {
+            reject(error);
           }
         });
       },
@@ -43,4 +62,12 @@ export function httpsJson(
     req.on('error', reject);
     req.end();
   });
+}
+
+function parseJson(status: number | undefined, text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error(`not JSON (status ${status}): ${text.slice(0, 200)}`);
+  }
 }

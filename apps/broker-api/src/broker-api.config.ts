@@ -2,6 +2,7 @@ import { Environment, readConfig, setting } from '@app/config';
 import { readPkiConfig } from '@app/pki';
 import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
+import { HttpSigningConfig, readHttpSigningConfig } from '@app/http-signing';
 import { TransferSettings, readTransferSettings } from '@app/transfers';
 import { VaultConfig, readVaultConfig } from '@app/vault';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ export interface BrokerApiConfig {
   redis: RedisConfig;
   transfers: TransferSettings;
   vault: VaultConfig;
+  signatures: HttpSigningConfig;
   limits: ApiLimits;
 }
 
@@ -62,6 +64,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     redis: readRedisConfig(env),
     transfers: readTransferSettings(env),
     vault: readVaultConfig(env),
+    signatures: readHttpSigningConfig(env),
     limits: {
       dossierBytes: raw.API_MAX_DOSSIER_BYTES,
       jsonBytes: raw.API_MAX_JSON_BYTES,

@@ -1,15 +1,23 @@
 import { PersistenceModule } from '@app/persistence';
 import { ClientAuthenticationModule } from '@app/pki';
-import { QueuesModule } from '@app/queues';
+import { QueuesModule, REDIS_CLIENT } from '@app/queues';
 import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
+import { RedisNonceStore } from '@app/http-signing';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Redis } from 'ioredis';
 import { ApiExceptionFilter } from './api-errors/api-exception.filter';
 import type { BrokerApiConfig } from './broker-api.config';
 import { BROKER_API_CONFIG } from './broker-api.tokens';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
+import { EchoController } from './message-signatures/echo.controller';
+import {
+  NONCE_STORE,
+  RequestSignatureGuard,
+  SIGNATURE_MAX_AGE_SECONDS,
+} from './message-signatures/request-signature.guard';
 import { ValidateController } from './onboarding/validate.controller';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
@@ -30,10 +38,23 @@ export class BrokerApiModule {
           validationThreads: config.limits.validationThreads,
         }),
       ],
-      controllers: [WhoamiController, HealthController, TransfersController, ValidateController],
+      controllers: [
+        WhoamiController,
+        HealthController,
+        TransfersController,
+        ValidateController,
+        EchoController,
+      ],
       providers: [
         { provide: BROKER_API_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        {
+          provide: NONCE_STORE,
+          inject: [REDIS_CLIENT],
+          useFactory: (redis: Redis) => new RedisNonceStore(redis, config.redis.prefix),
+        },
+        { provide: SIGNATURE_MAX_AGE_SECONDS, useValue: config.signatures.maxAgeSeconds },
+        { provide: APP_GUARD, useClass: RequestSignatureGuard },
         HealthService,
       ],
     };

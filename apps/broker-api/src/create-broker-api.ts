@@ -1,4 +1,7 @@
+import { messageSigningKey } from '@app/http-signing';
 import { ClientAuthenticator } from '@app/pki';
+import { readFileSync } from 'node:fs';
+import type { TlsFilesConfig } from './tls/tls-files.config';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,6 +9,7 @@ import type { Server } from 'node:https';
 import type { BrokerApiConfig } from './broker-api.config';
 import { BrokerApiModule } from './broker-api.module';
 import { clientAuthenticationMiddleware } from './client-authentication/client-authentication.middleware';
+import { responseSigningMiddleware } from './message-signatures/response-signing.middleware';
 import { requestBodyErrors, requestBodyParsers } from './request-bodies/request-bodies';
 import { CrlReloader } from './tls/crl-reloader';
 import { mutualTlsServerOptions } from './tls/secure-context';
@@ -34,6 +38,7 @@ export async function createBrokerApi(
   // Registered before init(), so it runs before Nest's body parsers and router: an unauthenticated
   // client gets neither its body parsed nor a hint whether a path exists.
   app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
+  app.use(responseSigningMiddleware(brokerSigningKey(config.tls)));
   app.use(...requestBodyParsers(config.limits));
   app.use(requestBodyErrors);
   const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
@@ -44,4 +49,9 @@ export async function createBrokerApi(
     await close();
   };
   return { app, crlReloader };
+}
+
+/** The broker signs its answers with the key of its server certificate: the identity clients already trust. */
+function brokerSigningKey(tls: TlsFilesConfig) {
+  return messageSigningKey(readFileSync(tls.serverKeyFile), readFileSync(tls.serverCertificateFile));
 }

@@ -471,7 +471,9 @@ describe('the exchange API', () => {
       );
       expect(invalid.status).toBe(200);
       expect(invalid.body.valid).toBe(false);
-      expect((invalid.body.errors as Array<{ rule: string }>).map((error) => error.rule)).toContain('OVa.IZ02');
+      expect((invalid.body.errors as Array<{ rule: string }>).map((error) => error.rule)).toContain(
+        'OVa.IZ02',
+      );
       expect(await rowCounts()).toEqual(before);
     });
   });

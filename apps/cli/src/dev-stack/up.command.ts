@@ -187,10 +187,12 @@ function printWelcome(apiUrl: string, opsUrl: string | null, pkiDir: string, cli
   const vendor = clients.find((client) => client.label.startsWith('vendor'));
   if (vendor) {
     const url = new URL(apiUrl);
-    const host = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname;
+    const id = vendor.certificateFile.replace(/^.*\//, '').replace(/\.crt$/, '');
+    // Every vendor request is signed (RFC 9421), which curl cannot do; `oso request` signs like a LAS.
     lines.push(
-      '  Try:',
-      `    curl --cacert ${ca} --cert ${shortPath(vendor.certificateFile)} --key ${shortPath(vendor.keyFile)} https://${host}:${url.port}/v1/whoami`,
+      '  Try (a signed request, as a LAS makes it):',
+      `    npm run --silent oso -- request --as ${id}${url.port === '8443' ? '' : ` --broker https://localhost:${url.port}`} GET /v1/whoami`,
+      '  Run a whole PO→VO exchange:  npm run demo',
     );
   }
   lines.push('Press Ctrl+C to stop.', '');
