@@ -5,6 +5,7 @@ import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
 import { RedisNonceStore } from '@app/http-signing';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { ApiExceptionFilter } from './api-errors/api-exception.filter';
@@ -19,6 +20,7 @@ import {
   SIGNATURE_MAX_AGE_SECONDS,
 } from './message-signatures/request-signature.guard';
 import { ValidateController } from './onboarding/validate.controller';
+import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
@@ -32,6 +34,9 @@ export class BrokerApiModule {
         QueuesModule.forRoot(config.redis),
         RegistryModule,
         ClientAuthenticationModule,
+        ThrottlerModule.forRoot([
+          { name: 'per-minute', ttl: 60_000, limit: config.limits.requestsPerMinute },
+        ]),
         TransfersModule.forRoot({
           settings: config.transfers,
           vault: config.vault,
@@ -54,6 +59,8 @@ export class BrokerApiModule {
           useFactory: (redis: Redis) => new RedisNonceStore(redis, config.redis.prefix),
         },
         { provide: SIGNATURE_MAX_AGE_SECONDS, useValue: config.signatures.maxAgeSeconds },
+        // Guards run in this order: the budget first (cheap, and unsigned floods count too), then the signature.
+        { provide: APP_GUARD, useClass: VendorRateLimitGuard },
         { provide: APP_GUARD, useClass: RequestSignatureGuard },
         HealthService,
       ],

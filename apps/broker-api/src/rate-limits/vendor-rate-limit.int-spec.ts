@@ -1,0 +1,47 @@
+import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import { httpsJson } from '../../../../test/support/https-client';
+import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
+
+/** The per-vendor request budget on the real broker: one vendor running out leaves the others alone. */
+describe('rate limit per vendor', () => {
+  let pki: TestPki;
+  let broker: RunningBroker;
+  let greedy: ClientCredentials;
+  let greedyToo: ClientCredentials;
+  let modest: ClientCredentials;
+
+  beforeAll(async () => {
+    const databaseUrl = await createSuiteDatabase('rate_limit');
+    pki = await TestPki.create(databaseUrl);
+    await pki.registry.addVendor({ id: 'greedy-las', name: 'Greedy LAS' });
+    await pki.registry.addVendor({ id: 'modest-las', name: 'Modest LAS' });
+    greedy = await pki.issueBound({ kind: 'vendor', vendorId: 'greedy-las' });
+    greedyToo = await pki.issueBound({ kind: 'vendor', vendorId: 'greedy-las' });
+    modest = await pki.issueBound({ kind: 'vendor', vendorId: 'modest-las' });
+    broker = await startBroker({
+      DATABASE_URL: databaseUrl,
+      PKI_DIR: pki.dir,
+      API_RATE_LIMIT_PER_MINUTE: '5',
+    });
+  });
+  afterAll(async () => {
+    await broker?.close();
+    await pki?.close();
+  });
+
+  const whoami = (client: ClientCredentials) =>
+    httpsJson(broker.port, '/v1/whoami', { ca: pki.caCertificate, cert: client.cert, key: client.key });
+
+  it('answers 429 RATE_LIMITED past the budget, counted per vendor, not per certificate', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index++)
+      statuses.push((await whoami(index % 2 ? greedy : greedyToo)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    const refused = await whoami(greedy);
+    expect([refused.status, refused.body.error]).toEqual([429, 'RATE_LIMITED']);
+    expect(refused.body.message).toMatch(/retry after \d+ s/);
+    expect((await whoami(greedyToo)).status).toBe(429);
+    expect((await whoami(modest)).status).toBe(200);
+  });
+});
