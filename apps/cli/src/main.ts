@@ -10,6 +10,7 @@ import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
 import { vaultCommands } from './vault/vault.commands';
 import { RequestExit, requestCommand } from './request/request.command';
+import { DemoExit, demoCommand } from './demo/demo.command';
 import { ValidationExit, rulesCommand, validateCommand } from './validate/validate.command';
 
 /** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
@@ -28,6 +29,7 @@ for (const command of [
   databaseCommands(),
   vaultCommands(),
   requestCommand(),
+  demoCommand(),
   validateCommand(),
   rulesCommand(),
 ]) {
@@ -45,7 +47,9 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     // --help and --version end here too, with exit code 0.
     process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   }
-  if (error instanceof ValidationExit || error instanceof RequestExit) process.exit(error.exitCode);
+  if (error instanceof ValidationExit || error instanceof RequestExit || error instanceof DemoExit) {
+    process.exit(error.exitCode);
+  }
   if (error instanceof UsageError) {
     process.stderr.write(`oso: ${error.message}\n`);
     process.exit(EXIT_USAGE);

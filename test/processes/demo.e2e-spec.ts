@@ -1,0 +1,37 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, runBuilt } from '../support/built-process';
+import { databaseUrlFor } from '../test-run';
+
+/** `npm run demo` on a machine where no broker runs yet: it starts one, exchanges, and says where it stopped. */
+describe('npm run demo (oso demo)', () => {
+  let workDir: string;
+  beforeAll(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'oso-demo-'));
+    chmodSync(workDir, 0o755);
+  });
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('runs the PO→VO exchange over signed mutual TLS up to the release gate, and exits 3 there', async () => {
+    const result = await runBuilt('cli', ['demo', '--wait-seconds', '1'], {
+      DATABASE_URL: databaseUrlFor(`${process.env.TEST_DATABASE_NAME}_demo`),
+      PKI_DIR: join(workDir, 'pki'),
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}-demo`,
+      BROKER_PORT: String(await freePort()),
+      OPS_PORT: String(await freePort()),
+    });
+    const out = result.stdout.join('\n');
+    expect(out).toMatch(/no broker answers at https:\/\/localhost:\d+; starting one \(oso up\)/);
+    expect(out).toContain('demo-vo-las: POST /v1/transfers → 201 (answer signed by the broker, verified)');
+    expect(out).toContain('in the inbox: yes');
+    expect(out).toMatch(
+      /version 1 \(POVO\), 173403 bytes, sha-256 [0-9a-f]{16}…, validated and stored encrypted/,
+    );
+    expect(out).toContain('fetching now is refused: DOSSIER_NOT_RELEASED');
+    expect(out).toContain('Stopped at "awaiting_evidence"');
+    expect(out).toContain('broker-api: stopped cleanly');
+    expect(out).not.toContain('269326728');
+    expect(result.code).toBe(3);
+  });
+});
