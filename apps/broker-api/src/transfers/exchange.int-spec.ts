@@ -280,6 +280,20 @@ describe('the exchange API', () => {
       ]);
     });
 
+    it('keeps each vendor’s lists and lookups to its own schools and side', async () => {
+      const lookup = await other.post('/v1/transfers/lookup', { sourceSchool: '00YY00', pupil });
+      expect([lookup.status, lookup.body.error]).toEqual([403, 'SCHOOL_NOT_MANDATED']);
+      // vo-las receives for 01XZ00 but sends for no school: its source list is empty.
+      const asSource = await vo.get('/v1/transfers?role=source');
+      expect([asSource.status, asSource.body.items]).toEqual([200, []]);
+      const asTarget = await po.get('/v1/transfers?role=target');
+      expect([asTarget.status, asTarget.body.items]).toEqual([200, []]);
+      const othersInbox = await other.get('/v1/transfers?role=source');
+      expect((othersInbox.body.items as Array<{ id: string }>).map((item) => item.id)).not.toContain(
+        transferId,
+      );
+    });
+
     it('keeps auditors out of transfers', async () => {
       const response = await auditor.get('/v1/transfers?role=target');
       expect([response.status, response.body.error]).toEqual([403, 'VENDOR_ONLY']);
