@@ -81,6 +81,11 @@ describe('the exchange API', () => {
     return rows[0];
   };
 
+  /** The VO vendor's request for a pupil of the PO school; its id. */
+  const requestFromPrimarySchool = async (pupil: { bsn: string; geboortedatum: string }) =>
+    (await vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil })).body
+      .id as string;
+
   /** Stands in for the release worker of the next issue: marks the current version released. */
   const releaseInDatabase = (transferId: string) =>
     database.query(
@@ -215,12 +220,7 @@ describe('the exchange API', () => {
     const pupil = { bsn: '123456782', geboortedatum: '2004-01-31' };
 
     beforeAll(async () => {
-      const response = await vo.post('/v1/transfers', {
-        targetSchool: '01XZ00',
-        sourceSchool: '00YY00',
-        pupil,
-      });
-      transferId = response.body.id as string;
+      transferId = await requestFromPrimarySchool(pupil);
     });
 
     it('answers "not found" to a vendor without a mandate for either school, on every transfer route', async () => {
@@ -313,12 +313,7 @@ describe('the exchange API', () => {
     let transferId: string;
 
     beforeAll(async () => {
-      const response = await vo.post('/v1/transfers', {
-        targetSchool: '01XZ00',
-        sourceSchool: '00YY00',
-        pupil,
-      });
-      transferId = response.body.id as string;
+      transferId = await requestFromPrimarySchool(pupil);
     });
 
     it.each([
