@@ -249,8 +249,10 @@ export class TransferService {
         }),
       );
       // Every open request for this pupil at this school gets the new version, if it fits its school.
+      // Row locks: a withdrawal or receipt racing with this upload waits, or wins and drops out here.
       const open = await manager.getRepository(TransferEntity).find({
         where: { sourceSchoolId: source.id, pupilKeyHash, state: In(OPEN_STATES) },
+        lock: { mode: 'pessimistic_write' },
       });
       const served: string[] = [];
       for (const transfer of open) {

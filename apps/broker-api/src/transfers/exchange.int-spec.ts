@@ -215,6 +215,26 @@ describe('the exchange API', () => {
     });
   });
 
+  describe('at the same time', () => {
+    it('numbers parallel uploads for one pupil without gaps or doubles, and a racing withdrawal sticks', async () => {
+      const pupil = { bsn: '192837400', geboortedatum: '2003-11-11' };
+      const transferId = await requestFromPrimarySchool(pupil);
+      const uploads = await Promise.all(
+        Array.from({ length: 5 }, () => po.put(`/v1/transfers/${transferId}/dossier`, dossierFor(pupil))),
+      );
+      expect(uploads.map((upload) => upload.status)).toEqual([201, 201, 201, 201, 201]);
+      const numbers = uploads.map((upload) => (upload.body.version as { version: number }).version);
+      expect([...numbers].sort()).toEqual([1, 2, 3, 4, 5]);
+      const [withdrawal, upload] = await Promise.all([
+        vo.post(`/v1/transfers/${transferId}/withdrawal`),
+        po.put(`/v1/transfers/${transferId}/dossier`, dossierFor(pupil)),
+      ]);
+      expect(withdrawal.status).toBe(200);
+      expect([201, 409]).toContain(upload.status);
+      expect((await vo.get(`/v1/transfers/${transferId}`)).body.state).toBe('withdrawn');
+    });
+  });
+
   describe('who may see and do what', () => {
     let transferId: string;
     const pupil = { bsn: '123456782', geboortedatum: '2004-01-31' };
