@@ -87,6 +87,20 @@ describe('readDossierIndexed', () => {
     },
   );
 
+  it('reads names right when the one expected from an earlier dossier differs only at its end', () => {
+    const names = (xml: string) => readDossierIndexed(Buffer.from(xml)).all.map((element) => element.name);
+    expect(names('<r><item><ab/></item><item><ab/></item></r>')).toEqual(['r', 'item', 'ab', 'item', 'ab']);
+    expect(names('<r><item><a/></item><item><abc x="1"/></item><items/></r>')).toEqual([
+      'r',
+      'item',
+      'a',
+      'item',
+      'abc',
+      'items',
+    ]);
+    expect(names('<r><item><ab>1</ab></item></r>')).toEqual(['r', 'item', 'ab']);
+  });
+
   it('indexes every element in document order, and by local name', () => {
     const { root, all, byName } = readDossierIndexed(
       Buffer.from('<a xmlns="urn:x"><b><c/></b><c>1</c><p:c xmlns:p="urn:y">2</p:c></a>'),

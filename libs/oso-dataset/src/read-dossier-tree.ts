@@ -102,7 +102,11 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   };
 
   const all: MutableElement[] = [];
-  const byName = new Map<string, MutableElement[]>();
+  /** The names met in this reading; each holds its elements until the index is made at the end. */
+  const met: ElementName[] = [];
+  const reading = ++readings;
+  /** The previous start tag's name: its successor last time is the likely name of the next one. */
+  let previous: ElementName | null = null;
   /** The open elements' names, innermost last; the end tags are checked against them. */
   const openNames: ElementName[] = [];
   /** In-scope namespace declarations, one entry per open element (shared until one declares its own). */
@@ -110,116 +114,154 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   let root = null as MutableElement | null;
   let current = null as MutableElement | null;
   let position = 0;
-  for (;;) {
-    const open = xml.indexOf('<', position);
-    if (open === -1) {
-      if (final) break;
-      // A text run past the window's end (a large attachment): read it from the bytes.
-      const start = base + position;
-      const next = bytes.indexOf(60 /* < */, start);
-      if (current) appendTextFromBytes(bytes, start, next === -1 ? length : next, current);
-      if (next === -1) break;
-      moveWindow(next);
-      position = 0;
-      continue;
-    }
-    const next = xml.charCodeAt(open + 1);
-    /** Where the markup ends (exclusive), or -1 when that lies past the window. */
-    let end = -1;
-    let name: ElementName | null = null;
-    let nameEnd = 0;
-    if (!final && open + LOOKAHEAD > xml.length) {
-      // Too close to the window's end to tell which markup this is: read on from a new window.
-    } else if (next === 63 /* ? */) {
-      end = xml.indexOf('?>', open);
-      if (end !== -1) end += 2;
-    } else if (next === 33 /* ! */) {
-      if (xml.startsWith('<!--', open)) {
-        end = xml.indexOf('-->', open);
-        if (end !== -1) end += 3;
-      } else if (xml.startsWith('<![CDATA[', open)) {
-        end = xml.indexOf(']]>', open);
-        if (end !== -1) end += 3;
-      } else {
-        throw new Error('document type declarations are not read');
+  try {
+    for (;;) {
+      const open = xml.indexOf('<', position);
+      if (open === -1) {
+        if (final) break;
+        // A text run past the window's end (a large attachment): read it from the bytes.
+        const start = base + position;
+        const next = bytes.indexOf(60 /* < */, start);
+        if (current) appendTextFromBytes(bytes, start, next === -1 ? length : next, current);
+        if (next === -1) break;
+        moveWindow(next);
+        position = 0;
+        continue;
       }
-    } else if (next === 47 /* / */) {
-      // Well-formed, so the end tag names the innermost open element: usually `</name>` exactly.
-      const expected = openNames.length > 0 ? open + 2 + openNames[openNames.length - 1].length : 0;
-      end = xml.charCodeAt(expected) === 62 /* > */ ? expected : xml.indexOf('>', open);
-      if (end !== -1) end += 1;
-    } else {
-      name = nameAt(xml, bytes, base, open + 1);
-      nameEnd = open + 1 + name.length;
-      // Most tags are a bare name: their end is right after it, without a scan for quotes.
-      const after = xml.charCodeAt(nameEnd);
-      const close =
-        after === 62 /* > */
-          ? nameEnd
-          : after === 47 /* / */ && xml.charCodeAt(nameEnd + 1) === 62
-            ? nameEnd + 1
-            : findTagEnd(xml, nameEnd);
-      end = close === -1 ? -1 : close + 1;
-    }
-    if (current && open > position) {
-      // Whitespace between elements is layout, not data: skipped without being decoded or kept.
-      const text = textIn(position, open);
-      if (text !== null) current.text += text;
-    }
-    if (end === -1) {
-      // The markup runs past the window: read it again from a window that starts with it.
-      if (final) throw new Error('unterminated markup');
-      moveWindow(base + open);
-      position = 0;
-      continue;
-    }
+      const next = xml.charCodeAt(open + 1);
+      /** Where the markup ends (exclusive), or -1 when that lies past the window. */
+      let end = -1;
+      let name: ElementName | null = null;
+      let nameEnd = 0;
+      if (!final && open + LOOKAHEAD > xml.length) {
+        // Too close to the window's end to tell which markup this is: read on from a new window.
+      } else if (next === 63 /* ? */) {
+        end = xml.indexOf('?>', open);
+        if (end !== -1) end += 2;
+      } else if (next === 33 /* ! */) {
+        if (xml.startsWith('<!--', open)) {
+          end = xml.indexOf('-->', open);
+          if (end !== -1) end += 3;
+        } else if (xml.startsWith('<![CDATA[', open)) {
+          end = xml.indexOf(']]>', open);
+          if (end !== -1) end += 3;
+        } else {
+          throw new Error('document type declarations are not read');
+        }
+      } else if (next === 47 /* / */) {
+        // Well-formed, so the end tag names the innermost open element: usually `</name>` exactly.
+        const expected = openNames.length > 0 ? open + 2 + openNames[openNames.length - 1].length : 0;
+        end = xml.charCodeAt(expected) === 62 /* > */ ? expected : xml.indexOf('>', open);
+        if (end !== -1) end += 1;
+      } else {
+        // Dossiers follow the schema's order, so the name that followed the previous one last time
+        // usually follows it again: one comparison instead of reading the name character by character.
+        const predicted: ElementName | null = previous ? previous.next : null;
+        name =
+          predicted !== null && sameName(xml, open + 1, predicted)
+            ? predicted
+            : nameAt(xml, bytes, base, open + 1);
+        nameEnd = open + 1 + name.length;
+        // Most tags are a bare name: their end is right after it, without a scan for quotes.
+        const after = xml.charCodeAt(nameEnd);
+        const close =
+          after === 62 /* > */
+            ? nameEnd
+            : after === 47 /* / */ && xml.charCodeAt(nameEnd + 1) === 62
+              ? nameEnd + 1
+              : findTagEnd(xml, nameEnd);
+        end = close === -1 ? -1 : close + 1;
+      }
+      if (current && open > position) {
+        // Whitespace between elements is layout, not data: skipped without being decoded or kept.
+        const text = textIn(position, open);
+        if (text !== null) current.text += text;
+      }
+      if (end === -1) {
+        // The markup runs past the window: read it again from a window that starts with it.
+        if (final) throw new Error('unterminated markup');
+        moveWindow(base + open);
+        position = 0;
+        continue;
+      }
 
-    if (name) {
-      const selfClosing = xml.charCodeAt(end - 2) === 47;
-      const bodyEnd = selfClosing ? end - 2 : end - 1;
-      let scope = scopes.length > 0 ? scopes[scopes.length - 1] : NO_NAMESPACES;
-      let attributes = NO_ATTRIBUTES;
-      if (nameEnd < bodyEnd) {
-        const read = readAttributes(piece(nameEnd, bodyEnd), scope);
-        attributes = read.attributes;
-        scope = read.scope;
+      if (name) {
+        if (previous && name.cached) previous.next = name;
+        previous = name;
+        const selfClosing = xml.charCodeAt(end - 2) === 47;
+        const bodyEnd = selfClosing ? end - 2 : end - 1;
+        let scope = scopes.length > 0 ? scopes[scopes.length - 1] : NO_NAMESPACES;
+        let attributes = NO_ATTRIBUTES;
+        if (nameEnd < bodyEnd) {
+          const read = readAttributes(piece(nameEnd, bodyEnd), scope);
+          attributes = read.attributes;
+          scope = read.scope;
+        }
+        const element: MutableElement = {
+          name: name.local,
+          namespace: scope[name.prefix] ?? null,
+          attributes,
+          children: NO_CHILDREN,
+          text: '',
+          parent: current,
+          offset: base + open,
+        };
+        if (current) {
+          if (current.children === NO_CHILDREN) current.children = [element];
+          else current.children.push(element);
+        } else {
+          root = element;
+        }
+        all.push(element);
+        if (name.reading === reading) {
+          name.elements.push(element);
+        } else {
+          name.reading = reading;
+          name.elements = [element];
+          met.push(name);
+        }
+        if (!selfClosing) {
+          current = element;
+          openNames.push(name);
+          scopes.push(scope);
+        }
+      } else if (next === 47 /* / */) {
+        current = current?.parent ?? null;
+        openNames.pop();
+        scopes.pop();
+      } else if (next === 33 /* ! */ && xml.charCodeAt(open + 2) === 91 /* [ */) {
+        // CDATA is kept as it stands: no entities, and whitespace in it is data.
+        if (current) current.text += piece(open + 9, end - 3);
       }
-      const element: MutableElement = {
-        name: name.local,
-        namespace: scope[name.prefix] ?? null,
-        attributes,
-        children: NO_CHILDREN,
-        text: '',
-        parent: current,
-        offset: base + open,
-      };
-      if (current) {
-        if (current.children === NO_CHILDREN) current.children = [element];
-        else current.children.push(element);
-      } else {
-        root = element;
-      }
-      all.push(element);
-      const named = byName.get(element.name);
-      if (named) named.push(element);
-      else byName.set(element.name, [element]);
-      if (!selfClosing) {
-        current = element;
-        openNames.push(name);
-        scopes.push(scope);
-      }
-    } else if (next === 47 /* / */) {
-      current = current?.parent ?? null;
-      openNames.pop();
-      scopes.pop();
-    } else if (next === 33 /* ! */ && xml.charCodeAt(open + 2) === 91 /* [ */) {
-      // CDATA is kept as it stands: no entities, and whitespace in it is data.
-      if (current) current.text += piece(open + 9, end - 3);
+      position = end;
     }
-    position = end;
+  } catch (error) {
+    // A reading that fails lets go of what it read, so that the shared names do not keep it.
+    for (const name of met) name.elements = NO_CHILDREN;
+    throw error;
   }
   if (!root) throw new Error('no root element');
-  return { root, all, byName };
+  return { root, all, byName: indexByName(met) };
+}
+
+/** The by-name index from the names met, which let go of their elements. */
+function indexByName(met: ElementName[]): Map<string, MutableElement[]> {
+  const byName = new Map<string, MutableElement[]>();
+  /** Local names met under more than one qualified name (other prefixes, or names not cached). */
+  const merged = new Set<MutableElement[]>();
+  for (const name of met) {
+    const earlier = byName.get(name.local);
+    if (earlier) {
+      for (const element of name.elements) earlier.push(element);
+      merged.add(earlier);
+    } else {
+      byName.set(name.local, name.elements);
+    }
+    name.elements = NO_CHILDREN;
+  }
+  // One list per local name, in document order again.
+  for (const list of merged) list.sort((a, b) => a.offset - b.offset);
+  return byName;
 }
 
 function appendTextFromBytes(bytes: Buffer, start: number, end: number, element: MutableElement): void {
@@ -236,6 +278,31 @@ interface ElementName {
   prefix: string;
   /** Length of the name in the source bytes. */
   length: number;
+  /** Whether this is the shared entry for the name (ASCII names), which `qualified` matches in latin1. */
+  cached: boolean;
+  /** The name of the start tag that followed this one last time. */
+  next: ElementName | null;
+  /** The elements with this name in the reading `reading`, until it ends. */
+  elements: MutableElement[];
+  reading: number;
+}
+
+/** Whether the tag name at `start` is `name` (a shared, ASCII one). */
+function sameName(xml: string, start: number, name: ElementName): boolean {
+  const qualified = name.qualified;
+  const length = qualified.length;
+  // A character-by-character loop: measured faster here than `startsWith`.
+  for (let index = 0; index < length; index++) {
+    if (qualified.charCodeAt(index) !== xml.charCodeAt(start + index)) return false;
+  }
+  return endsName(xml.charCodeAt(start + length));
+}
+
+/** Counts the readings, telling the names' element lists of the current one from stale ones. */
+let readings = 0;
+
+function endsName(code: number): boolean {
+  return code === 62 || code === 47 || isSpace(code);
 }
 
 /**
@@ -254,42 +321,39 @@ function nameAt(xml: string, bytes: Buffer, base: number, start: number): Elemen
   let ascii = true;
   for (; end < xml.length; end++) {
     const code = xml.charCodeAt(end);
-    if (code === 62 || code === 47 || isSpace(code)) break;
+    if (endsName(code)) break;
     hash = (Math.imul(hash, 31) + code) | 0;
     if (code > 127) ascii = false;
   }
   const slot = hash & (NAME_SLOTS.length - 1);
   const seen = NAME_SLOTS[slot];
-  if (seen && seen.length === end - start && ascii) {
-    let same = true;
-    for (let index = 0; index < seen.length; index++) {
-      if (seen.qualified.charCodeAt(index) !== xml.charCodeAt(start + index)) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return seen;
-  }
+  if (seen && seen.cached && seen.length === end - start && sameName(xml, start, seen)) return seen;
   // Element names are ASCII in OSO, but one that is not must still come out right (it is not kept:
   // the check above compares latin1 characters).
-  if (!ascii) return makeName(bytes.toString('utf8', base + start, base + end), end - start);
-  const qualified = xml.slice(start, end);
+  if (!ascii) return makeName(bytes.toString('utf8', base + start, base + end), end - start, false);
+  // Flat and internalised: the names are compared often, and must not hold on to the window.
+  const qualified = internalise(xml.slice(start, end));
   let name = NAMES.get(qualified);
   if (!name) {
-    name = makeName(qualified, end - start);
-    if (NAMES.size < MAX_NAMES) NAMES.set(qualified, name);
+    const cached = NAMES.size < MAX_NAMES;
+    name = makeName(qualified, end - start, cached);
+    if (cached) NAMES.set(qualified, name);
   }
   NAME_SLOTS[slot] = name;
   return name;
 }
 
-function makeName(qualified: string, length: number): ElementName {
+function makeName(qualified: string, length: number, cached: boolean): ElementName {
   const colon = qualified.indexOf(':');
   return {
     qualified,
     local: internalise(colon === -1 ? qualified : qualified.slice(colon + 1)),
     prefix: colon === -1 ? '' : qualified.slice(0, colon),
     length,
+    cached,
+    next: null,
+    elements: NO_CHILDREN,
+    reading: 0,
   };
 }
 
