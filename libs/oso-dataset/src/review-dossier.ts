@@ -62,7 +62,7 @@ export function dossierFacts(dossier: DossierUnderReview, contentHash: string): 
     attachments: attachmentsOf(dossier).map((attachment) => ({
       path: pathOf(attachment.element),
       fileName: attachment.name,
-      bytes: attachment.decoded?.length ?? 0,
+      bytes: attachment.size ?? 0,
     })),
     contentHash,
   };
