@@ -21,12 +21,19 @@ export interface DossierElement {
 
 /** An XPath-like location for messages: `/dossier/huidigeschool/leerling/adreslijst/adres[2]/postcode`. */
 export function pathOf(element: DossierElement): string {
-  const steps: string[] = [];
+  let path = '';
   for (let node: DossierElement | null = element; node; node = node.parent) {
-    const siblings = node.parent ? node.parent.children.filter((child) => child.name === node!.name) : [node];
-    steps.push(siblings.length > 1 ? `${node.name}[${siblings.indexOf(node) + 1}]` : node.name);
+    // The position among same-named siblings, counted without building the list of them.
+    let position = 0;
+    let sameNamed = 0;
+    for (const sibling of node.parent ? node.parent.children : []) {
+      if (sibling.name !== node.name) continue;
+      sameNamed++;
+      if (sibling === node) position = sameNamed;
+    }
+    path = `/${sameNamed > 1 ? `${node.name}[${position}]` : node.name}${path}`;
   }
-  return `/${steps.reverse().join('/')}`;
+  return path;
 }
 
 export function child(element: DossierElement | null | undefined, name: string): DossierElement | null {

@@ -51,6 +51,18 @@ export interface ValidationOptions {
   withContentHash?: boolean;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+let cachedDay = { number: -1, text: '' };
+
+/** Today's date (UTC, YYYY-MM-DD), formatted once a day rather than for every dossier. */
+function todayUtc(): string {
+  const number = Math.floor(Date.now() / DAY_MS);
+  if (number !== cachedDay.number) {
+    cachedDay = { number, text: new Date(number * DAY_MS).toISOString().slice(0, 10) };
+  }
+  return cachedDay.text;
+}
+
 function finding(rule: string, message: string, messageNl: string, line?: number): DossierFinding {
   return { rule, path: '/', ...(line ? { line } : {}), message, messageNl };
 }
@@ -153,7 +165,7 @@ export class DossierValidationEngine {
           profile: textAt(root, 'metadata', 'overstap'),
         };
       }
-      const today = options.today ?? new Date().toISOString().slice(0, 10);
+      const today = options.today ?? todayUtc();
       const { errors, warnings, dossier } = applyRules(bytes, root, ruleSet, today, tree);
       const contentHash = options.withContentHash
         ? createHash('sha256')
