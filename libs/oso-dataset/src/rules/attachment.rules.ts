@@ -114,11 +114,14 @@ function attachmentRule(
     family: 'attachments',
     severity: 'error',
     summary,
-    check: (dossier) =>
-      attachmentsOf(dossier).flatMap((attachment) => {
+    check: (dossier) => {
+      const breaches: RuleBreach[] = [];
+      for (const attachment of attachmentsOf(dossier)) {
         const breach = judge(attachment);
-        return breach ? [{ at: attachment.element, ...breach }] : [];
-      }),
+        if (breach) breaches.push({ at: attachment.element, ...breach });
+      }
+      return breaches;
+    },
   };
 }
 
