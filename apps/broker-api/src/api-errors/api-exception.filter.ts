@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { TransferError, TransferErrorKind } from '@app/transfers';
 import { ApiErrorBody } from './api-error';
 
-const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
+export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
   invalid: 400,
   forbidden: 403,
   not_found: 404,

@@ -1,0 +1,352 @@
+import type { SignatureRefusalCode } from '@app/http-signing';
+import type { ClientAuthenticationCode } from '@app/pki';
+import type { TransitionRefusal } from '@app/transfers';
+
+/** One code the broker can answer with: its HTTP status, what it means, and a message as the broker sends it. */
+export interface ErrorCatalogueEntry {
+  status: number;
+  /** One line for the vendor's developer: what happened, and where to look. */
+  meaning: string;
+  /** A typical `message` for this code (real messages may name the field, limit or school involved). */
+  example: string;
+  /** Further fields of the example answer, for the codes that carry some. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Every `error` code the vendor API answers with. The OpenAPI document, its per-route error responses and
+ * docs/api-guide.md's table are generated from or checked against this list; `error-catalogue.spec.ts`
+ * scans the sources so a new code cannot be thrown without being listed here.
+ */
+export const ERROR_CATALOGUE = {
+  // Mutual TLS (client-authentication middleware, before routing): every path, /health and /docs included.
+  CLIENT_CERTIFICATE_MISSING: {
+    status: 401,
+    meaning: 'No client certificate was presented on the TLS connection.',
+    example:
+      'No client certificate was presented. Connect with the client certificate and key the broker issued to your organisation (for curl: --cert and --key).',
+  },
+  CLIENT_CERTIFICATE_UNTRUSTED: {
+    status: 401,
+    meaning: 'The certificate is not issued by a CA in the broker’s trust store.',
+    example:
+      'The client certificate is not issued by a CA this broker trusts (TLS: UNABLE_TO_VERIFY_LEAF_SIGNATURE). Use the certificate the broker operator issued to your organisation.',
+  },
+  CLIENT_CERTIFICATE_EXPIRED: {
+    status: 401,
+    meaning: 'The certificate is past its notAfter.',
+    example:
+      'The client certificate expired on 2026-01-31T12:00:00.000Z. Ask the broker operator for a new certificate.',
+  },
+  CLIENT_CERTIFICATE_NOT_YET_VALID: {
+    status: 401,
+    meaning: 'The certificate is before its notBefore (check the system clock).',
+    example:
+      'The client certificate is not valid before 2026-09-01T00:00:00.000Z. Check your system clock, or wait until the certificate’s start date.',
+  },
+  CLIENT_CERTIFICATE_REVOKED: {
+    status: 401,
+    meaning: 'The certificate is on the CRL, or revoked in the broker’s registry.',
+    example:
+      'The client certificate with serial 3ada51c2 has been revoked. Ask the broker operator for a new one.',
+  },
+  CLIENT_CERTIFICATE_NOT_REGISTERED: {
+    status: 401,
+    meaning: 'The certificate is trusted, but bound to no vendor or auditor.',
+    example:
+      'The client certificate (SHA-256 a2de…) is issued by a trusted CA but is not registered to any vendor or auditor. Ask the broker operator to bind it to your registration.',
+  },
+  REVOCATION_STATUS_UNAVAILABLE: {
+    status: 401,
+    meaning: 'The broker has no current revocation list, so it admits nobody; a broker-side problem.',
+    example:
+      'The broker cannot check your certificate against a current revocation list (TLS: CRL_HAS_EXPIRED). This is a problem on the broker side; contact the broker operator.',
+  },
+
+  // RFC 9421 signatures (request-signature guard): every /v1 route.
+  SIGNATURE_MISSING: {
+    status: 401,
+    meaning: 'The request has no Signature and Signature-Input headers.',
+    example:
+      'The request is not signed. Sign it with the key of your client certificate (RFC 9421): send Signature-Input and Signature headers, with keyid set to the SHA-256 fingerprint of the certificate.',
+  },
+  SIGNATURE_INVALID: {
+    status: 401,
+    meaning: 'The signature is unreadable, claims another algorithm than the key’s, or does not verify.',
+    example:
+      'The signature "sig" does not verify with the certificate’s key. Sign the request exactly as sent (method, the absolute target URI, covered headers) with rsa-pss-sha512.',
+  },
+  SIGNATURE_KEY_MISMATCH: {
+    status: 401,
+    meaning: 'No signature has keyid = the SHA-256 fingerprint of the presented certificate.',
+    example:
+      'No signature has keyid "a2de…", the SHA-256 fingerprint of the certificate the request must be signed with (found keyid 9f1c…).',
+  },
+  SIGNATURE_COMPONENTS_MISSING: {
+    status: 401,
+    meaning:
+      'The signature does not cover @method, @target-uri, content-digest (with a body), created or nonce.',
+    example: 'The signature "sig" does not cover "@target-uri" and nonce. Add them to its Signature-Input.',
+  },
+  SIGNATURE_EXPIRED: {
+    status: 401,
+    meaning: '`created` is older than SIGNATURE_MAX_AGE_SECONDS (300 by default) or more than 60 s ahead.',
+    example:
+      'The signature was created 412 s ago; signatures are accepted up to 300 s old. Sign every request when you send it, and check your clock (NTP).',
+  },
+  SIGNATURE_REPLAYED: {
+    status: 401,
+    meaning: 'The nonce was already used with this certificate.',
+    example:
+      'A request with this nonce was already accepted from this certificate in the last 360 s. Sign every request anew with a fresh random nonce; do not resend a signed request as it is.',
+  },
+  CONTENT_DIGEST_MISSING: {
+    status: 401,
+    meaning: 'A body without a (readable sha-256 or sha-512) Content-Digest header.',
+    example:
+      'The request has no Content-Digest header. Add `Content-Digest: sha-256=:<base64 of the SHA-256 of the body>:` (RFC 9530) and cover "content-digest" in the signature.',
+  },
+  CONTENT_DIGEST_MISMATCH: {
+    status: 401,
+    meaning: 'The Content-Digest is not the digest of the bytes that arrived.',
+    example:
+      'The sha-256 Content-Digest does not match the body that arrived. Compute it over the exact bytes you send, after any serialisation and compression.',
+  },
+
+  // Body parsing (after authentication, before routing).
+  REQUEST_BODY_NOT_JSON: {
+    status: 400,
+    meaning: 'A body sent as application/json that is not valid JSON.',
+    example: 'The body is not valid JSON; send a JSON object with Content-Type: application/json.',
+  },
+  REQUEST_BODY_INCOMPLETE: {
+    status: 400,
+    meaning: 'The body ended before its announced Content-Length.',
+    example: 'The body ended before its announced length; send it again.',
+  },
+  REQUEST_BODY_TOO_LARGE: {
+    status: 413,
+    meaning: 'The body exceeds API_MAX_JSON_BYTES (JSON, 64 KB) or API_MAX_DOSSIER_BYTES (XML, 20 MB).',
+    example: 'The body is larger than the 65536 bytes this route accepts; nothing was stored.',
+  },
+  REQUEST_BODY_ENCODING_UNSUPPORTED: {
+    status: 415,
+    meaning: 'A charset other than UTF-8, or a Content-Encoding other than identity, gzip or deflate.',
+    example: 'Send the body as UTF-8, without a content encoding other than identity, gzip or deflate.',
+  },
+
+  // Request budget (guard, before the signature check).
+  RATE_LIMITED: {
+    status: 429,
+    meaning:
+      'Your organisation exceeded API_RATE_LIMIT_PER_MINUTE; wait the seconds in Retry-After-per-minute.',
+    example: 'More than 600 requests in 60 s from your organisation; retry after 12 s (see Retry-After).',
+  },
+
+  // Input checks of the vendor API.
+  REQUEST_INVALID: {
+    status: 400,
+    meaning: 'The JSON body or query does not fit the route’s schema (missing, unknown or mistyped field).',
+    example: 'body: sourceSchool: Required.',
+  },
+  DOSSIER_CONTENT_TYPE: {
+    status: 400,
+    meaning: 'A dossier sent with another Content-Type than application/xml (or text/xml).',
+    example: 'Send the dossier as the request body with Content-Type: application/xml.',
+  },
+  PUPIL_KEY_INVALID: {
+    status: 400,
+    meaning:
+      'pupil needs exactly one of bsn (9 digits, elfproef) or onderwijsnummer (9 digits), and geboortedatum YYYY-MM-DD.',
+    example: 'pupil: give exactly one of bsn and onderwijsnummer.',
+  },
+  REASON_INVALID: {
+    status: 400,
+    meaning: 'reason is not one of overstap, verhuizing, herplaatsing, overig.',
+    example: 'reason must be one of overstap, verhuizing, herplaatsing, overig.',
+  },
+  SCHOOL_CODE_INVALID: {
+    status: 400,
+    meaning: 'A school code that is not a BRIN (two digits, two letters) plus a two-digit vestiging.',
+    example:
+      'sourceSchool: "school" is not a school code: expected a BRIN of two digits and two capitals followed by a two-digit vestiging, e.g. 12AB00',
+  },
+  SAME_SCHOOL: {
+    status: 400,
+    meaning: 'targetSchool and sourceSchool are the same school.',
+    example: 'targetSchool and sourceSchool are the same school.',
+  },
+  CURSOR_INVALID: {
+    status: 400,
+    meaning: 'cursor is not a nextCursor this broker handed out.',
+    example: 'cursor is not one this broker handed out.',
+  },
+
+  // Who may do what.
+  VENDOR_ONLY: {
+    status: 403,
+    meaning: 'An auditor’s certificate on a transfer route; only LAS vendors take part in transfers.',
+    example: 'Only LAS vendors take part in transfers; auditors read the log.',
+  },
+  SCHOOL_NOT_MANDATED: {
+    status: 403,
+    meaning: 'The school has not mandated your organisation for this side (receiving or sending).',
+    example: 'School 01XZ00 has not mandated you to act as its receiving side.',
+  },
+  ROLE_NOT_ALLOWED: {
+    status: 403,
+    meaning: 'You are one side of the transfer, but this step belongs to the other side.',
+    example: 'Only the receiving school’s vendor may do this.',
+  },
+  TRANSFER_NOT_FOUND: {
+    status: 404,
+    meaning: 'No transfer with this id for the schools that mandated you (whether or not it exists).',
+    example: 'No transfer with this id for the schools that mandated you.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    meaning: 'No such route (path or method); the vendor API lives under /v1/.',
+    example: 'No such route. The vendor API lives under /v1/.',
+  },
+
+  // The transfer's state.
+  TRANSFER_ALREADY_OPEN: {
+    status: 409,
+    meaning: 'An open transfer for this pupil between these schools exists; its id is in transferId.',
+    example:
+      'There is already an open transfer for this pupil from 00YY00 to 01XZ00: 5b0e7c1e-8a4f-4f0e-9d55-0c8b7f1e2a31.',
+    details: { transferId: '5b0e7c1e-8a4f-4f0e-9d55-0c8b7f1e2a31' },
+  },
+  TRANSFER_STATE_CONFLICT: {
+    status: 409,
+    meaning: 'Not possible in the transfer’s current state (e.g. staging after release, receipt before it).',
+    example: 'The transfer is withdrawn; a dossier can only be staged before it is released.',
+  },
+  TRANSFER_ACTOR_NOT_ALLOWED: {
+    status: 409,
+    meaning: 'The lifecycle does not let this party take this step (a safeguard behind ROLE_NOT_ALLOWED).',
+    example: 'Cannot acknowledge receipt a transfer that is requested.',
+  },
+  DOSSIER_NOT_RELEASED: {
+    status: 409,
+    meaning: 'The dossier can be fetched only once the transfer is released.',
+    example: 'The transfer is awaiting_evidence; the dossier can be fetched once it is released.',
+  },
+  DOSSIER_PURGED: {
+    status: 409,
+    meaning: 'The released dossier was destroyed after its retention period.',
+    example: 'The dossier was purged after its retention period.',
+  },
+
+  // Content the broker cannot accept.
+  UNKNOWN_SCHOOL: {
+    status: 422,
+    meaning: 'A well-formed school code that is not in the broker’s registry.',
+    example: 'sourceSchool: no school 99ZZ00 is registered.',
+  },
+  DOSSIER_INVALID: {
+    status: 422,
+    meaning: 'The dossier breaks rules of the strict rule set; the findings are in errors and warnings.',
+    example: 'The dossier breaks 1 rule(s) of the strict rule set; nothing was stored. See errors.',
+    details: {
+      errors: [
+        {
+          rule: 'OVa.IZ02',
+          path: '/dossier/inzage/inzage',
+          line: 33,
+          message:
+            'An overstapdossier may only be sent after the parents had inzage: set inzage/inzage to true.',
+          messageNl:
+            'Een overstapdossier mag pas worden verstuurd na inzage door de ouders: zet inzage/inzage op true.',
+        },
+      ],
+      warnings: [],
+    },
+  },
+  DOSSIER_PUPIL_KEY_MISSING: {
+    status: 422,
+    meaning: 'The dossier does not identify its pupil by bsn or onderwijsnummer plus geboortedatum.',
+    example:
+      'The dossier must identify the pupil by bsn or onderwijsnummer, plus geboortedatum, to be exchanged.',
+  },
+  PROFILE_MISMATCH: {
+    status: 422,
+    meaning:
+      'The dossier’s profile or kind of transfer does not fit the sending or receiving school’s sector.',
+    example: 'profile POPO goes to a PO school, but the receiving school is VO.',
+  },
+  DOSSIER_SCHOOL_MISMATCH: {
+    status: 422,
+    meaning: 'The dossier’s school (huidigeschool) is not the transfer’s sending school.',
+    example: 'The dossier is from 03CD00, but the transfer asks for a dossier from another school.',
+  },
+  DOSSIER_PUPIL_MISMATCH: {
+    status: 422,
+    meaning: 'The dossier’s pupil is not the pupil the transfer asks for.',
+    example:
+      'The dossier’s pupil (bsn or onderwijsnummer and geboortedatum) is not the pupil this transfer asks for.',
+  },
+
+  INTERNAL_ERROR: {
+    status: 500,
+    meaning: 'The broker could not handle the request (nothing was changed); retry later.',
+    example: 'The broker could not handle this request; nothing was changed.',
+  },
+} as const satisfies Record<string, ErrorCatalogueEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/**
+ * The codes of the libraries' own unions, as records so the compiler insists on every member: a code
+ * added to one of these unions breaks the build until it is catalogued and placed in a group here.
+ */
+const CERTIFICATE_CODES: Record<ClientAuthenticationCode, true> = {
+  CLIENT_CERTIFICATE_MISSING: true,
+  CLIENT_CERTIFICATE_UNTRUSTED: true,
+  CLIENT_CERTIFICATE_EXPIRED: true,
+  CLIENT_CERTIFICATE_NOT_YET_VALID: true,
+  CLIENT_CERTIFICATE_REVOKED: true,
+  CLIENT_CERTIFICATE_NOT_REGISTERED: true,
+  REVOCATION_STATUS_UNAVAILABLE: true,
+};
+const SIGNATURE_CODES: Record<Exclude<SignatureRefusalCode, `CONTENT_DIGEST_${string}`>, true> = {
+  SIGNATURE_MISSING: true,
+  SIGNATURE_INVALID: true,
+  SIGNATURE_KEY_MISMATCH: true,
+  SIGNATURE_COMPONENTS_MISSING: true,
+  SIGNATURE_EXPIRED: true,
+  SIGNATURE_REPLAYED: true,
+};
+const DIGEST_CODES: Record<Extract<SignatureRefusalCode, `CONTENT_DIGEST_${string}`>, true> = {
+  CONTENT_DIGEST_MISSING: true,
+  CONTENT_DIGEST_MISMATCH: true,
+};
+const TRANSITION_CODES: Record<TransitionRefusal, true> = {
+  TRANSFER_STATE_CONFLICT: true,
+  TRANSFER_ACTOR_NOT_ALLOWED: true,
+};
+
+const codesOf = <T extends ErrorCode>(record: Record<T, true>): T[] => Object.keys(record) as T[];
+
+/** Groups of codes that come from one layer, so a route's error list names layers, not every code. */
+export const ERROR_GROUPS = {
+  /** Any request, to any path: mutual TLS is checked before routing. */
+  certificate: codesOf(CERTIFICATE_CODES),
+  /** Any /v1 request. */
+  signature: codesOf(SIGNATURE_CODES),
+  /** Any /v1 request with a body. */
+  contentDigest: codesOf(DIGEST_CODES),
+  /** A route that reads a JSON body. */
+  jsonBody: [
+    'REQUEST_BODY_NOT_JSON',
+    'REQUEST_BODY_INCOMPLETE',
+    'REQUEST_BODY_TOO_LARGE',
+    'REQUEST_BODY_ENCODING_UNSUPPORTED',
+  ],
+  /** A route that reads a dossier (application/xml). */
+  xmlBody: ['REQUEST_BODY_INCOMPLETE', 'REQUEST_BODY_TOO_LARGE', 'REQUEST_BODY_ENCODING_UNSUPPORTED'],
+  /** The transfer lifecycle's refusals (`nextState`). */
+  transition: codesOf(TRANSITION_CODES),
+} satisfies Record<string, ErrorCode[]>;
