@@ -6,6 +6,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:https';
+import { setUpApiDocs } from './api-docs/api-docs';
 import type { BrokerApiConfig } from './broker-api.config';
 import { BrokerApiModule } from './broker-api.module';
 import { clientAuthenticationMiddleware } from './client-authentication/client-authentication.middleware';
@@ -41,6 +42,8 @@ export async function createBrokerApi(
   app.use(responseSigningMiddleware(brokerSigningKey(config.tls)));
   app.use(...requestBodyParsers(config.limits));
   app.use(requestBodyErrors);
+  // Swagger UI (/docs) and the OpenAPI JSON (/docs-json): routes behind the middleware above.
+  setUpApiDocs(app);
   const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
   crlReloader.start();
   const close = app.close.bind(app);

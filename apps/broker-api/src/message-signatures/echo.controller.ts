@@ -1,4 +1,8 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '../api-docs/api-docs';
+import { ApiErrorResponses } from '../api-docs/api-error-responses';
+import * as docs from '../api-docs/api-schemas';
 import type { SignedRequest } from './request-signature.guard';
 
 export interface EchoResponse {
@@ -18,8 +22,21 @@ export interface EchoResponse {
  * verified, so a vendor can see which key, components and digest its signature was checked against.
  * An unsigned or badly signed request gets the guard's 401 with the exact reason.
  */
+@ApiTags(API_TAGS.onboarding)
 @Controller('v1/echo')
 export class EchoController {
+  @ApiOperation({
+    summary: 'Echo what the broker verified of your signature',
+    description:
+      'Any body (JSON or XML) or none. A bad signature gets the exact 401 code instead, so this is where to ' +
+      'debug a signer.',
+  })
+  @ApiBody({ required: false, schema: {}, examples: { json: { value: { hello: 'broker' } } } })
+  @ApiOkResponse({
+    description: 'What was verified.',
+    content: docs.jsonOf('EchoResponse', { echo: docs.EXAMPLE_ECHO }),
+  })
+  @ApiErrorResponses({ signed: true, body: 'any' })
   @Post()
   @HttpCode(200)
   echo(@Req() request: SignedRequest): EchoResponse {

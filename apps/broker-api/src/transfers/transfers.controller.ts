@@ -22,8 +22,22 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { API_TAGS } from '../api-docs/api-docs';
+import { ApiErrorResponses } from '../api-docs/api-error-responses';
+import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { RequestWithRawBody } from '../request-bodies/request-bodies';
 
@@ -91,23 +105,93 @@ function vendorOf(client: AuthenticatedClient): string {
  * The vendor API of the exchange. Identity comes from the client certificate (checked before routing);
  * which schools a vendor may act for, on which side, is checked by the transfer service on every call.
  */
+@ApiTags(API_TAGS.transfers)
 @Controller('v1')
 export class TransfersController {
   constructor(private readonly transfers: TransferService) {}
 
   /** The receiving school's vendor asks for a pupil's dossier. */
+  @ApiOperation({
+    summary: 'Request a pupil’s dossier (receiving side)',
+    description:
+      'Needs a mandate for `targetSchool` on the receiving side. A dossier staged ahead for this pupil at ' +
+      '`sourceSchool` is matched at once (the answer is then `awaiting_evidence` with `currentVersion`).',
+  })
+  @ApiBody({
+    schema: docs.ref('TransferRequest'),
+    examples: { request: { summary: 'A pupil moving from PO to VO', value: docs.EXAMPLE_TRANSFER_REQUEST } },
+  })
+  @ApiCreatedResponse({
+    description: 'The new transfer.',
+    content: docs.jsonOf('TransferView', { requested: docs.EXAMPLE_NEW_TRANSFER }),
+  })
+  @ApiErrorResponses(
+    { signed: true, body: 'json', vendorOnly: true },
+    'REQUEST_INVALID',
+    'PUPIL_KEY_INVALID',
+    'REASON_INVALID',
+    'SCHOOL_CODE_INVALID',
+    'SAME_SCHOOL',
+    'SCHOOL_NOT_MANDATED',
+    'TRANSFER_ALREADY_OPEN',
+    'UNKNOWN_SCHOOL',
+  )
   @Post('transfers')
   request(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<TransferView> {
     return this.transfers.request(vendorOf(client), parse(transferRequestSchema, body, 'body'));
   }
 
   /** Either side's transfers, newest first; `role=source&state=requested` is the sender's inbox. */
+  @ApiOperation({
+    summary: 'List your transfers on one side, newest first',
+    description:
+      '`role=source&state=requested` is the sending side’s inbox. The pupil is not in the list (the broker ' +
+      'keeps no pupil identity); use `POST /v1/transfers/lookup` to find a pupil’s requests.',
+  })
+  @ApiQuery({ name: 'role', required: true, enum: ['source', 'target'], description: 'Which side’s list.' })
+  @ApiQuery({ name: 'state', required: false, schema: docs.ref('TransferState') })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    schema: { type: 'string', maxLength: 200 },
+    description: 'The `nextCursor` of the previous page.',
+  })
+  @ApiOkResponse({
+    description: 'One page.',
+    content: docs.jsonOf('TransferPage', { inbox: docs.EXAMPLE_INBOX }),
+  })
+  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'REQUEST_INVALID', 'CURSOR_INVALID')
   @Get('transfers')
   list(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<TransferPage> {
     return this.transfers.list(vendorOf(client), parse(listQuerySchema, query, 'query'));
   }
 
   /** The sender asks which open requests concern one of its pupils (the broker keeps no pupil identity). */
+  @ApiOperation({
+    summary: 'Find the open requests for one of your pupils (sending side)',
+    description: 'Needs a mandate for `sourceSchool` on the sending side. An empty list when there are none.',
+  })
+  @ApiBody({
+    schema: docs.ref('TransferLookup'),
+    examples: { lookup: { summary: 'By onderwijsnummer', value: docs.EXAMPLE_LOOKUP_REQUEST } },
+  })
+  @ApiOkResponse({
+    description: 'The open requests.',
+    content: docs.jsonOf('TransferList', { found: docs.EXAMPLE_LOOKUP }),
+  })
+  @ApiErrorResponses(
+    { signed: true, body: 'json', vendorOnly: true },
+    'REQUEST_INVALID',
+    'PUPIL_KEY_INVALID',
+    'SCHOOL_CODE_INVALID',
+    'SCHOOL_NOT_MANDATED',
+    'UNKNOWN_SCHOOL',
+  )
   @Post('transfers/lookup')
   @HttpCode(200)
   async lookup(
@@ -117,12 +201,52 @@ export class TransfersController {
     return { items: await this.transfers.lookup(vendorOf(client), parse(lookupSchema, body, 'body')) };
   }
 
+  @ApiOperation({
+    summary: 'A transfer: state, schools, current version, history',
+    description:
+      'For either side. Anyone else gets `404 TRANSFER_NOT_FOUND`, whether the transfer exists or not.',
+  })
+  @ApiOkResponse({
+    description: 'The transfer.',
+    content: docs.jsonOf('TransferView', { staged: docs.EXAMPLE_TRANSFER }),
+  })
+  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'TRANSFER_NOT_FOUND')
+  @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id')
   view(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
     return this.transfers.view(vendorOf(client), id);
   }
 
   /** The sending school's vendor stages (klaarzetten) the dossier for a request. */
+  @ApiOperation({
+    summary: 'Stage (klaarzetten) the dossier for a request (sending side)',
+    description:
+      'The OSO 2019.1 XML as the body, byte for byte. Validated with the strict rules; its school must be ' +
+      'the transfer’s sending school, its pupil the requested one, its profile fit both schools. Each upload ' +
+      'is a new frozen version, and moves every open request for this pupil at this school to it.',
+  })
+  @ApiConsumes('application/xml', 'text/xml')
+  @ApiBody({ schema: { type: 'string' }, examples: { dossier: { value: docs.EXAMPLE_DOSSIER_XML } } })
+  @ApiCreatedResponse({
+    description: 'The staged version.',
+    content: docs.jsonOf('StagingResult', { staged: docs.EXAMPLE_STAGING }),
+  })
+  @ApiErrorResponses(
+    { signed: true, body: 'xml', vendorOnly: true },
+    'DOSSIER_CONTENT_TYPE',
+    'TRANSFER_NOT_FOUND',
+    'ROLE_NOT_ALLOWED',
+    'TRANSFER_STATE_CONFLICT',
+    'DOSSIER_INVALID',
+    'SCHOOL_CODE_INVALID',
+    'UNKNOWN_SCHOOL',
+    'SCHOOL_NOT_MANDATED',
+    'DOSSIER_PUPIL_KEY_MISSING',
+    'PROFILE_MISMATCH',
+    'DOSSIER_SCHOOL_MISMATCH',
+    'DOSSIER_PUPIL_MISMATCH',
+  )
+  @ApiParam(docs.TRANSFER_ID_PARAM)
   @Put('transfers/:id/dossier')
   @HttpCode(201)
   stageForTransfer(
@@ -134,6 +258,28 @@ export class TransfersController {
   }
 
   /** The sending school's vendor stages a dossier before any request; it is matched when one arrives. */
+  @ApiOperation({
+    summary: 'Stage a dossier ahead of any request (sending side)',
+    description:
+      'Like staging for a request, for the school named in the dossier (your mandate to send for it is ' +
+      'checked). Open requests for this pupil are served at once; a later request finds it.',
+  })
+  @ApiConsumes('application/xml', 'text/xml')
+  @ApiBody({ schema: { type: 'string' }, examples: { dossier: { value: docs.EXAMPLE_DOSSIER_XML } } })
+  @ApiCreatedResponse({
+    description: 'The staged version.',
+    content: docs.jsonOf('StagingResult', { ahead: docs.EXAMPLE_STAGED_AHEAD }),
+  })
+  @ApiErrorResponses(
+    { signed: true, body: 'xml', vendorOnly: true },
+    'DOSSIER_CONTENT_TYPE',
+    'DOSSIER_INVALID',
+    'SCHOOL_CODE_INVALID',
+    'UNKNOWN_SCHOOL',
+    'SCHOOL_NOT_MANDATED',
+    'DOSSIER_PUPIL_KEY_MISSING',
+    'PROFILE_MISMATCH',
+  )
   @Post('dossiers')
   @HttpCode(201)
   stageAhead(
@@ -144,6 +290,30 @@ export class TransfersController {
   }
 
   /** The released dossier, exactly the bytes that were staged, for the receiving school's vendor. */
+  @ApiOperation({
+    summary: 'Fetch the released dossier (receiving side)',
+    description:
+      'Exactly the bytes that were staged, once the transfer is `released` (also after receipt). Compare ' +
+      'with `X-Dossier-Sha256`, then acknowledge with `POST /v1/transfers/{id}/receipt`.',
+  })
+  @ApiProduces('application/xml')
+  @ApiOkResponse({
+    description: 'The dossier.',
+    headers: {
+      'X-Dossier-Version': { description: 'The released version’s number.', schema: { type: 'integer' } },
+      'X-Dossier-Sha256': { description: 'SHA-256 (hex) of the body.', schema: { type: 'string' } },
+      'Cache-Control': { description: '`no-store`.', schema: { type: 'string' } },
+    },
+    content: { 'application/xml': { schema: { type: 'string' }, example: docs.EXAMPLE_DOSSIER_XML } },
+  })
+  @ApiErrorResponses(
+    { signed: true, vendorOnly: true },
+    'TRANSFER_NOT_FOUND',
+    'ROLE_NOT_ALLOWED',
+    'DOSSIER_NOT_RELEASED',
+    'DOSSIER_PURGED',
+  )
+  @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id/dossier')
   @Header('Cache-Control', 'no-store')
   async fetch(
@@ -158,12 +328,44 @@ export class TransfersController {
     return new StreamableFile(bytes);
   }
 
+  @ApiOperation({
+    summary: 'Acknowledge receipt of the fetched dossier (receiving side)',
+    description: 'Moves `released` to `received`; repeating it changes nothing.',
+  })
+  @ApiOkResponse({
+    description: 'The transfer.',
+    content: docs.jsonOf('TransferView', { received: { ...docs.EXAMPLE_TRANSFER, state: 'received' } }),
+  })
+  @ApiErrorResponses(
+    { signed: true, vendorOnly: true },
+    'TRANSFER_NOT_FOUND',
+    'ROLE_NOT_ALLOWED',
+    'TRANSFER_STATE_CONFLICT',
+    'TRANSFER_ACTOR_NOT_ALLOWED',
+  )
+  @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/receipt')
   @HttpCode(200)
   receipt(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
     return this.transfers.acknowledgeReceipt(vendorOf(client), id);
   }
 
+  @ApiOperation({
+    summary: 'Withdraw the request (receiving side)',
+    description: 'Until the dossier is released; repeating it changes nothing.',
+  })
+  @ApiOkResponse({
+    description: 'The transfer.',
+    content: docs.jsonOf('TransferView', { withdrawn: { ...docs.EXAMPLE_TRANSFER, state: 'withdrawn' } }),
+  })
+  @ApiErrorResponses(
+    { signed: true, vendorOnly: true },
+    'TRANSFER_NOT_FOUND',
+    'ROLE_NOT_ALLOWED',
+    'TRANSFER_STATE_CONFLICT',
+    'TRANSFER_ACTOR_NOT_ALLOWED',
+  )
+  @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/withdrawal')
   @HttpCode(200)
   withdraw(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {

@@ -1,6 +1,10 @@
 import { AuthenticatedClient } from '@app/pki';
 import { RegistryService, formatSchoolCode } from '@app/registry';
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '../api-docs/api-docs';
+import { ApiErrorResponses } from '../api-docs/api-error-responses';
+import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 
 export interface WhoamiResponse {
@@ -13,10 +17,20 @@ export interface WhoamiResponse {
 }
 
 /** Lets a vendor check its set-up: which identity its certificate carries and for which schools it may act. */
+@ApiTags(API_TAGS.onboarding)
 @Controller('v1/whoami')
 export class WhoamiController {
   constructor(private readonly registry: RegistryService) {}
 
+  @ApiOperation({
+    summary: 'Who your certificate says you are, and for which schools you may act',
+    description: 'The certificate’s fingerprint is the `keyid` to sign with.',
+  })
+  @ApiOkResponse({
+    description: 'Your identity.',
+    content: docs.jsonOf('Whoami', { vendor: docs.EXAMPLE_WHOAMI }),
+  })
+  @ApiErrorResponses({ signed: true })
   @Get()
   async whoami(@Client() client: AuthenticatedClient): Promise<WhoamiResponse> {
     const certificate = {

@@ -1,0 +1,515 @@
+import type { DossierFinding, DossierVerdict } from '@app/oso-dataset';
+import { SCHOOL_SECTORS } from '@app/registry';
+import {
+  StagingResult,
+  TRANSFER_EVENTS,
+  TRANSFER_REASONS,
+  TRANSFER_STATES,
+  TransferPage,
+  TransferView,
+} from '@app/transfers';
+import type { MediaTypeObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
+import { ERROR_CODES } from '../api-errors/error-catalogue';
+import type { HealthReport } from '../health/health.service';
+import type { EchoResponse } from '../message-signatures/echo.controller';
+import type { WhoamiResponse } from '../whoami/whoami.controller';
+
+/*
+ * The JSON the vendor API reads and writes, as OpenAPI 3.1 schemas (JSON Schema), with examples typed
+ * by the broker's own interfaces: an example that drifts from what a handler returns does not compile,
+ * and the tests check every example against its schema. Examples are invented and carry no pupil:
+ * the views never contain one, and request examples use a made-up onderwijsnummer, never a BSN.
+ */
+
+type Schema = SchemaObject | ReferenceObject;
+
+export const ref = (name: keyof typeof API_SCHEMAS): ReferenceObject => ({
+  $ref: `#/components/schemas/${name}`,
+});
+
+/** OpenAPI 3.1 spells "or null" as a union; @nestjs/swagger's types know only 3.0's `nullable`. */
+const orNull = (schema: Schema, description?: string): SchemaObject => ({
+  ...(description ? { description } : {}),
+  oneOf: [schema, { type: 'null' }],
+});
+
+const string = (description: string, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'string',
+  description,
+  ...extra,
+});
+const timestamp = (description: string): SchemaObject => string(description, { format: 'date-time' });
+const uuid = (description: string): SchemaObject => string(description, { format: 'uuid' });
+const sha256 = (description: string): SchemaObject => string(description, { pattern: '^[0-9a-f]{64}$' });
+const object = (properties: Record<string, Schema>, optional: string[] = []): SchemaObject => ({
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(properties).filter((name) => !optional.includes(name)),
+  properties,
+});
+
+const SCHOOL_CODE_INPUT =
+  'School code: BRIN (two digits, two letters) plus two-digit vestiging, e.g. `01XZ00` (case-insensitive).';
+
+const pupilKey = object(
+  {
+    bsn: string('The pupil’s BSN: 9 digits passing the elfproef. Give either this or onderwijsnummer.'),
+    onderwijsnummer: string('Without a BSN: the 9-digit onderwijsnummer.'),
+    geboortedatum: string('Birth date, YYYY-MM-DD.', { format: 'date' }),
+  },
+  ['bsn', 'onderwijsnummer'],
+);
+
+export const API_SCHEMAS = {
+  ErrorCode: {
+    type: 'string',
+    enum: ERROR_CODES,
+    description: 'Stable error code; the error table in the API description says what each means.',
+  },
+  ApiError: {
+    type: 'object',
+    description:
+      'Every error answer. Branch on `error`; show `message` to a developer. Some codes add facts: ' +
+      '`DOSSIER_INVALID` the findings (`errors`, `warnings`), `TRANSFER_ALREADY_OPEN` the open `transferId`.',
+    required: ['error', 'message'],
+    properties: {
+      error: { $ref: '#/components/schemas/ErrorCode' },
+      message: string('What is wrong and what to do; never contains pupil data.'),
+      errors: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+      warnings: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+      transferId: uuid('With TRANSFER_ALREADY_OPEN: the open transfer.'),
+    },
+  },
+  PupilKey: {
+    ...pupilKey,
+    description:
+      'Identifies the pupil: exactly one of `bsn` and `onderwijsnummer`, plus `geboortedatum`. The broker ' +
+      'stores only a keyed hash of it.',
+  },
+  TransferRequest: object(
+    {
+      targetSchool: string(
+        `The receiving school, which must mandate you as its receiving side. ${SCHOOL_CODE_INPUT}`,
+      ),
+      sourceSchool: string(`The sending school. ${SCHOOL_CODE_INPUT}`),
+      pupil: { $ref: '#/components/schemas/PupilKey' },
+      reason: orNull({ type: 'string', enum: [...TRANSFER_REASONS] }, 'Why the pupil moves (optional).'),
+    },
+    ['reason'],
+  ),
+  TransferLookup: object({
+    sourceSchool: string(`Your sending school. ${SCHOOL_CODE_INPUT}`),
+    pupil: { $ref: '#/components/schemas/PupilKey' },
+  }),
+  TransferState: {
+    type: 'string',
+    enum: [...TRANSFER_STATES],
+    description:
+      '`requested` → `dossier_staged` → `awaiting_evidence` (or `blocked`) → `release_queued` → `released` ' +
+      '→ `received`; `withdrawn` or `expired` end it early, `purged` after retention.',
+  },
+  SchoolView: object({
+    code: string('BRIN + vestiging.', { pattern: '^[0-9]{2}[A-Z]{2}[0-9]{2}$' }),
+    name: string('The school’s name in the registry.'),
+    sector: { type: 'string', enum: [...SCHOOL_SECTORS] },
+  }),
+  DossierVersionView: object({
+    id: uuid('The version’s id.'),
+    version: { type: 'integer', minimum: 1, description: 'Its number in the pupil’s line at this school.' },
+    profile: string('OSO profile, e.g. POVO, POPO, VOVO.'),
+    overdrachtsoort: string('overstapdossier or overdrachtbinnenbrin.'),
+    byteLength: { type: 'integer', minimum: 1 },
+    contentSha256: sha256('SHA-256 of the bytes as staged (and as fetched).'),
+    canonicalSha256: sha256('SHA-256 of the exclusive XML canonical form.'),
+    warningCount: { type: 'integer', minimum: 0 },
+    stagedAt: timestamp('When it was staged.'),
+    purged: { type: 'boolean', description: 'True once its content was destroyed (retention).' },
+  }),
+  TransferHistoryEntry: object({
+    event: { type: 'string', enum: ['request', ...TRANSFER_EVENTS] },
+    from: orNull({ $ref: '#/components/schemas/TransferState' }),
+    to: { $ref: '#/components/schemas/TransferState' },
+    actor: { type: 'string', enum: ['target_vendor', 'source_vendor', 'broker'] },
+    at: timestamp('When.'),
+    versionId: orNull(uuid('The version the step concerned.')),
+  }),
+  TransferView: object(
+    {
+      id: uuid('The transfer’s id.'),
+      roles: {
+        type: 'array',
+        items: { type: 'string', enum: ['target', 'source'] },
+        description: 'The sides you act on for this transfer.',
+      },
+      state: { $ref: '#/components/schemas/TransferState' },
+      targetSchool: { $ref: '#/components/schemas/SchoolView' },
+      sourceSchool: { $ref: '#/components/schemas/SchoolView' },
+      reason: orNull({ type: 'string', enum: [...TRANSFER_REASONS] }),
+      createdAt: timestamp('When it was requested.'),
+      updatedAt: timestamp('Its last change of state.'),
+      expiresAt: timestamp('Until when the request stays open without a release.'),
+      currentVersion: orNull(
+        { $ref: '#/components/schemas/DossierVersionView' },
+        'The staged version it serves.',
+      ),
+      history: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/TransferHistoryEntry' },
+        description: 'Every step, oldest first; only in answers about one transfer (not in lists).',
+      },
+    },
+    ['history'],
+  ),
+  TransferPage: object({
+    items: { type: 'array', items: { $ref: '#/components/schemas/TransferView' } },
+    nextCursor: orNull(string('Pass as `cursor` for the next page.'), 'null on the last page.'),
+  }),
+  TransferList: object({ items: { type: 'array', items: { $ref: '#/components/schemas/TransferView' } } }),
+  DossierFinding: object(
+    {
+      rule: string(
+        'Rule id (e.g. `OVa.IZ02`, `BRK.META.02`, `XSD`, or an input check such as `DOSSIER_EMPTY`).',
+      ),
+      path: string('Where in the dossier, e.g. `/dossier/inzage/inzage`.'),
+      line: { type: 'integer', minimum: 1 },
+      message: string('English.'),
+      messageNl: string('Dutch.'),
+    },
+    ['line'],
+  ),
+  StagingResult: object({
+    version: { $ref: '#/components/schemas/DossierVersionView' },
+    transfers: {
+      type: 'array',
+      items: uuid('A transfer.'),
+      description: 'The open requests this version now serves.',
+    },
+    warnings: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+  }),
+  DossierVerdict: object({
+    valid: { type: 'boolean' },
+    ruleSet: { type: 'string', enum: ['strict', 'official'] },
+    profile: orNull(string('OSO profile, once the dossier could be read.')),
+    errors: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+    warnings: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+    facts: orNull(
+      object({
+        profile: string('OSO profile.'),
+        overdrachtsoort: string('Kind of transfer.'),
+        categories: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: 'The categorie_uitlevering table: category → VERPLICHT, OPTIONEEL, VERBODEN, …',
+        },
+      }),
+      'What the broker read from a readable dossier, without the pupil.',
+    ),
+  }),
+  EchoResponse: object({
+    keyId: sha256('The keyid the broker verified: your certificate’s SHA-256 fingerprint.'),
+    label: string('The signature’s label in Signature-Input.'),
+    algorithm: string('The algorithm it was verified with, e.g. rsa-pss-sha512.'),
+    coveredComponents: { type: 'array', items: { type: 'string' } },
+    created: timestamp('The signature’s created parameter.'),
+    nonce: string('The signature’s nonce.'),
+    targetUri: string('The @target-uri as the broker reconstructed it.'),
+    contentDigest: orNull({
+      type: 'array',
+      items: object({
+        algorithm: { type: 'string', enum: ['sha-256', 'sha-512'] },
+        value: string('Base64.'),
+      }),
+    }),
+    bodyBytes: { type: 'integer', minimum: 0 },
+  }),
+  Whoami: object({
+    kind: { type: 'string', enum: ['vendor', 'auditor'] },
+    id: string('Vendor id or auditor name.'),
+    name: string('Display name.'),
+    certificate: object({
+      fingerprintSha256: sha256('The keyid to sign with.'),
+      serial: string('Serial number, hex.'),
+      notAfter: timestamp('Renew before this.'),
+    }),
+    mandatedSchools: {
+      type: 'array',
+      description: 'The schools that mandate you now (auditors: none).',
+      items: object({
+        school: string('BRIN + vestiging.'),
+        brin: string('BRIN.'),
+        vestiging: string('Vestiging.'),
+        name: string('Name.'),
+        sector: { type: 'string', enum: [...SCHOOL_SECTORS] },
+      }),
+    },
+  }),
+  HealthReport: object({
+    status: { type: 'string', enum: ['ok', 'degraded', 'down'] },
+    database: componentHealth(),
+    redis: componentHealth(),
+    releaseWorker: object(
+      {
+        status: { type: 'string', enum: ['alive', 'stale', 'unknown'] },
+        lastHeartbeat: timestamp('Last beat.'),
+      },
+      ['lastHeartbeat'],
+    ),
+    crl: object(
+      {
+        status: { type: 'string', enum: ['fresh', 'expiring', 'expired', 'not-configured'] },
+        nextUpdate: timestamp('When the CRL must be renewed.'),
+      },
+      ['nextUpdate'],
+    ),
+  }),
+} satisfies Record<string, SchemaObject>;
+
+function componentHealth(): SchemaObject {
+  return object(
+    {
+      status: { type: 'string', enum: ['up', 'down'] },
+      latencyMs: { type: 'number' },
+      error: string('Why it is down.'),
+    },
+    ['latencyMs', 'error'],
+  );
+}
+
+// Examples. Ids, hashes and times are invented; schools are the demo registry's.
+
+const TRANSFER_ID = '5b0e7c1e-8a4f-4f0e-9d55-0c8b7f1e2a31';
+const VERSION_ID = 'c3f9a2d4-1b6e-4c8a-9f0d-7e2b5a1c9d84';
+const TARGET = { code: '01XZ00', name: 'Demo College (demo, VO)', sector: 'VO' };
+const SOURCE = { code: '00YY00', name: 'Testschool (demo, PO)', sector: 'PO' };
+
+export const EXAMPLE_VERSION = {
+  id: VERSION_ID,
+  version: 2,
+  profile: 'POVO',
+  overdrachtsoort: 'overstapdossier',
+  byteLength: 48211,
+  contentSha256: '9b1d4c0e6f3a2b7d8e5f1a0c4b9d2e7f6a3c8b1d0e5f4a9b2c7d6e1f0a3b8c5d',
+  canonicalSha256: '4e7a1f9c2d8b3e6a0f5c1d7b9e2a4c8f3b6d0e1a5c9f2b7d4e8a3c6f0b1d5e9a',
+  warningCount: 1,
+  stagedAt: '2026-03-02T09:14:05.000Z',
+  purged: false,
+} satisfies TransferView['currentVersion'];
+
+export const EXAMPLE_TRANSFER: TransferView = {
+  id: TRANSFER_ID,
+  roles: ['target'],
+  state: 'awaiting_evidence',
+  targetSchool: TARGET,
+  sourceSchool: SOURCE,
+  reason: 'overstap',
+  createdAt: '2026-03-01T10:02:11.000Z',
+  updatedAt: '2026-03-02T09:14:05.000Z',
+  expiresAt: '2026-05-30T10:02:11.000Z',
+  currentVersion: EXAMPLE_VERSION,
+  history: [
+    {
+      event: 'request',
+      from: null,
+      to: 'requested',
+      actor: 'target_vendor',
+      at: '2026-03-01T10:02:11.000Z',
+      versionId: null,
+    },
+    {
+      event: 'stage_version',
+      from: 'requested',
+      to: 'dossier_staged',
+      actor: 'source_vendor',
+      at: '2026-03-02T09:14:05.000Z',
+      versionId: VERSION_ID,
+    },
+    {
+      event: 'await_evidence',
+      from: 'dossier_staged',
+      to: 'awaiting_evidence',
+      actor: 'broker',
+      at: '2026-03-02T09:14:05.000Z',
+      versionId: VERSION_ID,
+    },
+  ],
+};
+
+export const EXAMPLE_NEW_TRANSFER: TransferView = {
+  ...EXAMPLE_TRANSFER,
+  state: 'requested',
+  updatedAt: EXAMPLE_TRANSFER.createdAt,
+  currentVersion: null,
+  history: [EXAMPLE_TRANSFER.history![0]],
+};
+
+const listed = ({ history: _history, ...view }: TransferView): TransferView => view;
+
+export const EXAMPLE_INBOX: TransferPage = {
+  items: [{ ...listed(EXAMPLE_NEW_TRANSFER), roles: ['source'] }],
+  nextCursor: 'MjAyNi0wMy0wMVQxMDowMjoxMS4wMDBafDViMGU3YzFlLThhNGYtNGYwZS05ZDU1LTBjOGI3ZjFlMmEzMQ',
+};
+
+export const EXAMPLE_LOOKUP: { items: TransferView[] } = {
+  items: [{ ...listed(EXAMPLE_NEW_TRANSFER), roles: ['source'] }],
+};
+
+const INZAGE_WARNING: DossierFinding = {
+  rule: 'BRK.META.02',
+  path: '/dossier/inzage/inzagedatum',
+  line: 34,
+  message:
+    'inzagedatum 2026-03-01 lies after the dossier’s date 2026-02-20: the parents must see the dossier that is sent.',
+  messageNl:
+    'inzagedatum 2026-03-01 ligt na de dossierdatum 2026-02-20: de ouders moeten het verstuurde dossier gezien hebben.',
+};
+
+const INZAGE_ERROR: DossierFinding = {
+  rule: 'OVa.IZ02',
+  path: '/dossier/inzage/inzage',
+  line: 33,
+  message: 'An overstapdossier may only be sent after the parents had inzage: set inzage/inzage to true.',
+  messageNl:
+    'Een overstapdossier mag pas worden verstuurd na inzage door de ouders: zet inzage/inzage op true.',
+};
+
+export const EXAMPLE_STAGING: StagingResult = {
+  version: EXAMPLE_VERSION,
+  transfers: [TRANSFER_ID],
+  warnings: [INZAGE_WARNING],
+};
+
+export const EXAMPLE_STAGED_AHEAD: StagingResult = { ...EXAMPLE_STAGING, transfers: [] };
+
+type ValidateAnswer = Omit<DossierVerdict, 'facts'> & {
+  facts: { profile: string; overdrachtsoort: string; categories: Record<string, string> } | null;
+};
+
+export const EXAMPLE_VERDICT_INVALID: ValidateAnswer = {
+  valid: false,
+  ruleSet: 'strict',
+  profile: 'POVO',
+  errors: [INZAGE_ERROR],
+  warnings: [INZAGE_WARNING],
+  facts: {
+    profile: 'POVO',
+    overdrachtsoort: 'overstapdossier',
+    categories: {
+      cat_metadata: 'VERPLICHT',
+      cat_ouderinzage: 'VERPLICHT',
+      cat_school: 'VERPLICHT',
+      cat_leerling: 'VERPLICHT',
+      cat_vve: 'VERBODEN',
+      cat_overstapadvies: 'VERPLICHT',
+      cat_verzuim: 'OPTIONEEL',
+    },
+  },
+};
+
+export const EXAMPLE_VERDICT_VALID: ValidateAnswer = {
+  ...EXAMPLE_VERDICT_INVALID,
+  valid: true,
+  errors: [],
+};
+
+export const EXAMPLE_VERDICT_UNREADABLE: ValidateAnswer = {
+  valid: false,
+  ruleSet: 'strict',
+  profile: null,
+  errors: [
+    {
+      rule: 'DOSSIER_DTD_FORBIDDEN',
+      path: '/',
+      message: 'Document type declarations and entity definitions are not allowed in a dossier.',
+      messageNl: 'Document type declarations and entity definitions are not allowed in a dossier.',
+    },
+  ],
+  warnings: [],
+  facts: null,
+};
+
+const KEY_ID = 'a2de5c7b19f04e3d8c6b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d';
+
+export const EXAMPLE_ECHO: EchoResponse = {
+  keyId: KEY_ID,
+  label: 'sig',
+  algorithm: 'rsa-pss-sha512',
+  coveredComponents: ['"@method"', '"@target-uri"', '"content-digest"', '"content-type"'],
+  created: '2026-03-01T10:02:11.000Z',
+  nonce: 'p3R1c2FtcGxlLW5vbmNlLTAx',
+  targetUri: 'https://broker.example.nl:8443/v1/echo',
+  contentDigest: [{ algorithm: 'sha-256', value: 'X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=' }],
+  bodyBytes: 18,
+};
+
+export const EXAMPLE_WHOAMI: WhoamiResponse = {
+  kind: 'vendor',
+  id: 'demo-po-las',
+  name: 'Demo LAS primair onderwijs',
+  certificate: { fingerprintSha256: KEY_ID, serial: '3ada51c2', notAfter: '2027-11-22T04:51:25.000Z' },
+  mandatedSchools: [
+    { school: '00YY00', brin: '00YY', vestiging: '00', name: 'Testschool (demo, PO)', sector: 'PO' },
+  ],
+};
+
+export const EXAMPLE_HEALTH: HealthReport = {
+  status: 'ok',
+  database: { status: 'up', latencyMs: 2 },
+  redis: { status: 'up', latencyMs: 1 },
+  releaseWorker: { status: 'alive', lastHeartbeat: '2026-03-01T10:02:05.000Z' },
+  crl: { status: 'fresh', nextUpdate: '2026-03-08T00:00:00.000Z' },
+};
+
+export const EXAMPLE_HEALTH_DOWN: HealthReport = {
+  status: 'down',
+  database: { status: 'down', error: 'timeout after 2000 ms' },
+  redis: { status: 'up', latencyMs: 1 },
+  releaseWorker: { status: 'alive', lastHeartbeat: '2026-03-01T10:02:05.000Z' },
+  crl: { status: 'fresh', nextUpdate: '2026-03-08T00:00:00.000Z' },
+};
+
+/** Request examples: a made-up onderwijsnummer, never a BSN. */
+export const EXAMPLE_TRANSFER_REQUEST = {
+  targetSchool: '01XZ00',
+  sourceSchool: '00YY00',
+  pupil: { onderwijsnummer: '123456789', geboortedatum: '2014-05-01' },
+  reason: 'overstap',
+};
+
+export const EXAMPLE_LOOKUP_REQUEST = {
+  sourceSchool: '00YY00',
+  pupil: { onderwijsnummer: '123456789', geboortedatum: '2014-05-01' },
+};
+
+/** Shape of a staged dossier, shortened; the real body is a complete OSO 2019.1 document. */
+export const EXAMPLE_DOSSIER_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<dossier xmlns="http://www.edustandaard.nl/oso_gegevensset/2019/dossier">
+  <metadata>
+    <deeldossier>LASLVS</deeldossier>
+    <pakketnaam>…</pakketnaam>
+    <datum>2026-02-20</datum>
+    <standaardversie>2019.1</standaardversie>
+    <!-- categorie_uitlevering, … -->
+  </metadata>
+  <overdrachtsoort>overstapdossier</overdrachtsoort>
+  <!-- school, inzage, leerling, … (the whole OSO 2019.1 dossier) -->
+</dossier>`;
+
+/** The `{id}` of the transfer routes. */
+export const TRANSFER_ID_PARAM = {
+  name: 'id',
+  description: 'The transfer’s id (as `id` in its TransferView).',
+  schema: { type: 'string', format: 'uuid' },
+} as const;
+
+/** A JSON response body of one schema, with named examples. */
+export function jsonOf(
+  name: keyof typeof API_SCHEMAS,
+  examples: Record<string, unknown>,
+): Record<string, MediaTypeObject> {
+  return {
+    'application/json': {
+      schema: ref(name),
+      examples: Object.fromEntries(Object.entries(examples).map(([key, value]) => [key, { value }])),
+    },
+  };
+}
