@@ -5,7 +5,7 @@ import { ERROR_CATALOGUE, ERROR_CODES, ErrorCode } from './error-catalogue';
 
 /**
  * The catalogue cannot fall behind the code: the sources are scanned for every code they can answer
- * with.
+ * with, and the vendor guide's error table must list exactly the catalogue.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SCANNED = ['libs/transfers/src', 'apps/broker-api/src'];
@@ -90,5 +90,14 @@ describe('the error catalogue', () => {
       expect([code, /^[^\n]{10,120}$/.test(entry.meaning)]).toEqual([code, true]);
       expect([code, entry.example.length > 0 && !/[0-9]{9}/.test(entry.example)]).toEqual([code, true]);
     }
+  });
+
+  it('is the error table of docs/api-guide.md, code for code and status for status', () => {
+    const guide = readFileSync(join(ROOT, 'docs', 'api-guide.md'), 'utf8');
+    const rows = [...guide.matchAll(/^\|\s*(\d{3})\s*\|\s*`([A-Z_]+)`\s*\|/gm)].map(([, status, code]) => ({
+      code,
+      status: Number(status),
+    }));
+    expect(rows).toEqual(ERROR_CODES.map((code) => ({ code, status: ERROR_CATALOGUE[code].status })));
   });
 });
