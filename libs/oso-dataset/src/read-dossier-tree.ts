@@ -18,6 +18,11 @@ export interface DossierTree {
   all: DossierElement[];
   /** Every element by local name, each list in document order. */
   byName: Map<string, DossierElement[]>;
+  /**
+   * Whether the document holds only elements, attributes and text: no comment, no CDATA section and no
+   * processing instruction besides the XML declaration.
+   */
+  plain: boolean;
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -86,6 +91,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   let root = null as MutableElement | null;
   let current = null as MutableElement | null;
   let position = 0;
+  let plain = true;
   try {
     for (;;) {
       // One pass from the end of the last markup to the next `<`. Whitespace first: between elements
@@ -234,6 +240,9 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
       } else if (next === 33 /* ! */ && u8[base + open + 2] === 91 /* [ */) {
         // CDATA is kept as it stands: no entities, and whitespace in it is data.
         if (current) current.text += piece(xml, u8, bytes, base, open + 9, end - 3);
+        plain = false;
+      } else if (next === 33 /* ! */ || !isDeclaration(u8, base + open)) {
+        plain = false;
       }
       position = end;
     }
@@ -243,7 +252,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
     throw error;
   }
   if (!root) throw new Error('no root element');
-  return { root, all, byName: indexByName(met) };
+  return { root, all, byName: indexByName(met), plain };
 }
 
 /** The by-name index from the names met, which let go of their elements. */
@@ -280,6 +289,14 @@ function piece(xml: string, u8: Uint8Array, bytes: Buffer, base: number, start: 
     }
   }
   return ascii ? xml.slice(start, end) : bytes.toString('utf8', base + start, base + end);
+}
+
+/** Whether the `<?` at byte `at` opens the XML declaration: `<?xml` at the start, after a byte order mark. */
+function isDeclaration(u8: Uint8Array, at: number): boolean {
+  const start = u8[0] === 0xef && u8[1] === 0xbb && u8[2] === 0xbf ? 3 : 0;
+  return (
+    at === start && u8[at + 2] === 120 && u8[at + 3] === 109 && u8[at + 4] === 108 && isSpace(u8[at + 5])
+  );
 }
 
 function appendTextFromBytes(bytes: Buffer, start: number, end: number, element: MutableElement): void {

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DossierVerdict } from './dossier-verdict';
+import { DossierValidationPool } from './dossier-validation-pool';
+
+/**
+ * The engine lets libxml2 leave out the layout between elements (XML_PARSE_NOBLANKS) only where that
+ * cannot change the schema's verdict. Each case is judged both ways: as it is, and with a content hash,
+ * for which the layout is always read in full. The comment, CDATA, processing-instruction and
+ * carriage-return cases are the ones where leaving it out would change the verdict (checked by hand
+ * against libxml2 with and without the option), so there it must be read in full.
+ */
+describe('dossier validation engine: layout left out only where the schema ignores it', () => {
+  const examples = join(__dirname, '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
+  const povo = readFileSync(join(examples, 'Voorbeelddossier_OV_POVO_full.xml'), 'utf8');
+  const today = '2026-11-22';
+  let pool: DossierValidationPool;
+
+  beforeAll(() => {
+    pool = new DossierValidationPool({ threads: 1 });
+  });
+  afterAll(() => pool.close());
+
+  const schemaErrors = (verdict: DossierVerdict) =>
+    verdict.errors.filter((error) => error.rule === 'XSD').map((error) => `${error.line}: ${error.message}`);
+
+  async function judge(xml: string): Promise<string[]> {
+    const bytes = Buffer.from(xml);
+    const plain = await pool.validate(bytes, { today });
+    const full = await pool.validate(bytes, { today, withContentHash: true });
+    expect(schemaErrors(plain)).toEqual(schemaErrors(full));
+    return schemaErrors(plain);
+  }
+
+  const pakketnaam = '<pakketnaam>LeerlingInZicht</pakketnaam>';
+  const aandachtspunten = /<aandachtspunten>[^<]*</;
+
+  it('judges the example the same both ways', async () => {
+    expect(await judge(povo)).toEqual([]);
+  });
+
+  it.each([
+    ['a comment', '<pakketnaam>  <!-- x --></pakketnaam>'],
+    ['a CDATA section', '<pakketnaam> <![CDATA[]]></pakketnaam>'],
+    ['a processing instruction', '<pakketnaam>  <?x y?></pakketnaam>'],
+  ])('keeps whitespace-only text beside %s: the value is not empty', async (_, replacement) => {
+    expect(await judge(povo.replace(pakketnaam, replacement))).toEqual([]);
+  });
+
+  it('keeps whitespace before a carriage return: 300 tabs, CRLF and a letter exceed 280 characters', async () => {
+    const errors = await judge(povo.replace(aandachtspunten, `<aandachtspunten>${'\t'.repeat(300)}\r\nx<`));
+    expect(errors.join()).toMatch(/maxLength/);
+  });
+
+  it.each([
+    ['tabs and a letter, too long', `${'\t'.repeat(300)}\nx`, /maxLength/],
+    ['only whitespace, too long', ' '.repeat(700), /maxLength/],
+    ['only whitespace, short enough', ' \t\n ', null],
+    ['padded text', '\n    Waar je extra op moet letten\n  ', null],
+  ])('judges a value of %s the same both ways', async (_, value, error) => {
+    const errors = await judge(povo.replace(aandachtspunten, `<aandachtspunten>${value}<`));
+    if (error) expect(errors.join()).toMatch(error);
+    else expect(errors).toEqual([]);
+  });
+
+  it('judges extra layout between elements the same both ways', async () => {
+    const spread = povo.replace(/>\n(\s*)</g, (_, indent: string) => `>\n\t${indent}  \n${indent}<`);
+    expect(await judge(spread)).toEqual([]);
+  });
+});
