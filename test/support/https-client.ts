@@ -3,6 +3,7 @@ import { request } from 'node:https';
 
 export interface JsonResponse {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
 }
 
@@ -26,7 +27,11 @@ export async function httpsJson(
     });
     try {
       const response = await client.request(`https://127.0.0.1:${port}${path}`, { method: options.method });
-      return { status: response.status, body: parseJson(response.status, response.body.toString('utf8')) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: parseJson(response.status, response.body.toString('utf8')),
+      };
     } finally {
       client.close();
     }
@@ -51,6 +56,7 @@ export async function httpsJson(
           try {
             resolve({
               status: res.statusCode ?? 0,
+              headers: res.headers,
               body: parseJson(res.statusCode, Buffer.concat(chunks).toString('utf8')),
             });
           } catch (error) {

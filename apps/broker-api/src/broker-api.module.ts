@@ -35,7 +35,8 @@ export class BrokerApiModule {
         RegistryModule,
         ClientAuthenticationModule,
         ThrottlerModule.forRoot([
-          { name: 'per-minute', ttl: 60_000, limit: config.limits.requestsPerMinute },
+          // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).
+          { name: 'default', ttl: 60_000, limit: config.limits.requestsPerMinute },
         ]),
         TransfersModule.forRoot({
           settings: config.transfers,

@@ -160,8 +160,7 @@ function describeSignatures(path: string, operation: OperationObject): void {
   if (limited && !('$ref' in limited)) {
     limited.headers = {
       ...limited.headers,
-      // @nestjs/throttler suffixes its headers with the throttler's name ('per-minute').
-      'Retry-After-per-minute': {
+      'Retry-After': {
         description: 'Seconds until your organisation’s budget allows requests again.',
         schema: { type: 'integer' },
       },

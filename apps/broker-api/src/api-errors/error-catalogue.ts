@@ -138,8 +138,7 @@ export const ERROR_CATALOGUE = {
   // Request budget (guard, before the signature check).
   RATE_LIMITED: {
     status: 429,
-    meaning:
-      'Your organisation exceeded API_RATE_LIMIT_PER_MINUTE; wait the seconds in Retry-After-per-minute.',
+    meaning: 'Your organisation exceeded API_RATE_LIMIT_PER_MINUTE; wait the seconds in Retry-After.',
     example: 'More than 600 requests in 60 s from your organisation; retry after 12 s (see Retry-After).',
   },
 

@@ -41,6 +41,7 @@ describe('rate limit per vendor', () => {
     const refused = await whoami(greedy);
     expect([refused.status, refused.body.error]).toEqual([429, 'RATE_LIMITED']);
     expect(refused.body.message).toMatch(/retry after \d+ s/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect((await whoami(greedyToo)).status).toBe(429);
     expect((await whoami(modest)).status).toBe(200);
   });
