@@ -13,6 +13,7 @@ import { VendorClient } from '../../../../test/support/vendor-client';
 const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
 const POVO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'));
 const POPO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POPO_full.xml'));
+const BB = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_BB_full.xml'));
 const PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' };
 
 /** The official POVO dossier for another pupil (another BSN and birth date), otherwise the same. */
@@ -53,8 +54,15 @@ describe('the exchange API', () => {
     await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
     await registry.grantMandate({ schoolCode: '02AB00', vendorId: 'other-las', side: 'target' });
     await registry.grantMandate({ schoolCode: '03CD00', vendorId: 'other-las', side: 'source' });
+    // po-las also sends for 04EF00, so it can (wrongly) stage that school's dossier for 00YY00's request.
+    await registry.addSchool({ code: '04EF00', name: 'Derde basisschool', sector: 'PO' });
+    await registry.grantMandate({ schoolCode: '04EF00', vendorId: 'po-las', side: 'source' });
     await registry.addAuditor({ name: 'inspectie' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
+    broker = await startBroker({
+      DATABASE_URL: databaseUrl,
+      PKI_DIR: pki.dir,
+      API_MAX_DOSSIER_BYTES: String(1024 * 1024),
+    });
     const ca = pki.caCertificate;
     const client = async (owner: Parameters<TestPki['issueBound']>[0]) =>
       new VendorClient(broker.port, await pki.issueBound(owner), ca);
@@ -435,6 +443,51 @@ describe('the exchange API', () => {
           ),
         422,
         'PROFILE_MISMATCH',
+      ],
+      [
+        'the same school on both sides',
+        () => vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '01XZ00', pupil }),
+        400,
+        'SAME_SCHOOL',
+      ],
+      [
+        'a dossier from another school than the request’s',
+        () =>
+          po.put(
+            `/v1/transfers/${transferId}/dossier`,
+            dossierFor(pupil, (xml) => xml.replace('<brincode>00YY</brincode>', '<brincode>04EF</brincode>')),
+          ),
+        422,
+        'DOSSIER_SCHOOL_MISMATCH',
+      ],
+      [
+        'a dossier without BSN or onderwijsnummer',
+        () =>
+          po.send('POST', '/v1/dossiers', Buffer.from(BB.toString('utf8').replace(/<bsn>[0-9]+<\/bsn>/, ''))),
+        422,
+        'DOSSIER_PUPIL_KEY_MISSING',
+      ],
+      [
+        'a dossier over API_MAX_DOSSIER_BYTES',
+        () =>
+          po.put(
+            `/v1/transfers/${transferId}/dossier`,
+            Buffer.concat([dossierFor(pupil), Buffer.from(`<!--${'x'.repeat(1024 * 1024)}-->`)]),
+          ),
+        413,
+        'REQUEST_BODY_TOO_LARGE',
+      ],
+      [
+        'a JSON body over API_MAX_JSON_BYTES',
+        () =>
+          vo.post('/v1/transfers', {
+            targetSchool: '01XZ00',
+            sourceSchool: '00YY00',
+            pupil,
+            pad: 'x'.repeat(70_000),
+          }),
+        413,
+        'REQUEST_BODY_TOO_LARGE',
       ],
       [
         'an unknown transfer id',
