@@ -1,5 +1,5 @@
 import { at, pathOf, textAt } from './dossier-element';
-import { lineAt, readDossierIndexed, readDossierTree } from './read-dossier-tree';
+import { lineAt, linesOf, readDossierIndexed, readDossierTree } from './read-dossier-tree';
 
 describe('readDossierTree', () => {
   const xml = Buffer.from(
@@ -33,6 +33,12 @@ describe('readDossierTree', () => {
     expect(pathOf(second)).toBe('/dossier/lijst/item[2]');
     expect(pathOf(at(root, 'lijst', 'leeg')!)).toBe('/dossier/lijst/leeg');
     expect(lineAt(xml, second.offset)).toBe(5);
+  });
+
+  it('finds the same lines by the newline index as by scanning', () => {
+    const lineOf = linesOf(xml);
+    for (const offset of [0, 1, 38, 39, 40, 100, xml.length - 1, xml.length])
+      expect(lineOf(offset)).toBe(lineAt(xml, offset));
   });
 });
 

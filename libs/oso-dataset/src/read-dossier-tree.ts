@@ -467,3 +467,22 @@ export function lineAt(xml: Buffer, offset: number): number {
     line++;
   return line;
 }
+
+/**
+ * `lineAt` for many offsets in the same text: the newlines are found once, then each offset's line by
+ * bisection, so that a dossier with thousands of findings does not rescan its text for each.
+ */
+export function linesOf(xml: Buffer): (offset: number) => number {
+  const newlines: number[] = [];
+  for (let index = xml.indexOf(10); index !== -1; index = xml.indexOf(10, index + 1)) newlines.push(index);
+  return (offset) => {
+    let low = 0;
+    let high = newlines.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (newlines[middle] < offset) low = middle + 1;
+      else high = middle;
+    }
+    return low + 1;
+  };
+}

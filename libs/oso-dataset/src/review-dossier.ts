@@ -1,6 +1,6 @@
 import { DossierElement, at, pathOf, textAt } from './dossier-element';
 import { DossierFacts, DossierFinding } from './dossier-verdict';
-import { DossierTree, lineAt } from './read-dossier-tree';
+import { DossierTree, lineAt, linesOf } from './read-dossier-tree';
 import { attachmentsOf } from './rules/attachment.rules';
 import { rulesFor } from './rules/all-rules';
 import { RuleSet } from './rules/dossier-rule';
@@ -18,13 +18,18 @@ export function applyRules(
   const dossier = new DossierUnderReview(root, today, index);
   const errors: DossierFinding[] = [];
   const warnings: DossierFinding[] = [];
+  // A few findings are placed by scanning to them; past that the newlines are indexed once.
+  let placed = 0;
+  let lineOf: ((offset: number) => number) | null = null;
+  const line = (offset: number): number =>
+    ++placed <= 8 ? lineAt(bytes, offset) : (lineOf ??= linesOf(bytes))(offset);
   for (const rule of rulesFor(ruleSet)) {
     for (const breach of rule.check(dossier)) {
       const element = typeof breach.at === 'string' ? null : breach.at;
       const finding: DossierFinding = {
         rule: rule.id,
         path: element ? pathOf(element) : (breach.at as string),
-        ...(element ? { line: lineAt(bytes, element.offset) } : {}),
+        ...(element ? { line: line(element.offset) } : {}),
         message: breach.en,
         messageNl: breach.nl,
       };
