@@ -49,6 +49,11 @@ describe('oso validate', () => {
       'DOSSIER_WRONG_VERSION',
     ],
     [
+      'a padded standaardversie',
+      povo.replace('<standaardversie>2019.1</standaardversie>', '<standaardversie> 2019.1</standaardversie>'),
+      'DOSSIER_WRONG_VERSION',
+    ],
+    [
       'a DTD',
       povo.replace('<dossier ', '<!DOCTYPE dossier [<!ENTITY x "y">]>\n<dossier '),
       'DOSSIER_DTD_FORBIDDEN',

@@ -23,17 +23,48 @@ export interface DossierElement {
 export function pathOf(element: DossierElement): string {
   let path = '';
   for (let node: DossierElement | null = element; node; node = node.parent) {
-    // The position among same-named siblings, counted without building the list of them.
-    let position = 0;
-    let sameNamed = 0;
-    for (const sibling of node.parent ? node.parent.children : []) {
-      if (sibling.name !== node.name) continue;
-      sameNamed++;
-      if (sibling === node) position = sameNamed;
-    }
-    path = `/${sameNamed > 1 ? `${node.name}[${position}]` : node.name}${path}`;
+    path = `/${node.parent ? stepOf(node, node.parent) : node.name}${path}`;
   }
   return path;
+}
+
+/** Parents with more children than this get their steps worked out once (see `stepsOf`). */
+const MANY_CHILDREN = 64;
+
+function stepOf(node: DossierElement, parent: DossierElement): string {
+  if (parent.children.length > MANY_CHILDREN) return stepsOf(parent).get(node)!;
+  // The position among same-named siblings, counted without building the list of them.
+  let position = 0;
+  let sameNamed = 0;
+  for (const sibling of parent.children) {
+    if (sibling.name !== node.name) continue;
+    sameNamed++;
+    if (sibling === node) position = sameNamed;
+  }
+  return sameNamed > 1 ? `${node.name}[${position}]` : node.name;
+}
+
+/**
+ * The path steps (`adres[2]`) of all children of a large parent, worked out once in one pass: a dossier
+ * with thousands of same-named siblings, each with a finding, must not cost a count per finding. Only
+ * such parents are cached, so ordinary dossiers add nothing for the garbage collector to trace.
+ */
+const stepCache = new WeakMap<DossierElement, Map<DossierElement, string>>();
+
+function stepsOf(parent: DossierElement): Map<DossierElement, string> {
+  let steps = stepCache.get(parent);
+  if (steps) return steps;
+  const counts = new Map<string, number>();
+  for (const sibling of parent.children) counts.set(sibling.name, (counts.get(sibling.name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  steps = new Map();
+  for (const sibling of parent.children) {
+    const position = (seen.get(sibling.name) ?? 0) + 1;
+    seen.set(sibling.name, position);
+    steps.set(sibling, counts.get(sibling.name)! > 1 ? `${sibling.name}[${position}]` : sibling.name);
+  }
+  stepCache.set(parent, steps);
+  return steps;
 }
 
 export function child(element: DossierElement | null | undefined, name: string): DossierElement | null {

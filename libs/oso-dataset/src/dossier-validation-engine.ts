@@ -7,7 +7,7 @@ import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
 import { DossierTree, readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
 import { RuleSet } from './rules/dossier-rule';
-import { textAt } from './dossier-element';
+import { at, textAt } from './dossier-element';
 
 /** The parts of libxml2-wasm this engine uses (the package is ESM-only; its types are not importable here). */
 interface Libxml2 {
@@ -170,7 +170,8 @@ export class DossierValidationEngine {
       // libxml2 read it, so ours must have too: a failure here is a bug in our reader, not the input's.
       if (!tree) throw unreadable;
       const root = tree.root;
-      const version = textAt(root, 'metadata', 'standaardversie');
+      // Exact, like the official check (OG.02): " 2019.1" is not the version.
+      const version = at(root, 'metadata', 'standaardversie')?.text ?? null;
       if (version !== OSO_STANDAARDVERSIE) {
         return refuse([
           finding(
