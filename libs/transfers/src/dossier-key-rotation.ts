@@ -26,17 +26,15 @@ export async function rotateDossierKeys(
       });
       for (const version of batch) {
         const sealed = vault.rewrap(sealedOf(version), versionContext(version.id));
-        await manager
-          .getRepository(DossierVersionEntity)
-          .update(
-            { id: version.id },
-            {
-              wrappedKey: sealed.wrappedKey,
-              wrapIv: sealed.wrapIv,
-              wrapTag: sealed.wrapTag,
-              kekId: sealed.kekId,
-            },
-          );
+        await manager.getRepository(DossierVersionEntity).update(
+          { id: version.id },
+          {
+            wrappedKey: sealed.wrappedKey,
+            wrapIv: sealed.wrapIv,
+            wrapTag: sealed.wrapTag,
+            kekId: sealed.kekId,
+          },
+        );
       }
       rewrapped += batch.length;
       return batch.length < BATCH;

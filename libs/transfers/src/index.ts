@@ -11,3 +11,4 @@ export * from './transfer.service';
 export * from './transfers.config';
 export * from './transfers.module';
 export * from './dossier-key-rotation';
+export * from './request-expiry';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RequestExpirySweep } from '@app/transfers';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
@@ -571,5 +572,28 @@ describe('the exchange API', () => {
     for (const secret of ['269326728', '111222333', '123456782', 'Björn', '<dossier', 'Testschool']) {
       expect(rows[0].dump.includes(secret)).toBe(false);
     }
+  });
+
+  // Last: the sweep's clock runs far ahead, so it expires every request still open in this suite.
+  describe('expiry', () => {
+    it('expires open requests past their deadline, as the broker, and then refuses staging', async () => {
+      const pupil = { bsn: '987654305', geboortedatum: '2003-12-12' };
+      const transferId = await requestFromPrimarySchool(pupil);
+      const { expiresAt } = (await vo.get(`/v1/transfers/${transferId}`)).body as { expiresAt: string };
+      const sweep = broker.app.get(RequestExpirySweep);
+      expect(await sweep.sweep(new Date(new Date(expiresAt).getTime() - 1000))).toBe(0);
+      expect(await sweep.sweep(new Date(new Date(expiresAt).getTime() + 1000))).toBeGreaterThanOrEqual(1);
+      const view = await vo.get(`/v1/transfers/${transferId}`);
+      expect(view.body.state).toBe('expired');
+      expect((view.body.history as Array<{ event: string; actor: string }>).at(-1)).toMatchObject({
+        event: 'expire',
+        actor: 'broker',
+      });
+      const stage = await po.put(`/v1/transfers/${transferId}/dossier`, dossierFor(pupil));
+      expect([stage.status, stage.body.error]).toEqual([409, 'TRANSFER_STATE_CONFLICT']);
+      // Finished transfers stay as they were.
+      const states = await database.query<{ state: string }>(`SELECT DISTINCT state FROM transfers`);
+      expect(states.rows.map((row) => row.state).sort()).toEqual(['expired', 'received', 'withdrawn']);
+    });
   });
 });
