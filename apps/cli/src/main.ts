@@ -4,14 +4,14 @@ import { DatabaseUnreachableError } from '@app/persistence';
 import { RegistryError } from '@app/registry';
 import { Command, CommanderError } from 'commander';
 import { databaseCommands } from './database/database.commands';
-import { UsageError } from './output';
+import { CommandExit, UsageError } from './output';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
 import { vaultCommands } from './vault/vault.commands';
-import { RequestExit, requestCommand } from './request/request.command';
-import { DemoExit, demoCommand } from './demo/demo.command';
-import { ValidationExit, rulesCommand, validateCommand } from './validate/validate.command';
+import { requestCommand } from './request/request.command';
+import { demoCommand } from './demo/demo.command';
+import { rulesCommand, validateCommand } from './validate/validate.command';
 
 /** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
 const EXIT_REFUSED = 1;
@@ -47,9 +47,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     // --help and --version end here too, with exit code 0.
     process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
   }
-  if (error instanceof ValidationExit || error instanceof RequestExit || error instanceof DemoExit) {
-    process.exit(error.exitCode);
-  }
+  if (error instanceof CommandExit) process.exit(error.exitCode);
   if (error instanceof UsageError) {
     process.stderr.write(`oso: ${error.message}\n`);
     process.exit(EXIT_USAGE);

@@ -23,3 +23,14 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * Ends a command with this exit code after it has printed its answer (e.g. `oso validate`: 1 when a
+ * dossier is invalid; `oso demo`: 3 when it stopped before the release). Not an error to report.
+ */
+export class CommandExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'CommandExit';
+  }
+}

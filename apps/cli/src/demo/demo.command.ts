@@ -6,15 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { UsageError, say } from '../output';
+import { CommandExit, UsageError, say } from '../output';
 import { DEMO_REGISTRY } from '../dev-stack/demo-registry';
-
-/** Ends the demo with an exit code once its last line is printed. */
-export class DemoExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
-  }
-}
 
 /** The demo stops short of the fetch because no release gate exists yet: not a failure, not a success. */
 export const EXIT_STOPPED_BEFORE_RELEASE = 3;
@@ -53,7 +46,7 @@ export function demoCommand(): Command {
       }
       try {
         const code = await runExchange(options, pkiDir);
-        throw new DemoExit(code);
+        throw new CommandExit(code);
       } finally {
         if (stack) await stopStack(stack);
       }

@@ -3,14 +3,7 @@ import { readPkiConfig } from '@app/pki';
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, say } from '../output';
-
-/** Thrown to end the command with an exit code after the answer has been printed. */
-export class RequestExit extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
-  }
-}
+import { CommandExit, UsageError, say } from '../output';
 
 interface RequestOptions {
   as?: string;
@@ -68,11 +61,11 @@ export function requestCommand(): Command {
           `HTTP ${response.status}${response.responseSignature ? ' (broker signature verified)' : ''}\n`,
         );
         say(type.includes('json') && text ? JSON.stringify(JSON.parse(text), null, 2) : text);
-        if (response.status >= 400) throw new RequestExit(1);
+        if (response.status >= 400) throw new CommandExit(1);
       } catch (error) {
         if (error instanceof SignatureRefusalError) {
           process.stderr.write(`oso: the broker's answer failed its signature check: ${error.message}\n`);
-          throw new RequestExit(1);
+          throw new CommandExit(1);
         }
         throw error;
       } finally {

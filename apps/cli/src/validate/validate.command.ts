@@ -8,14 +8,7 @@ import {
 } from '@app/oso-dataset';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { say } from '../output';
-
-/** Exit codes of `oso validate`: 0 all valid, 1 any invalid, 2 usage or I/O problem. */
-export class ValidationExit extends Error {
-  constructor(readonly exitCode: 0 | 1 | 2) {
-    super(`exit ${exitCode}`);
-  }
-}
+import { CommandExit, say } from '../output';
 
 function describe(file: string, verdict: DossierVerdict): string {
   const profile = verdict.profile ?? '-';
@@ -95,7 +88,8 @@ export function validateCommand(): Command {
           say(describe(file, verdict));
         }
       }
-      throw new ValidationExit(anyUnreadable ? 2 : anyInvalid ? 1 : 0);
+      // Exit codes: 0 all valid, 1 any invalid, 2 usage or I/O problem.
+      throw new CommandExit(anyUnreadable ? 2 : anyInvalid ? 1 : 0);
     });
 }
 
