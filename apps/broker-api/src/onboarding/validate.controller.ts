@@ -1,11 +1,11 @@
 import type { DossierVerdict } from '@app/oso-dataset';
-import { StagingValidation, TransferError } from '@app/transfers';
+import { StagingValidation } from '@app/transfers';
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
-import { RequestWithRawBody } from '../request-bodies/request-bodies';
+import { RequestWithRawBody, dossierBytes } from '../request-bodies/request-bodies';
 
 /**
  * Onboarding aid: the broker's strict verdict on a dossier, without staging anything. A vendor can
@@ -38,14 +38,7 @@ export class ValidateController {
   async validate(
     @Req() request: RequestWithRawBody,
   ): Promise<Omit<DossierVerdict, 'facts'> & { facts: unknown }> {
-    if (!Buffer.isBuffer(request.body)) {
-      throw new TransferError(
-        'DOSSIER_CONTENT_TYPE',
-        'invalid',
-        'Send the dossier as the request body with Content-Type: application/xml.',
-      );
-    }
-    const verdict = await this.validation.validate(request.body);
+    const verdict = await this.validation.validate(dossierBytes(request));
     // The facts hold the pupil's identity (BSN, birth date): the vendor sent them, but an answer that
     // repeats them could end up in logs; the profile and kind of transfer are what a vendor needs here.
     return {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
+import { TransferError } from '@app/transfers';
 import { ApiErrorBody } from '../api-errors/api-error';
 
 /** The request with the exact bytes it arrived with: what the signature's Content-Digest covers. */
@@ -66,4 +67,16 @@ export function requestBodyErrors(
     default:
       next(error);
   }
+}
+
+/** A dossier upload is the raw XML, byte for byte; anything else is refused before validation. */
+export function dossierBytes(request: RequestWithRawBody): Buffer {
+  if (!Buffer.isBuffer(request.body)) {
+    throw new TransferError(
+      'DOSSIER_CONTENT_TYPE',
+      'invalid',
+      'Send the dossier as the request body with Content-Type: application/xml.',
+    );
+  }
+  return request.body;
 }

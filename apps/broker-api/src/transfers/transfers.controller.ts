@@ -39,7 +39,7 @@ import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
-import { RequestWithRawBody } from '../request-bodies/request-bodies';
+import { RequestWithRawBody, dossierBytes } from '../request-bodies/request-bodies';
 
 const pupilKeySchema = z
   .object({
@@ -76,18 +76,6 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const issue = result.error.issues[0];
   const field = issue.path.join('.') || what;
   throw new TransferError('REQUEST_INVALID', 'invalid', `${what}: ${field}: ${issue.message}.`);
-}
-
-/** A dossier upload is the raw XML, byte for byte; anything else is refused before validation. */
-function dossierBytes(request: RequestWithRawBody): Buffer {
-  if (!Buffer.isBuffer(request.body)) {
-    throw new TransferError(
-      'DOSSIER_CONTENT_TYPE',
-      'invalid',
-      'Send the dossier as the request body with Content-Type: application/xml.',
-    );
-  }
-  return request.body;
 }
 
 function vendorOf(client: AuthenticatedClient): string {
