@@ -104,9 +104,3 @@ export function endsWithPath(element: DossierElement, suffix: readonly string[])
   }
   return true;
 }
-
-/** Whether any element below `root` has character data or attributes: "the category holds data". */
-export function holdsData(element: DossierElement): boolean {
-  if (element.text.trim() !== '' || Object.keys(element.attributes).length > 0) return true;
-  return element.children.some(holdsData);
-}

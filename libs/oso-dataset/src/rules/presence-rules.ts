@@ -102,3 +102,7 @@ export const SWV_DOSSIER: TransferKind = {
   en: 'a swv-dossier',
   nl: 'een swv-dossier',
 };
+
+/** The scopes most rules look in: the pupil (huidigeschool/leerling), and every verzorger. */
+export const thePupil = (dossier: DossierUnderReview) => [dossier.leerling];
+export const everyVerzorger = (dossier: DossierUnderReview) => dossier.elementsNamed('verzorger');

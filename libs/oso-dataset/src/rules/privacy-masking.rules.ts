@@ -1,13 +1,14 @@
 import { DossierElement, at } from '../dossier-element';
-import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule, RuleBreach } from './dossier-rule';
 import {
   BINNEN_BRIN,
   OVERSTAPDOSSIER,
   SWV_DOSSIER,
   TransferKind,
+  everyVerzorger,
   flagged,
   mustNotHold,
+  thePupil,
 } from './presence-rules';
 
 /**
@@ -17,9 +18,6 @@ import {
  */
 export const SECRET_PHONE = '9999999999';
 export const SECRET_EMAIL = 'geheim@geheim.geheim';
-
-const thePupil = (dossier: DossierUnderReview) => [dossier.leerling];
-const everyVerzorger = (dossier: DossierUnderReview) => dossier.elementsNamed('verzorger');
 
 function forbiddenPupilField(
   id: string,

@@ -1,7 +1,6 @@
 import { at, textAt } from '../dossier-element';
-import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule } from './dossier-rule';
-import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold } from './presence-rules';
+import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold, thePupil } from './presence-rules';
 
 /** The BSN's elfproef: weights 9..2 and -1 over the nine digits; the sum is a non-zero multiple of 11. */
 export function passesElfproef(bsn: string): boolean {
@@ -55,8 +54,6 @@ function identityRules(kind: TransferKind): DossierRule[] {
     }),
   ];
 }
-
-const thePupil = (dossier: DossierUnderReview) => [dossier.leerling];
 
 /** Pupil identity: name, birth date, address, the national number, and the BSN's elfproef. */
 export const PUPIL_RULES: DossierRule[] = [

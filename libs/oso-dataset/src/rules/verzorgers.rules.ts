@@ -1,9 +1,6 @@
 import { childrenNamed, pathOf, textAt } from '../dossier-element';
-import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule } from './dossier-rule';
-import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold } from './presence-rules';
-
-const thePupil = (dossier: DossierUnderReview) => [dossier.leerling];
+import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold, thePupil } from './presence-rules';
 
 /** Someone is answerable for the pupil: the parents (then at least one is named) or an institution. */
 function liableParentsRule(kind: TransferKind): DossierRule {
