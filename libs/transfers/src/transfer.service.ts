@@ -297,7 +297,7 @@ export class TransferService {
     }
     const rows = await builder.getMany();
     const page = rows.slice(0, limit);
-    const items = await Promise.all(page.map((transfer) => this.describe(transfer, [query.role], false)));
+    const items = await this.describeAll(page, [query.role]);
     return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
   }
 
@@ -318,7 +318,7 @@ export class TransferService {
       },
       order: { createdAt: 'DESC' },
     });
-    return Promise.all(transfers.map((transfer) => this.describe(transfer, ['source'], false)));
+    return this.describeAll(transfers, ['source']);
   }
 
   /** The released dossier, byte for byte as staged, for the receiving school's vendor only. */
@@ -366,15 +366,17 @@ export class TransferService {
     actor: TransferActor,
     alreadyDone: TransferState[],
   ): Promise<TransferView> {
-    await this.visibleTransfer(vendorId, transferId, side);
-    await this.dataSource.transaction(async (manager) => {
-      const transfer = await manager
+    const { roles } = await this.visibleTransfer(vendorId, transferId, side);
+    const transfer = await this.dataSource.transaction(async (manager) => {
+      const locked = await manager
         .getRepository(TransferEntity)
         .findOneOrFail({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
-      if (alreadyDone.includes(transfer.state)) return;
-      await this.transition(manager, transfer, event, actor, vendorId, null, this.clock());
+      if (!alreadyDone.includes(locked.state)) {
+        await this.transition(manager, locked, event, actor, vendorId, null, this.clock());
+      }
+      return locked;
     });
-    return this.view(vendorId, transferId);
+    return this.describe(transfer, roles);
   }
 
   /** Points the transfer at a version and lets the release gate take its first look. */
@@ -425,24 +427,43 @@ export class TransferService {
     );
   }
 
-  private async describe(
-    transfer: TransferEntity,
+  private async describe(transfer: TransferEntity, roles: TransferRole[]): Promise<TransferView> {
+    const history = await this.dataSource
+      .getRepository(TransferHistoryEntity)
+      .find({ where: { transferId: transfer.id }, order: { id: 'ASC' } });
+    return (await this.describeAll([transfer], roles, history))[0];
+  }
+
+  /** Views of several transfers with their schools and versions loaded in one query each, not per transfer. */
+  private async describeAll(
+    transfers: TransferEntity[],
     roles: TransferRole[],
-    withHistory = true,
-  ): Promise<TransferView> {
-    const [target, source] = await Promise.all([
-      this.registry.schoolById(transfer.targetSchoolId),
-      this.registry.schoolById(transfer.sourceSchoolId),
+    history: TransferHistoryEntity[] | null = null,
+  ): Promise<TransferView[]> {
+    if (transfers.length === 0) return [];
+    const schoolIds = [
+      ...new Set(transfers.flatMap((transfer) => [transfer.targetSchoolId, transfer.sourceSchoolId])),
+    ];
+    const versionIds = transfers.flatMap((transfer) =>
+      transfer.currentVersionId ? [transfer.currentVersionId] : [],
+    );
+    const [schools, versions] = await Promise.all([
+      this.dataSource.getRepository(SchoolEntity).findBy({ id: In(schoolIds) }),
+      versionIds.length > 0
+        ? this.dataSource.getRepository(DossierVersionEntity).findBy({ id: In(versionIds) })
+        : Promise.resolve([]),
     ]);
-    const version = transfer.currentVersionId
-      ? await this.dataSource.getRepository(DossierVersionEntity).findOneBy({ id: transfer.currentVersionId })
-      : null;
-    const history = withHistory
-      ? await this.dataSource
-          .getRepository(TransferHistoryEntity)
-          .find({ where: { transferId: transfer.id }, order: { id: 'ASC' } })
-      : null;
-    return toTransferView(transfer, { roles, target, source, version, history });
+    const school = new Map(schools.map((entry) => [entry.id, entry]));
+    const version = new Map(versions.map((entry) => [entry.id, entry]));
+    return transfers.map((transfer) =>
+      toTransferView(transfer, {
+        roles,
+        target: school.get(transfer.targetSchoolId)!,
+        source: school.get(transfer.sourceSchoolId)!,
+        version: transfer.currentVersionId ? (version.get(transfer.currentVersionId) ?? null) : null,
+        history,
+      }),
+    );
   }
 
   /** The transfer if the vendor holds a mandate for one of its schools on the asked side; else "not found". */
