@@ -1,5 +1,5 @@
-import { SignedClient } from '@app/http-signing';
 import { request } from 'node:https';
+import { VendorClient } from './vendor-client';
 
 export interface JsonResponse {
   status: number;
@@ -19,18 +19,14 @@ export async function httpsJson(
   options: { ca: Buffer; cert?: Buffer; key?: Buffer; method?: string },
 ): Promise<JsonResponse> {
   if (options.cert && options.key) {
-    const client = new SignedClient({
-      certificatePem: options.cert,
-      keyPem: options.key,
-      caPem: options.ca,
-      servername: 'localhost',
-    });
+    // A client of its own per call: its connection is new, as the revocation tests need.
+    const client = new VendorClient(port, { cert: options.cert, key: options.key }, options.ca);
     try {
-      const response = await client.request(`https://127.0.0.1:${port}${path}`, { method: options.method });
+      const response = await client.send(options.method ?? 'GET', path);
       return {
         status: response.status,
         headers: response.headers,
-        body: parseJson(response.status, response.body.toString('utf8')),
+        body: parseJson(response.status, response.raw.toString('utf8')),
       };
     } finally {
       client.close();
