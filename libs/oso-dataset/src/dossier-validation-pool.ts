@@ -13,6 +13,7 @@ import type { ValidationTask } from './validation-worker';
  */
 export class DossierValidationPool {
   private readonly pool: Piscina;
+  private readonly schemaPath: string | undefined;
 
   constructor(options: { threads?: number; schemaPath?: string; workerFile?: string } = {}) {
     const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
@@ -21,12 +22,10 @@ export class DossierValidationPool {
       filename: options.workerFile ?? validationWorkerFile(),
       minThreads: 1,
       maxThreads: threads,
-      // A slow dossier must not hold a thread forever; the engine itself has no loops on input size.
+      // Threads beyond the first are let go after a quiet minute; each holds a compiled schema.
       idleTimeout: 60_000,
     });
   }
-
-  private readonly schemaPath: string | undefined;
 
   async validate(bytes: Buffer, options: ValidationOptions = {}): Promise<DossierVerdict> {
     const task: ValidationTask = { bytes, options, schemaPath: this.schemaPath };
