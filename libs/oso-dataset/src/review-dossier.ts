@@ -23,7 +23,7 @@ export function applyRules(
   let lineOf: ((offset: number) => number) | null = null;
   const line = (offset: number): number =>
     ++placed <= 8 ? lineAt(bytes, offset) : (lineOf ??= linesOf(bytes))(offset);
-  for (const rule of rulesFor(ruleSet)) {
+  for (const rule of rulesFor(ruleSet, dossier.bundle)) {
     for (const breach of rule.check(dossier)) {
       const element = typeof breach.at === 'string' ? null : breach.at;
       const finding: DossierFinding = {

@@ -93,26 +93,34 @@ export function validateCommand(): Command {
     });
 }
 
-/** `oso rules [--json]` — the business rules the broker applies, with the set each belongs to. */
+/**
+ * `oso rules [--json]` — the business rules the broker applies, with the set each belongs to and, for
+ * the official ones, the official validator's bundles (OV, PaO) that run it.
+ */
 export function rulesCommand(): Command {
   return new Command('rules')
-    .description('list the business rules (id, family, rule set, what it demands)')
+    .description('list the business rules (id, family, rule set, official bundles, what it demands)')
     .option('--json', 'one JSON object per rule and line')
     .action((options: { json?: boolean }) => {
       for (const rule of ALL_RULES) {
         const set = isStrictOnly(rule) ? 'strict' : 'official';
+        const officialIn = rule.officialIn ?? [];
         if (options.json) {
           say(
             JSON.stringify({
               id: rule.id,
               family: rule.family,
               set,
+              officialIn,
               severity: rule.severity,
               ...rule.summary,
             }),
           );
         } else {
-          say(`${rule.id.padEnd(12)} ${set.padEnd(8)} ${rule.severity.padEnd(7)} ${rule.summary.en}`);
+          const bundles = officialIn.join('+') || '-';
+          say(
+            `${rule.id.padEnd(12)} ${set.padEnd(8)} ${bundles.padEnd(6)} ${rule.severity.padEnd(7)} ${rule.summary.en}`,
+          );
         }
       }
     });

@@ -1,7 +1,8 @@
 import { ATTACHMENT_RULES } from './attachment.rules';
 import { CATEGORY_RULES } from './category.rules';
 import { CODE_LIST_RULES } from './codelist.rules';
-import { DossierRule, RuleSet, isStrictOnly } from './dossier-rule';
+import { DossierRule, RuleSet } from './dossier-rule';
+import { RuleBundle } from './dossier-under-review';
 import { FIELD_FORMAT_RULES } from './field-format.rules';
 import { INZAGE_RULES } from './inzage.rules';
 import { METADATA_RULES } from './metadata.rules';
@@ -29,8 +30,16 @@ export const ALL_RULES: readonly DossierRule[] = [
   ...ATTACHMENT_RULES,
 ];
 
-const OFFICIAL_RULES = ALL_RULES.filter((rule) => !isStrictOnly(rule));
+/** Per bundle, the rules the official validator runs there (each rule says where: `officialIn`). */
+const OFFICIAL_RULES: Record<RuleBundle, readonly DossierRule[]> = {
+  OV: ALL_RULES.filter((rule) => rule.officialIn?.includes('OV')),
+  PaO: ALL_RULES.filter((rule) => rule.officialIn?.includes('PaO')),
+};
 
-export function rulesFor(set: RuleSet): readonly DossierRule[] {
-  return set === 'strict' ? ALL_RULES : OFFICIAL_RULES;
+/**
+ * The rules that judge a dossier of this bundle: in `official` exactly those the official validator
+ * runs in it; in `strict` all of them (each rule still judges only its own kind of transfer).
+ */
+export function rulesFor(set: RuleSet, bundle: RuleBundle): readonly DossierRule[] {
+  return set === 'strict' ? ALL_RULES : OFFICIAL_RULES[bundle];
 }

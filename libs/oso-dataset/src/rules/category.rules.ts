@@ -1,6 +1,6 @@
 import { DossierElement, at, child, pathOf } from '../dossier-element';
 import { DossierUnderReview } from './dossier-under-review';
-import { DossierRule, RuleBreach } from './dossier-rule';
+import { BOTH_BUNDLES, DossierRule, RuleBreach } from './dossier-rule';
 
 /** The sixteen categories, in the order of `categorie_uitlevering`. */
 const ALL_CATEGORIES = [
@@ -79,6 +79,8 @@ function categoryRule(
     id: `OS.cat${number}`,
     family: 'categories',
     severity: 'error',
+    // The official shared part checks the table from its root template, in both bundles.
+    officialIn: BOTH_BUNDLES,
     summary: {
       en: `${category}: VERPLICHT means the category is in the dossier, VERBODEN or OPT-UIT that none of it is.`,
       nl: `${category}: VERPLICHT betekent dat de categorie in het dossier staat, VERBODEN of OPT-UIT dat er niets van in staat.`,

@@ -1,6 +1,6 @@
 import { endsWithPath, pathOf } from '../dossier-element';
 import { CODE_LISTS, CodeList } from '../codelists';
-import { DossierRule, RuleBreach } from './dossier-rule';
+import { BOTH_BUNDLES, DossierRule, RuleBreach } from './dossier-rule';
 
 function codeListRule(list: CodeList): DossierRule {
   const allowed = new Set(list.codes);
@@ -9,6 +9,8 @@ function codeListRule(list: CodeList): DossierRule {
     id: `OSO.CL.${String(list.list).padStart(2, '0')}`,
     family: 'codelists',
     severity: 'error',
+    // The official shared part checks every code list over the whole dossier, in both bundles.
+    officialIn: BOTH_BUNDLES,
     summary: {
       en: `${list.fields.map((field) => field.label).join(', ')}: a code from code list ${list.list}.`,
       nl: `${list.fields.map((field) => field.label).join(', ')}: een code uit codelijst ${list.list}.`,

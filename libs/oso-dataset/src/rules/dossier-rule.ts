@@ -1,5 +1,5 @@
 import { DossierElement } from '../dossier-element';
-import { DossierUnderReview } from './dossier-under-review';
+import { DossierUnderReview, RuleBundle } from './dossier-under-review';
 
 /** Which rule set a verdict uses: the official validator's rules only, or those plus our stricter ones. */
 export type RuleSet = 'official' | 'strict';
@@ -34,11 +34,23 @@ export interface DossierRule {
   id: string;
   family: RuleFamily;
   severity: 'error' | 'warning';
+  /**
+   * The bundles of the official validator that run this rule: those whose templates reach it from the
+   * document root through apply-templates. `[]` for a rule the standard states but the official
+   * validator never reaches (nothing below the pupil runs in the OV bundle: its pupil template applies
+   * no templates); left out by our own rules. Either way the rule then runs in the strict set only.
+   */
+  officialIn?: readonly RuleBundle[];
   /** What the rule demands, for documentation and `oso validate --list-rules`. */
   summary: { en: string; nl: string };
   check(dossier: DossierUnderReview): RuleBreach[];
 }
 
+/** Rules of the shared part (code lists, field formats, category opt-outs): its root template runs them in both bundles. */
+export const BOTH_BUNDLES: readonly RuleBundle[] = ['OV', 'PaO'];
+/** A rule the standard states but the official validator does not reach: strict only. */
+export const NOT_REACHED: readonly RuleBundle[] = [];
+
 export function isStrictOnly(rule: DossierRule): boolean {
-  return rule.id.startsWith('BRK.');
+  return !rule.officialIn?.length;
 }

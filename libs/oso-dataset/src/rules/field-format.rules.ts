@@ -1,5 +1,5 @@
 import { at } from '../dossier-element';
-import { DossierRule, RuleBreach } from './dossier-rule';
+import { BOTH_BUNDLES, DossierRule, RuleBreach } from './dossier-rule';
 
 /**
  * The e-mail address format the standard takes from DUO: allowed characters before the @, a domain of
@@ -9,12 +9,13 @@ import { DossierRule, RuleBreach } from './dossier-rule';
 const EMAIL_TAIL =
   /[a-zA-Z0-9!#$%*+=?^_`{|}~.-]+@[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/;
 
-/** Field values whose format the schema leaves open. */
+/** Field values whose format the schema leaves open; the official shared part checks them in both bundles. */
 export const FIELD_FORMAT_RULES: DossierRule[] = [
   {
     id: 'OG.01',
     family: 'formats',
     severity: 'error',
+    officialIn: BOTH_BUNDLES,
     summary: {
       en: 'An e-mail address (communicatie with soort e-mail) is 4 to 256 characters, has an @ and a valid domain.',
       nl: 'Een e-mailadres (communicatie met soort e-mail) is 4 tot 256 tekens, bevat een @ en een geldig domein.',
@@ -40,6 +41,7 @@ export const FIELD_FORMAT_RULES: DossierRule[] = [
     id: 'OG.03',
     family: 'formats',
     severity: 'error',
+    officialIn: BOTH_BUNDLES,
     summary: {
       en: 'An LWOO end date (lwoo_einddatum) is a 31 July.',
       nl: 'Een LWOO-einddatum (lwoo_einddatum) valt op 31 juli.',

@@ -8,6 +8,7 @@ export const INZAGE_RULES: DossierRule[] = [
     id: 'OVa.IZ01',
     family: 'inzage',
     severity: 'error',
+    officialIn: ['OV'],
     summary: {
       en: 'An overstapdossier has the inzage block.',
       nl: 'Een overstapdossier bevat het blok inzage.',
@@ -27,6 +28,7 @@ export const INZAGE_RULES: DossierRule[] = [
     id: 'OVa.IZ02',
     family: 'inzage',
     severity: 'error',
+    officialIn: ['OV'],
     summary: {
       en: 'An overstapdossier has been seen by the parents (inzage/inzage = true).',
       nl: 'Een overstapdossier is door de ouders ingezien (inzage/inzage = true).',
@@ -45,6 +47,7 @@ export const INZAGE_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.IZ03',
     family: 'inzage',
+    officialIn: ['OV'],
     appliesTo: (dossier) => dossier.isOverstapdossier,
     within: (dossier) => [dossier.inzage],
     when: (inzage) => flagged(inzage, 'inzage'),
@@ -55,6 +58,7 @@ export const INZAGE_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.IZ04',
     family: 'inzage',
+    officialIn: ['OV'],
     appliesTo: (dossier) => dossier.isOverstapdossier,
     within: (dossier) => [dossier.inzage],
     when: (inzage) => flagged(inzage, 'inzage'),
@@ -65,6 +69,7 @@ export const INZAGE_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.IZ05',
     family: 'inzage',
+    officialIn: ['OV'],
     appliesTo: (dossier) => dossier.isOverstapdossier && dossier.overstap === 'VOVO',
     within: (dossier) => [dossier.inzage],
     anyOf: [['toestemming']],

@@ -1,14 +1,15 @@
 import { at, pathOf, textAt } from '../dossier-element';
 import { OSO_STANDAARDVERSIE, OSO_VALIDATIEVERSIE } from '../oso-standard';
-import { DossierUnderReview } from './dossier-under-review';
+import { DossierUnderReview, RuleBundle } from './dossier-under-review';
 import { DossierRule } from './dossier-rule';
 
 /** A dossier between schools or to a samenwerkingsverband always carries the LAS part. */
-function deeldossierRule(id: string, bundle: DossierUnderReview['bundle']): DossierRule {
+function deeldossierRule(id: string, bundle: RuleBundle): DossierRule {
   return {
     id,
     family: 'metadata',
     severity: 'error',
+    officialIn: [bundle],
     summary: {
       en: 'The dossier holds the LAS part (metadata/deeldossier is LAS or LASLVS), not only LVS or TIB.',
       nl: 'Het dossier bevat het LAS-deel (metadata/deeldossier is LAS of LASLVS), niet alleen LVS of TIB.',
@@ -28,11 +29,16 @@ function deeldossierRule(id: string, bundle: DossierUnderReview['bundle']): Doss
 }
 
 /** The validator version the dossier was checked against; the examples of this release carry it. */
-function validatieversieRule(id: string, applies: (dossier: DossierUnderReview) => boolean): DossierRule {
+function validatieversieRule(
+  id: string,
+  bundle: RuleBundle,
+  applies: (dossier: DossierUnderReview) => boolean,
+): DossierRule {
   return {
     id,
     family: 'metadata',
     severity: 'error',
+    officialIn: [bundle],
     summary: {
       en: `metadata/validatieversie is ${OSO_VALIDATIEVERSIE}, the validation release of this standard version.`,
       nl: `metadata/validatieversie is ${OSO_VALIDATIEVERSIE}, de validatieversie bij deze versie van de standaard.`,
@@ -52,11 +58,16 @@ function validatieversieRule(id: string, applies: (dossier: DossierUnderReview) 
 }
 
 /** The release table (categorie_uitlevering) that says which categories were sent. */
-function releaseTableRule(id: string, applies: (dossier: DossierUnderReview) => boolean): DossierRule {
+function releaseTableRule(
+  id: string,
+  bundle: RuleBundle,
+  applies: (dossier: DossierUnderReview) => boolean,
+): DossierRule {
   return {
     id,
     family: 'metadata',
     severity: 'error',
+    officialIn: [bundle],
     summary: {
       en: 'The dossier has the block metadata/categorie_uitlevering.',
       nl: 'Het dossier bevat het blok metadata/categorie_uitlevering.',
@@ -78,11 +89,11 @@ function releaseTableRule(id: string, applies: (dossier: DossierUnderReview) => 
 export const METADATA_RULES: DossierRule[] = [
   deeldossierRule('OVa.MD01', 'OV'),
   deeldossierRule('PaO.MD01', 'PaO'),
-  validatieversieRule('OVa.MD02', (dossier) => dossier.bundle === 'OV'),
-  validatieversieRule('PaO.MD02', (dossier) => dossier.isSwvDossier),
-  releaseTableRule('OVa.MD03', (dossier) => dossier.isOverstapdossier),
-  releaseTableRule('OVb.MD03', (dossier) => dossier.isBinnenBrin),
-  releaseTableRule('PaO.MD03', (dossier) => dossier.isSwvDossier),
+  validatieversieRule('OVa.MD02', 'OV', (dossier) => dossier.bundle === 'OV'),
+  validatieversieRule('PaO.MD02', 'PaO', (dossier) => dossier.isSwvDossier),
+  releaseTableRule('OVa.MD03', 'OV', (dossier) => dossier.isOverstapdossier),
+  releaseTableRule('OVb.MD03', 'OV', (dossier) => dossier.isBinnenBrin),
+  releaseTableRule('PaO.MD03', 'PaO', (dossier) => dossier.isSwvDossier),
   {
     id: 'BRK.META.03',
     family: 'metadata',

@@ -1,15 +1,21 @@
 import { at } from '../dossier-element';
 import { DossierUnderReview } from './dossier-under-review';
-import { DossierRule } from './dossier-rule';
+import { DossierRule, NOT_REACHED } from './dossier-rule';
 import { OVERSTAPDOSSIER, flagged, mustHold } from './presence-rules';
 
 const everyAdvies = (dossier: DossierUnderReview) => dossier.elementsNamed('overstapadvies');
 
-/** The sending school's advice for the next school, and whom the new school can call about it. */
+/**
+ * The sending school's advice for the next school, and whom the new school can call about it. OA02–OA05
+ * sit in the official overstapadvies template, below the pupil, which the OV bundle never reaches: the
+ * standard states them, so strict runs them; the official validator does not.
+ */
 export const OVERSTAPADVIES_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.OA01',
     family: 'overstapadvies',
+    // Checked in the official pupil template, which the OV bundle reaches.
+    officialIn: ['OV'],
     appliesTo: OVERSTAPDOSSIER.applies,
     within: (dossier) => [dossier.leerling],
     anyOf: [['overstapadvies']],
@@ -20,6 +26,7 @@ export const OVERSTAPADVIES_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.OA02',
     family: 'overstapadvies',
+    officialIn: NOT_REACHED,
     appliesTo: (dossier) =>
       dossier.isOverstapdossier && dossier.overstap === 'POVO' && at(dossier.school, 'soort')?.text !== 'SO',
     within: everyAdvies,
@@ -30,6 +37,7 @@ export const OVERSTAPADVIES_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.OA03',
     family: 'overstapadvies',
+    officialIn: NOT_REACHED,
     appliesTo: OVERSTAPDOSSIER.applies,
     within: everyAdvies,
     anyOf: [['contactnodig']],
@@ -39,6 +47,7 @@ export const OVERSTAPADVIES_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.OA04',
     family: 'overstapadvies',
+    officialIn: NOT_REACHED,
     appliesTo: OVERSTAPDOSSIER.applies,
     within: everyAdvies,
     when: (advies) => flagged(advies, 'contactnodig'),
@@ -49,6 +58,7 @@ export const OVERSTAPADVIES_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.OA05',
     family: 'overstapadvies',
+    officialIn: NOT_REACHED,
     appliesTo: OVERSTAPDOSSIER.applies,
     within: everyAdvies,
     when: (advies) => flagged(advies, 'contactnodig'),

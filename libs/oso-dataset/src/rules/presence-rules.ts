@@ -1,5 +1,5 @@
 import { DossierElement, at } from '../dossier-element';
-import { DossierUnderReview } from './dossier-under-review';
+import { DossierUnderReview, RuleBundle } from './dossier-under-review';
 import { DossierRule, RuleBreach, RuleFamily } from './dossier-rule';
 
 /**
@@ -10,6 +10,8 @@ import { DossierRule, RuleBreach, RuleFamily } from './dossier-rule';
 interface PresenceRuleSpec {
   id: string;
   family: RuleFamily;
+  /** The official validator's bundles that run the rule (see `DossierRule.officialIn`). */
+  officialIn: readonly RuleBundle[];
   /** Which dossiers the rule judges (kind of transfer, profile). */
   appliesTo: (dossier: DossierUnderReview) => boolean;
   /** The blocks the rule looks inside, e.g. the pupil; absent blocks are skipped. */
@@ -40,6 +42,7 @@ function presenceRule(
     id: spec.id,
     family: spec.family,
     severity: 'error',
+    officialIn: spec.officialIn,
     summary: { en: spec.en, nl: spec.nl },
     check: (dossier) => {
       if (!spec.appliesTo(dossier)) return [];
@@ -79,6 +82,8 @@ export function missingAt(path: string, en: string, nl: string): RuleBreach {
 /** The three kinds of transfer the official rules distinguish, with the prefix of their rule ids. */
 export interface TransferKind {
   prefix: 'OVa' | 'OVb' | 'PaO';
+  /** The official validator's bundle that holds this kind's rules. */
+  bundle: RuleBundle;
   applies: (dossier: DossierUnderReview) => boolean;
   en: string;
   nl: string;
@@ -86,18 +91,21 @@ export interface TransferKind {
 
 export const OVERSTAPDOSSIER: TransferKind = {
   prefix: 'OVa',
+  bundle: 'OV',
   applies: (dossier) => dossier.isOverstapdossier,
   en: 'an overstapdossier',
   nl: 'een overstapdossier',
 };
 export const BINNEN_BRIN: TransferKind = {
   prefix: 'OVb',
+  bundle: 'OV',
   applies: (dossier) => dossier.isBinnenBrin,
   en: 'an overdrachtbinnenbrin',
   nl: 'een overdrachtbinnenbrin',
 };
 export const SWV_DOSSIER: TransferKind = {
   prefix: 'PaO',
+  bundle: 'PaO',
   applies: (dossier) => dossier.isSwvDossier,
   en: 'a swv-dossier',
   nl: 'een swv-dossier',

@@ -1,5 +1,6 @@
 import { DossierElement, at } from '../dossier-element';
-import { DossierRule, RuleBreach } from './dossier-rule';
+import { DossierRule, NOT_REACHED, RuleBreach } from './dossier-rule';
+import { RuleBundle } from './dossier-under-review';
 import {
   BINNEN_BRIN,
   OVERSTAPDOSSIER,
@@ -28,6 +29,7 @@ function forbiddenPupilField(
   return mustNotHold({
     id,
     family: 'privacy',
+    officialIn: [kind.bundle],
     appliesTo: kind.applies,
     within: thePupil,
     paths: [[field]],
@@ -36,14 +38,12 @@ function forbiddenPupilField(
   });
 }
 
-function secretAddressRules(
-  kind: TransferKind,
-  ids: { adres: string; buitenland: string; verzorger: string },
-) {
+function secretAddressRules(kind: TransferKind, ids: { adres: string; buitenland: string }) {
   return [
     mustNotHold({
       id: ids.adres,
       family: 'privacy',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: thePupil,
       when: (leerling) => flagged(leerling, 'adresgeheim'),
@@ -54,6 +54,7 @@ function secretAddressRules(
     mustNotHold({
       id: ids.buitenland,
       family: 'privacy',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: thePupil,
       when: (leerling) => flagged(leerling, 'adresgeheim'),
@@ -61,17 +62,26 @@ function secretAddressRules(
       en: `The pupil’s address is secret (adresgeheim = true): ${kind.en} must not hold a foreign address (adresbuitenland).`,
       nl: `Het adres van de leerling is geheim (adresgeheim = true): ${kind.nl} mag geen buitenlands adres (adresbuitenland) bevatten.`,
     }),
-    mustNotHold({
-      id: ids.verzorger,
-      family: 'privacy',
-      appliesTo: kind.applies,
-      within: everyVerzorger,
-      when: (verzorger) => flagged(verzorger, 'adresgeheim'),
-      paths: [['adreslijst', 'adres']],
-      en: `This verzorger’s address is secret (adresgeheim = true): ${kind.en} must not hold any of their addresses.`,
-      nl: `Het adres van deze verzorger is geheim (adresgeheim = true): ${kind.nl} mag geen adres van deze verzorger bevatten.`,
-    }),
   ];
+}
+
+/** The rule lives in the official verzorger template, which only the PaO bundle reaches. */
+function secretVerzorgerAddressRule(
+  id: string,
+  kind: TransferKind,
+  officialIn: readonly RuleBundle[],
+): DossierRule {
+  return mustNotHold({
+    id,
+    family: 'privacy',
+    officialIn,
+    appliesTo: kind.applies,
+    within: everyVerzorger,
+    when: (verzorger) => flagged(verzorger, 'adresgeheim'),
+    paths: [['adreslijst', 'adres']],
+    en: `This verzorger’s address is secret (adresgeheim = true): ${kind.en} must not hold any of their addresses.`,
+    nl: `Het adres van deze verzorger is geheim (adresgeheim = true): ${kind.nl} mag geen adres van deze verzorger bevatten.`,
+  });
 }
 
 /** A secret phone number or e-mail address is sent only as the standard's placeholder. */
@@ -80,6 +90,8 @@ function secretCommunicationRule(id: string, kind: TransferKind): DossierRule {
     id,
     family: 'privacy',
     severity: 'error',
+    // The official pupil template checks every communicatie of the dossier, so it runs in both bundles.
+    officialIn: [kind.bundle],
     summary: {
       en: `In ${kind.en} a secret phone number is ${SECRET_PHONE} and a secret e-mail address ${SECRET_EMAIL}.`,
       nl: `In ${kind.nl} is een geheim telefoonnummer ${SECRET_PHONE} en een geheim e-mailadres ${SECRET_EMAIL}.`,
@@ -133,25 +145,26 @@ export const PRIVACY_MASKING_RULES: DossierRule[] = [
   mustNotHold({
     id: 'PaO.LL12',
     family: 'privacy',
+    officialIn: ['PaO'],
     appliesTo: SWV_DOSSIER.applies,
     within: thePupil,
     paths: [['bsn'], ['onderwijsnummer']],
     en: 'A swv-dossier must not identify the pupil: leave out the BSN and the onderwijsnummer.',
     nl: 'Een swv-dossier mag de leerling niet identificeren: laat het BSN en het onderwijsnummer weg.',
   }),
-  ...secretAddressRules(OVERSTAPDOSSIER, {
-    adres: 'OVa.LL06',
-    buitenland: 'OVa.LL09',
-    verzorger: 'OVa.OV03',
-  }),
-  ...secretAddressRules(BINNEN_BRIN, { adres: 'OVb.LL02', buitenland: 'OVb.LL05', verzorger: 'OVb.OV01' }),
-  ...secretAddressRules(SWV_DOSSIER, { adres: 'PaO.LL06', buitenland: 'PaO.LL09', verzorger: 'PaO.OV03' }),
+  ...secretAddressRules(OVERSTAPDOSSIER, { adres: 'OVa.LL06', buitenland: 'OVa.LL09' }),
+  ...secretAddressRules(BINNEN_BRIN, { adres: 'OVb.LL02', buitenland: 'OVb.LL05' }),
+  ...secretAddressRules(SWV_DOSSIER, { adres: 'PaO.LL06', buitenland: 'PaO.LL09' }),
+  secretVerzorgerAddressRule('OVa.OV03', OVERSTAPDOSSIER, NOT_REACHED),
+  secretVerzorgerAddressRule('OVb.OV01', BINNEN_BRIN, NOT_REACHED),
+  secretVerzorgerAddressRule('PaO.OV03', SWV_DOSSIER, ['PaO']),
   secretCommunicationRule('OVa.LL08', OVERSTAPDOSSIER),
   secretCommunicationRule('OVb.LL04', BINNEN_BRIN),
   secretCommunicationRule('PaO.LL08', SWV_DOSSIER),
   mustNotHold({
     id: 'PaO.OV05',
     family: 'privacy',
+    officialIn: ['PaO'],
     appliesTo: SWV_DOSSIER.applies,
     within: everyVerzorger,
     paths: [['banknummer']],

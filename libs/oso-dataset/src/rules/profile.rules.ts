@@ -14,6 +14,7 @@ export const PROFILE_RULES: DossierRule[] = [
     id: 'OVa.OS01',
     family: 'profile',
     severity: 'error',
+    officialIn: ['OV'],
     summary: {
       en: 'An overstapdossier states its transfer profile (metadata/overstap).',
       nl: 'Een overstapdossier vermeldt de soort overstap (metadata/overstap).',
@@ -33,6 +34,7 @@ export const PROFILE_RULES: DossierRule[] = [
     id: 'OVa.OS02',
     family: 'profile',
     severity: 'error',
+    officialIn: ['OV'],
     summary: {
       en: 'The profile of an overstapdossier is POPO, POVO or VOVO.',
       nl: 'De soort overstap van een overstapdossier is POPO, POVO of VOVO.',
@@ -53,6 +55,7 @@ export const PROFILE_RULES: DossierRule[] = [
     id: 'OVa.OS03',
     family: 'profile',
     severity: 'error',
+    officialIn: ['OV'],
     summary: {
       en: 'A transfer between schools is an overstapdossier or an overdrachtbinnenbrin.',
       nl: 'Een overdracht tussen scholen is een overstapdossier of een overdrachtbinnenbrin.',
@@ -76,6 +79,7 @@ export const PROFILE_RULES: DossierRule[] = [
     id: 'PaO.SO03',
     family: 'profile',
     severity: 'error',
+    officialIn: ['PaO'],
     summary: {
       en: 'A dossier with profile POSWV or VOSWV is a swv-dossier.',
       nl: 'Een dossier met soort overstap POSWV of VOSWV is een swv-dossier.',
@@ -96,6 +100,7 @@ export const PROFILE_RULES: DossierRule[] = [
     mustNotHold({
       id: `OVa.VV0${index + 1}`,
       family: 'profile',
+      officialIn: ['OV'],
       appliesTo: (dossier) => dossier.isOverstapdossier && dossier.overstap !== 'POPO',
       within: (dossier) => [dossier.leerling],
       paths: [[block]],
@@ -108,6 +113,7 @@ export const PROFILE_RULES: DossierRule[] = [
       mustNotHold({
         id: `PaO.VV0${index + 1}`,
         family: 'profile',
+        officialIn: ['PaO'],
         appliesTo: (dossier) => dossier.isSwvDossier && dossier.overstap === 'VOSWV',
         within: (dossier) => [dossier.leerling],
         paths: [[block]],
@@ -131,6 +137,7 @@ export const PROFILE_RULES: DossierRule[] = [
     mustNotHold({
       id,
       family: 'profile',
+      officialIn: ['PaO'],
       appliesTo: (dossier) => dossier.isSwvDossier && dossier.overstap === 'POSWV',
       within: (dossier) => [dossier.leerling],
       paths: [[block]],

@@ -17,6 +17,7 @@ function identityRules(kind: TransferKind): DossierRule[] {
     mustHold({
       id: `${kind.prefix}.LL${number}`,
       family: 'pupil',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: (dossier) => [dossier.leerling],
       anyOf: [[field]],
@@ -35,6 +36,7 @@ function identityRules(kind: TransferKind): DossierRule[] {
     mustHold({
       id: `${kind.prefix}.LL05`,
       family: 'pupil',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: (dossier) => [dossier.leerling],
       when: (leerling) => !flagged(leerling, 'adresgeheim'),
@@ -46,6 +48,7 @@ function identityRules(kind: TransferKind): DossierRule[] {
     mustHold({
       id: `${kind.prefix}.SB01`,
       family: 'pupil',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: (dossier) => [dossier.leerling],
       anyOf: [['schoolloopbaanlijst', 'schoolloopbaan']],
@@ -62,6 +65,7 @@ export const PUPIL_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.LL12',
     family: 'pupil',
+    officialIn: ['OV'],
     appliesTo: OVERSTAPDOSSIER.applies,
     within: thePupil,
     anyOf: [['bsn'], ['onderwijsnummer']],
@@ -71,6 +75,7 @@ export const PUPIL_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.LL13',
     family: 'pupil',
+    officialIn: ['OV'],
     appliesTo: (dossier) => dossier.isOverstapdossier && dossier.overstap === 'POVO',
     within: thePupil,
     anyOf: [['leerlingid']],
@@ -80,6 +85,7 @@ export const PUPIL_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.LL14',
     family: 'pupil',
+    officialIn: ['OV'],
     appliesTo: OVERSTAPDOSSIER.applies,
     within: thePupil,
     anyOf: [['datuminschrijving']],

@@ -7,6 +7,7 @@ function schoolRules(kind: TransferKind): DossierRule[] {
     mustHold({
       id: `${kind.prefix}.SL01`,
       family: 'school',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: (dossier) => [dossier.school],
       anyOf: [['adreslijst', 'adres']],
@@ -16,6 +17,7 @@ function schoolRules(kind: TransferKind): DossierRule[] {
     mustHold({
       id: `${kind.prefix}.SL02`,
       family: 'school',
+      officialIn: [kind.bundle],
       appliesTo: kind.applies,
       within: (dossier) => [dossier.school],
       anyOf: [['communicatielijst', 'communicatie']],

@@ -1,16 +1,25 @@
 import { at, pathOf, textAt } from '../dossier-element';
-import { DossierUnderReview } from './dossier-under-review';
-import { DossierRule, RuleBreach } from './dossier-rule';
+import { DossierUnderReview, RuleBundle } from './dossier-under-review';
+import { DossierRule, NOT_REACHED, RuleBreach } from './dossier-rule';
 import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold } from './presence-rules';
 
 const everyEindtoets = (dossier: DossierUnderReview) => dossier.elementsNamed('eindtoets_basisonderwijs');
 
-/** A result says something: a score, a reference score or an attached report. */
-function resultRules(kind: TransferKind, ids: { resultaat: string; toetsscore: string; score: string }) {
+/**
+ * A result says something: a score, a reference score or an attached report. The official validator
+ * checks these in its resultaat, toetsscore and score templates, below the pupil: the PaO bundle reaches
+ * them, the OV bundle does not.
+ */
+function resultRules(
+  kind: TransferKind,
+  ids: { resultaat: string; toetsscore: string; score: string },
+  officialIn: readonly RuleBundle[],
+) {
   return [
     mustHold({
       id: ids.resultaat,
       family: 'tests',
+      officialIn,
       appliesTo: kind.applies,
       within: (dossier) => dossier.elementsNamed('resultaat'),
       anyOf: [['toetsscore'], ['referentiescore'], ['document']],
@@ -20,6 +29,7 @@ function resultRules(kind: TransferKind, ids: { resultaat: string; toetsscore: s
     mustHold({
       id: ids.toetsscore,
       family: 'tests',
+      officialIn,
       appliesTo: kind.applies,
       within: (dossier) => dossier.elementsNamed('toetsscore'),
       anyOf: [
@@ -36,6 +46,7 @@ function resultRules(kind: TransferKind, ids: { resultaat: string; toetsscore: s
     mustHold({
       id: ids.score,
       family: 'tests',
+      officialIn,
       appliesTo: kind.applies,
       within: (dossier) => dossier.elementsNamed('score'),
       anyOf: [['waarde'], ['kwalificatie']],
@@ -61,11 +72,16 @@ const FUTURE_PROOF_DATES: ReadonlyArray<{ block: string; date: string }> = [
   { block: 'afname', date: 'afnamedatum' },
 ];
 
-/** Tests and the primary school's eindtoets. */
+/**
+ * Tests and the primary school's eindtoets. The OVa rules sit in official templates below the pupil
+ * (eindtoets_basisonderwijs, toets, resultaat, toetsscore, score) that the OV bundle never reaches: the
+ * standard states them, so strict runs them; the official validator does not.
+ */
 export const TEST_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.EB02',
     family: 'tests',
+    officialIn: NOT_REACHED,
     appliesTo: OVERSTAPDOSSIER.applies,
     within: everyEindtoets,
     when: (eindtoets) => flagged(eindtoets, 'deelgenomen'),
@@ -76,6 +92,7 @@ export const TEST_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.EB03',
     family: 'tests',
+    officialIn: NOT_REACHED,
     appliesTo: OVERSTAPDOSSIER.applies,
     within: everyEindtoets,
     when: (eindtoets) => !flagged(eindtoets, 'deelgenomen'),
@@ -86,6 +103,7 @@ export const TEST_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.EB04',
     family: 'tests',
+    officialIn: NOT_REACHED,
     appliesTo: OVERSTAPDOSSIER.applies,
     within: everyEindtoets,
     when: (eindtoets) => flagged(eindtoets, 'deelgenomen'),
@@ -97,6 +115,7 @@ export const TEST_RULES: DossierRule[] = [
     id: 'OVa.TR04',
     family: 'tests',
     severity: 'error',
+    officialIn: NOT_REACHED,
     summary: {
       en: 'A POVO dossier carries only tests of the current school year and the two before it.',
       nl: 'Een POVO-dossier bevat alleen toetsen uit het huidige en de twee voorgaande schooljaren.',
@@ -118,8 +137,12 @@ export const TEST_RULES: DossierRule[] = [
       return breaches;
     },
   },
-  ...resultRules(OVERSTAPDOSSIER, { resultaat: 'OVa.TR05', toetsscore: 'OVa.TR06', score: 'OVa.CL01' }),
-  ...resultRules(SWV_DOSSIER, { resultaat: 'PaO.TR01', toetsscore: 'PaO.TR02', score: 'PaO.CL01' }),
+  ...resultRules(
+    OVERSTAPDOSSIER,
+    { resultaat: 'OVa.TR05', toetsscore: 'OVa.TR06', score: 'OVa.CL01' },
+    NOT_REACHED,
+  ),
+  ...resultRules(SWV_DOSSIER, { resultaat: 'PaO.TR01', toetsscore: 'PaO.TR02', score: 'PaO.CL01' }, ['PaO']),
   {
     id: 'BRK.TS.01',
     family: 'tests',

@@ -1,5 +1,5 @@
-import { childrenNamed, pathOf, textAt } from '../dossier-element';
-import { DossierRule } from './dossier-rule';
+import { at, pathOf } from '../dossier-element';
+import { BOTH_BUNDLES, DossierRule } from './dossier-rule';
 import { OVERSTAPDOSSIER, SWV_DOSSIER, TransferKind, flagged, mustHold, thePupil } from './presence-rules';
 
 /** Someone is answerable for the pupil: the parents (then at least one is named) or an institution. */
@@ -7,6 +7,8 @@ function liableParentsRule(kind: TransferKind): DossierRule {
   return mustHold({
     id: `${kind.prefix}.OV01`,
     family: 'verzorgers',
+    // Checked in the official pupil template (is any verzorger named?), which both bundles reach.
+    officialIn: [kind.bundle],
     appliesTo: kind.applies,
     within: thePupil,
     when: (leerling) => flagged(leerling, 'verzorgersaansprakelijk'),
@@ -21,6 +23,7 @@ export const VERZORGER_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.LL15',
     family: 'verzorgers',
+    officialIn: ['OV'],
     appliesTo: OVERSTAPDOSSIER.applies,
     within: thePupil,
     anyOf: [['verzorgersaansprakelijk']],
@@ -30,6 +33,7 @@ export const VERZORGER_RULES: DossierRule[] = [
   mustHold({
     id: 'OVa.AI01',
     family: 'verzorgers',
+    officialIn: ['OV'],
     appliesTo: (dossier) => dossier.isOverstapdossier && ['POPO', 'POVO'].includes(dossier.overstap),
     within: thePupil,
     when: (leerling) => !flagged(leerling, 'verzorgersaansprakelijk'),
@@ -40,20 +44,25 @@ export const VERZORGER_RULES: DossierRule[] = [
   liableParentsRule(OVERSTAPDOSSIER),
   liableParentsRule(SWV_DOSSIER),
   {
-    id: 'BRK.VZ.01',
+    // Data minimisation: a date of death only where the verzorger is marked deceased. The shared part
+    // of the official validator checks every verzorger of the dossier, so it runs in both bundles.
+    id: 'OG.04',
     family: 'verzorgers',
     severity: 'error',
+    officialIn: BOTH_BUNDLES,
     summary: {
-      en: 'A verzorger with an overlijdensdatum is marked overleden = true.',
-      nl: 'Een verzorger met een overlijdensdatum heeft overleden = true.',
+      en: 'A verzorger has an overlijdensdatum only when marked overleden = true.',
+      nl: 'Een verzorger heeft alleen een overlijdensdatum als overleden = true.',
     },
     check: (dossier) =>
-      childrenNamed(dossier.leerling, 'verzorger')
-        .filter((verzorger) => textAt(verzorger, 'overlijdensdatum') && !flagged(verzorger, 'overleden'))
+      dossier
+        .elementsNamed('verzorger')
+        .filter((verzorger) => at(verzorger, 'overlijdensdatum') !== null && !flagged(verzorger, 'overleden'))
         .map((verzorger) => ({
-          at: verzorger,
-          en: `${pathOf(verzorger)} has an overlijdensdatum but is not marked overleden = true.`,
-          nl: `${pathOf(verzorger)} heeft een overlijdensdatum maar niet overleden = true.`,
+          // The date itself is personal data: say where, not what.
+          at: at(verzorger, 'overlijdensdatum')!,
+          en: `${pathOf(verzorger)} has an overlijdensdatum but overleden is missing or not true: leave the date out, or mark the verzorger overleden = true.`,
+          nl: `${pathOf(verzorger)} heeft een overlijdensdatum maar overleden ontbreekt of is niet true: laat de datum weg, of zet overleden = true.`,
         })),
   },
 ];
