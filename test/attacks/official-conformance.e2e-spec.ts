@@ -173,4 +173,19 @@ describe('--rules official gives the official verdict; strict refuses at least a
     expect(rulesOf('official', 'PaO.OV03')).toEqual(['PaO.OV03']);
     expect(rulesOf('strict', 'PaO.OV03')).toEqual(['PaO.OV03']);
   });
+
+  it('oso rules tells vendors the same: the set and the official bundles of each rule', async () => {
+    const result = await runBuilt('cli', ['rules', '--json']);
+    expect(result.code).toBe(0);
+    const listed = new Map(
+      result.stdout.map((line) => {
+        const rule = JSON.parse(line) as { id: string; set: string; officialIn: string[] };
+        return [rule.id, { set: rule.set, officialIn: rule.officialIn }];
+      }),
+    );
+    expect(listed.get('OG.04')).toEqual({ set: 'official', officialIn: ['OV', 'PaO'] });
+    expect(listed.get('PaO.OV03')).toEqual({ set: 'official', officialIn: ['PaO'] });
+    for (const [rule] of notReachedInOv) expect(listed.get(rule)).toEqual({ set: 'strict', officialIn: [] });
+    expect(listed.has('BRK.VZ.01')).toBe(false);
+  });
 });
