@@ -12,3 +12,4 @@ export * from './transfers.config';
 export * from './transfers.module';
 export * from './dossier-key-rotation';
 export * from './request-expiry';
+export * from './staging-validation';

@@ -8,10 +8,12 @@ import {
 } from '@app/registry';
 import type { DossierVault, SealedPayload } from '@app/vault';
 import { createHash, randomUUID } from 'node:crypto';
+import { databaseBusyReason } from '@app/persistence/database-busy';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { DossierVersionEntity } from './dossier-version.entity';
 import { profileMisfit } from './exchange-profile';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
+import { vendorTenant } from './staging-validation';
 import { TransferError, transferNotFound } from './transfer-error';
 import { TransferHistoryEntity } from './transfer-history.entity';
 import { TransferActor, TransferEvent, TransferState, nextState } from './transfer-lifecycle';
@@ -29,7 +31,8 @@ import {
 
 /** Judges a dossier the way staging needs it: strict rules, facts and the canonical content hash. */
 export interface StagingValidator {
-  validate(bytes: Buffer): Promise<DossierVerdict>;
+  /** `tenant` is whose share of the validation threads the work counts against. */
+  validate(bytes: Buffer, tenant: string): Promise<DossierVerdict>;
 }
 
 /** Encrypts dossier versions at rest (see `@app/vault`); each version under its own data key. */
@@ -68,6 +71,43 @@ const OPEN_STATES: TransferState[] = [
   'release_queued',
 ];
 const PAGE_SIZE_MAX = 200;
+/**
+ * How long a transaction waits for a lock (a pupil's line, a transfer's row) before answering 503:
+ * below the pool's 5-second connection timeout, so waiters give their connections back first.
+ */
+const LOCK_WAIT_MS = 2000;
+const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Runs a use case whose waits end: for a connection (the pool's timeout) and for locks (`lock_timeout`).
+ * Either wait running out means the broker is busy, not broken: a 503 with Retry-After, nothing changed.
+ */
+async function refuseWhenBusy<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const busy = databaseBusyReason(error);
+    if (busy === 'lock_timeout') {
+      throw new TransferError(
+        'TRANSFER_LINE_BUSY',
+        'unavailable',
+        `Another request for this pupil at this school is being handled; nothing was changed. Retry after ${BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        undefined,
+        BUSY_RETRY_AFTER_SECONDS,
+      );
+    }
+    if (busy === 'pool_exhausted') {
+      throw new TransferError(
+        'DATABASE_BUSY',
+        'unavailable',
+        `The broker is too busy to handle this request now; nothing was changed. Retry after ${BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        undefined,
+        BUSY_RETRY_AFTER_SECONDS,
+      );
+    }
+    throw error;
+  }
+}
 
 /**
  * The exchange between two schools' vendors: requests, staged dossier versions, and what each side may
@@ -85,7 +125,11 @@ export class TransferService {
   ) {}
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
-  async request(vendorId: string, input: TransferRequest): Promise<TransferView> {
+  request(vendorId: string, input: TransferRequest): Promise<TransferView> {
+    return refuseWhenBusy(() => this.recordRequest(vendorId, input));
+  }
+
+  private async recordRequest(vendorId: string, input: TransferRequest): Promise<TransferView> {
     const problem = pupilKeyProblem(input.pupil);
     if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
     if (input.reason != null && !(TRANSFER_REASONS as readonly string[]).includes(input.reason)) {
@@ -104,7 +148,7 @@ export class TransferService {
     const pupilKeyHash = hashPupilKey(input.pupil, this.settings.pupilKeySecret);
     const now = this.clock();
 
-    const transferId = await this.dataSource.transaction(async (manager) => {
+    const transferId = await this.inTransaction(async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const open = await manager.getRepository(TransferEntity).findOneBy({
         targetSchoolId: target.id,
@@ -154,7 +198,11 @@ export class TransferService {
    * The sending school's vendor stages (klaarzetten) a dossier, for a known request (`transferId`) or
    * ahead of one. The dossier is validated with the strict rules; a new upload is a new frozen version.
    */
-  async stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
+  stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
+    return refuseWhenBusy(() => this.stageVersion(vendorId, bytes, transferId));
+  }
+
+  private async stageVersion(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
     const forTransfer = transferId ? await this.visibleTransfer(vendorId, transferId, 'source') : null;
     if (forTransfer && !OPEN_STATES.includes(forTransfer.transfer.state)) {
       throw new TransferError(
@@ -163,7 +211,7 @@ export class TransferService {
         `The transfer is ${forTransfer.transfer.state}; a dossier can only be staged before it is released.`,
       );
     }
-    const verdict = await this.validator.validate(bytes);
+    const verdict = await this.validator.validate(bytes, vendorTenant(vendorId));
     if (!verdict.valid || !verdict.facts) {
       throw new TransferError(
         'DOSSIER_INVALID',
@@ -215,7 +263,7 @@ export class TransferService {
 
     const now = this.clock();
     const contentSha256 = createHash('sha256').update(bytes).digest('hex');
-    return this.dataSource.transaction(async (manager) => {
+    return this.inTransaction(async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const versions = manager.getRepository(DossierVersionEntity);
       const latest = await versions.findOne({
@@ -254,9 +302,14 @@ export class TransferService {
         where: { sourceSchoolId: source.id, pupilKeyHash, state: In(OPEN_STATES) },
         lock: { mode: 'pessimistic_write' },
       });
+      // Read with this transaction's connection: asking the pool for another one while holding the
+      // line's lock starves when the other uploads for this pupil hold every connection, waiting for it.
+      const targets = await manager
+        .getRepository(SchoolEntity)
+        .findBy({ id: In(open.map((transfer) => transfer.targetSchoolId)) });
       const served: string[] = [];
       for (const transfer of open) {
-        const target = await this.registry.schoolById(transfer.targetSchoolId);
+        const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
         if (this.misfit(version, source, target)) continue;
         await this.serveVersion(manager, transfer, version, 'source_vendor', vendorId, now);
         served.push(transfer.id);
@@ -358,7 +411,18 @@ export class TransferService {
     return this.act(vendorId, transferId, 'target', 'withdraw', 'target_vendor', ['withdrawn']);
   }
 
-  private async act(
+  private act(
+    vendorId: string,
+    transferId: string,
+    side: TransferRole,
+    event: TransferEvent,
+    actor: TransferActor,
+    alreadyDone: TransferState[],
+  ): Promise<TransferView> {
+    return refuseWhenBusy(() => this.takeStep(vendorId, transferId, side, event, actor, alreadyDone));
+  }
+
+  private async takeStep(
     vendorId: string,
     transferId: string,
     side: TransferRole,
@@ -367,7 +431,7 @@ export class TransferService {
     alreadyDone: TransferState[],
   ): Promise<TransferView> {
     const { roles } = await this.visibleTransfer(vendorId, transferId, side);
-    const transfer = await this.dataSource.transaction(async (manager) => {
+    const transfer = await this.inTransaction(async (manager) => {
       const locked = await manager
         .getRepository(TransferEntity)
         .findOneOrFail({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
@@ -417,6 +481,14 @@ export class TransferService {
     transfer.updatedAt = now;
     await manager.getRepository(TransferEntity).save(transfer);
     await record(manager, transfer, event, from, actor, actorVendorId, versionId, now);
+  }
+
+  /** A transaction that waits for a lock at most LOCK_WAIT_MS (see `refuseWhenBusy` for the answer). */
+  private inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET LOCAL lock_timeout = ${LOCK_WAIT_MS}`);
+      return work(manager);
+    });
   }
 
   private misfit(version: DossierVersionEntity, source: SchoolEntity, target: SchoolEntity): string | null {

@@ -123,6 +123,8 @@ export class TransfersController {
     'SCHOOL_NOT_MANDATED',
     'TRANSFER_ALREADY_OPEN',
     'UNKNOWN_SCHOOL',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @Post('transfers')
   request(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<TransferView> {
@@ -233,6 +235,10 @@ export class TransfersController {
     'PROFILE_MISMATCH',
     'DOSSIER_SCHOOL_MISMATCH',
     'DOSSIER_PUPIL_MISMATCH',
+    'DOSSIER_TOO_COMPLEX',
+    'VALIDATION_CAPACITY_EXHAUSTED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Put('transfers/:id/dossier')
@@ -267,6 +273,10 @@ export class TransfersController {
     'SCHOOL_NOT_MANDATED',
     'DOSSIER_PUPIL_KEY_MISSING',
     'PROFILE_MISMATCH',
+    'DOSSIER_TOO_COMPLEX',
+    'VALIDATION_CAPACITY_EXHAUSTED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @Post('dossiers')
   @HttpCode(201)
@@ -330,6 +340,8 @@ export class TransfersController {
     'ROLE_NOT_ALLOWED',
     'TRANSFER_STATE_CONFLICT',
     'TRANSFER_ACTOR_NOT_ALLOWED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/receipt')
@@ -352,6 +364,8 @@ export class TransfersController {
     'ROLE_NOT_ALLOWED',
     'TRANSFER_STATE_CONFLICT',
     'TRANSFER_ACTOR_NOT_ALLOWED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/withdrawal')
