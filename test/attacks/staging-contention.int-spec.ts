@@ -121,7 +121,7 @@ describe('attack: concurrent uploads for one pupil', () => {
       const uploads = Array.from({ length: 32 }, () =>
         po.put(`/v1/transfers/${transferId}/dossier`, POVO_EXAMPLE),
       );
-      // Until the broker's whole pool (10 connections) waits for the line, and then past the 2 s wait.
+      // Until the broker's whole pool (10 connections) waits for the line, and then past the 3 s wait.
       const waiting = async () =>
         Number(
           (
@@ -133,13 +133,13 @@ describe('attack: concurrent uploads for one pupil', () => {
       const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       for (let waited = 0; (await waiting()) < 10 && waited < 20_000; waited += 100) await sleep(100);
       expect(await waiting()).toBe(10);
-      await sleep(2500);
+      await sleep(3500);
       await holder.query('COMMIT');
       const started = Date.now();
       const answers = await Promise.all(uploads);
       expect(Date.now() - started).toBeLessThan(30_000);
       const { staged, busy } = expectStagedOrBusy(answers);
-      expect(busy).toContain('TRANSFER_LINE_BUSY'); // the waits ended: 2 s for the line
+      expect(busy).toContain('TRANSFER_LINE_BUSY'); // the waits ended: 3 s for the line
       expect(staged).toBeGreaterThan(0); // and the line moved on once it was free
       stagedSoFar = staged;
       await expectWholeVersions(transferId, stagedSoFar);

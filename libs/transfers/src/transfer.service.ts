@@ -73,9 +73,10 @@ const OPEN_STATES: TransferState[] = [
 const PAGE_SIZE_MAX = 200;
 /**
  * How long a transaction waits for a lock (a pupil's line, a transfer's row) before answering 503:
- * below the pool's 5-second connection timeout, so waiters give their connections back first.
+ * longer than storing a 20 MB version takes, below the pool's 5-second connection timeout, so that
+ * waiters give their connections back before requests waiting for one give up.
  */
-const LOCK_WAIT_MS = 2000;
+const LOCK_WAIT_MS = 3000;
 const BUSY_RETRY_AFTER_SECONDS = 2;
 
 /**
@@ -263,6 +264,9 @@ export class TransferService {
 
     const now = this.clock();
     const contentSha256 = createHash('sha256').update(bytes).digest('hex');
+    // Sealed before the line is taken: encrypting a large dossier need not hold up the others.
+    const id = randomUUID();
+    const sealed = this.sealer.seal(bytes, versionContext(id));
     return this.inTransaction(async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const versions = manager.getRepository(DossierVersionEntity);
@@ -270,8 +274,6 @@ export class TransferService {
         where: { sourceSchoolId: source.id, pupilKeyHash },
         order: { version: 'DESC' },
       });
-      const id = randomUUID();
-      const sealed = this.sealer.seal(bytes, versionContext(id));
       const version = await versions.save(
         versions.create({
           id,
