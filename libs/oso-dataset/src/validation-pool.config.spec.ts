@@ -11,7 +11,7 @@ describe('readValidationPoolSettings', () => {
       waitingTotal: 64,
       workerHeapMb: 512,
       workerYoungHeapMb: 64,
-      idleSeconds: 30,
+      idleSeconds: 10,
     });
   });
 

@@ -33,7 +33,7 @@ const DEFAULTS = {
   waitingTotal: 64,
   workerHeapMb: 512,
   workerYoungHeapMb: 64,
-  idleSeconds: 30,
+  idleSeconds: 10,
 };
 
 /** The settings with every gap filled: defaults, and a per-vendor share that follows the threads. */
