@@ -8,6 +8,7 @@ export * from './transfer-lifecycle';
 export * from './transfer-views';
 export * from './transfer.entity';
 export * from './transfer.service';
+export * from './transfer-requests';
 export * from './transfers.config';
 export * from './transfers.module';
 export * from './dossier-key-rotation';
