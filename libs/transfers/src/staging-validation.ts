@@ -4,7 +4,7 @@ import {
   ValidationCapacityError,
   ValidationMemoryExceededError,
 } from '@app/oso-dataset';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { TransferError } from './transfer-error';
 
 export const STAGING_VALIDATOR = Symbol('STAGING_VALIDATOR');
@@ -22,13 +22,17 @@ export const vendorTenant = (vendorId: string): string => `vendor:${vendorId}`;
  */
 @Injectable()
 export class StagingValidation implements OnModuleDestroy {
+  private readonly logger = new Logger('StagingValidation');
+
   constructor(@Inject(STAGING_VALIDATOR) readonly pool: DossierValidationPool) {}
 
   async validate(bytes: Buffer, tenant: string): Promise<DossierVerdict> {
     try {
       return await this.pool.validate(bytes, { ruleSet: 'strict', withContentHash: true }, tenant);
     } catch (error) {
+      // For the operator: who is refused, never what the dossier holds.
       if (error instanceof ValidationCapacityError) {
+        this.logger.warn(`validation refused (${error.reason}) for ${tenant}`);
         throw new TransferError(
           'VALIDATION_CAPACITY_EXHAUSTED',
           'unavailable',
@@ -40,10 +44,11 @@ export class StagingValidation implements OnModuleDestroy {
         );
       }
       if (error instanceof ValidationMemoryExceededError) {
+        this.logger.warn(`a validation for ${tenant} exceeded its thread's heap; the thread was replaced`);
         throw new TransferError(
           'DOSSIER_TOO_COMPLEX',
           'unprocessable',
-          'Validating the dossier needed more memory than one validation may use (too many elements or findings); nothing was stored. Split large attachments over fewer elements, or correct the dossier.',
+          'Validating the dossier needed more memory than one validation may use; nothing was stored. It holds too many elements, or breaks too many rules, to be judged: send fewer elements, or correct it.',
         );
       }
       throw error;

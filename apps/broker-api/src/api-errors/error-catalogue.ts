@@ -290,7 +290,7 @@ export const ERROR_CATALOGUE = {
     status: 422,
     meaning: 'Validating the dossier needed more memory than one validation may use; nothing was stored.',
     example:
-      'Validating the dossier needed more memory than one validation may use (too many elements or findings); nothing was stored. Split large attachments over fewer elements, or correct the dossier.',
+      'Validating the dossier needed more memory than one validation may use; nothing was stored. It holds too many elements, or breaks too many rules, to be judged: send fewer elements, or correct it.',
   },
 
   // The broker is busy: nothing was changed; retry after the seconds in Retry-After.
