@@ -8,6 +8,7 @@ import { TransferAccess } from './transfer-access';
 import { TransferQueries } from './transfer-queries';
 import { TransferRequest, TransferRequests } from './transfer-requests';
 import { TransferSteps } from './transfer-steps';
+import { refuseWhenBusy } from './transfer-transactions';
 import type { DossierVersionView, TransferPage, TransferRole, TransferView } from './transfer-views';
 import type { TransferState } from './transfer-lifecycle';
 
@@ -39,7 +40,8 @@ export interface StagingResult {
 /**
  * The exchange between two schools' vendors, one object for the API: requests, staging, what each side
  * may read, and the receiving side's steps, each in its own use case. Every method takes the calling
- * vendor and checks its mandates itself; nothing here trusts the caller to have checked.
+ * vendor and checks its mandates itself; nothing here trusts the caller to have checked. A database
+ * too busy to answer in time is a 503 (`refuseWhenBusy`) on every method, reads included.
  */
 export class TransferService {
   private readonly requests: TransferRequests;
@@ -74,7 +76,7 @@ export class TransferService {
 
   /** One transfer as the calling vendor may see it: state, schools, current version, history. */
   view(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.queries.view(vendorId, transferId);
+    return refuseWhenBusy(() => this.queries.view(vendorId, transferId));
   }
 
   /** The calling vendor's transfers on one side, newest first, a page at a time. */
@@ -82,12 +84,12 @@ export class TransferService {
     vendorId: string,
     query: { role: TransferRole; state?: TransferState; limit?: number; cursor?: string },
   ): Promise<TransferPage> {
-    return this.queries.list(vendorId, query);
+    return refuseWhenBusy(() => this.queries.list(vendorId, query));
   }
 
   /** For the sending side: the open requests at its schools for one pupil. */
   lookup(vendorId: string, input: { sourceSchool: string; pupil: PupilKey }): Promise<TransferView[]> {
-    return this.queries.lookup(vendorId, input);
+    return refuseWhenBusy(() => this.queries.lookup(vendorId, input));
   }
 
   /** The released dossier, byte for byte as staged, for the receiving school's vendor only. */
@@ -95,7 +97,7 @@ export class TransferService {
     vendorId: string,
     transferId: string,
   ): Promise<{ bytes: Buffer; version: DossierVersionView }> {
-    return this.queries.fetchDossier(vendorId, transferId);
+    return refuseWhenBusy(() => this.queries.fetchDossier(vendorId, transferId));
   }
 
   /** The receiving vendor confirms it has the dossier; repeating it changes nothing. */

@@ -155,7 +155,7 @@ export class TransfersController {
     description: 'One page.',
     content: docs.jsonOf('TransferPage', { inbox: docs.EXAMPLE_INBOX }),
   })
-  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'REQUEST_INVALID', 'CURSOR_INVALID')
+  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'REQUEST_INVALID', 'CURSOR_INVALID', 'DATABASE_BUSY')
   @Get('transfers')
   list(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<TransferPage> {
     return this.transfers.list(vendorOf(client), parse(listQuerySchema, query, 'query'));
@@ -181,6 +181,7 @@ export class TransfersController {
     'SCHOOL_CODE_INVALID',
     'SCHOOL_NOT_MANDATED',
     'UNKNOWN_SCHOOL',
+    'DATABASE_BUSY',
   )
   @Post('transfers/lookup')
   @HttpCode(200)
@@ -200,7 +201,7 @@ export class TransfersController {
     description: 'The transfer.',
     content: docs.jsonOf('TransferView', { staged: docs.EXAMPLE_TRANSFER }),
   })
-  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'TRANSFER_NOT_FOUND')
+  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'TRANSFER_NOT_FOUND', 'DATABASE_BUSY')
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id')
   view(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
@@ -310,6 +311,7 @@ export class TransfersController {
     'ROLE_NOT_ALLOWED',
     'DOSSIER_NOT_RELEASED',
     'DOSSIER_PURGED',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id/dossier')
