@@ -59,11 +59,23 @@ describe('attack: one vendor floods the validation pool', () => {
   it('validates another vendor’s dossier at once while one vendor sends eight 19 MB dossiers, and refuses the flood beyond its line with 503 + Retry-After', async () => {
     const large = dossierWithAttachments(19 * MB);
     const rssBefore = process.memoryUsage().rss;
-    const floodAnswers = Promise.all(Array.from({ length: 8 }, () => flood.post('/v1/validate', large)));
-    // Until the flood holds its share of the threads and has dossiers waiting behind it.
-    for (let waited = 0; pool.load('vendor:flood-las').waiting === 0 && waited < 20_000; waited += 50) {
-      await sleep(50);
-    }
+    let answered = 0;
+    const floodAnswers = Promise.all(
+      Array.from({ length: 8 }, () =>
+        flood.post('/v1/validate', large).then((answer) => {
+          answered++;
+          return answer;
+        }),
+      ),
+    );
+    // Until every flood dossier has arrived (answered, running or waiting) and some still wait: the
+    // client and the broker share this process, so the small dossier is sent once the uploads are done.
+    const arrived = () => {
+      const load = pool.load('vendor:flood-las');
+      return load.waiting > 0 && answered + load.running + load.waiting === 8;
+    };
+    for (let waited = 0; !arrived() && waited < 30_000; waited += 20) await sleep(20);
+    expect(arrived()).toBe(true);
     expect(pool.load('vendor:flood-las')).toMatchObject({ running: 1 });
 
     const started = Date.now();
