@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../support/broker-fixture';
 import { POVO_EXAMPLE, dossierWithAttachments, dossierWithManyElements } from '../support/large-dossiers';
 import { createSuiteDatabase } from '../support/suite-database';
-import { TestPki } from '../support/test-pki';
+import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
 
 /**
@@ -18,6 +18,8 @@ describe('attack: one vendor floods the validation pool', () => {
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
+  let floodCredentials: ClientCredentials;
+  let otherCredentials: ClientCredentials;
   let flood: VendorClient;
   let other: VendorClient;
   let pool: StagingValidation['pool'];
@@ -36,17 +38,24 @@ describe('attack: one vendor floods the validation pool', () => {
       VALIDATION_WORKER_HEAP_MB: '64',
       VALIDATION_IDLE_SECONDS: '1',
     });
-    const client = async (vendorId: string) =>
-      new VendorClient(broker.port, await pki.issueBound({ kind: 'vendor', vendorId }), pki.caCertificate);
-    flood = await client('flood-las');
-    other = await client('other-las');
+    floodCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'flood-las' });
+    otherCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'other-las' });
     pool = broker.app.get(StagingValidation).pool;
     database = new Client({ connectionString: databaseUrl });
     await database.connect();
   });
 
-  afterAll(async () => {
+  // Fresh connections for each test: a kept-alive socket the broker closed while idle (its 5 s
+  // keep-alive) can be picked for the next burst before this busy process sees it close (ECONNRESET).
+  beforeEach(() => {
+    flood = new VendorClient(broker.port, floodCredentials, pki.caCertificate);
+    other = new VendorClient(broker.port, otherCredentials, pki.caCertificate);
+  });
+  afterEach(() => {
     for (const vendor of [flood, other]) vendor?.close();
+  });
+
+  afterAll(async () => {
     await database?.end();
     await broker?.close();
     await pki?.close();

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../support/broker-fixture';
 import { POVO_EXAMPLE } from '../support/large-dossiers';
 import { createSuiteDatabase } from '../support/suite-database';
-import { TestPki } from '../support/test-pki';
+import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
 
 /**
@@ -19,6 +19,8 @@ describe('attack: concurrent uploads for one pupil', () => {
   let broker: RunningBroker;
   let database: Client;
   let databaseUrl: string;
+  let poCredentials: ClientCredentials;
+  let voCredentials: ClientCredentials;
   let po: VendorClient;
   let vo: VendorClient;
 
@@ -39,16 +41,23 @@ describe('attack: concurrent uploads for one pupil', () => {
       VALIDATION_WAITING_PER_VENDOR: '64',
       VALIDATION_WAITING_MB_PER_VENDOR: '64',
     });
-    const client = async (vendorId: string) =>
-      new VendorClient(broker.port, await pki.issueBound({ kind: 'vendor', vendorId }), pki.caCertificate);
-    po = await client('po-las');
-    vo = await client('vo-las');
+    poCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'po-las' });
+    voCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' });
     database = new Client({ connectionString: databaseUrl });
     await database.connect();
   });
 
-  afterAll(async () => {
+  // Fresh connections for each test: a kept-alive socket the broker closed while idle (its 5 s
+  // keep-alive) can be picked for the next burst before this busy process sees it close (ECONNRESET).
+  beforeEach(() => {
+    po = new VendorClient(broker.port, poCredentials, pki.caCertificate);
+    vo = new VendorClient(broker.port, voCredentials, pki.caCertificate);
+  });
+  afterEach(() => {
     for (const vendor of [po, vo]) vendor?.close();
+  });
+
+  afterAll(async () => {
     await database?.end();
     await broker?.close();
     await pki?.close();
