@@ -93,7 +93,7 @@ describe('attack: one vendor floods the validation pool', () => {
     const floodLeft = pool.load('vendor:flood-las');
     expect(small.status).toBe(200);
     expect(small.body.valid).toBe(true);
-    expect(smallMs).toBeLessThan(5000); // generous: about 0.3 s, against 20 s before
+    expect(smallMs).toBeLessThan(5000); // generous: about 1 s on the busy shared machine, against 20 s before
     // It did not wait for the flood: the flood still had dossiers running or waiting.
     expect(floodLeft.running + floodLeft.waiting).toBeGreaterThan(0);
 
