@@ -4,6 +4,7 @@ import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
 import { HttpSigningConfig, readHttpSigningConfig } from '@app/http-signing';
 import { TransferSettings, readTransferSettings } from '@app/transfers';
+import { ValidationPoolSettings, readValidationPoolSettings } from '@app/oso-dataset';
 import { VaultConfig, readVaultConfig } from '@app/vault';
 import { join } from 'node:path';
 import { TlsFilesConfig, readTlsFilesConfig } from './tls/tls-files.config';
@@ -21,6 +22,8 @@ export interface BrokerApiConfig {
   vault: VaultConfig;
   signatures: HttpSigningConfig;
   limits: ApiLimits;
+  /** Dossier validation threads and each vendor's share of them. */
+  validation: ValidationPoolSettings;
 }
 
 /** What one vendor may send: body sizes and a request rate, so one client cannot starve the others. */
@@ -31,7 +34,6 @@ export interface ApiLimits {
   jsonBytes: number;
   /** Requests per vendor per minute. */
   requestsPerMinute: number;
-  validationThreads: number;
 }
 
 export function readBrokerApiConfig(env: Environment = process.env): BrokerApiConfig {
@@ -44,7 +46,6 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       API_MAX_DOSSIER_BYTES: setting.positiveInt(20 * 1024 * 1024),
       API_MAX_JSON_BYTES: setting.positiveInt(64 * 1024),
       API_RATE_LIMIT_PER_MINUTE: setting.positiveInt(600),
-      VALIDATION_THREADS: setting.positiveInt(2),
     },
     env,
   );
@@ -69,7 +70,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       dossierBytes: raw.API_MAX_DOSSIER_BYTES,
       jsonBytes: raw.API_MAX_JSON_BYTES,
       requestsPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
-      validationThreads: raw.VALIDATION_THREADS,
     },
+    validation: readValidationPoolSettings(env),
   };
 }

@@ -41,7 +41,7 @@ export class BrokerApiModule {
         TransfersModule.forRoot({
           settings: config.transfers,
           vault: config.vault,
-          validationThreads: config.limits.validationThreads,
+          validation: config.validation,
         }),
       ],
       controllers: [

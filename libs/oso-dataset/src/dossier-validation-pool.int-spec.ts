@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DossierValidationPool } from './dossier-validation-pool';
+import { dossierWithAttachments, dossierWithManyElements } from '../../../test/support/large-dossiers';
+import {
+  DossierValidationPool,
+  ValidationCapacityError,
+  ValidationMemoryExceededError,
+} from './dossier-validation-pool';
 
 /** The pool as the broker uses it: real worker threads running the built engine, real libxml2. */
 describe('dossier validation pool', () => {
@@ -9,7 +14,8 @@ describe('dossier validation pool', () => {
   let pool: DossierValidationPool;
 
   beforeAll(() => {
-    pool = new DossierValidationPool({ threads: 2 });
+    // One tenant sends everything here, so its line holds all twenty at once.
+    pool = new DossierValidationPool({ settings: { threads: 2, waitingPerTenant: 20 } });
   });
   afterAll(() => pool.close());
 
@@ -37,5 +43,92 @@ describe('dossier validation pool', () => {
     );
     const verdicts = await Promise.all(inputs.map((bytes) => pool.validate(bytes, { today: '2026-11-22' })));
     expect(verdicts.map((verdict) => verdict.valid)).toEqual(inputs.map((_, index) => index % 2 === 0));
+  });
+});
+
+/** The pool under load from several tenants, and against a dossier too large for a thread's memory. */
+describe('dossier validation pool, shared fairly and bounded', () => {
+  const examples = join(__dirname, '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
+  const povo = readFileSync(join(examples, 'Voorbeelddossier_OV_POVO_full.xml'));
+  const options = { ruleSet: 'strict' as const, withContentHash: true, today: '2026-11-22' };
+
+  it('serves another tenant at once while one tenant floods it with large dossiers, and refuses the flood beyond its line', async () => {
+    const pool = new DossierValidationPool({ settings: { threads: 2, waitingPerTenant: 2 } });
+    try {
+      const large = dossierWithAttachments(19 * 1024 * 1024);
+      const finished: string[] = [];
+      const flood = [1, 2, 3].map((index) =>
+        pool.validate(large, options, 'vendor:flood').then((verdict) => {
+          finished.push(`flood-${index}`);
+          return verdict;
+        }),
+      );
+      // One runs, two wait: the fourth finds the flooding tenant's line full.
+      await expect(pool.validate(large, options, 'vendor:flood')).rejects.toBeInstanceOf(
+        ValidationCapacityError,
+      );
+      expect(pool.load('vendor:flood')).toEqual({ waiting: 2, running: 1 });
+      const started = Date.now();
+      const small = await pool.validate(povo, options, 'vendor:other');
+      finished.push('other');
+      expect(small.valid).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000); // generous: about 0.3 s with a cold thread
+      expect(finished).toEqual(['other']);
+      expect((await Promise.all(flood)).map((verdict) => verdict.valid)).toEqual([true, true, true]);
+      expect(finished).toEqual(['other', 'flood-1', 'flood-2', 'flood-3']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails the one validation that exceeds a thread’s heap, replaces the thread and goes on serving', async () => {
+    const pool = new DossierValidationPool({ settings: { threads: 2, workerHeapMb: 16 } });
+    try {
+      const heavy = dossierWithManyElements(3 * 1024 * 1024);
+      const [outOfMemory, meanwhile] = await Promise.allSettled([
+        pool.validate(heavy, options, 'vendor:heavy'),
+        pool.validate(povo, options, 'vendor:other'),
+      ]);
+      expect(outOfMemory.status === 'rejected' && outOfMemory.reason).toBeInstanceOf(
+        ValidationMemoryExceededError,
+      );
+      expect(meanwhile.status === 'fulfilled' && meanwhile.value.valid).toBe(true);
+      const after = await Promise.all([
+        pool.validate(povo, options, 'vendor:heavy'),
+        pool.validate(povo, options, 'vendor:other'),
+      ]);
+      expect(after.map((verdict) => verdict.valid)).toEqual([true, true]);
+      expect(pool.load()).toEqual({ waiting: 0, running: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('validates a 20 MB dossier of small elements within the default heap, and gives the memory back when idle', async () => {
+    const pool = new DossierValidationPool({ settings: { threads: 2, idleSeconds: 1 } });
+    try {
+      const heavy = dossierWithManyElements(20 * 1000 * 1000);
+      const before = process.memoryUsage().rss;
+      const verdict = await pool.validate(heavy, { ruleSet: 'strict', today: '2026-11-22' }, 'vendor:a');
+      expect(verdict.valid).toBe(true);
+      const peak = process.memoryUsage().rss;
+      const sleep = () => new Promise((resolve) => setTimeout(resolve, 250));
+      for (let waited = 0; pool.threadCount > 0 && waited < 10_000; waited += 250) await sleep();
+      expect(pool.threadCount).toBe(0);
+      // The ended thread's memory is unmapped as its isolate is torn down, shortly after it ends.
+      for (
+        let waited = 0;
+        process.memoryUsage().rss > before + 150 * 2 ** 20 && waited < 5000;
+        waited += 250
+      ) {
+        await sleep();
+      }
+      const after = process.memoryUsage().rss;
+      // Generous: the thread's heap and libxml2's memory (hundreds of MB at the peak) are gone.
+      expect(after - before).toBeLessThan(150 * 1024 * 1024);
+      expect(peak - after).toBeGreaterThan(100 * 1024 * 1024);
+    } finally {
+      await pool.close();
+    }
   });
 });

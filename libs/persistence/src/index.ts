@@ -3,3 +3,4 @@ export * from './data-source-options';
 export * from './database.config';
 export * from './migrate-with-lock';
 export * from './persistence.module';
+export * from './database-busy';

@@ -7,7 +7,8 @@ export type TransferErrorKind =
   | 'forbidden' // the vendor may not act for that school (on that side)
   | 'not_found' // no such transfer for this vendor (never says whether it exists for others)
   | 'conflict' // not possible in the transfer's current state
-  | 'unprocessable'; // well-formed, but the content cannot be accepted (invalid dossier, wrong pupil)
+  | 'unprocessable' // well-formed, but the content cannot be accepted (invalid dossier, wrong pupil)
+  | 'unavailable'; // the broker cannot take it now (busy, waited too long); nothing changed, retry later
 
 export class TransferError extends Error {
   constructor(
@@ -16,6 +17,8 @@ export class TransferError extends Error {
     message: string,
     /** Extra facts for the vendor (e.g. the validation findings); never personal data. */
     readonly details?: Record<string, unknown>,
+    /** For `unavailable`: when trying again makes sense, in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'TransferError';

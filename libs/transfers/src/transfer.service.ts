@@ -1,35 +1,23 @@
 import type { DossierFinding, DossierVerdict } from '@app/oso-dataset';
-import {
-  RegistryError,
-  RegistryService,
-  SchoolEntity,
-  formatSchoolCode,
-  parseSchoolCode,
-} from '@app/registry';
-import type { DossierVault, SealedPayload } from '@app/vault';
-import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { DossierVersionEntity } from './dossier-version.entity';
-import { profileMisfit } from './exchange-profile';
-import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
-import { TransferError, transferNotFound } from './transfer-error';
-import { TransferHistoryEntity } from './transfer-history.entity';
-import { TransferActor, TransferEvent, TransferState, nextState } from './transfer-lifecycle';
-import { TransferEntity } from './transfer.entity';
-import {
-  DossierVersionView,
-  TransferPage,
-  TransferRole,
-  TransferView,
-  decodeCursor,
-  encodeCursor,
-  toTransferView,
-  toVersionView,
-} from './transfer-views';
+import { RegistryService } from '@app/registry';
+import type { DossierVault } from '@app/vault';
+import { DataSource } from 'typeorm';
+import { DossierStaging } from './dossier-staging';
+import type { PupilKey } from './pupil-key';
+import { TransferAccess } from './transfer-access';
+import { TransferQueries } from './transfer-queries';
+import { TransferRequest, TransferRequests } from './transfer-requests';
+import { TransferSteps } from './transfer-steps';
+import { refuseWhenBusy } from './transfer-transactions';
+import type { DossierVersionView, TransferPage, TransferRole, TransferView } from './transfer-views';
+import type { TransferState } from './transfer-lifecycle';
+
+export { sealedOf, versionContext } from './dossier-sealing';
 
 /** Judges a dossier the way staging needs it: strict rules, facts and the canonical content hash. */
 export interface StagingValidator {
-  validate(bytes: Buffer): Promise<DossierVerdict>;
+  /** `tenant` is whose share of the validation threads the work counts against. */
+  validate(bytes: Buffer, tenant: string): Promise<DossierVerdict>;
 }
 
 /** Encrypts dossier versions at rest (see `@app/vault`); each version under its own data key. */
@@ -42,16 +30,6 @@ export interface TransferSettings {
   requestLifetimeDays: number;
 }
 
-export const TRANSFER_REASONS = ['overstap', 'verhuizing', 'herplaatsing', 'overig'] as const;
-export type TransferReason = (typeof TRANSFER_REASONS)[number];
-
-export interface TransferRequest {
-  targetSchool: string;
-  sourceSchool: string;
-  pupil: PupilKey;
-  reason?: TransferReason | null;
-}
-
 export interface StagingResult {
   version: DossierVersionView;
   /** The open requests this version now serves. */
@@ -59,517 +37,76 @@ export interface StagingResult {
   warnings: DossierFinding[];
 }
 
-/** States in which a new version may still replace the staged one. */
-const OPEN_STATES: TransferState[] = [
-  'requested',
-  'dossier_staged',
-  'awaiting_evidence',
-  'blocked',
-  'release_queued',
-];
-const PAGE_SIZE_MAX = 200;
-
 /**
- * The exchange between two schools' vendors: requests, staged dossier versions, and what each side may
- * see. Every method takes the calling vendor and checks its mandates itself; nothing here trusts the
- * caller to have checked. Misses look like "not found", whether the transfer exists or not.
+ * The exchange between two schools' vendors, one object for the API: requests, staging, what each side
+ * may read, and the receiving side's steps, each in its own use case. Every method takes the calling
+ * vendor and checks its mandates itself; nothing here trusts the caller to have checked. A database
+ * too busy to answer in time is a 503 (`refuseWhenBusy`) on every method, reads included.
  */
 export class TransferService {
+  private readonly requests: TransferRequests;
+  private readonly staging: DossierStaging;
+  private readonly queries: TransferQueries;
+  private readonly steps: TransferSteps;
+
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly registry: RegistryService,
-    private readonly validator: StagingValidator,
-    private readonly sealer: DossierSealer,
-    private readonly settings: TransferSettings,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
-
-  /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
-  async request(vendorId: string, input: TransferRequest): Promise<TransferView> {
-    const problem = pupilKeyProblem(input.pupil);
-    if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
-    if (input.reason != null && !(TRANSFER_REASONS as readonly string[]).includes(input.reason)) {
-      throw new TransferError(
-        'REASON_INVALID',
-        'invalid',
-        `reason must be one of ${TRANSFER_REASONS.join(', ')}.`,
-      );
-    }
-    const target = await this.school(input.targetSchool, 'targetSchool');
-    const source = await this.school(input.sourceSchool, 'sourceSchool');
-    if (target.id === source.id) {
-      throw new TransferError('SAME_SCHOOL', 'invalid', 'targetSchool and sourceSchool are the same school.');
-    }
-    await this.requireMandate(vendorId, target, 'target');
-    const pupilKeyHash = hashPupilKey(input.pupil, this.settings.pupilKeySecret);
-    const now = this.clock();
-
-    const transferId = await this.dataSource.transaction(async (manager) => {
-      await lockLine(manager, source.id, pupilKeyHash);
-      const open = await manager.getRepository(TransferEntity).findOneBy({
-        targetSchoolId: target.id,
-        sourceSchoolId: source.id,
-        pupilKeyHash,
-        state: In(OPEN_STATES),
-      });
-      if (open) {
-        throw new TransferError(
-          'TRANSFER_ALREADY_OPEN',
-          'conflict',
-          `There is already an open transfer for this pupil from ${formatSchoolCode(source)} to ${formatSchoolCode(target)}: ${open.id}.`,
-          { transferId: open.id },
-        );
-      }
-      const transfer = await manager.getRepository(TransferEntity).save(
-        manager.getRepository(TransferEntity).create({
-          id: randomUUID(),
-          targetSchoolId: target.id,
-          sourceSchoolId: source.id,
-          pupilKeyHash,
-          reason: input.reason ?? null,
-          state: 'requested',
-          currentVersionId: null,
-          releasedVersionId: null,
-          requestedByVendorId: vendorId,
-          createdAt: now,
-          updatedAt: now,
-          expiresAt: new Date(now.getTime() + this.settings.requestLifetimeDays * 86_400_000),
-        }),
-      );
-      await record(manager, transfer, 'request', null, 'target_vendor', vendorId, null, now);
-      // A dossier staged before the request is matched now, if it fits the receiving school.
-      const staged = await manager.getRepository(DossierVersionEntity).findOne({
-        where: { sourceSchoolId: source.id, pupilKeyHash, purgedAt: IsNull() },
-        order: { version: 'DESC' },
-      });
-      if (staged && !this.misfit(staged, source, target)) {
-        await this.serveVersion(manager, transfer, staged, 'broker', null, now);
-      }
-      return transfer.id;
-    });
-    return this.view(vendorId, transferId);
+    dataSource: DataSource,
+    registry: RegistryService,
+    validator: StagingValidator,
+    sealer: DossierSealer,
+    settings: TransferSettings,
+    clock: () => Date = () => new Date(),
+  ) {
+    const access = new TransferAccess(dataSource, registry, clock);
+    this.queries = new TransferQueries(dataSource, registry, access, sealer, settings, clock);
+    this.requests = new TransferRequests(dataSource, access, this.queries, settings, clock);
+    this.staging = new DossierStaging(dataSource, registry, access, validator, sealer, settings, clock);
+    this.steps = new TransferSteps(dataSource, access, this.queries, clock);
   }
 
-  /**
-   * The sending school's vendor stages (klaarzetten) a dossier, for a known request (`transferId`) or
-   * ahead of one. The dossier is validated with the strict rules; a new upload is a new frozen version.
-   */
-  async stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
-    const forTransfer = transferId ? await this.visibleTransfer(vendorId, transferId, 'source') : null;
-    if (forTransfer && !OPEN_STATES.includes(forTransfer.transfer.state)) {
-      throw new TransferError(
-        'TRANSFER_STATE_CONFLICT',
-        'conflict',
-        `The transfer is ${forTransfer.transfer.state}; a dossier can only be staged before it is released.`,
-      );
-    }
-    const verdict = await this.validator.validate(bytes);
-    if (!verdict.valid || !verdict.facts) {
-      throw new TransferError(
-        'DOSSIER_INVALID',
-        'unprocessable',
-        `The dossier breaks ${verdict.errors.length} rule(s) of the strict rule set; nothing was stored. See errors.`,
-        { errors: verdict.errors, warnings: verdict.warnings },
-      );
-    }
-    const facts = verdict.facts;
-    const schoolCode = `${facts.school.brin ?? ''}${facts.school.vestiging ?? ''}`;
-    const source = await this.school(schoolCode, 'the dossier’s huidigeschool');
-    await this.requireMandate(vendorId, source, 'source');
-    const pupil: PupilKey = {
-      bsn: facts.pupil.bsn,
-      onderwijsnummer: facts.pupil.onderwijsnummer,
-      geboortedatum: facts.pupil.geboortedatum ?? '',
-    };
-    if (pupilKeyProblem(pupil)) {
-      throw new TransferError(
-        'DOSSIER_PUPIL_KEY_MISSING',
-        'unprocessable',
-        'The dossier must identify the pupil by bsn or onderwijsnummer, plus geboortedatum, to be exchanged.',
-      );
-    }
-    const pupilKeyHash = hashPupilKey(pupil, this.settings.pupilKeySecret);
-    const dossier = { profile: facts.profile, overdrachtsoort: facts.overdrachtsoort };
-    const sourceMisfit = profileMisfit(dossier, source);
-    if (sourceMisfit) throw new TransferError('PROFILE_MISMATCH', 'unprocessable', `${sourceMisfit}.`);
-    if (forTransfer) {
-      const { transfer } = forTransfer;
-      if (transfer.sourceSchoolId !== source.id) {
-        throw new TransferError(
-          'DOSSIER_SCHOOL_MISMATCH',
-          'unprocessable',
-          `The dossier is from ${formatSchoolCode(source)}, but the transfer asks for a dossier from another school.`,
-        );
-      }
-      if (transfer.pupilKeyHash !== pupilKeyHash) {
-        throw new TransferError(
-          'DOSSIER_PUPIL_MISMATCH',
-          'unprocessable',
-          'The dossier’s pupil (bsn or onderwijsnummer and geboortedatum) is not the pupil this transfer asks for.',
-        );
-      }
-      const target = await this.registry.schoolById(transfer.targetSchoolId);
-      const targetMisfit = profileMisfit(dossier, source, target);
-      if (targetMisfit) throw new TransferError('PROFILE_MISMATCH', 'unprocessable', `${targetMisfit}.`);
-    }
+  /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
+  request(vendorId: string, input: TransferRequest): Promise<TransferView> {
+    return this.requests.request(vendorId, input);
+  }
 
-    const now = this.clock();
-    const contentSha256 = createHash('sha256').update(bytes).digest('hex');
-    return this.dataSource.transaction(async (manager) => {
-      await lockLine(manager, source.id, pupilKeyHash);
-      const versions = manager.getRepository(DossierVersionEntity);
-      const latest = await versions.findOne({
-        where: { sourceSchoolId: source.id, pupilKeyHash },
-        order: { version: 'DESC' },
-      });
-      const id = randomUUID();
-      const sealed = this.sealer.seal(bytes, versionContext(id));
-      const version = await versions.save(
-        versions.create({
-          id,
-          sourceSchoolId: source.id,
-          pupilKeyHash,
-          version: (latest?.version ?? 0) + 1,
-          profile: facts.profile,
-          overdrachtsoort: facts.overdrachtsoort,
-          byteLength: bytes.length,
-          contentSha256,
-          canonicalSha256: facts.contentHash,
-          warningCount: verdict.warnings.length,
-          ciphertext: sealed.ciphertext,
-          iv: sealed.iv,
-          authTag: sealed.tag,
-          wrappedKey: sealed.wrappedKey,
-          wrapIv: sealed.wrapIv,
-          wrapTag: sealed.wrapTag,
-          kekId: sealed.kekId,
-          stagedByVendorId: vendorId,
-          stagedAt: now,
-          purgedAt: null,
-        }),
-      );
-      // Every open request for this pupil at this school gets the new version, if it fits its school.
-      // Row locks: a withdrawal or receipt racing with this upload waits, or wins and drops out here.
-      const open = await manager.getRepository(TransferEntity).find({
-        where: { sourceSchoolId: source.id, pupilKeyHash, state: In(OPEN_STATES) },
-        lock: { mode: 'pessimistic_write' },
-      });
-      const served: string[] = [];
-      for (const transfer of open) {
-        const target = await this.registry.schoolById(transfer.targetSchoolId);
-        if (this.misfit(version, source, target)) continue;
-        await this.serveVersion(manager, transfer, version, 'source_vendor', vendorId, now);
-        served.push(transfer.id);
-      }
-      return { version: toVersionView(version), transfers: served, warnings: verdict.warnings };
-    });
+  /** The sending school's vendor stages a dossier, for a request (`transferId`) or ahead of one. */
+  stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
+    return this.staging.stage(vendorId, bytes, transferId);
   }
 
   /** One transfer as the calling vendor may see it: state, schools, current version, history. */
-  async view(vendorId: string, transferId: string): Promise<TransferView> {
-    const { transfer, roles } = await this.visibleTransfer(vendorId, transferId);
-    return this.describe(transfer, roles);
+  view(vendorId: string, transferId: string): Promise<TransferView> {
+    return refuseWhenBusy(() => this.queries.view(vendorId, transferId));
   }
 
   /** The calling vendor's transfers on one side, newest first, a page at a time. */
-  async list(
+  list(
     vendorId: string,
     query: { role: TransferRole; state?: TransferState; limit?: number; cursor?: string },
   ): Promise<TransferPage> {
-    const limit = Math.min(Math.max(query.limit ?? 50, 1), PAGE_SIZE_MAX);
-    const schools = await this.registry.schoolsActingFor(vendorId, query.role, this.clock());
-    if (schools.length === 0) return { items: [], nextCursor: null };
-    const column = query.role === 'target' ? 'target_school_id' : 'source_school_id';
-    const builder = this.dataSource
-      .getRepository(TransferEntity)
-      .createQueryBuilder('transfer')
-      .where(`transfer.${column} IN (:...schools)`, { schools: schools.map((school) => school.id) })
-      .orderBy('transfer.created_at', 'DESC')
-      .addOrderBy('transfer.id', 'DESC')
-      .take(limit + 1);
-    if (query.state) builder.andWhere('transfer.state = :state', { state: query.state });
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      if (!cursor) {
-        throw new TransferError('CURSOR_INVALID', 'invalid', 'cursor is not one this broker handed out.');
-      }
-      builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', cursor);
-    }
-    const rows = await builder.getMany();
-    const page = rows.slice(0, limit);
-    const items = await this.describeAll(page, [query.role]);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+    return refuseWhenBusy(() => this.queries.list(vendorId, query));
   }
 
-  /**
-   * For the sending side: the open requests at its schools for one pupil. The broker keeps only a hash
-   * of the pupil key, so the sender asks with the key its LAS knows instead of reading it from a list.
-   */
-  async lookup(vendorId: string, input: { sourceSchool: string; pupil: PupilKey }): Promise<TransferView[]> {
-    const problem = pupilKeyProblem(input.pupil);
-    if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
-    const source = await this.school(input.sourceSchool, 'sourceSchool');
-    await this.requireMandate(vendorId, source, 'source');
-    const transfers = await this.dataSource.getRepository(TransferEntity).find({
-      where: {
-        sourceSchoolId: source.id,
-        pupilKeyHash: hashPupilKey(input.pupil, this.settings.pupilKeySecret),
-        state: In(OPEN_STATES),
-      },
-      order: { createdAt: 'DESC' },
-    });
-    return this.describeAll(transfers, ['source']);
+  /** For the sending side: the open requests at its schools for one pupil. */
+  lookup(vendorId: string, input: { sourceSchool: string; pupil: PupilKey }): Promise<TransferView[]> {
+    return refuseWhenBusy(() => this.queries.lookup(vendorId, input));
   }
 
   /** The released dossier, byte for byte as staged, for the receiving school's vendor only. */
-  async fetchDossier(
+  fetchDossier(
     vendorId: string,
     transferId: string,
   ): Promise<{ bytes: Buffer; version: DossierVersionView }> {
-    const { transfer } = await this.visibleTransfer(vendorId, transferId, 'target');
-    if ((transfer.state !== 'released' && transfer.state !== 'received') || !transfer.releasedVersionId) {
-      throw new TransferError(
-        'DOSSIER_NOT_RELEASED',
-        'conflict',
-        `The transfer is ${transfer.state}; the dossier can be fetched once it is released.`,
-      );
-    }
-    const version = await this.dataSource
-      .getRepository(DossierVersionEntity)
-      .findOneByOrFail({ id: transfer.releasedVersionId });
-    if (version.purgedAt || !version.ciphertext || !version.wrappedKey) {
-      throw new TransferError(
-        'DOSSIER_PURGED',
-        'conflict',
-        'The dossier was purged after its retention period.',
-      );
-    }
-    const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
-    return { bytes, version: toVersionView(version) };
+    return refuseWhenBusy(() => this.queries.fetchDossier(vendorId, transferId));
   }
 
   /** The receiving vendor confirms it has the dossier; repeating it changes nothing. */
-  async acknowledgeReceipt(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.act(vendorId, transferId, 'target', 'acknowledge_receipt', 'target_vendor', ['received']);
+  acknowledgeReceipt(vendorId: string, transferId: string): Promise<TransferView> {
+    return this.steps.acknowledgeReceipt(vendorId, transferId);
   }
 
   /** The receiving vendor no longer needs the dossier. */
-  async withdraw(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.act(vendorId, transferId, 'target', 'withdraw', 'target_vendor', ['withdrawn']);
+  withdraw(vendorId: string, transferId: string): Promise<TransferView> {
+    return this.steps.withdraw(vendorId, transferId);
   }
-
-  private async act(
-    vendorId: string,
-    transferId: string,
-    side: TransferRole,
-    event: TransferEvent,
-    actor: TransferActor,
-    alreadyDone: TransferState[],
-  ): Promise<TransferView> {
-    const { roles } = await this.visibleTransfer(vendorId, transferId, side);
-    const transfer = await this.dataSource.transaction(async (manager) => {
-      const locked = await manager
-        .getRepository(TransferEntity)
-        .findOneOrFail({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
-      if (!alreadyDone.includes(locked.state)) {
-        await this.transition(manager, locked, event, actor, vendorId, null, this.clock());
-      }
-      return locked;
-    });
-    return this.describe(transfer, roles);
-  }
-
-  /** Points the transfer at a version and lets the release gate take its first look. */
-  private async serveVersion(
-    manager: EntityManager,
-    transfer: TransferEntity,
-    version: DossierVersionEntity,
-    actor: TransferActor,
-    actorVendorId: string | null,
-    now: Date,
-  ): Promise<void> {
-    transfer.currentVersionId = version.id;
-    await this.transition(manager, transfer, 'stage_version', actor, actorVendorId, version.id, now);
-    // The release gate (next issue) decides here between waiting, blocking and releasing. Until it
-    // exists, every staged dossier waits for the evidence the law asks for.
-    await this.transition(manager, transfer, 'await_evidence', 'broker', null, version.id, now);
-  }
-
-  private async transition(
-    manager: EntityManager,
-    transfer: TransferEntity,
-    event: TransferEvent,
-    actor: TransferActor,
-    actorVendorId: string | null,
-    versionId: string | null,
-    now: Date,
-  ): Promise<void> {
-    const result = nextState(transfer.state, event, actor);
-    if (!result.ok) {
-      throw new TransferError(
-        result.refusal,
-        'conflict',
-        `Cannot ${event.replace(/_/g, ' ')} a transfer that is ${transfer.state}.`,
-      );
-    }
-    const from = transfer.state;
-    transfer.state = result.state;
-    transfer.updatedAt = now;
-    await manager.getRepository(TransferEntity).save(transfer);
-    await record(manager, transfer, event, from, actor, actorVendorId, versionId, now);
-  }
-
-  private misfit(version: DossierVersionEntity, source: SchoolEntity, target: SchoolEntity): string | null {
-    return profileMisfit(
-      { profile: version.profile, overdrachtsoort: version.overdrachtsoort },
-      source,
-      target,
-    );
-  }
-
-  private async describe(transfer: TransferEntity, roles: TransferRole[]): Promise<TransferView> {
-    const history = await this.dataSource
-      .getRepository(TransferHistoryEntity)
-      .find({ where: { transferId: transfer.id }, order: { id: 'ASC' } });
-    return (await this.describeAll([transfer], roles, history))[0];
-  }
-
-  /** Views of several transfers with their schools and versions loaded in one query each, not per transfer. */
-  private async describeAll(
-    transfers: TransferEntity[],
-    roles: TransferRole[],
-    history: TransferHistoryEntity[] | null = null,
-  ): Promise<TransferView[]> {
-    if (transfers.length === 0) return [];
-    const schoolIds = [
-      ...new Set(transfers.flatMap((transfer) => [transfer.targetSchoolId, transfer.sourceSchoolId])),
-    ];
-    const versionIds = transfers.flatMap((transfer) =>
-      transfer.currentVersionId ? [transfer.currentVersionId] : [],
-    );
-    const [schools, versions] = await Promise.all([
-      this.dataSource.getRepository(SchoolEntity).findBy({ id: In(schoolIds) }),
-      versionIds.length > 0
-        ? this.dataSource.getRepository(DossierVersionEntity).findBy({ id: In(versionIds) })
-        : Promise.resolve([]),
-    ]);
-    const school = new Map(schools.map((entry) => [entry.id, entry]));
-    const version = new Map(versions.map((entry) => [entry.id, entry]));
-    return transfers.map((transfer) =>
-      toTransferView(transfer, {
-        roles,
-        target: school.get(transfer.targetSchoolId)!,
-        source: school.get(transfer.sourceSchoolId)!,
-        version: transfer.currentVersionId ? (version.get(transfer.currentVersionId) ?? null) : null,
-        history,
-      }),
-    );
-  }
-
-  /** The transfer if the vendor holds a mandate for one of its schools on the asked side; else "not found". */
-  private async visibleTransfer(
-    vendorId: string,
-    transferId: string,
-    side?: TransferRole,
-  ): Promise<{ transfer: TransferEntity; roles: TransferRole[] }> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(transferId))
-      throw transferNotFound();
-    const transfer = await this.dataSource.getRepository(TransferEntity).findOneBy({ id: transferId });
-    if (!transfer) throw transferNotFound();
-    const now = this.clock();
-    const roles: TransferRole[] = [];
-    for (const role of ['target', 'source'] as const) {
-      const schoolId = role === 'target' ? transfer.targetSchoolId : transfer.sourceSchoolId;
-      const schools = await this.registry.schoolsActingFor(vendorId, role, now);
-      if (schools.some((school) => school.id === schoolId)) roles.push(role);
-    }
-    if (roles.length === 0) throw transferNotFound();
-    if (side && !roles.includes(side)) {
-      throw new TransferError(
-        'ROLE_NOT_ALLOWED',
-        'forbidden',
-        side === 'target'
-          ? 'Only the receiving school’s vendor may do this.'
-          : 'Only the sending school’s vendor may do this.',
-      );
-    }
-    return { transfer, roles };
-  }
-
-  private async school(code: string, field: string): Promise<SchoolEntity> {
-    try {
-      parseSchoolCode(code);
-      return await this.registry.findSchool(code);
-    } catch (error) {
-      if (error instanceof RegistryError && error.code === 'UNKNOWN_SCHOOL') {
-        throw new TransferError('UNKNOWN_SCHOOL', 'unprocessable', `${field}: ${error.message}.`);
-      }
-      if (
-        error instanceof RegistryError ||
-        (error instanceof Error && error.name === 'InvalidSchoolCodeError')
-      ) {
-        throw new TransferError('SCHOOL_CODE_INVALID', 'invalid', `${field}: ${error.message}`);
-      }
-      throw error;
-    }
-  }
-
-  private async requireMandate(vendorId: string, school: SchoolEntity, side: TransferRole): Promise<void> {
-    const schools = await this.registry.schoolsActingFor(vendorId, side, this.clock());
-    if (schools.some((candidate) => candidate.id === school.id)) return;
-    throw new TransferError(
-      'SCHOOL_NOT_MANDATED',
-      'forbidden',
-      `School ${formatSchoolCode(school)} has not mandated you to act as its ${side === 'target' ? 'receiving' : 'sending'} side.`,
-    );
-  }
-}
-
-/** Binds a ciphertext to its row: a payload moved to another version does not decrypt. */
-export function versionContext(versionId: string): string {
-  return `oso-dossier-version:${versionId}`;
-}
-
-export function sealedOf(version: DossierVersionEntity): SealedPayload {
-  return {
-    ciphertext: version.ciphertext!,
-    iv: version.iv!,
-    tag: version.authTag!,
-    wrappedKey: version.wrappedKey,
-    wrapIv: version.wrapIv!,
-    wrapTag: version.wrapTag!,
-    kekId: version.kekId!,
-  };
-}
-
-/** Serialises staging and requests for one pupil at one school, so versions and matches never race. */
-async function lockLine(manager: EntityManager, sourceSchoolId: string, pupilKeyHash: string): Promise<void> {
-  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-    `transfer-line:${sourceSchoolId}:${pupilKeyHash}`,
-  ]);
-}
-
-async function record(
-  manager: EntityManager,
-  transfer: TransferEntity,
-  event: TransferEvent | 'request',
-  fromState: TransferState | null,
-  actor: TransferActor,
-  actorVendorId: string | null,
-  versionId: string | null,
-  at: Date,
-): Promise<void> {
-  const history = manager.getRepository(TransferHistoryEntity);
-  await history.insert(
-    history.create({
-      transferId: transfer.id,
-      event,
-      fromState,
-      toState: transfer.state,
-      actor,
-      actorVendorId,
-      versionId,
-      at,
-    }),
-  );
 }

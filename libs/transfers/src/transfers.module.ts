@@ -1,34 +1,11 @@
-import { DossierValidationPool } from '@app/oso-dataset';
+import { DossierValidationPool, ValidationPoolSettings } from '@app/oso-dataset';
 import { RegistryModule, RegistryService } from '@app/registry';
 import { DossierVault, VaultConfig } from '@app/vault';
-import {
-  DynamicModule,
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  OnModuleDestroy,
-  OnModuleInit,
-} from '@nestjs/common';
+import { DynamicModule, Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { expireOverdueTransfers } from './request-expiry';
+import { STAGING_VALIDATOR, StagingValidation } from './staging-validation';
 import { TransferService, TransferSettings } from './transfer.service';
-
-export const STAGING_VALIDATOR = Symbol('STAGING_VALIDATOR');
-
-/** Strict validation with the canonical hash, on the worker pool; closed with the application. */
-@Injectable()
-export class StagingValidation implements OnModuleDestroy {
-  constructor(@Inject(STAGING_VALIDATOR) readonly pool: DossierValidationPool) {}
-
-  validate(bytes: Buffer) {
-    return this.pool.validate(bytes, { ruleSet: 'strict', withContentHash: true });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.pool.close();
-  }
-}
 
 /** How often the API process looks for requests past their deadline. */
 const EXPIRY_SWEEP_MS = 60_000;
@@ -72,7 +49,7 @@ export class TransfersModule {
   static forRoot(options: {
     settings: TransferSettings;
     vault: VaultConfig;
-    validationThreads?: number;
+    validation?: ValidationPoolSettings;
   }): DynamicModule {
     return {
       module: TransfersModule,
@@ -80,7 +57,7 @@ export class TransfersModule {
       providers: [
         {
           provide: STAGING_VALIDATOR,
-          useFactory: () => new DossierValidationPool({ threads: options.validationThreads }),
+          useFactory: () => new DossierValidationPool({ settings: options.validation }),
         },
         StagingValidation,
         RequestExpirySweep,

@@ -218,6 +218,23 @@ describe('API documentation', () => {
     }
   });
 
+  it('tells every busy answer when to come back: Retry-After on each 429 and 503', () => {
+    const busy = operations().flatMap(({ path, method, operation }) =>
+      ['429', '503']
+        .filter((status) => operation.responses[status])
+        .map((status) => [method, path, status, Object.keys(operation.responses[status].headers ?? {})]),
+    );
+    expect(busy.filter(([, , status]) => status === '503').length).toBeGreaterThanOrEqual(4);
+    for (const [method, path, status, headers] of busy) {
+      expect([method, path, status, headers]).toEqual([
+        method,
+        path,
+        status,
+        expect.arrayContaining(['Retry-After']),
+      ]);
+    }
+  });
+
   it('gives examples that fit their own schemas', () => {
     let checked = 0;
     for (const { path, method, operation } of operations()) {

@@ -166,6 +166,16 @@ function describeSignatures(path: string, operation: OperationObject): void {
       },
     };
   }
+  const busy = operation.responses[503];
+  if (busy && !('$ref' in busy)) {
+    busy.headers = {
+      ...busy.headers,
+      'Retry-After': {
+        description: 'Seconds after which the broker expects to take the request; nothing was changed.',
+        schema: { type: 'integer' },
+      },
+    };
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  unavailable: 503,
 };
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -33,6 +34,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toAnswer(exception);
+    // A busy broker says when to come back (RFC 9110 §10.2.3), as the rate limit's 429 does.
+    if (exception instanceof TransferError && exception.retryAfterSeconds !== undefined) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     response.status(status).json(body);
   }
 

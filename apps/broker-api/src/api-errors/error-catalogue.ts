@@ -286,6 +286,33 @@ export const ERROR_CATALOGUE = {
       'The dossier’s pupil (bsn or onderwijsnummer and geboortedatum) is not the pupil this transfer asks for.',
   },
 
+  DOSSIER_TOO_COMPLEX: {
+    status: 422,
+    meaning: 'Validating the dossier needed more memory than one validation may use; nothing was stored.',
+    example:
+      'Validating the dossier needed more memory than one validation may use; nothing was stored. It holds too many elements, or breaks too many rules, to be judged: send fewer elements, or correct it.',
+  },
+
+  // The broker is busy: nothing was changed; retry after the seconds in Retry-After.
+  VALIDATION_CAPACITY_EXHAUSTED: {
+    status: 503,
+    meaning: 'Too many of your dossiers (or of all) wait for validation; retry after Retry-After.',
+    example:
+      'Your organisation already has the most dossiers waiting for validation that it may; nothing was stored. Send fewer at once and retry after 5 s (see Retry-After).',
+  },
+  TRANSFER_LINE_BUSY: {
+    status: 503,
+    meaning: 'Another request for this pupil at this school held it too long; retry after Retry-After.',
+    example:
+      'Another request for this pupil at this school is being handled; nothing was changed. Retry after 2 s (see Retry-After).',
+  },
+  DATABASE_BUSY: {
+    status: 503,
+    meaning: 'The broker had no free database connection in time; nothing was changed; retry later.',
+    example:
+      'The broker is too busy to handle this request now; nothing was changed. Retry after 2 s (see Retry-After).',
+  },
+
   INTERNAL_ERROR: {
     status: 500,
     meaning: 'The broker could not handle the request (nothing was changed); retry later.',

@@ -1,9 +1,11 @@
 import type { DossierVerdict } from '@app/oso-dataset';
-import { StagingValidation } from '@app/transfers';
+import { AuthenticatedClient } from '@app/pki';
+import { StagingValidation, vendorTenant } from '@app/transfers';
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
+import { Client } from '../client-authentication/authenticated-client.decorator';
 import * as docs from '../api-docs/api-schemas';
 import { RequestWithRawBody, dossierBytes } from '../request-bodies/request-bodies';
 
@@ -32,13 +34,21 @@ export class ValidateController {
       unreadable: docs.EXAMPLE_VERDICT_UNREADABLE,
     }),
   })
-  @ApiErrorResponses({ signed: true, body: 'xml' }, 'DOSSIER_CONTENT_TYPE')
+  @ApiErrorResponses(
+    { signed: true, body: 'xml' },
+    'DOSSIER_CONTENT_TYPE',
+    'DOSSIER_TOO_COMPLEX',
+    'VALIDATION_CAPACITY_EXHAUSTED',
+  )
   @Post()
   @HttpCode(200)
   async validate(
+    @Client() client: AuthenticatedClient,
     @Req() request: RequestWithRawBody,
   ): Promise<Omit<DossierVerdict, 'facts'> & { facts: unknown }> {
-    const verdict = await this.validation.validate(dossierBytes(request));
+    // Each organisation validates in its own share of the threads; auditors count as their own.
+    const tenant = client.kind === 'vendor' ? vendorTenant(client.vendorId) : `auditor:${client.auditorName}`;
+    const verdict = await this.validation.validate(dossierBytes(request), tenant);
     // The facts hold the pupil's identity (BSN, birth date): the vendor sent them, but an answer that
     // repeats them could end up in logs; the profile and kind of transfer are what a vendor needs here.
     return {

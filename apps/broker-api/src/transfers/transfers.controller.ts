@@ -123,6 +123,8 @@ export class TransfersController {
     'SCHOOL_NOT_MANDATED',
     'TRANSFER_ALREADY_OPEN',
     'UNKNOWN_SCHOOL',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @Post('transfers')
   request(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<TransferView> {
@@ -153,7 +155,7 @@ export class TransfersController {
     description: 'One page.',
     content: docs.jsonOf('TransferPage', { inbox: docs.EXAMPLE_INBOX }),
   })
-  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'REQUEST_INVALID', 'CURSOR_INVALID')
+  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'REQUEST_INVALID', 'CURSOR_INVALID', 'DATABASE_BUSY')
   @Get('transfers')
   list(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<TransferPage> {
     return this.transfers.list(vendorOf(client), parse(listQuerySchema, query, 'query'));
@@ -179,6 +181,7 @@ export class TransfersController {
     'SCHOOL_CODE_INVALID',
     'SCHOOL_NOT_MANDATED',
     'UNKNOWN_SCHOOL',
+    'DATABASE_BUSY',
   )
   @Post('transfers/lookup')
   @HttpCode(200)
@@ -198,7 +201,7 @@ export class TransfersController {
     description: 'The transfer.',
     content: docs.jsonOf('TransferView', { staged: docs.EXAMPLE_TRANSFER }),
   })
-  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'TRANSFER_NOT_FOUND')
+  @ApiErrorResponses({ signed: true, vendorOnly: true }, 'TRANSFER_NOT_FOUND', 'DATABASE_BUSY')
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id')
   view(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
@@ -233,6 +236,10 @@ export class TransfersController {
     'PROFILE_MISMATCH',
     'DOSSIER_SCHOOL_MISMATCH',
     'DOSSIER_PUPIL_MISMATCH',
+    'DOSSIER_TOO_COMPLEX',
+    'VALIDATION_CAPACITY_EXHAUSTED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Put('transfers/:id/dossier')
@@ -267,6 +274,10 @@ export class TransfersController {
     'SCHOOL_NOT_MANDATED',
     'DOSSIER_PUPIL_KEY_MISSING',
     'PROFILE_MISMATCH',
+    'DOSSIER_TOO_COMPLEX',
+    'VALIDATION_CAPACITY_EXHAUSTED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @Post('dossiers')
   @HttpCode(201)
@@ -300,6 +311,7 @@ export class TransfersController {
     'ROLE_NOT_ALLOWED',
     'DOSSIER_NOT_RELEASED',
     'DOSSIER_PURGED',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id/dossier')
@@ -330,6 +342,8 @@ export class TransfersController {
     'ROLE_NOT_ALLOWED',
     'TRANSFER_STATE_CONFLICT',
     'TRANSFER_ACTOR_NOT_ALLOWED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/receipt')
@@ -352,6 +366,8 @@ export class TransfersController {
     'ROLE_NOT_ALLOWED',
     'TRANSFER_STATE_CONFLICT',
     'TRANSFER_ACTOR_NOT_ALLOWED',
+    'TRANSFER_LINE_BUSY',
+    'DATABASE_BUSY',
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/withdrawal')

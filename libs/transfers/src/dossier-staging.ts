@@ -1,0 +1,159 @@
+import { RegistryService, SchoolEntity, formatSchoolCode } from '@app/registry';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, In } from 'typeorm';
+import { versionContext } from './dossier-sealing';
+import { DossierVersionEntity } from './dossier-version.entity';
+import { profileMisfit } from './exchange-profile';
+import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
+import { vendorTenant } from './staging-validation';
+import { TransferAccess } from './transfer-access';
+import { TransferError } from './transfer-error';
+import {
+  OPEN_STATES,
+  inTransaction,
+  lockLine,
+  refuseWhenBusy,
+  serveVersion,
+  versionMisfit,
+} from './transfer-transactions';
+import { TransferEntity } from './transfer.entity';
+import type { DossierSealer, StagingResult, StagingValidator, TransferSettings } from './transfer.service';
+import { toVersionView } from './transfer-views';
+
+/** The sending side's uploads: each a validated, sealed, frozen version that serves the open requests. */
+export class DossierStaging {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: RegistryService,
+    private readonly access: TransferAccess,
+    private readonly validator: StagingValidator,
+    private readonly sealer: DossierSealer,
+    private readonly settings: TransferSettings,
+    private readonly clock: () => Date,
+  ) {}
+
+  /**
+   * The sending school's vendor stages (klaarzetten) a dossier, for a known request (`transferId`) or
+   * ahead of one. The dossier is validated with the strict rules; a new upload is a new frozen version.
+   */
+  stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
+    return refuseWhenBusy(() => this.stageVersion(vendorId, bytes, transferId));
+  }
+
+  private async stageVersion(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
+    const forTransfer = transferId ? await this.access.visibleTransfer(vendorId, transferId, 'source') : null;
+    if (forTransfer && !OPEN_STATES.includes(forTransfer.transfer.state)) {
+      throw new TransferError(
+        'TRANSFER_STATE_CONFLICT',
+        'conflict',
+        `The transfer is ${forTransfer.transfer.state}; a dossier can only be staged before it is released.`,
+      );
+    }
+    const verdict = await this.validator.validate(bytes, vendorTenant(vendorId));
+    if (!verdict.valid || !verdict.facts) {
+      throw new TransferError(
+        'DOSSIER_INVALID',
+        'unprocessable',
+        `The dossier breaks ${verdict.errors.length} rule(s) of the strict rule set; nothing was stored. See errors.`,
+        { errors: verdict.errors, warnings: verdict.warnings },
+      );
+    }
+    const facts = verdict.facts;
+    const schoolCode = `${facts.school.brin ?? ''}${facts.school.vestiging ?? ''}`;
+    const source = await this.access.school(schoolCode, 'the dossier’s huidigeschool');
+    await this.access.requireMandate(vendorId, source, 'source');
+    const pupil: PupilKey = {
+      bsn: facts.pupil.bsn,
+      onderwijsnummer: facts.pupil.onderwijsnummer,
+      geboortedatum: facts.pupil.geboortedatum ?? '',
+    };
+    if (pupilKeyProblem(pupil)) {
+      throw new TransferError(
+        'DOSSIER_PUPIL_KEY_MISSING',
+        'unprocessable',
+        'The dossier must identify the pupil by bsn or onderwijsnummer, plus geboortedatum, to be exchanged.',
+      );
+    }
+    const pupilKeyHash = hashPupilKey(pupil, this.settings.pupilKeySecret);
+    const dossier = { profile: facts.profile, overdrachtsoort: facts.overdrachtsoort };
+    const sourceMisfit = profileMisfit(dossier, source);
+    if (sourceMisfit) throw new TransferError('PROFILE_MISMATCH', 'unprocessable', `${sourceMisfit}.`);
+    if (forTransfer) {
+      const { transfer } = forTransfer;
+      if (transfer.sourceSchoolId !== source.id) {
+        throw new TransferError(
+          'DOSSIER_SCHOOL_MISMATCH',
+          'unprocessable',
+          `The dossier is from ${formatSchoolCode(source)}, but the transfer asks for a dossier from another school.`,
+        );
+      }
+      if (transfer.pupilKeyHash !== pupilKeyHash) {
+        throw new TransferError(
+          'DOSSIER_PUPIL_MISMATCH',
+          'unprocessable',
+          'The dossier’s pupil (bsn or onderwijsnummer and geboortedatum) is not the pupil this transfer asks for.',
+        );
+      }
+      const target = await this.registry.schoolById(transfer.targetSchoolId);
+      const targetMisfit = profileMisfit(dossier, source, target);
+      if (targetMisfit) throw new TransferError('PROFILE_MISMATCH', 'unprocessable', `${targetMisfit}.`);
+    }
+
+    const now = this.clock();
+    const contentSha256 = createHash('sha256').update(bytes).digest('hex');
+    // Sealed before the line is taken: encrypting a large dossier need not hold up the others.
+    const id = randomUUID();
+    const sealed = this.sealer.seal(bytes, versionContext(id));
+    return inTransaction(this.dataSource, async (manager) => {
+      await lockLine(manager, source.id, pupilKeyHash);
+      const versions = manager.getRepository(DossierVersionEntity);
+      const latest = await versions.findOne({
+        where: { sourceSchoolId: source.id, pupilKeyHash },
+        order: { version: 'DESC' },
+      });
+      const version = await versions.save(
+        versions.create({
+          id,
+          sourceSchoolId: source.id,
+          pupilKeyHash,
+          version: (latest?.version ?? 0) + 1,
+          profile: facts.profile,
+          overdrachtsoort: facts.overdrachtsoort,
+          byteLength: bytes.length,
+          contentSha256,
+          canonicalSha256: facts.contentHash,
+          warningCount: verdict.warnings.length,
+          ciphertext: sealed.ciphertext,
+          iv: sealed.iv,
+          authTag: sealed.tag,
+          wrappedKey: sealed.wrappedKey,
+          wrapIv: sealed.wrapIv,
+          wrapTag: sealed.wrapTag,
+          kekId: sealed.kekId,
+          stagedByVendorId: vendorId,
+          stagedAt: now,
+          purgedAt: null,
+        }),
+      );
+      // Every open request for this pupil at this school gets the new version, if it fits its school.
+      // Row locks: a withdrawal or receipt racing with this upload waits, or wins and drops out here.
+      const open = await manager.getRepository(TransferEntity).find({
+        where: { sourceSchoolId: source.id, pupilKeyHash, state: In(OPEN_STATES) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      // Read with this transaction's connection: asking the pool for another one while holding the
+      // line's lock starves when the other uploads for this pupil hold every connection, waiting for it.
+      const targets = await manager
+        .getRepository(SchoolEntity)
+        .findBy({ id: In(open.map((transfer) => transfer.targetSchoolId)) });
+      const served: string[] = [];
+      for (const transfer of open) {
+        const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
+        if (versionMisfit(version, source, target)) continue;
+        await serveVersion(manager, transfer, version, 'source_vendor', vendorId, now);
+        served.push(transfer.id);
+      }
+      return { version: toVersionView(version), transfers: served, warnings: verdict.warnings };
+    });
+  }
+}

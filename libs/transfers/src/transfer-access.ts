@@ -1,0 +1,81 @@
+import {
+  RegistryError,
+  RegistryService,
+  SchoolEntity,
+  formatSchoolCode,
+  parseSchoolCode,
+} from '@app/registry';
+import { DataSource } from 'typeorm';
+import { TransferError, transferNotFound } from './transfer-error';
+import { TransferEntity } from './transfer.entity';
+import type { TransferRole } from './transfer-views';
+
+/**
+ * Who may see and act on what: every use case asks here, with the calling vendor, and trusts no caller
+ * to have checked. Misses look like "not found", whether the transfer exists or not.
+ */
+export class TransferAccess {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: RegistryService,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** The transfer if the vendor holds a mandate for one of its schools on the asked side; else "not found". */
+  async visibleTransfer(
+    vendorId: string,
+    transferId: string,
+    side?: TransferRole,
+  ): Promise<{ transfer: TransferEntity; roles: TransferRole[] }> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(transferId))
+      throw transferNotFound();
+    const transfer = await this.dataSource.getRepository(TransferEntity).findOneBy({ id: transferId });
+    if (!transfer) throw transferNotFound();
+    const now = this.clock();
+    const roles: TransferRole[] = [];
+    for (const role of ['target', 'source'] as const) {
+      const schoolId = role === 'target' ? transfer.targetSchoolId : transfer.sourceSchoolId;
+      const schools = await this.registry.schoolsActingFor(vendorId, role, now);
+      if (schools.some((school) => school.id === schoolId)) roles.push(role);
+    }
+    if (roles.length === 0) throw transferNotFound();
+    if (side && !roles.includes(side)) {
+      throw new TransferError(
+        'ROLE_NOT_ALLOWED',
+        'forbidden',
+        side === 'target'
+          ? 'Only the receiving school’s vendor may do this.'
+          : 'Only the sending school’s vendor may do this.',
+      );
+    }
+    return { transfer, roles };
+  }
+
+  async school(code: string, field: string): Promise<SchoolEntity> {
+    try {
+      parseSchoolCode(code);
+      return await this.registry.findSchool(code);
+    } catch (error) {
+      if (error instanceof RegistryError && error.code === 'UNKNOWN_SCHOOL') {
+        throw new TransferError('UNKNOWN_SCHOOL', 'unprocessable', `${field}: ${error.message}.`);
+      }
+      if (
+        error instanceof RegistryError ||
+        (error instanceof Error && error.name === 'InvalidSchoolCodeError')
+      ) {
+        throw new TransferError('SCHOOL_CODE_INVALID', 'invalid', `${field}: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  async requireMandate(vendorId: string, school: SchoolEntity, side: TransferRole): Promise<void> {
+    const schools = await this.registry.schoolsActingFor(vendorId, side, this.clock());
+    if (schools.some((candidate) => candidate.id === school.id)) return;
+    throw new TransferError(
+      'SCHOOL_NOT_MANDATED',
+      'forbidden',
+      `School ${formatSchoolCode(school)} has not mandated you to act as its ${side === 'target' ? 'receiving' : 'sending'} side.`,
+    );
+  }
+}

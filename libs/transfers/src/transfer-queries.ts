@@ -1,0 +1,158 @@
+import { RegistryService, SchoolEntity } from '@app/registry';
+import { DataSource, In } from 'typeorm';
+import { sealedOf, versionContext } from './dossier-sealing';
+import { DossierVersionEntity } from './dossier-version.entity';
+import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
+import { TransferAccess } from './transfer-access';
+import { TransferError } from './transfer-error';
+import { TransferHistoryEntity } from './transfer-history.entity';
+import type { TransferState } from './transfer-lifecycle';
+import { OPEN_STATES } from './transfer-transactions';
+import { TransferEntity } from './transfer.entity';
+import type { DossierSealer, TransferSettings } from './transfer.service';
+import {
+  DossierVersionView,
+  TransferPage,
+  TransferRole,
+  TransferView,
+  decodeCursor,
+  encodeCursor,
+  toTransferView,
+  toVersionView,
+} from './transfer-views';
+
+const PAGE_SIZE_MAX = 200;
+
+/** What each side may read: a transfer, its lists, the sender's lookup, and the released dossier. */
+export class TransferQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: RegistryService,
+    private readonly access: TransferAccess,
+    private readonly sealer: DossierSealer,
+    private readonly settings: TransferSettings,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** One transfer as the calling vendor may see it: state, schools, current version, history. */
+  async view(vendorId: string, transferId: string): Promise<TransferView> {
+    const { transfer, roles } = await this.access.visibleTransfer(vendorId, transferId);
+    return this.describe(transfer, roles);
+  }
+
+  /** The calling vendor's transfers on one side, newest first, a page at a time. */
+  async list(
+    vendorId: string,
+    query: { role: TransferRole; state?: TransferState; limit?: number; cursor?: string },
+  ): Promise<TransferPage> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), PAGE_SIZE_MAX);
+    const schools = await this.registry.schoolsActingFor(vendorId, query.role, this.clock());
+    if (schools.length === 0) return { items: [], nextCursor: null };
+    const column = query.role === 'target' ? 'target_school_id' : 'source_school_id';
+    const builder = this.dataSource
+      .getRepository(TransferEntity)
+      .createQueryBuilder('transfer')
+      .where(`transfer.${column} IN (:...schools)`, { schools: schools.map((school) => school.id) })
+      .orderBy('transfer.created_at', 'DESC')
+      .addOrderBy('transfer.id', 'DESC')
+      .take(limit + 1);
+    if (query.state) builder.andWhere('transfer.state = :state', { state: query.state });
+    if (query.cursor) {
+      const cursor = decodeCursor(query.cursor);
+      if (!cursor) {
+        throw new TransferError('CURSOR_INVALID', 'invalid', 'cursor is not one this broker handed out.');
+      }
+      builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', cursor);
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    const items = await this.describeAll(page, [query.role]);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  /**
+   * For the sending side: the open requests at its schools for one pupil. The broker keeps only a hash
+   * of the pupil key, so the sender asks with the key its LAS knows instead of reading it from a list.
+   */
+  async lookup(vendorId: string, input: { sourceSchool: string; pupil: PupilKey }): Promise<TransferView[]> {
+    const problem = pupilKeyProblem(input.pupil);
+    if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
+    const source = await this.access.school(input.sourceSchool, 'sourceSchool');
+    await this.access.requireMandate(vendorId, source, 'source');
+    const transfers = await this.dataSource.getRepository(TransferEntity).find({
+      where: {
+        sourceSchoolId: source.id,
+        pupilKeyHash: hashPupilKey(input.pupil, this.settings.pupilKeySecret),
+        state: In(OPEN_STATES),
+      },
+      order: { createdAt: 'DESC' },
+    });
+    return this.describeAll(transfers, ['source']);
+  }
+
+  /** The released dossier, byte for byte as staged, for the receiving school's vendor only. */
+  async fetchDossier(
+    vendorId: string,
+    transferId: string,
+  ): Promise<{ bytes: Buffer; version: DossierVersionView }> {
+    const { transfer } = await this.access.visibleTransfer(vendorId, transferId, 'target');
+    if ((transfer.state !== 'released' && transfer.state !== 'received') || !transfer.releasedVersionId) {
+      throw new TransferError(
+        'DOSSIER_NOT_RELEASED',
+        'conflict',
+        `The transfer is ${transfer.state}; the dossier can be fetched once it is released.`,
+      );
+    }
+    const version = await this.dataSource
+      .getRepository(DossierVersionEntity)
+      .findOneByOrFail({ id: transfer.releasedVersionId });
+    if (version.purgedAt || !version.ciphertext || !version.wrappedKey) {
+      throw new TransferError(
+        'DOSSIER_PURGED',
+        'conflict',
+        'The dossier was purged after its retention period.',
+      );
+    }
+    const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
+    return { bytes, version: toVersionView(version) };
+  }
+
+  async describe(transfer: TransferEntity, roles: TransferRole[]): Promise<TransferView> {
+    const history = await this.dataSource
+      .getRepository(TransferHistoryEntity)
+      .find({ where: { transferId: transfer.id }, order: { id: 'ASC' } });
+    return (await this.describeAll([transfer], roles, history))[0];
+  }
+
+  /** Views of several transfers with their schools and versions loaded in one query each, not per transfer. */
+  async describeAll(
+    transfers: TransferEntity[],
+    roles: TransferRole[],
+    history: TransferHistoryEntity[] | null = null,
+  ): Promise<TransferView[]> {
+    if (transfers.length === 0) return [];
+    const schoolIds = [
+      ...new Set(transfers.flatMap((transfer) => [transfer.targetSchoolId, transfer.sourceSchoolId])),
+    ];
+    const versionIds = transfers.flatMap((transfer) =>
+      transfer.currentVersionId ? [transfer.currentVersionId] : [],
+    );
+    const [schools, versions] = await Promise.all([
+      this.dataSource.getRepository(SchoolEntity).findBy({ id: In(schoolIds) }),
+      versionIds.length > 0
+        ? this.dataSource.getRepository(DossierVersionEntity).findBy({ id: In(versionIds) })
+        : Promise.resolve([]),
+    ]);
+    const school = new Map(schools.map((entry) => [entry.id, entry]));
+    const version = new Map(versions.map((entry) => [entry.id, entry]));
+    return transfers.map((transfer) =>
+      toTransferView(transfer, {
+        roles,
+        target: school.get(transfer.targetSchoolId)!,
+        source: school.get(transfer.sourceSchoolId)!,
+        version: transfer.currentVersionId ? (version.get(transfer.currentVersionId) ?? null) : null,
+        history,
+      }),
+    );
+  }
+}

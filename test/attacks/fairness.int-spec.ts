@@ -1,0 +1,156 @@
+import { StagingValidation } from '@app/transfers';
+import { Client } from 'pg';
+import { RunningBroker, startBroker } from '../support/broker-fixture';
+import { POVO_EXAMPLE, dossierWithAttachments, dossierWithManyElements } from '../support/large-dossiers';
+import { createSuiteDatabase } from '../support/suite-database';
+import { ClientCredentials, TestPki } from '../support/test-pki';
+import { ApiResponse, VendorClient } from '../support/vendor-client';
+
+/**
+ * Defects 2 and 3 of issue #8, as far as the validation pool goes: one vendor's parallel large dossiers
+ * made another's small validation wait 20 s, memory stayed high, and a dossier too heavy for memory
+ * took the process down. Now each vendor has its own bounded line and share of the threads, each thread
+ * a capped heap, and idle threads are let go.
+ */
+const MB = 1024 * 1024;
+
+describe('attack: one vendor floods the validation pool', () => {
+  let pki: TestPki;
+  let broker: RunningBroker;
+  let database: Client;
+  let floodCredentials: ClientCredentials;
+  let otherCredentials: ClientCredentials;
+  let flood: VendorClient;
+  let other: VendorClient;
+  let pool: StagingValidation['pool'];
+
+  beforeAll(async () => {
+    const databaseUrl = await createSuiteDatabase('attack_fairness');
+    pki = await TestPki.create(databaseUrl);
+    await pki.registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
+    for (const id of ['flood-las', 'other-las']) await pki.registry.addVendor({ id, name: id });
+    await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'flood-las', side: 'source' });
+    broker = await startBroker({
+      DATABASE_URL: databaseUrl,
+      PKI_DIR: pki.dir,
+      VALIDATION_THREADS: '2',
+      // Small enough that a dossier of many elements exceeds it; a large one of attachments fits.
+      VALIDATION_WORKER_HEAP_MB: '64',
+      VALIDATION_IDLE_SECONDS: '1',
+    });
+    floodCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'flood-las' });
+    otherCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'other-las' });
+    pool = broker.app.get(StagingValidation).pool;
+    database = new Client({ connectionString: databaseUrl });
+    await database.connect();
+  });
+
+  // Fresh connections for each test: a kept-alive socket the broker closed while idle (its 5 s
+  // keep-alive) can be picked for the next burst before this busy process sees it close (ECONNRESET).
+  beforeEach(() => {
+    flood = new VendorClient(broker.port, floodCredentials, pki.caCertificate);
+    other = new VendorClient(broker.port, otherCredentials, pki.caCertificate);
+  });
+  afterEach(() => {
+    for (const vendor of [flood, other]) vendor?.close();
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    await broker?.close();
+    await pki?.close();
+  });
+
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const storedVersions = async () =>
+    Number((await database.query<{ count: string }>('SELECT count(*) FROM dossier_versions')).rows[0].count);
+
+  it('validates another vendor’s dossier at once while one vendor sends eight 19 MB dossiers, and refuses the flood beyond its line with 503 + Retry-After', async () => {
+    const large = dossierWithAttachments(19 * MB);
+    const rssBefore = process.memoryUsage().rss;
+    let answered = 0;
+    const floodAnswers = Promise.all(
+      Array.from({ length: 8 }, () =>
+        flood.post('/v1/validate', large).then((answer) => {
+          answered++;
+          return answer;
+        }),
+      ),
+    );
+    // Until every flood dossier has arrived (answered, running or waiting) and some still wait: the
+    // client and the broker share this process, so the small dossier is sent once the uploads are done.
+    const arrived = () => {
+      const load = pool.load('vendor:flood-las');
+      return load.waiting > 0 && answered + load.running + load.waiting === 8;
+    };
+    for (let waited = 0; !arrived() && waited < 30_000; waited += 20) await sleep(20);
+    expect(arrived()).toBe(true);
+    expect(pool.load('vendor:flood-las')).toMatchObject({ running: 1 });
+
+    const started = Date.now();
+    const small = await other.post('/v1/validate', POVO_EXAMPLE);
+    const smallMs = Date.now() - started;
+    const floodLeft = pool.load('vendor:flood-las');
+    expect(small.status).toBe(200);
+    expect(small.body.valid).toBe(true);
+    expect(smallMs).toBeLessThan(5000); // generous: about 1 s on the busy shared machine, against 20 s before
+    // It did not wait for the flood: the flood still had dossiers running or waiting.
+    expect(floodLeft.running + floodLeft.waiting).toBeGreaterThan(0);
+
+    const answers: ApiResponse[] = await floodAnswers;
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const answer of refused) {
+      expect(answer.body.error).toBe('VALIDATION_CAPACITY_EXHAUSTED');
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    const judged = answers.filter((answer) => answer.status === 200);
+    expect(judged.length + refused.length).toBe(8);
+    expect(judged.map((answer) => answer.body.valid)).toEqual(judged.map(() => true));
+    // Generous bound on the peak: two threads with a 19 MB dossier each, and the bodies in memory.
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(1500 * MB);
+  });
+
+  it('refuses staging beyond the line the same way, storing nothing', async () => {
+    const large = dossierWithAttachments(19 * MB);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => flood.post('/v1/dossiers', large)));
+    const refused = answers.filter((answer) => answer.status === 503);
+    expect(refused.map((answer) => answer.body.error)).toContain('VALIDATION_CAPACITY_EXHAUSTED');
+    for (const answer of refused) {
+      // Past validation, six versions of one pupil also queue on the pupil's line: busy as well.
+      expect(['VALIDATION_CAPACITY_EXHAUSTED', 'TRANSFER_LINE_BUSY']).toContain(answer.body.error);
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    const staged = answers.filter((answer) => answer.status !== 503);
+    // The others are staged (the example's pupil at 00YY00, for which flood-las may send).
+    expect(staged.map((answer) => answer.status)).toEqual(staged.map(() => 201));
+    expect(await storedVersions()).toBe(staged.length);
+  });
+
+  it('answers a dossier too heavy for a thread’s memory with 422 DOSSIER_TOO_COMPLEX, stores nothing, and serves the next one', async () => {
+    const before = await storedVersions();
+    const heavy = dossierWithManyElements(10 * MB);
+    const [validate, stage] = await Promise.all([
+      flood.post('/v1/validate', heavy),
+      flood.post('/v1/dossiers', heavy),
+    ]);
+    for (const answer of [validate, stage]) {
+      expect([answer.status, answer.body.error]).toEqual([422, 'DOSSIER_TOO_COMPLEX']);
+    }
+    expect(await storedVersions()).toBe(before);
+    const next = await other.post('/v1/validate', POVO_EXAMPLE);
+    expect([next.status, next.body.valid]).toEqual([200, true]);
+  });
+
+  it('lets idle threads go, so memory taken by large dossiers comes back', async () => {
+    const large = dossierWithAttachments(19 * MB);
+    await Promise.all([flood.post('/v1/validate', large), other.post('/v1/validate', large)]);
+    const peak = process.memoryUsage().rss;
+    for (let waited = 0; pool.threadCount > 0 && waited < 10_000; waited += 250) await sleep(250);
+    expect(pool.threadCount).toBe(0);
+    for (let waited = 0; process.memoryUsage().rss > peak - 100 * MB && waited < 5000; waited += 250) {
+      await sleep(250);
+    }
+    expect(peak - process.memoryUsage().rss).toBeGreaterThan(100 * MB);
+  });
+});

@@ -1,0 +1,174 @@
+import { Client } from 'pg';
+import { RunningBroker, startBroker } from '../support/broker-fixture';
+import { POVO_EXAMPLE } from '../support/large-dossiers';
+import { createSuiteDatabase } from '../support/suite-database';
+import { ClientCredentials, TestPki } from '../support/test-pki';
+import { ApiResponse, VendorClient } from '../support/vendor-client';
+
+/**
+ * Defect 10 of issue #8: many uploads for one pupil at once. Staging serialises them on the pupil's
+ * line (an advisory lock); the one holding it once asked the pool for a second connection while the
+ * others held every connection waiting for that lock, until all failed with 500 after 5 s. Now every
+ * answer is a version (201) or a 503 with Retry-After, and versions are numbered without gaps.
+ */
+const PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' }; // the pupil of the POVO example
+const BUSY_CODES = ['TRANSFER_LINE_BUSY', 'DATABASE_BUSY', 'VALIDATION_CAPACITY_EXHAUSTED'];
+
+describe('attack: concurrent uploads for one pupil', () => {
+  let pki: TestPki;
+  let broker: RunningBroker;
+  let database: Client;
+  let databaseUrl: string;
+  let poCredentials: ClientCredentials;
+  let voCredentials: ClientCredentials;
+  let po: VendorClient;
+  let vo: VendorClient;
+
+  beforeAll(async () => {
+    databaseUrl = await createSuiteDatabase('attack_staging_contention');
+    pki = await TestPki.create(databaseUrl);
+    const registry = pki.registry;
+    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
+    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
+    await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
+    await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
+    broker = await startBroker({
+      DATABASE_URL: databaseUrl,
+      PKI_DIR: pki.dir,
+      // Let every upload through validation, so that all of them reach the database together.
+      VALIDATION_RUNNING_PER_VENDOR: '2',
+      VALIDATION_WAITING_PER_VENDOR: '64',
+      VALIDATION_WAITING_MB_PER_VENDOR: '64',
+    });
+    poCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'po-las' });
+    voCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' });
+    database = new Client({ connectionString: databaseUrl });
+    await database.connect();
+  });
+
+  // Fresh connections for each test: a kept-alive socket the broker closed while idle (its 5 s
+  // keep-alive) can be picked for the next burst before this busy process sees it close (ECONNRESET).
+  beforeEach(() => {
+    po = new VendorClient(broker.port, poCredentials, pki.caCertificate);
+    vo = new VendorClient(broker.port, voCredentials, pki.caCertificate);
+  });
+  afterEach(() => {
+    for (const vendor of [po, vo]) vendor?.close();
+  });
+
+  afterAll(async () => {
+    await database?.end();
+    await broker?.close();
+    await pki?.close();
+  });
+
+  /** Every answer is a staged version or "busy, retry": never a 500, never without Retry-After. */
+  function expectStagedOrBusy(answers: ApiResponse[]): { staged: number; busy: string[] } {
+    const unexpected = answers.filter(
+      (answer) =>
+        answer.status !== 201 &&
+        !(
+          answer.status === 503 &&
+          BUSY_CODES.includes(String(answer.body.error)) &&
+          Number(answer.headers['retry-after']) > 0
+        ),
+    );
+    expect(unexpected.map((answer) => [answer.status, answer.body.error])).toEqual([]);
+    return {
+      staged: answers.filter((answer) => answer.status === 201).length,
+      busy: answers.filter((answer) => answer.status === 503).map((answer) => String(answer.body.error)),
+    };
+  }
+
+  /** Versions 1..n with no gap, each served to the open transfer once, and nothing else stored. */
+  async function expectWholeVersions(transferId: string, staged: number): Promise<void> {
+    const versions = await database.query<{ version: number }>(
+      'SELECT version FROM dossier_versions ORDER BY version',
+    );
+    expect(versions.rows.map((row) => row.version)).toEqual(
+      Array.from({ length: staged }, (_, index) => index + 1),
+    );
+    const history = await database.query<{ event: string; count: string }>(
+      `SELECT event, count(*) FROM transfer_history WHERE transfer_id = $1 GROUP BY event ORDER BY event`,
+      [transferId],
+    );
+    expect(history.rows.map((row) => [row.event, Number(row.count)])).toEqual([
+      ['await_evidence', staged],
+      ['request', 1],
+      ['stage_version', staged],
+    ]);
+    const transfer = await database.query<{ version: number }>(
+      `SELECT v.version FROM transfers t JOIN dossier_versions v ON v.id = t.current_version_id WHERE t.id = $1`,
+      [transferId],
+    );
+    expect(transfer.rows).toEqual([{ version: staged }]);
+  }
+
+  let transferId: string;
+  let stagedSoFar = 0;
+
+  it('answers 32 uploads that pile up behind a held line with versions or 503 + Retry-After, never 500', async () => {
+    const request = await vo.post('/v1/transfers', {
+      targetSchool: '01XZ00',
+      sourceSchool: '00YY00',
+      pupil: PUPIL,
+    });
+    expect(request.status).toBe(201);
+    transferId = request.body.id as string;
+    const { rows } = await database.query<{ source_school_id: string; pupil_key_hash: string }>(
+      'SELECT source_school_id, pupil_key_hash FROM transfers WHERE id = $1',
+      [transferId],
+    );
+    // Another session holds the pupil's line, as a slow upload would: every upload queues behind it.
+    const holder = new Client({ connectionString: databaseUrl });
+    const lineKey = `transfer-line:${rows[0].source_school_id}:${rows[0].pupil_key_hash}`;
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lineKey]);
+      const uploads = Array.from({ length: 32 }, () =>
+        po.put(`/v1/transfers/${transferId}/dossier`, POVO_EXAMPLE),
+      );
+      // Until the broker's whole pool (10 connections) waits for the line, and then past the 3 s wait.
+      const waiting = async () =>
+        Number(
+          (
+            await database.query<{ count: string }>(
+              `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+            )
+          ).rows[0].count,
+        );
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      for (let waited = 0; (await waiting()) < 10 && waited < 20_000; waited += 100) await sleep(100);
+      expect(await waiting()).toBe(10);
+      await sleep(3500);
+      await holder.query('COMMIT');
+      const started = Date.now();
+      const answers = await Promise.all(uploads);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      const { staged, busy } = expectStagedOrBusy(answers);
+      expect(busy).toContain('TRANSFER_LINE_BUSY'); // the waits ended: 3 s for the line
+      expect(staged).toBeGreaterThan(0); // and the line moved on once it was free
+      stagedSoFar = staged;
+      await expectWholeVersions(transferId, stagedSoFar);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('answers 40 simultaneous uploads with gapless versions or 503 + Retry-After', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => po.put(`/v1/transfers/${transferId}/dossier`, POVO_EXAMPLE)),
+    );
+    const { staged } = expectStagedOrBusy(answers);
+    expect(staged).toBeGreaterThan(0);
+    stagedSoFar += staged;
+    await expectWholeVersions(transferId, stagedSoFar);
+    const versions = answers
+      .filter((answer) => answer.status === 201)
+      .map((answer) => (answer.body.version as { version: number }).version)
+      .sort((a, b) => a - b);
+    expect(new Set(versions).size).toBe(staged);
+  });
+});
