@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { componentOf, safeCause } from './safe-cause';
 import { TransferError, TransferErrorKind } from '@app/transfers';
 import { ApiErrorBody } from './api-error';
 
@@ -32,11 +33,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.toAnswer(exception);
+    const [status, body] = this.toAnswer(exception, host);
     response.status(status).json(body);
   }
 
-  private toAnswer(exception: unknown): [number, ApiErrorBody] {
+  private toAnswer(exception: unknown, host: ArgumentsHost): [number, ApiErrorBody] {
     if (exception instanceof TransferError) {
       return [
         STATUS_BY_KIND[exception.kind],
@@ -55,7 +56,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = status === 404 ? 'No such route. The vendor API lives under /v1/.' : exception.message;
       return [status, { error: CODES_BY_STATUS[status] ?? `HTTP_${status}`, message }];
     }
-    this.logger.error(`Unhandled ${exception instanceof Error ? exception.name : typeof exception}`);
+    this.logger.error(`Unhandled ${safeCause(exception)} in ${componentOf(host)}`);
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,
       { error: 'INTERNAL_ERROR', message: 'The broker could not handle this request; nothing was changed.' },
