@@ -13,6 +13,8 @@ export async function signedRequestBytes(
   path: string,
   options: {
     body?: Buffer;
+    /** Sent instead of `body`, which is what was signed (a digest over other bytes than those sent). */
+    sentBody?: Buffer;
     headers?: Record<string, string>;
     now?: Date;
     nonce?: string;
@@ -27,14 +29,12 @@ export async function signedRequestBytes(
     Object.entries(signed.headers).map(([name, value]) => [name, [value].flat().join(', ')]),
   );
   const headers = options.mutate ? options.mutate(flat) : flat;
+  const sent = options.sentBody ?? options.body;
   const lines = [
     `${method} ${path} HTTP/1.1`,
     `Host: 127.0.0.1:${port}`,
     ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    ...(options.body ? [`Content-Length: ${options.body.length}`] : []),
+    ...(sent ? [`Content-Length: ${sent.length}`] : []),
   ];
-  return Buffer.concat([
-    Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'),
-    options.body ?? Buffer.alloc(0),
-  ]);
+  return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), sent ?? Buffer.alloc(0)]);
 }

@@ -1,11 +1,13 @@
-import type { ServerOptions } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 
 /**
  * How long the server waits for a slow or silent client. A client that trickles its headers (slow loris)
  * or holds a connection open without finishing a request is cut, so it holds one socket for seconds,
  * not for Node's defaults (60 s for headers, 5 min for a request, 2 min for the TLS handshake).
  */
-/** From the first byte of a request until its headers are complete. */
+/** From the first byte of a request until its headers are complete; also the wait for that first byte. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** A whole request, body included: a 20 MB dossier at 2 Mbit/s needs 80 s. */
 export const REQUEST_TIMEOUT_MS = 120_000;
@@ -37,4 +39,15 @@ export function serverTimeouts(): ServerTimeouts {
     connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
     maxHeaderSize: MAX_HEADER_BYTES,
   };
+}
+
+/**
+ * Node's header and request timeouts start with a request's first byte: a client that completes the TLS
+ * handshake and then sends nothing would hold its socket forever. Until its first request arrives, a
+ * connection gets the headers timeout as an idle timeout; the request clears it (a request's own time is
+ * bounded by the request timeout, and its handler may take longer than any idle limit).
+ */
+export function cutSilentConnections(server: Server): void {
+  server.on('secureConnection', (socket: TLSSocket) => socket.setTimeout(HEADERS_TIMEOUT_MS));
+  server.prependListener('request', (request: IncomingMessage) => request.socket.setTimeout(0));
 }

@@ -156,7 +156,8 @@ async function decode(
   try {
     return await DECODERS[coding](raw, { maxOutputLength: limit });
   } catch (error) {
-    if (error instanceof RangeError) throw tooLarge(limit);
+    // zlib stops at maxOutputLength with ERR_BUFFER_TOO_LARGE; anything else is broken data.
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
     throw new BodyRefusal(
       400,
       'REQUEST_BODY_NOT_DECODABLE',
