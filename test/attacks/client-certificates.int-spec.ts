@@ -111,6 +111,35 @@ describe('attack: client certificates', () => {
     }
   });
 
+  it('refuses a certificate listed on a newly published CRL on the connection it is already using', async () => {
+    const listed = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
+    const socket = await connectAs(listed);
+    try {
+      expect((await exchange(socket, await whoami(listed))).status).toBe(200);
+      // A CRL published by the CA outside this broker's registry, as an external CA would.
+      const caPair = pki.pki.store.readCa();
+      writeFileSync(
+        pki.pki.store.crlFile,
+        await createCrl({
+          caCertificatePem: caPair.certificatePem,
+          caKeyPem: caPair.keyPem,
+          revoked: [{ serial: listed.serial as string, revokedAt: new Date(), reason: 'keyCompromise' }],
+          thisUpdate: new Date(),
+          nextUpdate: new Date(Date.now() + 86_400_000),
+        }),
+      );
+      const answer = await exchange(socket, await whoami(listed));
+      expect([answer.status, answer.body.error]).toEqual([401, 'CLIENT_CERTIFICATE_REVOKED']);
+      // Others on the same CA are not affected.
+      const fine = await connectAs(vendor);
+      const other = await exchange(fine, await whoami(vendor)).finally(() => fine.destroy());
+      expect(other.status).toBe(200);
+    } finally {
+      socket.destroy();
+      await pki.pki.publishCrl();
+    }
+  });
+
   it('calls a self-signed certificate and a foreign chain untrusted, not a broker-side CRL problem', async () => {
     for (const [what, client] of [
       ['self-signed', selfSignedClient()],

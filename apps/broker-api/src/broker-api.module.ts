@@ -34,7 +34,7 @@ export class BrokerApiModule {
         PersistenceModule.forRoot(config.database),
         QueuesModule.forRoot(config.redis),
         RegistryModule,
-        ClientAuthenticationModule.forRoot(new FileTrustAnchors(config.tls.clientCaFile)),
+        ClientAuthenticationModule.forRoot(new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile)),
         ThrottlerModule.forRoot([
           // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).
           { name: 'default', ttl: 60_000, limit: config.limits.requestsPerMinute },

@@ -53,7 +53,7 @@ const CRL_UNUSABLE = new Set([
  * Turns a TLS connection into a registry identity, or into one precise refusal. The TLS layer asks for a
  * certificate but does not reject (a reset tells a vendor nothing); this decides instead, per request:
  * a kept-alive connection or a resumed TLS session carries the handshake's verdict, so the validity
- * dates and the registry's revocation are judged again against the time of each request.
+ * dates, the registry's revocation and the current CRL are judged again for each request.
  */
 @Injectable()
 export class ClientAuthenticator {
@@ -88,6 +88,8 @@ export class ClientAuthenticator {
     if (bound.revokedAt !== null && bound.revokedAt.getTime() <= now.getTime()) {
       throw revokedError(bound.serial);
     }
+    // The handshake checked the CRL of its time; a CRL published since also ends kept-alive connections.
+    if (this.trustAnchors.listsAsRevoked(peer)) throw revokedError(bound.serial);
     const certificate = { fingerprintSha256: fingerprint, serial: bound.serial, notAfter: bound.notAfter };
     if (bound.vendor) {
       return { kind: 'vendor', vendorId: bound.vendor.id, vendorName: bound.vendor.name, certificate };

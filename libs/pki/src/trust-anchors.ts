@@ -3,9 +3,11 @@ import type { DetailedPeerCertificate } from 'node:tls';
 
 export const CLIENT_TRUST_ANCHORS = Symbol('CLIENT_TRUST_ANCHORS');
 
-/** The CA certificates client certificates must chain to: the broker's trust store, as it is now. */
+/** The CA certificates client certificates must chain to, and their CRLs: the trust store as it is now. */
 export interface TrustAnchors {
   current(): X509Certificate[];
+  /** Whether a current CRL of the certificate's issuer lists it (false when no CRL is configured). */
+  listsAsRevoked(peer: DetailedPeerCertificate): boolean;
 }
 
 /** Deeper chains than this (leaf, intermediates, root) are not followed. */
