@@ -77,6 +77,10 @@ export class TestPki {
   static notYetValid(): Validity {
     return { notBefore: new Date(Date.now() + DAY), notAfter: new Date(Date.now() + 60 * DAY) };
   }
+  /** Valid now, expiring `ms` from now (X.509 keeps whole seconds: the end is rounded down). */
+  static expiringIn(ms: number): Validity {
+    return { notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + ms) };
+  }
 
   async close(): Promise<void> {
     await this.context.close();
@@ -88,6 +92,21 @@ export class TestPki {
 export function foreignClient(id: string): ClientCredentials {
   const foreign = CertificateAuthority.create('Some other CA');
   return credentials(foreign.issueClientCertificate('vendor', id, 'Foreign', validityFromNow(30)));
+}
+
+/** A self-signed certificate (a CA of its own, presented as the client certificate). */
+export function selfSignedClient(): ClientCredentials {
+  return credentials(CertificateAuthority.create('Self-signed vendor').pair);
+}
+
+/** A client certificate presented with its foreign CA's certificate as the chain. */
+export function foreignChainClient(id: string): ClientCredentials {
+  const foreign = CertificateAuthority.create('Some other CA');
+  const leaf = foreign.issueClientCertificate('vendor', id, 'Foreign', validityFromNow(30));
+  return {
+    cert: Buffer.from(leaf.certificatePem + foreign.pair.certificatePem),
+    key: Buffer.from(leaf.keyPem),
+  };
 }
 
 function credentials(pair: KeyAndCertificate): ClientCredentials {

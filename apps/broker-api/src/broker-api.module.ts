@@ -20,6 +20,7 @@ import {
   SIGNATURE_MAX_AGE_SECONDS,
 } from './message-signatures/request-signature.guard';
 import { ValidateController } from './onboarding/validate.controller';
+import { FileTrustAnchors } from './tls/file-trust-anchors';
 import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
@@ -33,7 +34,7 @@ export class BrokerApiModule {
         PersistenceModule.forRoot(config.database),
         QueuesModule.forRoot(config.redis),
         RegistryModule,
-        ClientAuthenticationModule,
+        ClientAuthenticationModule.forRoot(new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile)),
         ThrottlerModule.forRoot([
           // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).
           { name: 'default', ttl: 60_000, limit: config.limits.requestsPerMinute },

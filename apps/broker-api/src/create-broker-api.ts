@@ -3,15 +3,19 @@ import { ClientAuthenticator } from '@app/pki';
 import { readFileSync } from 'node:fs';
 import type { TlsFilesConfig } from './tls/tls-files.config';
 import { INestApplication, LogLevel } from '@nestjs/common';
+import type { HttpsOptions } from '@nestjs/common/interfaces/external/https-options.interface';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import type { Server } from 'node:https';
 import { setUpApiDocs } from './api-docs/api-docs';
 import type { BrokerApiConfig } from './broker-api.config';
 import { BrokerApiModule } from './broker-api.module';
 import { clientAuthenticationMiddleware } from './client-authentication/client-authentication.middleware';
 import { responseSigningMiddleware } from './message-signatures/response-signing.middleware';
-import { requestBodyErrors, requestBodyParsers } from './request-bodies/request-bodies';
+import { requestBodyReader } from './request-bodies/request-bodies';
+import { requestTargetMiddleware } from './request-target/request-target.middleware';
+import { cutSilentConnections, serverTimeouts } from './server-limits';
 import { CrlReloader } from './tls/crl-reloader';
 import { mutualTlsServerOptions } from './tls/secure-context';
 
@@ -28,22 +32,35 @@ export async function createBrokerApi(
   config: BrokerApiConfig,
   options: { logger?: LogLevel[] | false } = {},
 ): Promise<BrokerApi> {
-  const app = await NestFactory.create<NestExpressApplication>(BrokerApiModule.forRoot(config), {
-    httpsOptions: mutualTlsServerOptions(config.tls),
-    logger: options.logger ?? ['log', 'warn', 'error'],
-    abortOnError: false,
-    // Our own parsers, after authentication: dossiers arrive as raw XML and every body keeps its bytes.
-    bodyParser: false,
-  });
+  // Paths are matched exactly as sent: `/V1/whoami`, `/v1/whoami/` are other paths (404), not aliases.
+  // Set on our own Express instance: Nest's adapter creates the router in its constructor, and the
+  // router reads these settings once, when it is created.
+  const instance = express();
+  instance.set('case sensitive routing', true);
+  instance.set('strict routing', true);
+  const app = await NestFactory.create<NestExpressApplication>(
+    BrokerApiModule.forRoot(config),
+    new ExpressAdapter(instance),
+    {
+      // Nest's HttpsOptions stops at the TLS options; Node's https.createServer takes the timeouts too.
+      httpsOptions: { ...mutualTlsServerOptions(config.tls), ...serverTimeouts() } as HttpsOptions,
+      logger: options.logger ?? ['log', 'warn', 'error'],
+      abortOnError: false,
+      // Our own reader, after authentication: dossiers arrive as raw XML and every body keeps its bytes.
+      bodyParser: false,
+    },
+  );
   app.disable('x-powered-by');
   // Registered before init(), so it runs before Nest's body parsers and router: an unauthenticated
   // client gets neither its body parsed nor a hint whether a path exists.
   app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
   app.use(responseSigningMiddleware(brokerSigningKey(config.tls)));
-  app.use(...requestBodyParsers(config.limits));
-  app.use(requestBodyErrors);
-  // Swagger UI (/docs) and the OpenAPI JSON (/docs-json): routes behind the middleware above.
+  app.use(requestTargetMiddleware());
+  app.use(requestBodyReader(config.limits));
+  // Swagger UI (/docs) and the OpenAPI JSON (/docs-json): public routes (no signature; a browser cannot
+  // sign), behind the middleware above; with the settings above they match exactly these paths.
   setUpApiDocs(app);
+  cutSilentConnections(app.getHttpServer() as Server);
   const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
   crlReloader.start();
   const close = app.close.bind(app);

@@ -57,7 +57,15 @@ describe('RedisNonceStore (real Redis)', () => {
     const now = new Date();
     const body = Buffer.from('{"hello":"world"}');
     const sign = () =>
-      signRequest({ method: 'POST', url: 'https://localhost:8443/v1/echo', body }, { key, now });
+      signRequest(
+        {
+          method: 'POST',
+          url: 'https://localhost:8443/v1/echo',
+          headers: { 'content-type': 'application/json' },
+          body,
+        },
+        { key, now },
+      );
     const verify = (signed: Awaited<ReturnType<typeof sign>>, at: Date) =>
       verifySignedRequest({
         method: 'POST',

@@ -345,6 +345,12 @@ describe('verifySignedRequest', () => {
         /"content-digest"/,
       ],
       [
+        'content-type with a body',
+        ['@method', '@target-uri', 'content-digest'],
+        ['keyid', 'alg', 'created', 'nonce'],
+        /"content-type"/,
+      ],
+      [
         'the nonce',
         ['@method', '@target-uri', 'content-digest'],
         ['keyid', 'alg', 'created'],

@@ -8,8 +8,13 @@ import {
 } from './signature-verification';
 import { CertificateKey } from './signing-keys';
 
-/** Every signed request covers these; plus `content-digest` when it has a body, and `created` and `nonce`. */
+/** Every signed request covers these, and `created` and `nonce`. */
 export const REQUIRED_REQUEST_COMPONENTS = ['"@method"', '"@target-uri"'] as const;
+/**
+ * A request with a body also covers its Content-Type (`content-digest` is required by the digest
+ * policy): otherwise the same bytes could be relabelled, e.g. JSON sent on as XML.
+ */
+export const REQUIRED_BODY_COMPONENTS = ['"content-type"'] as const;
 
 export interface SignedRequestToVerify {
   method: string;
@@ -49,7 +54,10 @@ export async function verifySignedRequest(
     request.certificate,
     request.now ?? new Date(),
     {
-      requiredComponents: [...REQUIRED_REQUEST_COMPONENTS],
+      requiredComponents: [
+        ...REQUIRED_REQUEST_COMPONENTS,
+        ...(body !== undefined ? REQUIRED_BODY_COMPONENTS : []),
+      ],
       requireNonce: true,
       requireContentDigest: body !== undefined,
       maxAgeSeconds: request.maxAgeSeconds,

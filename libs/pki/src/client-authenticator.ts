@@ -1,7 +1,8 @@
 import { RegistryService } from '@app/registry';
-import { Injectable } from '@nestjs/common';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 import { normalizeFingerprint } from './certificate-facts';
+import { CLIENT_TRUST_ANCHORS, TrustAnchors, leadsToTrustAnchor } from './trust-anchors';
 
 /** Stable codes a vendor's developer can look up; each failure of mutual TLS has its own. */
 export type ClientAuthenticationCode =
@@ -50,14 +51,19 @@ const CRL_UNUSABLE = new Set([
 
 /**
  * Turns a TLS connection into a registry identity, or into one precise refusal. The TLS layer asks for a
- * certificate but does not reject (a reset tells a vendor nothing); this decides instead, per request.
+ * certificate but does not reject (a reset tells a vendor nothing); this decides instead, per request:
+ * a kept-alive connection or a resumed TLS session carries the handshake's verdict, so the validity
+ * dates, the registry's revocation and the current CRL are judged again for each request.
  */
 @Injectable()
 export class ClientAuthenticator {
-  constructor(private readonly registry: RegistryService) {}
+  constructor(
+    private readonly registry: RegistryService,
+    @Inject(CLIENT_TRUST_ANCHORS) private readonly trustAnchors: TrustAnchors,
+  ) {}
 
   async authenticate(socket: TLSSocket, now: Date = new Date()): Promise<AuthenticatedClient> {
-    const peer = socket.getPeerCertificate();
+    const peer = socket.getPeerCertificate(true);
     if (!peer || Object.keys(peer).length === 0 || !peer.fingerprint256) {
       throw new ClientAuthenticationError(
         'CLIENT_CERTIFICATE_MISSING',
@@ -66,6 +72,7 @@ export class ClientAuthenticator {
       );
     }
     if (!socket.authorized) this.refuseUnauthorized(String(socket.authorizationError), peer);
+    refuseOutsideValidity(peer, now);
 
     const fingerprint = normalizeFingerprint(peer.fingerprint256);
     const bound = await this.registry.findCertificate(fingerprint);
@@ -81,6 +88,8 @@ export class ClientAuthenticator {
     if (bound.revokedAt !== null && bound.revokedAt.getTime() <= now.getTime()) {
       throw revokedError(bound.serial);
     }
+    // The handshake checked the CRL of its time; a CRL published since also ends kept-alive connections.
+    if (this.trustAnchors.listsAsRevoked(peer)) throw revokedError(bound.serial);
     const certificate = { fingerprintSha256: fingerprint, serial: bound.serial, notAfter: bound.notAfter };
     if (bound.vendor) {
       return { kind: 'vendor', vendorId: bound.vendor.id, vendorName: bound.vendor.name, certificate };
@@ -90,21 +99,15 @@ export class ClientAuthenticator {
     throw new ClientAuthenticationError('CLIENT_CERTIFICATE_NOT_REGISTERED', 'The certificate has no owner.');
   }
 
-  private refuseUnauthorized(reason: string, peer: PeerCertificate): never {
-    if (EXPIRED.has(reason)) {
-      throw new ClientAuthenticationError(
-        'CLIENT_CERTIFICATE_EXPIRED',
-        `The client certificate expired on ${new Date(peer.valid_to).toISOString()}. ` +
-          'Ask the broker operator for a new certificate.',
-      );
-    }
-    if (NOT_YET_VALID.has(reason)) {
-      throw new ClientAuthenticationError(
-        'CLIENT_CERTIFICATE_NOT_YET_VALID',
-        `The client certificate is not valid before ${new Date(peer.valid_from).toISOString()}. ` +
-          "Check your system clock, or wait until the certificate's start date.",
-      );
-    }
+  /**
+   * Trust first: OpenSSL reports the last error it met, so a self-signed or foreign certificate can end
+   * as "no CRL for its issuer". Only a certificate whose chain leads to one of our CAs can be expired,
+   * revoked, or blocked by our CRL; anything else is untrusted, whatever OpenSSL said last.
+   */
+  private refuseUnauthorized(reason: string, peer: DetailedPeerCertificate): never {
+    if (!leadsToTrustAnchor(peer, this.trustAnchors.current())) throw untrustedError(reason);
+    if (EXPIRED.has(reason)) throw expiredError(peer);
+    if (NOT_YET_VALID.has(reason)) throw notYetValidError(peer);
     if (REVOKED.has(reason)) throw revokedError(peer.serialNumber.toLowerCase());
     if (CRL_UNUSABLE.has(reason)) {
       throw new ClientAuthenticationError(
@@ -113,12 +116,38 @@ export class ClientAuthenticator {
           'This is a problem on the broker side; contact the broker operator.',
       );
     }
-    throw new ClientAuthenticationError(
-      'CLIENT_CERTIFICATE_UNTRUSTED',
-      `The client certificate is not issued by a CA this broker trusts (TLS: ${reason}). ` +
-        'Use the certificate the broker operator issued to your organisation.',
-    );
+    throw untrustedError(reason);
   }
+}
+
+/** The handshake judged the dates at its own time; a connection may outlive the certificate. */
+function refuseOutsideValidity(peer: PeerCertificate, now: Date): void {
+  if (now.getTime() > new Date(peer.valid_to).getTime()) throw expiredError(peer);
+  if (now.getTime() < new Date(peer.valid_from).getTime()) throw notYetValidError(peer);
+}
+
+function untrustedError(reason: string): ClientAuthenticationError {
+  return new ClientAuthenticationError(
+    'CLIENT_CERTIFICATE_UNTRUSTED',
+    `The client certificate is not issued by a CA this broker trusts (TLS: ${reason}). ` +
+      'Use the certificate the broker operator issued to your organisation.',
+  );
+}
+
+function expiredError(peer: PeerCertificate): ClientAuthenticationError {
+  return new ClientAuthenticationError(
+    'CLIENT_CERTIFICATE_EXPIRED',
+    `The client certificate expired on ${new Date(peer.valid_to).toISOString()}. ` +
+      'Ask the broker operator for a new certificate.',
+  );
+}
+
+function notYetValidError(peer: PeerCertificate): ClientAuthenticationError {
+  return new ClientAuthenticationError(
+    'CLIENT_CERTIFICATE_NOT_YET_VALID',
+    `The client certificate is not valid before ${new Date(peer.valid_from).toISOString()}. ` +
+      "Check your system clock, or wait until the certificate's start date.",
+  );
 }
 
 function revokedError(serial: string): ClientAuthenticationError {

@@ -56,3 +56,23 @@ export function crlNextUpdate(crlPem: string): Date | null {
   const crl = new x509.X509Crl(crlPem.replace(/X509 CRL/g, 'CRL'));
   return crl.nextUpdate ?? null;
 }
+
+/** A CRL's issuer (RFC 4514 string, as @peculiar/x509 writes it) and the serials it lists (lower-case hex). */
+export interface CrlListing {
+  issuer: string;
+  serials: Set<string>;
+}
+
+/** Reads the entries of a CRL (PEM, either label); the signature was checked by the TLS layer's load. */
+export function crlListing(crlPem: string): CrlListing {
+  const crl = new x509.X509Crl(crlPem.replace(/X509 CRL/g, 'CRL'));
+  return {
+    issuer: crl.issuer,
+    serials: new Set(crl.entries.map((entry) => entry.serialNumber.toLowerCase().replace(/^0+/, ''))),
+  };
+}
+
+/** The RFC 4514 issuer of a certificate, in the same form as `CrlListing.issuer`. */
+export function certificateIssuer(der: Buffer): string {
+  return new x509.X509Certificate(der).issuer;
+}

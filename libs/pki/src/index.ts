@@ -6,3 +6,4 @@ export * from './dev-pki-store';
 export * from './pki.config';
 export * from './pki.module';
 export * from './pki.service';
+export * from './trust-anchors';

@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ClientAuthenticator } from './client-authenticator';
 import { PKI_CONFIG, PkiService } from './pki.service';
 import { PkiConfig } from './pki.config';
+import { CLIENT_TRUST_ANCHORS, TrustAnchors } from './trust-anchors';
 
 /** The CA side (issue, revoke, CRL): for the CLI and `npm start`, which hold the CA key. */
 @Module({})
@@ -17,10 +18,18 @@ export class PkiModule {
   }
 }
 
-/** The verifying side (certificate → identity): for the broker, which never needs the CA key. */
-@Module({
-  imports: [RegistryModule],
-  providers: [ClientAuthenticator],
-  exports: [ClientAuthenticator],
-})
-export class ClientAuthenticationModule {}
+/**
+ * The verifying side (certificate → identity): for the broker, which never needs the CA key. It is
+ * given the trust store the TLS layer uses, to tell a foreign certificate from one of its own.
+ */
+@Module({})
+export class ClientAuthenticationModule {
+  static forRoot(trustAnchors: TrustAnchors): DynamicModule {
+    return {
+      module: ClientAuthenticationModule,
+      imports: [RegistryModule],
+      providers: [{ provide: CLIENT_TRUST_ANCHORS, useValue: trustAnchors }, ClientAuthenticator],
+      exports: [ClientAuthenticator],
+    };
+  }
+}

@@ -20,7 +20,13 @@ export interface RouteLayers {
 
 /** Every code a route can answer with: those of the layers in front of it, plus its handler's own. */
 export function routeErrorCodes(layers: RouteLayers, own: ErrorCode[]): ErrorCode[] {
-  const codes = new Set<ErrorCode>([...ERROR_GROUPS.certificate, 'RATE_LIMITED', 'INTERNAL_ERROR', ...own]);
+  const codes = new Set<ErrorCode>([
+    ...ERROR_GROUPS.certificate,
+    'REQUEST_TARGET_INVALID',
+    'RATE_LIMITED',
+    'INTERNAL_ERROR',
+    ...own,
+  ]);
   const add = (group: ErrorCode[]) => group.forEach((code) => codes.add(code));
   if (layers.signed) add(ERROR_GROUPS.signature);
   if (layers.signed && layers.body) add(ERROR_GROUPS.contentDigest);

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { componentOf, safeCause } from './safe-cause';
 import { TransferError, TransferErrorKind } from '@app/transfers';
 import { ApiErrorBody } from './api-error';
 
@@ -25,7 +26,8 @@ const CODES_BY_STATUS: Record<number, string> = {
 
 /**
  * The one place where anything thrown becomes an HTTP answer. Every answer has the `{ error, message }`
- * shape; unexpected errors are logged by class name only (messages may carry data) and never shown.
+ * shape; unexpected errors are logged by a safe cause (class, code, handler; never the message, which
+ * may carry data) and never shown.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -33,7 +35,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.toAnswer(exception);
+    const [status, body] = this.toAnswer(exception, host);
     // A busy broker says when to come back (RFC 9110 §10.2.3), as the rate limit's 429 does.
     if (exception instanceof TransferError && exception.retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
@@ -41,7 +43,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     response.status(status).json(body);
   }
 
-  private toAnswer(exception: unknown): [number, ApiErrorBody] {
+  private toAnswer(exception: unknown, host: ArgumentsHost): [number, ApiErrorBody] {
     if (exception instanceof TransferError) {
       return [
         STATUS_BY_KIND[exception.kind],
@@ -60,7 +62,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = status === 404 ? 'No such route. The vendor API lives under /v1/.' : exception.message;
       return [status, { error: CODES_BY_STATUS[status] ?? `HTTP_${status}`, message }];
     }
-    this.logger.error(`Unhandled ${exception instanceof Error ? exception.name : typeof exception}`);
+    this.logger.error(`Unhandled ${safeCause(exception)} in ${componentOf(host)}`);
     return [
       HttpStatus.INTERNAL_SERVER_ERROR,
       { error: 'INTERNAL_ERROR', message: 'The broker could not handle this request; nothing was changed.' },

@@ -70,8 +70,21 @@ describe('the error catalogue', () => {
       [...text.matchAll(/error: '([A-Z_]+)'/g)].map(([, code]) => ({ file, code })),
     );
     expect(answered.map(({ code }) => code)).toEqual(
-      expect.arrayContaining(['REQUEST_BODY_TOO_LARGE', 'RATE_LIMITED', 'INTERNAL_ERROR']),
+      expect.arrayContaining(['REQUEST_TARGET_INVALID', 'RATE_LIMITED', 'INTERNAL_ERROR']),
     );
+    // Body refusals name their status next to their code: `new BodyRefusal(413, 'REQUEST_BODY_TOO_LARGE'`.
+    const refused = files.flatMap(({ text }) =>
+      [...text.matchAll(/new BodyRefusal\(\s*(\d{3}),\s*'([A-Z_]+)'/g)].map(([, status, code]) => ({
+        code,
+        status: Number(status),
+      })),
+    );
+    expect(refused.map(({ code }) => code)).toEqual(
+      expect.arrayContaining(['REQUEST_BODY_TOO_LARGE', 'REQUEST_CONTENT_TYPE_UNSUPPORTED']),
+    );
+    for (const { code, status } of refused) {
+      expect([code, isCatalogued(code) && ERROR_CATALOGUE[code].status]).toEqual([code, status]);
+    }
     expect(answered.filter(({ code }) => !isCatalogued(code))).toEqual([]);
     // Body-parser answers name their status next to the code: `answer(413, { error: '…'`.
     for (const { text } of files) {

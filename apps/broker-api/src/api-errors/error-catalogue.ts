@@ -57,13 +57,13 @@ export const ERROR_CATALOGUE = {
       'The client certificate (SHA-256 a2de…) is issued by a trusted CA but is not registered to any vendor or auditor. Ask the broker operator to bind it to your registration.',
   },
   REVOCATION_STATUS_UNAVAILABLE: {
-    status: 401,
-    meaning: 'The broker has no current revocation list, so it admits nobody; a broker-side problem.',
+    status: 503,
+    meaning: 'The broker has no current revocation list for its own CA, so it admits nobody; its problem.',
     example:
       'The broker cannot check your certificate against a current revocation list (TLS: CRL_HAS_EXPIRED). This is a problem on the broker side; contact the broker operator.',
   },
 
-  // RFC 9421 signatures (request-signature guard): every /v1 route.
+  // RFC 9421 signatures (request-signature guard): every route not marked public (all but /health, /docs).
   SIGNATURE_MISSING: {
     status: 401,
     meaning: 'The request has no Signature and Signature-Input headers.',
@@ -85,7 +85,7 @@ export const ERROR_CATALOGUE = {
   SIGNATURE_COMPONENTS_MISSING: {
     status: 401,
     meaning:
-      'The signature does not cover @method, @target-uri, content-digest (with a body), created or nonce.',
+      'The signature leaves out @method, @target-uri, content-digest or content-type (body), created or nonce.',
     example: 'The signature "sig" does not cover "@target-uri" and nonce. Add them to its Signature-Input.',
   },
   SIGNATURE_EXPIRED: {
@@ -113,7 +113,21 @@ export const ERROR_CATALOGUE = {
       'The sha-256 Content-Digest does not match the body that arrived. Compute it over the exact bytes you send, after any serialisation and compression.',
   },
 
+  // The request line (after authentication, before routing).
+  REQUEST_TARGET_INVALID: {
+    status: 400,
+    meaning: 'An absolute-form request target naming another authority than the Host header.',
+    example:
+      'The request target names another host or scheme than the Host header. Send the path only (origin form), e.g. GET /v1/whoami.',
+  },
+
   // Body parsing (after authentication, before routing).
+  REQUEST_CONTENT_TYPE_UNSUPPORTED: {
+    status: 415,
+    meaning: 'A body without Content-Type, or with another than application/json or application/xml.',
+    example:
+      'A body needs Content-Type application/json (commands) or application/xml (dossiers); none was given. Nothing was stored.',
+  },
   REQUEST_BODY_NOT_JSON: {
     status: 400,
     meaning: 'A body sent as application/json that is not valid JSON.',
@@ -133,6 +147,11 @@ export const ERROR_CATALOGUE = {
     status: 415,
     meaning: 'A charset other than UTF-8, or a Content-Encoding other than identity, gzip or deflate.',
     example: 'Send the body as UTF-8, without a content encoding other than identity, gzip or deflate.',
+  },
+  REQUEST_BODY_NOT_DECODABLE: {
+    status: 400,
+    meaning: 'A body that is not valid data of its Content-Encoding (gzip or deflate).',
+    example: 'The body is not valid gzip data, as its Content-Encoding says; nothing was stored.',
   },
 
   // Request budget (guard, before the signature check).
@@ -366,13 +385,21 @@ export const ERROR_GROUPS = {
   contentDigest: codesOf(DIGEST_CODES),
   /** A route that reads a JSON body. */
   jsonBody: [
+    'REQUEST_CONTENT_TYPE_UNSUPPORTED',
     'REQUEST_BODY_NOT_JSON',
     'REQUEST_BODY_INCOMPLETE',
     'REQUEST_BODY_TOO_LARGE',
     'REQUEST_BODY_ENCODING_UNSUPPORTED',
+    'REQUEST_BODY_NOT_DECODABLE',
   ],
   /** A route that reads a dossier (application/xml). */
-  xmlBody: ['REQUEST_BODY_INCOMPLETE', 'REQUEST_BODY_TOO_LARGE', 'REQUEST_BODY_ENCODING_UNSUPPORTED'],
+  xmlBody: [
+    'REQUEST_CONTENT_TYPE_UNSUPPORTED',
+    'REQUEST_BODY_INCOMPLETE',
+    'REQUEST_BODY_TOO_LARGE',
+    'REQUEST_BODY_ENCODING_UNSUPPORTED',
+    'REQUEST_BODY_NOT_DECODABLE',
+  ],
   /** The transfer lifecycle's refusals (`nextState`). */
   transition: codesOf(TRANSITION_CODES),
 } satisfies Record<string, ErrorCode[]>;

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { ApiErrorBody } from '../api-errors/api-error';
+import { ERROR_CATALOGUE } from '../api-errors/error-catalogue';
 
 /** The authenticated identity, attached to the request by the middleware below. */
 export interface AuthenticatedRequest extends Request {
@@ -27,7 +28,8 @@ export function clientAuthenticationMiddleware(authenticator: ClientAuthenticato
           // The code only: certificate subjects can carry names.
           logger.warn(`refused ${request.method} request: ${error.code}`);
           const body: ApiErrorBody = { error: error.code, message: error.message };
-          response.status(401).json(body);
+          // 401 for the client's certificate; 503 when the broker itself cannot judge revocation.
+          response.status(ERROR_CATALOGUE[error.code].status).json(body);
           return;
         }
         next(error);

@@ -4,10 +4,12 @@ import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import type { Response } from 'express';
+import { PublicRoute } from '../message-signatures/public-route.decorator';
 import { HealthReport, HealthService } from './health.service';
 
 /** Health over mutual TLS, for any registered client; orchestrators use the plain ops port instead. */
 @ApiTags(API_TAGS.health)
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -6,9 +6,11 @@ import {
   verifySignedRequest,
 } from '@app/http-signing';
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { TLSSocket } from 'node:tls';
 import type { AuthenticatedRequest } from '../client-authentication/client-authentication.middleware';
 import type { RequestWithRawBody } from '../request-bodies/request-bodies';
+import { PUBLIC_ROUTE } from './public-route.decorator';
 
 export const NONCE_STORE = Symbol('NONCE_STORE');
 export const SIGNATURE_MAX_AGE_SECONDS = Symbol('SIGNATURE_MAX_AGE_SECONDS');
@@ -19,9 +21,11 @@ export interface SignedRequest extends AuthenticatedRequest, RequestWithRawBody 
 }
 
 /**
- * Every vendor API request (`/v1/…`) must be signed (RFC 9421) with the key of the client certificate
- * presented on this connection, cover method, target URI, Content-Digest of its body, `created` and a
- * fresh `nonce`, be recent, and not be a replay. Runs after authentication and body parsing, before the
+ * Every request to a route must be signed, unless its handler or controller is marked `@PublicRoute()`
+ * (health): decided from the route Nest matched, never from the path's text. A signed request is signed
+ * (RFC 9421) with the key of the client certificate presented on this connection, covers method, target
+ * URI, Content-Digest and Content-Type of its body, `created` and a fresh `nonce`, is recent, and is not
+ * a replay. Runs after authentication and body parsing, before the
  * handler; a refusal is a 401 with the refusal's own code.
  */
 @Injectable()
@@ -29,11 +33,16 @@ export class RequestSignatureGuard implements CanActivate {
   constructor(
     @Inject(NONCE_STORE) private readonly nonceStore: NonceStore,
     @Inject(SIGNATURE_MAX_AGE_SECONDS) private readonly maxAgeSeconds: number,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic === true) return true;
     const request = context.switchToHttp().getRequest<SignedRequest>();
-    if (!request.path.startsWith('/v1/')) return true; // health and API docs need no signature
     const peer = (request.socket as TLSSocket).getPeerCertificate();
     const targetUri = targetUriOf(request.headers.host ?? '', request.originalUrl);
     const outcome = await verifySignedRequest({

@@ -1,72 +1,187 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import getRawBody from 'raw-body';
+import { promisify } from 'node:util';
+import { gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { TransferError } from '@app/transfers';
 import { ApiErrorBody } from '../api-errors/api-error';
+import type { ErrorCode } from '../api-errors/error-catalogue';
 
-/** The request with the exact bytes it arrived with: what the signature's Content-Digest covers. */
+/**
+ * The request with the exact bytes it arrived with (before any content decoding): what the signature's
+ * Content-Digest covers (RFC 9530). `body` holds the decoded bytes, or the parsed JSON.
+ */
 export interface RequestWithRawBody extends Request {
   rawBody?: Buffer;
 }
 
+export const JSON_MEDIA_TYPE = 'application/json';
 export const XML_MEDIA_TYPES = ['application/xml', 'text/xml'];
+/** RFC 9110 content codings the API guide promises; `br` and the rest are refused, not guessed at. */
+export const CONTENT_CODINGS = ['identity', 'gzip', 'deflate'] as const;
+type ContentCoding = (typeof CONTENT_CODINGS)[number];
+
+type Decoder = (input: InputType, options: ZlibOptions) => Promise<Buffer>;
+const DECODERS: Record<Exclude<ContentCoding, 'identity'>, Decoder> = {
+  gzip: promisify(gunzip) as Decoder,
+  deflate: promisify(inflate) as Decoder,
+};
+
+/** A refusal of a body, answered before any route or guard runs. */
+class BodyRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
- * Body parsing for the vendor API, installed after client authentication: JSON for commands, raw
- * bytes for dossiers (kept byte for byte: the receiver gets exactly what was staged). Both keep the
- * raw bytes for signature checks. A body that is too large or not JSON gets a JSON error with its own
- * code, before any handler runs.
+ * Reads the body of a vendor API request, installed after client authentication: JSON for commands, XML
+ * bytes for dossiers (kept byte for byte: the receiver gets exactly what was staged). The bytes as sent
+ * are kept for the Content-Digest check; a gzip or deflate body is decoded with the same size limit as
+ * it had on the wire, so a compression bomb ends in 413 instead of filling memory. Every refusal is a
+ * JSON error with its own code, before any handler runs.
  */
-export function requestBodyParsers(limits: { jsonBytes: number; dossierBytes: number }): RequestHandler[] {
-  const keepRaw = (request: Request, _response: Response, buffer: Buffer) => {
-    (request as RequestWithRawBody).rawBody = buffer;
+export function requestBodyReader(limits: { jsonBytes: number; dossierBytes: number }) {
+  return (request: Request, response: Response, next: NextFunction): void => {
+    readBody(request as RequestWithRawBody, limits)
+      .then(() => next())
+      .catch((error: unknown) => {
+        if (error instanceof BodyRefusal) {
+          const body: ApiErrorBody = { error: error.code, message: error.message };
+          response.status(error.status).json(body);
+          return;
+        }
+        next(error);
+      });
   };
-  return [
-    express.json({ limit: limits.jsonBytes, type: 'application/json', verify: keepRaw, strict: true }),
-    express.raw({ limit: limits.dossierBytes, type: XML_MEDIA_TYPES, verify: keepRaw }),
-  ];
 }
 
-interface BodyParserError {
-  type?: string;
-  limit?: number;
-  status?: number;
-}
-
-/** Turns body-parser failures into the broker's `{ error, message }` answers. */
-export function requestBodyErrors(
-  error: unknown,
-  _request: Request,
-  response: Response,
-  next: NextFunction,
-): void {
-  const failure = error as BodyParserError;
-  const answer = (status: number, body: ApiErrorBody) => void response.status(status).json(body);
-  switch (failure?.type) {
-    case 'entity.too.large':
-      return answer(413, {
-        error: 'REQUEST_BODY_TOO_LARGE',
-        message: `The body is larger than the ${failure.limit} bytes this route accepts; nothing was stored.`,
-      });
-    case 'entity.parse.failed':
-      return answer(400, {
-        error: 'REQUEST_BODY_NOT_JSON',
-        message: 'The body is not valid JSON; send a JSON object with Content-Type: application/json.',
-      });
-    case 'charset.unsupported':
-    case 'encoding.unsupported':
-      return answer(415, {
-        error: 'REQUEST_BODY_ENCODING_UNSUPPORTED',
-        message: 'Send the body as UTF-8, without a content encoding other than identity, gzip or deflate.',
-      });
-    case 'request.aborted':
-    case 'request.size.invalid':
-      return answer(400, {
-        error: 'REQUEST_BODY_INCOMPLETE',
-        message: 'The body ended before its announced length; send it again.',
-      });
-    default:
-      next(error);
+async function readBody(
+  request: RequestWithRawBody,
+  limits: { jsonBytes: number; dossierBytes: number },
+): Promise<void> {
+  if (!hasBody(request)) return;
+  const { mediaType, charset } = contentTypeOf(request.headers['content-type']);
+  const isJson = mediaType === JSON_MEDIA_TYPE;
+  if (!isJson && !XML_MEDIA_TYPES.includes(mediaType ?? '')) {
+    throw new BodyRefusal(
+      415,
+      'REQUEST_CONTENT_TYPE_UNSUPPORTED',
+      `A body needs Content-Type ${JSON_MEDIA_TYPE} (commands) or application/xml (dossiers); ` +
+        `${mediaType === undefined ? 'none was given' : 'this one is not accepted'}. Nothing was stored.`,
+    );
   }
+  if (isJson && charset !== undefined && charset !== 'utf-8') refuseEncoding();
+  const coding = contentCodingOf(request.headers['content-encoding']);
+  const limit = isJson ? limits.jsonBytes : limits.dossierBytes;
+  const raw = await readRaw(request, limit);
+  request.rawBody = raw;
+  const decoded = coding === 'identity' ? raw : await decode(coding, raw, limit);
+  request.body = isJson ? parseJson(decoded) : decoded;
+}
+
+/** RFC 9112 §6.3: a message has a body when it announces one; `Content-Length: 0` is none. */
+function hasBody(request: Request): boolean {
+  if (request.headers['transfer-encoding'] !== undefined) return true;
+  const length = request.headers['content-length'];
+  return length !== undefined && length !== '0';
+}
+
+function contentTypeOf(header: string | undefined): { mediaType?: string; charset?: string } {
+  if (header === undefined || header.trim() === '') return {};
+  const [type, ...parameters] = header.split(';');
+  const charset = parameters
+    .map((parameter) => parameter.trim().toLowerCase())
+    .find((parameter) => parameter.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
+  return { mediaType: type.trim().toLowerCase(), charset };
+}
+
+function contentCodingOf(header: string | undefined): ContentCoding {
+  const coding = (header ?? 'identity').trim().toLowerCase() || 'identity';
+  if (!(CONTENT_CODINGS as readonly string[]).includes(coding)) refuseEncoding();
+  return coding as ContentCoding;
+}
+
+function refuseEncoding(): never {
+  throw new BodyRefusal(
+    415,
+    'REQUEST_BODY_ENCODING_UNSUPPORTED',
+    'Send the body as UTF-8, without a content encoding other than identity, gzip or deflate.',
+  );
+}
+
+function tooLarge(limit: number): BodyRefusal {
+  return new BodyRefusal(
+    413,
+    'REQUEST_BODY_TOO_LARGE',
+    `The body is larger than the ${limit} bytes this route accepts; nothing was stored.`,
+  );
+}
+
+interface RawBodyFailure {
+  type?: string;
+}
+
+async function readRaw(request: Request, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(request, { limit, length: request.headers['content-length'] });
+  } catch (error) {
+    switch ((error as RawBodyFailure).type) {
+      case 'entity.too.large':
+        throw tooLarge(limit);
+      case 'request.aborted':
+      case 'request.size.invalid':
+        throw new BodyRefusal(
+          400,
+          'REQUEST_BODY_INCOMPLETE',
+          'The body ended before its announced length; send it again.',
+        );
+      default:
+        throw error;
+    }
+  }
+}
+
+/** Decodes in zlib's thread pool, stopping at `limit` decoded bytes. */
+async function decode(
+  coding: Exclude<ContentCoding, 'identity'>,
+  raw: Buffer,
+  limit: number,
+): Promise<Buffer> {
+  try {
+    return await DECODERS[coding](raw, { maxOutputLength: limit });
+  } catch (error) {
+    // zlib stops at maxOutputLength with ERR_BUFFER_TOO_LARGE; anything else is broken data.
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
+    throw new BodyRefusal(
+      400,
+      'REQUEST_BODY_NOT_DECODABLE',
+      `The body is not valid ${coding} data, as its Content-Encoding says; nothing was stored.`,
+    );
+  }
+}
+
+/** Strict JSON, as body-parser's strict mode: an object or array at the top. */
+function parseJson(bytes: Buffer): unknown {
+  const text = bytes.toString('utf8');
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // answered below
+    }
+  }
+  throw new BodyRefusal(
+    400,
+    'REQUEST_BODY_NOT_JSON',
+    'The body is not valid JSON; send a JSON object with Content-Type: application/json.',
+  );
 }
 
 /** A dossier upload is the raw XML, byte for byte; anything else is refused before validation. */

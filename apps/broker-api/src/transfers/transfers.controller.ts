@@ -40,6 +40,7 @@ import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { RequestWithRawBody, dossierBytes } from '../request-bodies/request-bodies';
+import { TransferIdPipe } from './transfer-id.pipe';
 
 const pupilKeySchema = z
   .object({
@@ -204,7 +205,10 @@ export class TransfersController {
   @ApiErrorResponses({ signed: true, vendorOnly: true }, 'TRANSFER_NOT_FOUND', 'DATABASE_BUSY')
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Get('transfers/:id')
-  view(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
+  view(
+    @Client() client: AuthenticatedClient,
+    @Param('id', TransferIdPipe) id: string,
+  ): Promise<TransferView> {
     return this.transfers.view(vendorOf(client), id);
   }
 
@@ -246,7 +250,7 @@ export class TransfersController {
   @HttpCode(201)
   stageForTransfer(
     @Client() client: AuthenticatedClient,
-    @Param('id') id: string,
+    @Param('id', TransferIdPipe) id: string,
     @Req() request: RequestWithRawBody,
   ): Promise<StagingResult> {
     return this.transfers.stage(vendorOf(client), dossierBytes(request), id);
@@ -318,7 +322,7 @@ export class TransfersController {
   @Header('Cache-Control', 'no-store')
   async fetch(
     @Client() client: AuthenticatedClient,
-    @Param('id') id: string,
+    @Param('id', TransferIdPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
     const { bytes, version } = await this.transfers.fetchDossier(vendorOf(client), id);
@@ -348,7 +352,10 @@ export class TransfersController {
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/receipt')
   @HttpCode(200)
-  receipt(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
+  receipt(
+    @Client() client: AuthenticatedClient,
+    @Param('id', TransferIdPipe) id: string,
+  ): Promise<TransferView> {
     return this.transfers.acknowledgeReceipt(vendorOf(client), id);
   }
 
@@ -372,7 +379,10 @@ export class TransfersController {
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/withdrawal')
   @HttpCode(200)
-  withdraw(@Client() client: AuthenticatedClient, @Param('id') id: string): Promise<TransferView> {
+  withdraw(
+    @Client() client: AuthenticatedClient,
+    @Param('id', TransferIdPipe) id: string,
+  ): Promise<TransferView> {
     return this.transfers.withdraw(vendorOf(client), id);
   }
 }

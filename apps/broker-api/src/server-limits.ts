@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import type { Server, ServerOptions } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+
+/**
+ * How long the server waits for a slow or silent client. A client that trickles its headers (slow loris)
+ * or holds a connection open without finishing a request is cut, so it holds one socket for seconds,
+ * not for Node's defaults (60 s for headers, 5 min for a request, 2 min for the TLS handshake).
+ */
+/** From the first byte of a request until its headers are complete; also the wait for that first byte. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** A whole request, body included: a 20 MB dossier at 2 Mbit/s needs 80 s. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+/** The TLS handshake, certificate included. */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** An idle kept-alive connection between requests. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** How often the server looks for connections past the two timeouts above. */
+export const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+/** All request headers together; a larger header block gets 431. Node's default, stated. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+export type ServerTimeouts = Pick<
+  ServerOptions,
+  | 'headersTimeout'
+  | 'requestTimeout'
+  | 'handshakeTimeout'
+  | 'keepAliveTimeout'
+  | 'connectionsCheckingInterval'
+  | 'maxHeaderSize'
+>;
+
+export function serverTimeouts(): ServerTimeouts {
+  return {
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    maxHeaderSize: MAX_HEADER_BYTES,
+  };
+}
+
+/**
+ * Node's header and request timeouts start with a request's first byte: a client that completes the TLS
+ * handshake and then sends nothing would hold its socket forever. Until its first request arrives, a
+ * connection gets the headers timeout as an idle timeout; the request clears it (a request's own time is
+ * bounded by the request timeout, and its handler may take longer than any idle limit).
+ */
+export function cutSilentConnections(server: Server): void {
+  server.on('secureConnection', (socket: TLSSocket) => socket.setTimeout(HEADERS_TIMEOUT_MS));
+  server.prependListener('request', (request: IncomingMessage) => request.socket.setTimeout(0));
+}
