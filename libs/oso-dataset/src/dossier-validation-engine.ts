@@ -139,7 +139,8 @@ export class DossierValidationEngine {
       tree = readDossierIndexed(bytes);
     } catch (error) {
       // A shape past its limit is refused here, before libxml2 spends time and memory on it.
-      if (error instanceof DossierShapeError) return refuse([finding(error.code, error.message, error.message)]);
+      if (error instanceof DossierShapeError)
+        return refuse([finding(error.code, error.message, error.message)]);
       unreadable = error;
     }
     const location = tree && schemaLocationProblem(tree.all);

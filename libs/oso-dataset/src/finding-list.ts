@@ -55,5 +55,7 @@ export class FindingList {
 }
 
 function shortened(message: string): string {
-  return message.length > MAX_MESSAGE_CHARACTERS ? `${message.slice(0, MAX_MESSAGE_CHARACTERS - 1)}…` : message;
+  return message.length > MAX_MESSAGE_CHARACTERS
+    ? `${message.slice(0, MAX_MESSAGE_CHARACTERS - 1)}…`
+    : message;
 }

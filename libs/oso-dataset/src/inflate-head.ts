@@ -55,7 +55,9 @@ class Output {
   }
 
   private grow(needed: number): void {
-    const larger = new Uint8Array(Math.min(this.limit, Math.max(this.bytes.length * 2, this.length + needed)));
+    const larger = new Uint8Array(
+      Math.min(this.limit, Math.max(this.bytes.length * 2, this.length + needed)),
+    );
     larger.set(this.bytes.subarray(0, this.length));
     this.bytes = larger;
   }
@@ -138,10 +140,18 @@ function decode(input: BitReader, table: Huffman): number {
   throw new DeflateDataError('invalid code');
 }
 
-const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_BASE = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+  227, 258,
+];
 const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-const DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const DISTANCE_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
+  6145, 8193, 12289, 16385, 24577,
+];
+const DISTANCE_EXTRA = [
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+];
 
 function codes(input: BitReader, out: Output, tables: [Huffman, Huffman]): void {
   const [lengths, distances] = tables;
@@ -188,7 +198,7 @@ function dynamicCodes(input: BitReader): [Huffman, Huffman] {
   for (let index = 0; index < codeCount; index++) lengths[CODE_LENGTH_ORDER[index]] = input.bits(3);
   const codeLengths = huffman(lengths, 19);
   lengths.fill(0);
-  for (let index = 0; index < lengthCount + distanceCount; ) {
+  for (let index = 0; index < lengthCount + distanceCount;) {
     const symbol = decode(input, codeLengths);
     if (symbol < 16) {
       lengths[index++] = symbol;
@@ -208,5 +218,8 @@ function dynamicCodes(input: BitReader): [Huffman, Huffman] {
     if (index + repeat > lengthCount + distanceCount) throw new DeflateDataError('too many lengths');
     while (repeat--) lengths[index++] = value;
   }
-  return [huffman(lengths.subarray(0, lengthCount), lengthCount), huffman(lengths.subarray(lengthCount, lengthCount + distanceCount), distanceCount)];
+  return [
+    huffman(lengths.subarray(0, lengthCount), lengthCount),
+    huffman(lengths.subarray(lengthCount, lengthCount + distanceCount), distanceCount),
+  ];
 }

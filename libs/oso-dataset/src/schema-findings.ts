@@ -60,7 +60,15 @@ export class SchemaChecker {
 
 const PREFIX = /^(Element '[^']*'(?:, attribute '[^']*')?: )([\s\S]*)$/;
 /** What libxml2 writes right after the value it quotes, in its messages that quote one. */
-const AFTER_VALUE = ["' is not ", "' is less ", "' is greater ", "' must be ", "' has more ", "' does not ", "' of "];
+const AFTER_VALUE = [
+  "' is not ",
+  "' is less ",
+  "' is greater ",
+  "' must be ",
+  "' has more ",
+  "' does not ",
+  "' of ",
+];
 const OSO_BRACES = `{${OSO_NAMESPACE}}`;
 
 /**

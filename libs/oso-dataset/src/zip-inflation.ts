@@ -152,14 +152,19 @@ function listedOffsets(zip: Buffer): Set<number> {
   for (let entry = 0; entry < count; entry++) {
     if (position + 46 > zip.length || zip.readUInt32LE(position) !== 0x02014b50) break;
     listed.add(zip.readUInt32LE(position + 42));
-    position += 46 + zip.readUInt16LE(position + 28) + zip.readUInt16LE(position + 30) + zip.readUInt16LE(position + 32);
+    position +=
+      46 +
+      zip.readUInt16LE(position + 28) +
+      zip.readUInt16LE(position + 30) +
+      zip.readUInt16LE(position + 32);
   }
   return listed;
 }
 
 function mostPossible(entries: Entry[]): number {
   return entries.reduce(
-    (sum, entry) => sum + (entry.method === STORED ? entry.storedBytes : entry.data.length * DEFLATE_MAX_EXPANSION),
+    (sum, entry) =>
+      sum + (entry.method === STORED ? entry.storedBytes : entry.data.length * DEFLATE_MAX_EXPANSION),
     0,
   );
 }
