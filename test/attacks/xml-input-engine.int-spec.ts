@@ -146,6 +146,12 @@ describe('findings repeat no value of the dossier', () => {
     expect(verdict.errors[0].message).toMatch(/geboortedatum.*not a valid value.*xs:date/);
   });
 
+  it('rule findings name no date plainly either (the inzagedatum warning of the example)', async () => {
+    const { verdict } = await judge(POVO_TEXT);
+    expect(verdict.warnings.map((finding) => finding.rule)).toContain('BRK.META.02');
+    expect(findingsOf(verdict)).not.toMatch(/2016-03-31|2016-01-02/);
+  });
+
   it('rule findings: a code list value and an attachment file name', async () => {
     for (const dossier of [
       POVO_TEXT.replace(/<soort>[^<]*<\/soort>/, `<soort>${MARK}</soort>`),

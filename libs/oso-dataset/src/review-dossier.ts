@@ -8,12 +8,20 @@ import { RuleSet } from './rules/dossier-rule';
 import { DossierUnderReview } from './rules/dossier-under-review';
 
 /**
- * Rule messages put the values they speak of in double quotes; the answer never repeats them (a value
- * may be personal data), so each quoted span is replaced. The path and the rule say where and what.
+ * A rule message without the dossier's values (a value may be personal data): rule messages put the
+ * values they speak of in double quotes, and some name a date or the breaking element's own text
+ * plainly; each is replaced by "…". The path and the rule say where and what.
  */
-export function withoutValues(message: string): string {
-  return message.indexOf('"') === -1 ? message : message.replace(/"[^"]*"/g, '"…"');
+export function withoutValues(message: string, element: DossierElement | null = null): string {
+  let text = message.indexOf('"') === -1 ? message : message.replace(/"[^"]*"/g, '"…"');
+  text = text.replace(ISO_DATE, '…');
+  const value = element?.text.trim();
+  // Shorter texts (a digit, a letter) would cut words of the message itself.
+  if (value && value.length >= 3 && text.includes(value)) text = text.split(value).join('…');
+  return text;
 }
+
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 
 /** Runs the business rules of a rule set over a schema-valid dossier tree; lists at most MAX_FINDINGS. */
 export function applyRules(
@@ -44,8 +52,8 @@ export function applyRules(
           rule: rule.id,
           path: element ? pathOf(element) : (breach.at as string),
           ...(element ? { line: line(element.offset) } : {}),
-          message: withoutValues(breach.en),
-          messageNl: withoutValues(breach.nl),
+          message: withoutValues(breach.en, element),
+          messageNl: withoutValues(breach.nl, element),
         };
       });
     }
