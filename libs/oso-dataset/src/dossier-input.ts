@@ -29,10 +29,21 @@ export function checkDossierInput(
       message: `The dossier is ${bytes.length} bytes; at most ${maxBytes} bytes are accepted.`,
     };
   }
-  if (!isUtf8(bytes) || bytes[0] === 0xfe || bytes[0] === 0xff || (bytes[0] === 0 && bytes[1] !== 0)) {
-    return { code: 'DOSSIER_NOT_UTF8', message: 'The dossier must be encoded in UTF-8.' };
+  // Decided on the bytes, not on what the document declares: a NUL byte can stand in no XML 1.0
+  // document, while UTF-16 and UTF-32 put one beside every ASCII character (with or without a byte
+  // order mark, and then pass as UTF-8 byte by byte). The first character must be `<`, which also
+  // refuses EBCDIC and the other encodings whose start is not ASCII.
+  const start = bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
+  let first = start;
+  while (first < bytes.length && isSpace(bytes[first])) first++;
+  if (bytes.indexOf(0) !== -1 || bytes[first] !== 0x3c /* < */ || !isUtf8(bytes)) {
+    return {
+      code: 'DOSSIER_NOT_UTF8',
+      message:
+        'The dossier must be XML encoded in UTF-8 (no UTF-16 or UTF-32, no NUL bytes) and start with "<" (after an optional byte order mark).',
+    };
   }
-  const head = bytes.subarray(bytes.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0, 512).toString('latin1');
+  const head = bytes.subarray(start, 512).toString('latin1');
   const declared = /^<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/.exec(head);
   if (declared && !/^utf-?8$/i.test(declared[1])) {
     return {
@@ -51,6 +62,10 @@ export function checkDossierInput(
     }
   }
   return null;
+}
+
+function isSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
 const DOCTYPE = Buffer.from('<!DOCTYPE');

@@ -6,9 +6,9 @@ import { DossierValidationPool } from './dossier-validation-pool';
 /**
  * The engine lets libxml2 leave out the layout between elements (XML_PARSE_NOBLANKS) only where that
  * cannot change the schema's verdict. Each case is judged both ways: as it is, and with a content hash,
- * for which the layout is always read in full. The comment, CDATA, processing-instruction and
- * carriage-return cases are the ones where leaving it out would change the verdict (checked by hand
- * against libxml2 with and without the option), so there it must be read in full.
+ * for which the layout is always read in full. The comment, CDATA and carriage-return cases are the
+ * ones where leaving it out would change the verdict (checked by hand against libxml2 with and without
+ * the option), so there it must be read in full; processing instructions are refused before libxml2.
  */
 describe('dossier validation engine: layout left out only where the schema ignores it', () => {
   const examples = join(__dirname, '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
@@ -42,9 +42,15 @@ describe('dossier validation engine: layout left out only where the schema ignor
   it.each([
     ['a comment', '<pakketnaam>  <!-- x --></pakketnaam>'],
     ['a CDATA section', '<pakketnaam> <![CDATA[]]></pakketnaam>'],
-    ['a processing instruction', '<pakketnaam>  <?x y?></pakketnaam>'],
   ])('keeps whitespace-only text beside %s: the value is not empty', async (_, replacement) => {
     expect(await judge(povo.replace(pakketnaam, replacement))).toEqual([]);
+  });
+
+  it('refuses a processing instruction before libxml2 (so layout beside one never matters)', async () => {
+    const verdict = await pool.validate(
+      Buffer.from(povo.replace(pakketnaam, '<pakketnaam>  <?x y?></pakketnaam>')),
+    );
+    expect(verdict.errors.map((error) => error.rule)).toEqual(['DOSSIER_PROCESSING_INSTRUCTION']);
   });
 
   it('keeps whitespace before a carriage return: 300 tabs, CRLF and a letter exceed 280 characters', async () => {

@@ -2,23 +2,28 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_DOSSIER_BYTES, checkDossierInput } from './dossier-input';
+import { DossierShapeError, schemaLocationProblem } from './dossier-shape';
 import { DossierFinding, DossierVerdict } from './dossier-verdict';
+import { FindingList } from './finding-list';
 import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
 import { DossierTree, readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
 import { RuleSet } from './rules/dossier-rule';
 import { at, textAt } from './dossier-element';
+import { Libxml2Internals, SchemaChecker } from './schema-findings';
 
 /** The parts of libxml2-wasm this engine uses (the package is ESM-only; its types are not importable here). */
 interface Libxml2 {
   XmlDocument: {
     fromBuffer(source: Uint8Array, options?: { url?: string; option?: number }): Libxml2Document;
   };
-  XsdValidator: { fromDoc(document: Libxml2Document): { validate(document: Libxml2Document): void } };
+  XsdValidator: { fromDoc(document: Libxml2Document): { _ptr: number } };
   ParseOption: Record<string, number>;
   XmlC14NMode: { XML_C14N_EXCLUSIVE_1_0: number };
 }
 interface Libxml2Document {
+  /** libxml2's xmlDocPtr. */
+  _ptr: number;
   root: { name: string; namespaceUri: string };
   canonicalizeToString(options?: { mode?: number; withComments?: boolean }): string;
   dispose(): void;
@@ -91,7 +96,7 @@ function finding(rule: string, message: string, messageNl: string, line?: number
 export class DossierValidationEngine {
   private constructor(
     private readonly libxml2: Libxml2,
-    private readonly validator: { validate(document: Libxml2Document): void },
+    private readonly schema: SchemaChecker,
   ) {}
 
   static async load(schemaPath: string = defaultSchemaPath()): Promise<DossierValidationEngine> {
@@ -100,10 +105,13 @@ export class DossierValidationEngine {
       s: string,
     ) => Promise<Libxml2>;
     const libxml2 = await importEsm('libxml2-wasm');
+    // The package's own module behind its API, for a schema validation with our error handler.
+    const internals = (await importEsm('libxml2-wasm/lib/libxml2.mjs')) as unknown as Libxml2Internals;
     const schemaDocument = libxml2.XmlDocument.fromBuffer(readFileSync(schemaPath), {
       url: `file://${resolve(schemaPath)}`,
     });
-    return new DossierValidationEngine(libxml2, libxml2.XsdValidator.fromDoc(schemaDocument));
+    const schema = libxml2.XsdValidator.fromDoc(schemaDocument);
+    return new DossierValidationEngine(libxml2, new SchemaChecker(internals, schema._ptr));
   }
 
   validate(bytes: Buffer, options: ValidationOptions = {}): DossierVerdict {
@@ -114,6 +122,7 @@ export class DossierValidationEngine {
       profile: null,
       errors,
       warnings: [],
+      findingsOmitted: 0,
       facts: null,
     });
 
@@ -129,8 +138,13 @@ export class DossierValidationEngine {
     try {
       tree = readDossierIndexed(bytes);
     } catch (error) {
+      // A shape past its limit is refused here, before libxml2 spends time and memory on it.
+      if (error instanceof DossierShapeError)
+        return refuse([finding(error.code, error.message, error.message)]);
       unreadable = error;
     }
+    const location = tree && schemaLocationProblem(tree.all);
+    if (location) return refuse([finding(location.code, location.message, location.message)]);
 
     const { ParseOption } = this.libxml2;
     let document: Libxml2Document;
@@ -142,6 +156,9 @@ export class DossierValidationEngine {
           ParseOption.XML_PARSE_NO_XXE |
           ParseOption.XML_PARSE_NOERROR |
           ParseOption.XML_PARSE_NOWARNING |
+          // Text nodes up to our own limit (DOSSIER_SHAPE_LIMITS.textCharacters, checked by the tree
+          // reader above), not libxml2's 10,000,000 bytes, which a 7 MB attachment already passes.
+          ParseOption.XML_PARSE_HUGE |
           // Small text nodes stored inline: fewer allocations in libxml2, same tree.
           ParseOption.XML_PARSE_COMPACT |
           (tree && layoutIsIgnorable(tree, bytes, options) ? ParseOption.XML_PARSE_NOBLANKS : 0),
@@ -176,26 +193,21 @@ export class DossierValidationEngine {
         return refuse([
           finding(
             'DOSSIER_WRONG_VERSION',
-            `metadata/standaardversie is "${version ?? ''}"; this broker accepts only OSO ${OSO_STANDAARDVERSIE}.`,
-            `metadata/standaardversie is "${version ?? ''}"; deze broker accepteert alleen OSO ${OSO_STANDAARDVERSIE}.`,
+            `metadata/standaardversie must be ${OSO_STANDAARDVERSIE}: this broker accepts only OSO ${OSO_STANDAARDVERSIE}.`,
+            `metadata/standaardversie moet ${OSO_STANDAARDVERSIE} zijn: deze broker accepteert alleen OSO ${OSO_STANDAARDVERSIE}.`,
           ),
         ]);
       }
-      try {
-        this.validator.validate(document);
-      } catch (error) {
-        const details = (error as Libxml2Error).details ?? [{ message: (error as Error).message }];
+      const schemaFindings = new FindingList();
+      if (!this.schema.check(document._ptr, schemaFindings)) {
         return {
-          ...refuse(
-            details.map((detail) =>
-              finding('XSD', detail.message.trim(), detail.message.trim(), detail.line),
-            ),
-          ),
+          ...refuse([]),
+          ...schemaFindings.finish(),
           profile: textAt(root, 'metadata', 'overstap'),
         };
       }
       const today = options.today ?? todayUtc();
-      const { errors, warnings, dossier } = applyRules(bytes, root, ruleSet, today, tree);
+      const { errors, warnings, findingsOmitted, dossier } = applyRules(bytes, root, ruleSet, today, tree);
       const contentHash = options.withContentHash
         ? createHash('sha256')
             .update(
@@ -212,6 +224,7 @@ export class DossierValidationEngine {
         profile: dossier.overstap || null,
         errors,
         warnings,
+        findingsOmitted,
         facts: dossierFacts(dossier, contentHash),
       };
     } finally {

@@ -50,8 +50,11 @@ export interface DossierVerdict {
   valid: boolean;
   ruleSet: RuleSet;
   profile: string | null;
+  /** At most MAX_FINDINGS (100) findings are listed, errors first. */
   errors: DossierFinding[];
   warnings: DossierFinding[];
+  /** How many more findings (errors or warnings) there were beyond those listed; usually 0. */
+  findingsOmitted: number;
   /** Present once the dossier could be read (it may still be invalid). */
   facts: DossierFacts | null;
 }

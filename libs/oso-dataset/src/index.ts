@@ -1,5 +1,7 @@
 export * from './dossier-element';
 export * from './dossier-input';
+export * from './dossier-shape';
+export * from './finding-list';
 export * from './dossier-validation-engine';
 export * from './dossier-validation-pool';
 export * from './dossier-verdict';

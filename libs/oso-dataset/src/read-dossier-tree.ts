@@ -1,5 +1,13 @@
 import { isAscii } from 'node:buffer';
 import { DossierElement } from './dossier-element';
+import {
+  DOSSIER_SHAPE_LIMITS,
+  processingInstruction,
+  textTooLarge,
+  tooDeep,
+  tooManyAttributes,
+  tooManyElements,
+} from './dossier-shape';
 
 interface MutableElement {
   name: string;
@@ -92,6 +100,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   let current = null as MutableElement | null;
   let position = 0;
   let plain = true;
+  let attributeCount = 0;
   try {
     for (;;) {
       // One pass from the end of the last markup to the next `<`. Whitespace first: between elements
@@ -117,7 +126,10 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
             // A text run past the window's end: read it from the bytes.
             const start = base + position;
             const next = bytes.indexOf(60 /* < */, start);
-            if (current) appendTextFromBytes(bytes, start, next === -1 ? length : next, current);
+            if (current) {
+              appendTextFromBytes(bytes, start, next === -1 ? length : next, current);
+              if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
+            }
             if (next === -1) break;
             windowSize = WINDOW;
             base = next;
@@ -135,6 +147,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
             ? xml.slice(position, open)
             : bytes.toString('utf8', base + position, base + open);
           current.text += references ? decode(raw) : raw;
+          if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
         }
       }
       const next = open + 1 < xml.length ? u8[base + open + 1] : -1;
@@ -201,9 +214,12 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         let scope = scopes.length > 0 ? scopes[scopes.length - 1] : NO_NAMESPACES;
         let attributes = NO_ATTRIBUTES;
         if (nameEnd < bodyEnd) {
+          if (bodyEnd - nameEnd > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
           const read = readAttributes(piece(xml, u8, bytes, base, nameEnd, bodyEnd), scope);
           attributes = read.attributes;
           scope = read.scope;
+          attributeCount += read.count;
+          if (attributeCount > DOSSIER_SHAPE_LIMITS.attributes) throw tooManyAttributes('document');
         }
         const element: MutableElement = {
           name: name.local,
@@ -221,6 +237,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
           root = element;
         }
         all.push(element);
+        if (all.length > DOSSIER_SHAPE_LIMITS.elements) throw tooManyElements();
         if (name.reading === reading) {
           name.elements.push(element);
         } else {
@@ -231,6 +248,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         if (!selfClosing) {
           current = element;
           openNames.push(name);
+          if (openNames.length > DOSSIER_SHAPE_LIMITS.depth) throw tooDeep();
           scopes.push(scope);
         }
       } else if (next === 47 /* / */) {
@@ -239,10 +257,16 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         scopes.pop();
       } else if (next === 33 /* ! */ && u8[base + open + 2] === 91 /* [ */) {
         // CDATA is kept as it stands: no entities, and whitespace in it is data.
-        if (current) current.text += piece(xml, u8, bytes, base, open + 9, end - 3);
+        if (current) {
+          current.text += piece(xml, u8, bytes, base, open + 9, end - 3);
+          if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
+        }
         plain = false;
-      } else if (next === 33 /* ! */ || !isDeclaration(u8, base + open)) {
+      } else if (next === 33 /* ! */) {
         plain = false;
+      } else if (!isDeclaration(u8, base + open)) {
+        // The receiving school gets these bytes as they are: no instruction may reach its software.
+        throw processingInstruction();
       }
       position = end;
     }
@@ -442,11 +466,13 @@ const NO_CODES = new Uint8Array(0);
 function readAttributes(
   text: string,
   scope: Record<string, string>,
-): { attributes: Record<string, string>; scope: Record<string, string> } {
+): { attributes: Record<string, string>; scope: Record<string, string>; count: number } {
   let attributes = NO_ATTRIBUTES;
   let declared: Record<string, string> | null = null;
+  let count = 0;
   ATTRIBUTE.lastIndex = 0;
   for (let match = ATTRIBUTE.exec(text); match; match = ATTRIBUTE.exec(text)) {
+    if (++count > DOSSIER_SHAPE_LIMITS.attributesPerElement) throw tooManyAttributes('element');
     const name = match[1];
     const value = decode(match[3] ?? match[4] ?? '');
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
@@ -457,7 +483,7 @@ function readAttributes(
       attributes[name.includes(':') ? name.slice(name.indexOf(':') + 1) : name] = value;
     }
   }
-  return { attributes, scope: declared ?? scope };
+  return { attributes, scope: declared ?? scope, count };
 }
 
 /** 1-based line of an offset, for messages; computed only when something is reported. */

@@ -1,12 +1,29 @@
 import { DossierElement, at, pathOf, textAt } from './dossier-element';
 import { DossierFacts, DossierFinding } from './dossier-verdict';
+import { FindingList } from './finding-list';
 import { DossierTree, lineAt, linesOf } from './read-dossier-tree';
 import { attachmentsOf } from './rules/attachment.rules';
 import { rulesFor } from './rules/all-rules';
 import { RuleSet } from './rules/dossier-rule';
 import { DossierUnderReview } from './rules/dossier-under-review';
 
-/** Runs the business rules of a rule set over a schema-valid dossier tree. */
+/**
+ * A rule message without the dossier's values (a value may be personal data): rule messages put the
+ * values they speak of in double quotes, and some name a date or the breaking element's own text
+ * plainly; each is replaced by "…". The path and the rule say where and what.
+ */
+export function withoutValues(message: string, element: DossierElement | null = null): string {
+  let text = message.indexOf('"') === -1 ? message : message.replace(/"[^"]*"/g, '"…"');
+  text = text.replace(ISO_DATE, '…');
+  const value = element?.text.trim();
+  // Shorter texts (a digit, a letter) would cut words of the message itself.
+  if (value && value.length >= 3 && text.includes(value)) text = text.split(value).join('…');
+  return text;
+}
+
+const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
+
+/** Runs the business rules of a rule set over a schema-valid dossier tree; lists at most MAX_FINDINGS. */
 export function applyRules(
   bytes: Buffer,
   root: DossierElement,
@@ -14,10 +31,14 @@ export function applyRules(
   today: string,
   /** The reader's element indexes for this tree (`readDossierIndexed`), saving the rules a walk. */
   index?: Pick<DossierTree, 'all' | 'byName'>,
-): { errors: DossierFinding[]; warnings: DossierFinding[]; dossier: DossierUnderReview } {
+): {
+  errors: DossierFinding[];
+  warnings: DossierFinding[];
+  findingsOmitted: number;
+  dossier: DossierUnderReview;
+} {
   const dossier = new DossierUnderReview(root, today, index);
-  const errors: DossierFinding[] = [];
-  const warnings: DossierFinding[] = [];
+  const findings = new FindingList();
   // A few findings are placed by scanning to them; past that the newlines are indexed once.
   let placed = 0;
   let lineOf: ((offset: number) => number) | null = null;
@@ -25,18 +46,19 @@ export function applyRules(
     ++placed <= 8 ? lineAt(bytes, offset) : (lineOf ??= linesOf(bytes))(offset);
   for (const rule of rulesFor(ruleSet, dossier.bundle)) {
     for (const breach of rule.check(dossier)) {
-      const element = typeof breach.at === 'string' ? null : breach.at;
-      const finding: DossierFinding = {
-        rule: rule.id,
-        path: element ? pathOf(element) : (breach.at as string),
-        ...(element ? { line: line(element.offset) } : {}),
-        message: breach.en,
-        messageNl: breach.nl,
-      };
-      (rule.severity === 'error' ? errors : warnings).push(finding);
+      findings.add(rule.severity, () => {
+        const element = typeof breach.at === 'string' ? null : breach.at;
+        return {
+          rule: rule.id,
+          path: element ? pathOf(element) : (breach.at as string),
+          ...(element ? { line: line(element.offset) } : {}),
+          message: withoutValues(breach.en, element),
+          messageNl: withoutValues(breach.nl, element),
+        };
+      });
     }
   }
-  return { errors, warnings, dossier };
+  return { ...findings.finish(), dossier };
 }
 
 /** The facts the broker uses (profile, pupil key, inzage, categories, attachments). */

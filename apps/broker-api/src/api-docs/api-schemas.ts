@@ -192,6 +192,12 @@ export const API_SCHEMAS = {
     profile: orNull(string('OSO profile, once the dossier could be read.')),
     errors: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
     warnings: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+    findingsOmitted: {
+      type: 'integer',
+      minimum: 0,
+      description:
+        'At most 100 findings are listed (errors first); this counts the further errors and warnings, usually 0.',
+    },
     facts: orNull(
       object({
         profile: string('OSO profile.'),
@@ -390,6 +396,7 @@ export const EXAMPLE_VERDICT_INVALID: ValidateAnswer = {
   profile: 'POVO',
   errors: [INZAGE_ERROR],
   warnings: [INZAGE_WARNING],
+  findingsOmitted: 0,
   facts: {
     profile: 'POVO',
     overdrachtsoort: 'overstapdossier',
@@ -424,6 +431,7 @@ export const EXAMPLE_VERDICT_UNREADABLE: ValidateAnswer = {
     },
   ],
   warnings: [],
+  findingsOmitted: 0,
   facts: null,
 };
 

@@ -13,7 +13,9 @@ import { CommandExit, say } from '../output';
 function describe(file: string, verdict: DossierVerdict): string {
   const profile = verdict.profile ?? '-';
   if (verdict.valid) {
-    const notes = verdict.warnings.length ? `, ${verdict.warnings.length} warning(s)` : '';
+    const notes = verdict.warnings.length
+      ? `, ${verdict.warnings.length + verdict.findingsOmitted} warning(s)`
+      : '';
     return `${file}: valid (${profile}${notes})`;
   }
   const first = verdict.errors
@@ -24,7 +26,11 @@ function describe(file: string, verdict: DossierVerdict): string {
     )
     .join(' | ');
   const more = verdict.errors.length > 3 ? ` | … ${verdict.errors.length - 3} more` : '';
-  return `${file}: invalid (${profile}), ${verdict.errors.length} error(s): ${first}${more}`;
+  // Past the listed limit the broker only counts: say so rather than give a wrong total.
+  const count = verdict.findingsOmitted
+    ? `${verdict.errors.length} error(s) listed, ${verdict.findingsOmitted} more finding(s) not listed`
+    : `${verdict.errors.length} error(s)`;
+  return `${file}: invalid (${profile}), ${count}: ${first}${more}`;
 }
 
 /**
@@ -82,6 +88,7 @@ export function validateCommand(): Command {
               profile: verdict.profile,
               errors: verdict.errors.map(strip),
               warnings: verdict.warnings.map(strip),
+              findingsOmitted: verdict.findingsOmitted,
             }),
           );
         } else {

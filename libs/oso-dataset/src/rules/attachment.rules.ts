@@ -1,7 +1,7 @@
 import { DossierElement, child, pathOf, textAt } from '../dossier-element';
 import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule, RuleBreach } from './dossier-rule';
-import { inspectZip } from './zip-inspection';
+import { MAX_UNPACKED_BYTES, MAX_ZIP_NESTING, ZipJudgement, judgeZip, looksLikeZip } from '../zip-inflation';
 
 /** File types a school may attach (the standard's attachments are reports, letters, scans, sheets). */
 export const ALLOWED_ATTACHMENT_EXTENSIONS = [
@@ -20,9 +20,7 @@ export const ALLOWED_ATTACHMENT_EXTENSIONS = [
   'pptx',
 ];
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** A ZIP container may not unpack to more than this, nor expand by more than the ratio (zip bombs). */
-export const MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
-export const MAX_EXPANSION_RATIO = 100;
+export { MAX_UNPACKED_BYTES, MAX_ZIP_NESTING };
 
 export interface Attachment {
   element: DossierElement;
@@ -31,8 +29,8 @@ export interface Attachment {
   encodedLength: number;
   /** Size of the decoded content in bytes, or null when the content is not valid base64. */
   size: number | null;
-  /** For content that is a ZIP container: what its entries claim to unpack to; otherwise null. */
-  zip: { entries: number; unpackedBytes: number } | null;
+  /** For content that holds a ZIP archive: what unpacking it showed (see judgeZip); otherwise null. */
+  zip: ZipJudgement | null;
   /** The decoded bytes (decoded when first asked for), or null when the content is not valid base64. */
   readonly decoded: Buffer | null;
 }
@@ -91,7 +89,7 @@ function decodeAttachment(element: DossierElement): Attachment {
   if (target.write(compact, 0, 'base64') !== size)
     return new DecodedAttachment(element, name, compact, null, null);
   const content = target.subarray(0, size);
-  const zip = size >= 4 && content.readUInt32LE(0) === 0x04034b50 ? inspectZip(content) : null;
+  const zip = looksLikeZip(content) ? judgeZip(content) : null;
   return new DecodedAttachment(element, name, compact, size, zip);
 }
 
@@ -161,8 +159,9 @@ export const ATTACHMENT_RULES: DossierRule[] = [
       const extension = /\.([A-Za-z0-9]+)$/.exec(attachment.name)?.[1]?.toLowerCase();
       if (extension && ALLOWED_ATTACHMENT_EXTENSIONS.includes(extension)) return null;
       return {
-        en: `${pathOf(attachment.element)}: file type "${extension ?? '(none)'}" is not allowed; use ${ALLOWED_ATTACHMENT_EXTENSIONS.join(', ')}.`,
-        nl: `${pathOf(attachment.element)}: bestandstype "${extension ?? '(geen)'}" is niet toegestaan; gebruik ${ALLOWED_ATTACHMENT_EXTENSIONS.join(', ')}.`,
+        // The file name is not repeated: it may name the pupil.
+        en: `${pathOf(attachment.element)}/bestandsnaam has no allowed file type; it must end in one of ${ALLOWED_ATTACHMENT_EXTENSIONS.map((type) => `.${type}`).join(', ')}.`,
+        nl: `${pathOf(attachment.element)}/bestandsnaam heeft geen toegestaan bestandstype; het moet eindigen op een van ${ALLOWED_ATTACHMENT_EXTENSIONS.map((type) => `.${type}`).join(', ')}.`,
       };
     },
   ),
@@ -173,14 +172,26 @@ export const ATTACHMENT_RULES: DossierRule[] = [
       nl: 'Een bijlage in ZIP-vorm (docx, xlsx, odt, gezipte bestanden) is geen zip-bom.',
     },
     (attachment) => {
-      if (attachment.zip === null || attachment.size === null) return null;
-      const { unpackedBytes } = attachment.zip;
-      const ratio = unpackedBytes / attachment.size;
-      if (unpackedBytes <= MAX_UNPACKED_BYTES && ratio <= MAX_EXPANSION_RATIO) return null;
-      return {
-        en: `${pathOf(attachment.element)} is refused: it claims to unpack to ${unpackedBytes} bytes, ${ratio.toFixed(0)} times its size.`,
-        nl: `${pathOf(attachment.element)} wordt geweigerd: uitgepakt zou het ${unpackedBytes} bytes zijn, ${ratio.toFixed(0)} keer zo groot.`,
-      };
+      const judgement = attachment.zip;
+      if (judgement === null || judgement.verdict === 'acceptable') return null;
+      const where = pathOf(attachment.element);
+      switch (judgement.verdict) {
+        case 'too-large':
+          return {
+            en: `${where} is refused: it unpacks to more than ${MAX_UNPACKED_BYTES} bytes, the most accepted (counted by unpacking, archives inside it included).`,
+            nl: `${where} wordt geweigerd: uitgepakt is het meer dan ${MAX_UNPACKED_BYTES} bytes, het maximum (geteld door uit te pakken, ingesloten archieven meegerekend).`,
+          };
+        case 'too-deep':
+          return {
+            en: `${where} is refused: it nests archives more than ${MAX_ZIP_NESTING} levels deep, the most accepted.`,
+            nl: `${where} wordt geweigerd: het bevat archieven in archieven, meer dan ${MAX_ZIP_NESTING} niveaus diep, het maximum.`,
+          };
+        case 'unchecked-method':
+          return {
+            en: `${where} is refused: it holds a ZIP entry packed with method ${judgement.method}; only stored (0) and deflate (8) entries can be checked.`,
+            nl: `${where} wordt geweigerd: het bevat een ZIP-bestand ingepakt met methode ${judgement.method}; alleen opgeslagen (0) en deflate (8) kunnen worden gecontroleerd.`,
+          };
+      }
     },
   ),
 ];

@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { readDossierTree } from '../read-dossier-tree';
 import { applyRules } from '../review-dossier';
 import { CODE_LISTS } from '../codelists';
@@ -430,13 +431,15 @@ describe('each rule fires on a dossier that breaks it', () => {
     expect(errorRules(broken)).toContain('BRK.ATT.02');
   });
 
-  it('BRK.ATT.04 refuses a zip bomb (a small archive claiming a huge content)', () => {
-    // A local file header claiming 1 GiB unpacked for 100 bytes of data.
+  it('BRK.ATT.04 refuses a zip bomb (judged by unpacking it, not by the sizes it claims)', () => {
+    // A local file header claiming 100 bytes unpacked for a deflate stream of 120 MiB of zeros.
+    const data = deflateRawSync(Buffer.alloc(120 * 1024 * 1024), { level: 9 });
     const header = Buffer.alloc(30);
     header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt32LE(100, 18);
-    header.writeUInt32LE(1024 * 1024 * 1024, 22);
-    const bomb = Buffer.concat([header, Buffer.alloc(100)]).toString('base64');
+    header.writeUInt16LE(8, 8);
+    header.writeUInt32LE(data.length, 18);
+    header.writeUInt32LE(100, 22);
+    const bomb = Buffer.concat([header, data]).toString('base64');
     const broken = mutate(
       povo,
       /<bestandsinhoud>[^<]*<\/bestandsinhoud>/,

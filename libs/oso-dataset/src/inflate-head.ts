@@ -1,0 +1,225 @@
+/**
+ * Inflates a raw deflate stream in plain TypeScript, up to `limit` bytes of output: to tell whether a
+ * ZIP entry holds an archive of its own (its first four bytes), and to unpack small entries whole.
+ * node:zlib sets up a stream object per call and fflate builds 64 KB lookup tables per block; for the
+ * official examples' fifteen small attachments, some with archives inside, either cost more than the
+ * whole rest of the validation. This follows zlib's reference decoder (puff.c): canonical Huffman
+ * codes decoded bit by bit, cheap for small streams, too slow for large ones (node:zlib does those).
+ *
+ * A truncated or damaged stream gives what came out before the damage, as a tool unpacking it would.
+ */
+export function inflateUpTo(data: Uint8Array, limit: number): { output: Uint8Array; reachedLimit: boolean } {
+  const out = new Output(limit);
+  const input = new BitReader(data);
+  try {
+    let last = 0;
+    while (!last && !out.full) {
+      last = input.bits(1);
+      const type = input.bits(2);
+      if (type === 0) stored(input, out);
+      else if (type === 1) codes(input, out, fixedCodes());
+      else if (type === 2) codes(input, out, dynamicCodes(input));
+      else break;
+    }
+  } catch (error) {
+    // The input ended or is damaged: what came out so far is the answer.
+    if (!(error instanceof DeflateDataError)) throw error;
+  }
+  return { output: out.bytes.subarray(0, out.length), reachedLimit: out.length >= limit };
+}
+
+class Output {
+  bytes: Uint8Array;
+  length = 0;
+
+  constructor(private readonly limit: number) {
+    this.bytes = new Uint8Array(Math.min(limit, 4096));
+  }
+
+  get full(): boolean {
+    return this.length >= this.limit;
+  }
+
+  push(byte: number): void {
+    if (this.length === this.bytes.length) this.grow(1);
+    this.bytes[this.length++] = byte;
+  }
+
+  /** Copies `length` bytes from `distance` back, as far as the limit allows. */
+  copy(distance: number, length: number): void {
+    const end = Math.min(this.limit, this.length + length);
+    if (end > this.bytes.length) this.grow(end - this.length);
+    const bytes = this.bytes;
+    for (let at = this.length; at < end; at++) bytes[at] = bytes[at - distance];
+    this.length = end;
+  }
+
+  private grow(needed: number): void {
+    const larger = new Uint8Array(
+      Math.min(this.limit, Math.max(this.bytes.length * 2, this.length + needed)),
+    );
+    larger.set(this.bytes.subarray(0, this.length));
+    this.bytes = larger;
+  }
+}
+
+class DeflateDataError extends Error {}
+
+class BitReader {
+  private position = 0;
+  private buffer = 0;
+  private count = 0;
+
+  constructor(private readonly data: Uint8Array) {}
+
+  bits(needed: number): number {
+    let value = this.buffer;
+    while (this.count < needed) {
+      if (this.position >= this.data.length) throw new DeflateDataError('input ended');
+      value |= this.data[this.position++] << this.count;
+      this.count += 8;
+    }
+    this.buffer = value >>> needed;
+    this.count -= needed;
+    return value & ((1 << needed) - 1);
+  }
+
+  /** Drops the bits left in the current byte; returns the next byte's position. */
+  align(): number {
+    this.buffer = 0;
+    this.count = 0;
+    return this.position;
+  }
+
+  byteAt(offset: number): number {
+    if (offset >= this.data.length) throw new DeflateDataError('input ended');
+    return this.data[offset];
+  }
+
+  skipTo(position: number): void {
+    this.position = position;
+  }
+}
+
+function stored(input: BitReader, out: Output): void {
+  const at = input.align();
+  const length = input.byteAt(at) | (input.byteAt(at + 1) << 8);
+  for (let index = 0; index < length && !out.full; index++) out.push(input.byteAt(at + 4 + index));
+  input.skipTo(at + 4 + length);
+}
+
+interface Huffman {
+  /** Number of codes of each length (0..15). */
+  count: Int16Array;
+  /** Symbols ordered by code. */
+  symbol: Int16Array;
+}
+
+function huffman(lengths: ArrayLike<number>, n: number): Huffman {
+  const count = new Int16Array(16);
+  const symbol = new Int16Array(n);
+  for (let index = 0; index < n; index++) count[lengths[index]]++;
+  const offsets = new Int16Array(16);
+  for (let length = 1; length < 15; length++) offsets[length + 1] = offsets[length] + count[length];
+  for (let index = 0; index < n; index++) if (lengths[index] !== 0) symbol[offsets[lengths[index]]++] = index;
+  return { count, symbol };
+}
+
+function decode(input: BitReader, table: Huffman): number {
+  let code = 0;
+  let first = 0;
+  let index = 0;
+  for (let length = 1; length <= 15; length++) {
+    code |= input.bits(1);
+    const count = table.count[length];
+    if (code - count < first) return table.symbol[index + (code - first)];
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  throw new DeflateDataError('invalid code');
+}
+
+const LENGTH_BASE = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195,
+  227, 258,
+];
+const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+const DISTANCE_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097,
+  6145, 8193, 12289, 16385, 24577,
+];
+const DISTANCE_EXTRA = [
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+];
+
+function codes(input: BitReader, out: Output, tables: [Huffman, Huffman]): void {
+  const [lengths, distances] = tables;
+  while (!out.full) {
+    const symbol = decode(input, lengths);
+    if (symbol < 256) {
+      out.push(symbol);
+    } else if (symbol === 256) {
+      return;
+    } else {
+      const lengthIndex = symbol - 257;
+      if (lengthIndex >= 29) throw new DeflateDataError('invalid length');
+      const length = LENGTH_BASE[lengthIndex] + input.bits(LENGTH_EXTRA[lengthIndex]);
+      const distanceIndex = decode(input, distances);
+      if (distanceIndex >= 30) throw new DeflateDataError('invalid distance');
+      const distance = DISTANCE_BASE[distanceIndex] + input.bits(DISTANCE_EXTRA[distanceIndex]);
+      if (distance > out.length) throw new DeflateDataError('distance too far back');
+      out.copy(distance, length);
+    }
+  }
+}
+
+let fixed: [Huffman, Huffman] | null = null;
+
+function fixedCodes(): [Huffman, Huffman] {
+  if (!fixed) {
+    const lengths = new Int16Array(288);
+    lengths.fill(8, 0, 144);
+    lengths.fill(9, 144, 256);
+    lengths.fill(7, 256, 280);
+    lengths.fill(8, 280, 288);
+    fixed = [huffman(lengths, 288), huffman(new Int16Array(30).fill(5), 30)];
+  }
+  return fixed;
+}
+
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+function dynamicCodes(input: BitReader): [Huffman, Huffman] {
+  const lengthCount = input.bits(5) + 257;
+  const distanceCount = input.bits(5) + 1;
+  const codeCount = input.bits(4) + 4;
+  const lengths = new Int16Array(320);
+  for (let index = 0; index < codeCount; index++) lengths[CODE_LENGTH_ORDER[index]] = input.bits(3);
+  const codeLengths = huffman(lengths, 19);
+  lengths.fill(0);
+  for (let index = 0; index < lengthCount + distanceCount;) {
+    const symbol = decode(input, codeLengths);
+    if (symbol < 16) {
+      lengths[index++] = symbol;
+      continue;
+    }
+    let value = 0;
+    let repeat: number;
+    if (symbol === 16) {
+      if (index === 0) throw new DeflateDataError('repeat without a length');
+      value = lengths[index - 1];
+      repeat = 3 + input.bits(2);
+    } else if (symbol === 17) {
+      repeat = 3 + input.bits(3);
+    } else {
+      repeat = 11 + input.bits(7);
+    }
+    if (index + repeat > lengthCount + distanceCount) throw new DeflateDataError('too many lengths');
+    while (repeat--) lengths[index++] = value;
+  }
+  return [
+    huffman(lengths.subarray(0, lengthCount), lengthCount),
+    huffman(lengths.subarray(lengthCount, lengthCount + distanceCount), distanceCount),
+  ];
+}

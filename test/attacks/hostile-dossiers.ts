@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Hostile dossiers, made in code from the official POVO example (no large fixture files). */
+export const EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
+export const POVO_TEXT = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'), 'utf8');
+
+/** The example with `insert` placed right after the opening tag of <leerling>. */
+export function withinLeerling(insert: string): string {
+  return POVO_TEXT.replace('<leerling>', `<leerling>${insert}`);
+}
+
+/** The example with `attributes` on the <leerling> start tag. */
+export function leerlingWithAttributes(attributes: string): string {
+  return POVO_TEXT.replace('<leerling>', `<leerling ${attributes}>`);
+}
+
+/** `count` attributes a0="…" … for one start tag. */
+export function manyAttributes(count: number, value = 'x'): string {
+  const parts: string[] = [];
+  for (let index = 0; index < count; index++) parts.push(`a${index}="${value}"`);
+  return parts.join(' ');
+}
+
+/** The example with its first attachment's content and file name replaced. */
+export function withAttachment(content: Buffer, fileName = 'bijlage.docx'): string {
+  return POVO_TEXT.replace(
+    /<bestandsnaam>[^<]*<\/bestandsnaam>([\s\S]*?)<bestandsinhoud>[^<]*<\/bestandsinhoud>/,
+    (_whole, between: string) =>
+      `<bestandsnaam>${fileName}</bestandsnaam>${between}<bestandsinhoud>${content.toString('base64')}</bestandsinhoud>`,
+  );
+}
+
+/** Deterministic bytes that look like a PDF and hold no ZIP signature (a seeded generator). */
+export function pdfLikeBytes(length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  bytes.write('%PDF-1.7\n');
+  let state = 0x2545f491;
+  for (let index = 9; index < length; index++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[index] = state & 0xff;
+  }
+  // Break any "PK" the generator happened to make, so the content is plainly no archive.
+  for (let at = bytes.indexOf('PK'); at !== -1; at = bytes.indexOf('PK', at + 1)) bytes[at] = 0x51;
+  return bytes;
+}
