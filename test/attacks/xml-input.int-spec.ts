@@ -134,6 +134,14 @@ describe('attacks with hostile XML on the API', () => {
     expect(answer.body.findingsOmitted).toBeGreaterThan(500);
     expect(answer.raw.length).toBeLessThan(MAX_ANSWER_BYTES);
     expect(answer.raw.toString('utf8')).not.toContain('Jansen');
+    // Staging's 422 carries the same bounded list and count.
+    const before = await storedVersions();
+    const staged = await attacker.send('POST', '/v1/dossiers', Buffer.from(findings));
+    expect([staged.status, staged.body.error]).toEqual([422, 'DOSSIER_INVALID']);
+    expect(staged.body.errors).toHaveLength(MAX_FINDINGS);
+    expect(staged.body.findingsOmitted).toBe(answer.body.findingsOmitted);
+    expect(staged.raw.length).toBeLessThan(MAX_ANSWER_BYTES);
+    expect(await storedVersions()).toBe(before);
     // Generous: the probe saw 1.8 to 4 GB for these.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(600 * MiB);
   });

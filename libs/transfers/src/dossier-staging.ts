@@ -54,8 +54,9 @@ export class DossierStaging {
       throw new TransferError(
         'DOSSIER_INVALID',
         'unprocessable',
-        `The dossier breaks ${verdict.errors.length} rule(s) of the strict rule set; nothing was stored. See errors.`,
-        { errors: verdict.errors, warnings: verdict.warnings },
+        'The dossier breaks rules of the strict rule set; nothing was stored. See errors ' +
+          '(at most 100 findings are listed; findingsOmitted counts the rest).',
+        { errors: verdict.errors, warnings: verdict.warnings, findingsOmitted: verdict.findingsOmitted },
       );
     }
     const facts = verdict.facts;

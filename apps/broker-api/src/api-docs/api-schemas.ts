@@ -70,13 +70,19 @@ export const API_SCHEMAS = {
     type: 'object',
     description:
       'Every error answer. Branch on `error`; show `message` to a developer. Some codes add facts: ' +
-      '`DOSSIER_INVALID` the findings (`errors`, `warnings`), `TRANSFER_ALREADY_OPEN` the open `transferId`.',
+      '`DOSSIER_INVALID` the findings (`errors`, `warnings`, `findingsOmitted`), `TRANSFER_ALREADY_OPEN` ' +
+      'the open `transferId`.',
     required: ['error', 'message'],
     properties: {
       error: { $ref: '#/components/schemas/ErrorCode' },
       message: string('What is wrong and what to do; never contains pupil data.'),
       errors: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
       warnings: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+      findingsOmitted: {
+        type: 'integer',
+        minimum: 0,
+        description: 'With DOSSIER_INVALID: the findings beyond the 100 listed (errors first), usually 0.',
+      },
       transferId: uuid('With TRANSFER_ALREADY_OPEN: the open transfer.'),
     },
   },
