@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DOSSIER_SHAPE_LIMITS } from '../../libs/oso-dataset/src/dossier-shape';
 
 /** The official examples, as the broker's tests read them. */
 export const OSO_EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
@@ -31,14 +32,24 @@ export function dossierWithAttachments(totalBytes: number, example: Buffer = POV
 }
 
 /**
- * The official POVO example grown to about `totalBytes` with many small attachments: heavy on elements,
- * so on memory (a 20 MB one needs about 250 MB of heap to validate).
+ * The heaviest dossier the shape limits let through to libxml2: the official POVO example with small
+ * attachments up to just below the element limit (about 3.3 MB), plus, when asked, one attachment of
+ * `attachmentBytes` decoded. Heavy on elements, so on memory: it needs 32–48 MB of a thread's heap,
+ * with a 10 MiB attachment too; the POVO example alone fits in 16 MB.
  */
-export function dossierWithManyElements(totalBytes: number, example: Buffer = POVO_EXAMPLE): Buffer {
+export function dossierAtElementLimit(attachmentBytes = 0, example: Buffer = POVO_EXAMPLE): Buffer {
   const xml = example.toString('utf8');
-  const document =
+  const smallDocument =
     '<document><bestandsnaam>b.txt</bestandsnaam><omschrijving>B</omschrijving>' +
     '<bestandsinhoud>bG9yZW0=</bestandsinhoud></document>';
-  const count = Math.max(0, Math.floor((totalBytes - xml.length) / document.length));
-  return Buffer.from(xml.replace('<documentLijst>', `<documentLijst>${document.repeat(count)}`), 'utf8');
+  const elementsOfExample = (xml.match(/<[A-Za-z]/g) ?? []).length;
+  // Four elements per document; a margin for the large attachment's document.
+  const count = Math.floor((DOSSIER_SHAPE_LIMITS.elements - elementsOfExample - 8) / 4);
+  const large =
+    attachmentBytes > 0
+      ? '<document><bestandsnaam>groot.txt</bestandsnaam><omschrijving>Groot</omschrijving><bestandsinhoud>' +
+        Buffer.alloc(attachmentBytes, 'Verslag van de leerling; tekst als bijlage.\n').toString('base64') +
+        '</bestandsinhoud></document>'
+      : '';
+  return Buffer.from(xml.replace('<documentLijst>', `<documentLijst>${large}${smallDocument.repeat(count)}`));
 }

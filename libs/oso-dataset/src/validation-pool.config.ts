@@ -16,7 +16,7 @@ export interface ValidationPoolSettings {
   waitingBytesPerTenant: number;
   /** Dossiers of all vendors waiting together. */
   waitingTotal: number;
-  /** Old-generation heap of one validation thread: a 20 MB dossier of small elements needs about 250 MB. */
+  /** Old-generation heap of one validation thread: the heaviest dossier the shape limits allow needs 32–48 MB. */
   workerHeapMb: number;
   /** Young-generation heap of one validation thread. */
   workerYoungHeapMb: number;
