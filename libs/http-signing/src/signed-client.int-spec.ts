@@ -17,7 +17,9 @@ const prefix = `${process.env.REDIS_PREFIX ?? 'oso-test-local'}-signed-client-${
 /**
  * A stand-in for the broker: mutual TLS with the test CA, every request verified with the presented
  * certificate's key and the Redis nonce store, every answer signed with the server key, the verified facts
- * echoed back. `/unsigned` answers without a signature, `/forged` signs with a client's key.
+ * echoed back. `/unsigned` answers without a signature, `/forged` signs with a client's key,
+ * `/closes-kept-alive` closes a connection on its second request without answering (as a server whose
+ * idle timeout fires just as a kept-alive connection is reused).
  */
 describe('SignedClient against a mutual-TLS server (real Redis)', () => {
   let ca: CertificateAuthority;
@@ -37,7 +39,14 @@ describe('SignedClient against a mutual-TLS server (real Redis)', () => {
     const brokerKey = messageSigningKey(serverPair.keyPem, serverPair.certificatePem);
     const forgingKey = messageSigningKey(vendor.keyPem, vendor.certificatePem);
 
+    const requestsOnSocket = new WeakMap<object, number>();
     const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+      const onSocket = (requestsOnSocket.get(req.socket) ?? 0) + 1;
+      requestsOnSocket.set(req.socket, onSocket);
+      if (req.url === '/closes-kept-alive' && onSocket > 1) {
+        req.socket.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks);
@@ -149,6 +158,23 @@ describe('SignedClient against a mutual-TLS server (real Redis)', () => {
     await expect(client().request(`${base}/forged`)).rejects.toMatchObject({
       code: 'SIGNATURE_KEY_MISMATCH',
     });
+  });
+
+  it('sends a request again, signed anew, when the server closed the kept-alive connection first', async () => {
+    const signed = client();
+    const first = await signed.request(`${base}/closes-kept-alive`);
+    const second = await signed.request(`${base}/closes-kept-alive`);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const nonces = [first, second].map((answer) => JSON.parse(answer.body.toString()).nonce as string);
+    expect(nonces[1]).not.toBe(nonces[0]);
+  });
+
+  it('does not send again a request whose nonce the caller chose', async () => {
+    const signed = client();
+    await signed.request(`${base}/closes-kept-alive`);
+    await expect(
+      signed.request(`${base}/closes-kept-alive`, { nonce: randomBytes(16).toString('base64url') }),
+    ).rejects.toMatchObject({ name: 'ReusedConnectionClosedError' });
   });
 
   it('without the broker certificate returns the answer unverified', async () => {

@@ -69,22 +69,23 @@ export class SignedClient {
   async request(url: string | URL, options: SignedRequestOptions = {}): Promise<SignedClientResponse> {
     const method = (options.method ?? 'GET').toUpperCase();
     const body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
-    const now = this.options.clock?.() ?? new Date();
-    const signed = await signRequest(
-      { method, url, headers: options.headers, body },
-      { key: this.signingKey, now, nonce: options.nonce },
-    );
-    const headers: MessageHeaders = { ...signed.headers };
-    if (body !== undefined) headers['content-length'] = String(body.length);
-
-    const response = await send(
-      new URL(signed.url),
-      method,
-      headers,
-      body,
-      this.agent,
-      this.options.servername,
-    );
+    const sign = () =>
+      signRequest(
+        { method, url, headers: options.headers, body },
+        { key: this.signingKey, now: this.options.clock?.() ?? new Date(), nonce: options.nonce },
+      );
+    let signed = await sign();
+    let response: Omit<SignedClientResponse, 'responseSignature'>;
+    try {
+      response = await this.send(signed, method, body);
+    } catch (error) {
+      // The broker closes a kept-alive connection after its idle timeout; a request that raced that
+      // close never reached it (Node's documented retry case), so it is sent once more on a new
+      // connection, signed anew with a fresh nonce. A given nonce is the caller's: no retry then.
+      if (!(error instanceof ReusedConnectionClosedError) || options.nonce !== undefined) throw error;
+      signed = await sign();
+      response = await this.send(signed, method, body);
+    }
 
     let responseSignature: VerifiedSignature | null = null;
     if (this.broker) {
@@ -107,7 +108,23 @@ export class SignedClient {
   close(): void {
     this.agent.destroy();
   }
+
+  private send(signed: { url: string; headers: MessageHeaders }, method: string, body: Buffer | undefined) {
+    const headers: MessageHeaders = { ...signed.headers };
+    if (body !== undefined) headers['content-length'] = String(body.length);
+    return send(new URL(signed.url), method, headers, body, this.agent, this.options.servername);
+  }
 }
+
+/** A kept-alive connection was closed by the broker before it answered this request. */
+class ReusedConnectionClosedError extends Error {
+  constructor(override readonly cause: Error) {
+    super(`the kept-alive connection was closed before an answer: ${cause.message}`);
+    this.name = 'ReusedConnectionClosedError';
+  }
+}
+
+const CLOSED_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 function send(
   url: URL,
@@ -130,7 +147,10 @@ function send(
         }),
       );
     });
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const closedBeforeAnswer = req.reusedSocket && CLOSED_CONNECTION_CODES.has(error.code ?? '');
+      reject(closedBeforeAnswer ? new ReusedConnectionClosedError(error) : error);
+    });
     req.end(body);
   });
 }
