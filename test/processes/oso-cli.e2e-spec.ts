@@ -57,7 +57,8 @@ describe('oso registry and pki commands', () => {
     expect((await oso('registry', 'list')).stdout.join('\n')).toMatch(
       /12AB00\s+acme-las\s+both\s+\S+\s+-\s+revoked/,
     );
-  });
+    // Thirteen CLI processes in a row: about 25 s on a quiet machine, up to 10 s each on a busy one.
+  }, 180_000);
 
   it('answers a refusal with its code and exit 1, and a usage error with exit 2', async () => {
     const duplicate = await oso('registry', 'add-vendor', 'acme-las', '--name', 'Again');
