@@ -120,7 +120,9 @@ function unpack(entries: Entry[], budget: { left: number }, level: number): ZipJ
 
 /** Every entry with a local header signature; a method we cannot unpack is refused where it is listed. */
 function entriesOf(zip: Buffer): Entry[] | ZipJudgement {
-  const listed = listedOffsets(zip);
+  // Read only when an entry has another method: finding the central directory searches the bytes
+  // from the end, all of them for the official examples' archives, which have none.
+  let listed: Set<number> | null = null;
   const entries: Entry[] = [];
   for (let at = zip.indexOf(LOCAL_HEADER); at !== -1; at = zip.indexOf(LOCAL_HEADER, at + 4)) {
     if (at + 30 > zip.length) break;
@@ -129,7 +131,7 @@ function entriesOf(zip: Buffer): Entry[] | ZipJudgement {
     if (start > zip.length) continue;
     if (method !== STORED && method !== DEFLATED) {
       // The signature can occur by chance inside compressed data; only a real entry is refused.
-      if (listed.has(at)) return { verdict: 'unchecked-method', method };
+      if ((listed ??= listedOffsets(zip)).has(at)) return { verdict: 'unchecked-method', method };
       continue;
     }
     const data = zip.subarray(start);
