@@ -7,8 +7,13 @@
  * codes decoded bit by bit, cheap for small streams, too slow for large ones (node:zlib does those).
  *
  * A truncated or damaged stream gives what came out before the damage, as a tool unpacking it would.
+ * `inputRead` says how many bytes of `data` were read: an output that reached the limit depends on
+ * those bytes only, whatever follows them.
  */
-export function inflateUpTo(data: Uint8Array, limit: number): { output: Uint8Array; reachedLimit: boolean } {
+export function inflateUpTo(
+  data: Uint8Array,
+  limit: number,
+): { output: Uint8Array; reachedLimit: boolean; inputRead: number } {
   const out = new Output(limit);
   const input = new BitReader(data);
   try {
@@ -25,7 +30,11 @@ export function inflateUpTo(data: Uint8Array, limit: number): { output: Uint8Arr
     // The input ended or is damaged: what came out so far is the answer.
     if (!(error instanceof DeflateDataError)) throw error;
   }
-  return { output: out.bytes.subarray(0, out.length), reachedLimit: out.length >= limit };
+  return {
+    output: out.bytes.subarray(0, out.length),
+    reachedLimit: out.length >= limit,
+    inputRead: Math.min(data.length, input.bytesRead()),
+  };
 }
 
 class Output {
@@ -69,6 +78,8 @@ class BitReader {
   private position = 0;
   private buffer = 0;
   private count = 0;
+  /** The furthest the input was read before `position` last moved back or jumped (stored blocks). */
+  private furthest = 0;
 
   constructor(private readonly data: Uint8Array) {}
 
@@ -103,6 +114,7 @@ class BitReader {
   /** Drops the bits left in the current byte; returns the next byte's position. */
   align(): number {
     // Whole bytes that peek fetched ahead are given back.
+    this.furthest = Math.max(this.furthest, this.position);
     this.position -= this.count >>> 3;
     this.buffer = 0;
     this.count = 0;
@@ -114,16 +126,23 @@ class BitReader {
     return this.data[offset];
   }
 
-  skipTo(position: number): void {
+  /** Continues after a stored block's bytes, of which those before `read` were read. */
+  skipTo(position: number, read: number): void {
+    this.furthest = Math.max(this.furthest, read);
     this.position = position;
+  }
+
+  bytesRead(): number {
+    return Math.max(this.furthest, this.position);
   }
 }
 
 function stored(input: BitReader, out: Output): void {
   const at = input.align();
   const length = input.byteAt(at) | (input.byteAt(at + 1) << 8);
-  for (let index = 0; index < length && !out.full; index++) out.push(input.byteAt(at + 4 + index));
-  input.skipTo(at + 4 + length);
+  let index = 0;
+  for (; index < length && !out.full; index++) out.push(input.byteAt(at + 4 + index));
+  input.skipTo(at + 4 + length, at + 4 + index);
 }
 
 interface Huffman {

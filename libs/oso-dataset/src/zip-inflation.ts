@@ -177,7 +177,40 @@ function startsWithZip(entry: Entry): boolean {
   if (entry.method === STORED) {
     head = entry.data.subarray(0, Math.min(4, entry.storedBytes));
   } else {
-    head = inflateUpTo(entry.data, 4).output;
+    head = deflatedHead(entry.data);
   }
   return head.length >= 4 && Buffer.from(head.buffer, head.byteOffset, 4).equals(LOCAL_HEADER);
 }
+
+/**
+ * The first four unpacked bytes of a deflate stream, remembered by the bytes they were read from:
+ * reading them means building the stream's code tables (some µs for each entry of each attachment),
+ * while the same attachments come again with each new version of a dossier (and the official example
+ * carries one five times). Four bytes out depend only on the input the inflater read for them, so an
+ * entry whose data starts with exactly those bytes has the same head; nothing else is trusted.
+ */
+function deflatedHead(data: Buffer): Uint8Array {
+  const key = data.toString('latin1', 0, HEAD_KEY_BYTES);
+  const known = heads.get(key);
+  if (
+    known &&
+    data.length >= known.read.length &&
+    data.compare(known.read, 0, known.read.length, 0, known.read.length) === 0
+  ) {
+    return known.head;
+  }
+  const { output, reachedLimit, inputRead } = inflateUpTo(data, 4);
+  // A shorter head may depend on where the input ended: it is read again each time.
+  if (reachedLimit && inputRead <= MAX_REMEMBERED_HEAD_INPUT) {
+    if (heads.size >= REMEMBERED_HEADS) heads.delete(heads.keys().next().value as string);
+    heads.set(key, { read: Buffer.from(data.subarray(0, inputRead)), head: output });
+  }
+  return output;
+}
+
+/** Heads by the first bytes of their stream; a stream's header (code tables) fills its first ~100 bytes. */
+const heads = new Map<string, { read: Buffer; head: Uint8Array }>();
+const HEAD_KEY_BYTES = 32;
+const REMEMBERED_HEADS = 1024;
+/** Longer inputs for four bytes (many empty blocks first) are not remembered: at most 1 MiB in all. */
+const MAX_REMEMBERED_HEAD_INPUT = 1024;
