@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { constants, inflateRawSync } from 'node:zlib';
 import { inflateUpTo } from './inflate-head';
 
@@ -54,7 +54,8 @@ export function judgeZip(content: Buffer): ZipJudgement {
   if (!entries.some(startsWithZip) && mostPossible(entries) <= MAX_UNPACKED_BYTES) {
     return { verdict: 'acceptable' };
   }
-  const key = createHash('sha256').update(content).digest('base64');
+  // One-shot hashing: no Hash object per attachment.
+  const key = hash('sha256', content, 'base64');
   const known = judged.get(key);
   if (known) return known;
   const judgement = unpack(entries, { left: MAX_UNPACKED_BYTES }, 1);
