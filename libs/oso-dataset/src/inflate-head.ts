@@ -4,7 +4,8 @@
  * node:zlib sets up a stream object per call and fflate builds 64 KB lookup tables per block; for the
  * official examples' fifteen small attachments, some with archives inside, either cost more than the
  * whole rest of the validation. This follows zlib's reference decoder (puff.c): canonical Huffman
- * codes decoded bit by bit, cheap for small streams, too slow for large ones (node:zlib does those).
+ * codes decoded bit by bit (the code lengths of a block's header by a small lookup table), cheap for
+ * small streams, too slow for large ones (node:zlib does those).
  *
  * A truncated or damaged stream gives what came out before the damage, as a tool unpacking it would.
  * `inputRead` says how many bytes of `data` were read: an output that reached the limit depends on
