@@ -143,7 +143,7 @@ export class DossierValidationEngine {
         return refuse([finding(error.code, error.message, error.message)]);
       unreadable = error;
     }
-    const location = tree && schemaLocationProblem(tree.all);
+    const location = tree && schemaLocationProblem(tree.withAttributes);
     if (location) return refuse([finding(location.code, location.message, location.message)]);
 
     const { ParseOption } = this.libxml2;

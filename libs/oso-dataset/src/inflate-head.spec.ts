@@ -36,4 +36,17 @@ describe('inflateUpTo (a small raw-deflate decoder)', () => {
     expect(truncated.output.length).toBeGreaterThan(19_000);
     expect(inflateUpTo(Buffer.from([0xff, 0xff, 0xff]), 100).output.length).toBe(0);
   });
+
+  it('reads a head from the bytes it reports, whatever follows them (what the head memory relies on)', () => {
+    for (const content of contents.filter((content) => content.length >= 4)) {
+      for (const level of [1, 6, 9]) {
+        const packed = deflateRawSync(content, { level });
+        const head = inflateUpTo(packed, 4);
+        expect(head.reachedLimit).toBe(true);
+        expect(head.inputRead).toBeLessThan(packed.length);
+        const sameStart = Buffer.concat([packed.subarray(0, head.inputRead), randomBytes(200)]);
+        expect(Buffer.from(inflateUpTo(sameStart, 4).output)).toEqual(content.subarray(0, 4));
+      }
+    }
+  });
 });

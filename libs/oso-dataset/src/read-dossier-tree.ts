@@ -27,6 +27,11 @@ export interface DossierTree {
   /** Every element by local name, each list in document order. */
   byName: Map<string, DossierElement[]>;
   /**
+   * The elements with attributes other than namespace declarations, in document order (a few in a
+   * dossier): checks of attributes need not visit every element.
+   */
+  withAttributes: DossierElement[];
+  /**
    * Whether the document holds only elements, attributes and text: no comment, no CDATA section and no
    * processing instruction besides the XML declaration.
    */
@@ -87,6 +92,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   let final = xml.length === length;
 
   const all: MutableElement[] = [];
+  const withAttributes: MutableElement[] = [];
   /** The names met in this reading; each holds its elements until the index is made at the end. */
   const met: ElementName[] = [];
   const reading = ++readings;
@@ -238,6 +244,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         }
         all.push(element);
         if (all.length > DOSSIER_SHAPE_LIMITS.elements) throw tooManyElements();
+        if (attributes !== NO_ATTRIBUTES) withAttributes.push(element);
         if (name.reading === reading) {
           name.elements.push(element);
         } else {
@@ -276,7 +283,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
     throw error;
   }
   if (!root) throw new Error('no root element');
-  return { root, all, byName: indexByName(met), plain };
+  return { root, all, byName: indexByName(met), withAttributes, plain };
 }
 
 /** The by-name index from the names met, which let go of their elements. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { constants, inflateRawSync } from 'node:zlib';
 import { inflateUpTo } from './inflate-head';
 
@@ -54,7 +54,8 @@ export function judgeZip(content: Buffer): ZipJudgement {
   if (!entries.some(startsWithZip) && mostPossible(entries) <= MAX_UNPACKED_BYTES) {
     return { verdict: 'acceptable' };
   }
-  const key = createHash('sha256').update(content).digest('base64');
+  // One-shot hashing: no Hash object per attachment.
+  const key = hash('sha256', content, 'base64');
   const known = judged.get(key);
   if (known) return known;
   const judgement = unpack(entries, { left: MAX_UNPACKED_BYTES }, 1);
@@ -120,7 +121,9 @@ function unpack(entries: Entry[], budget: { left: number }, level: number): ZipJ
 
 /** Every entry with a local header signature; a method we cannot unpack is refused where it is listed. */
 function entriesOf(zip: Buffer): Entry[] | ZipJudgement {
-  const listed = listedOffsets(zip);
+  // Read only when an entry has another method: finding the central directory searches the bytes
+  // from the end, all of them for the official examples' archives, which have none.
+  let listed: Set<number> | null = null;
   const entries: Entry[] = [];
   for (let at = zip.indexOf(LOCAL_HEADER); at !== -1; at = zip.indexOf(LOCAL_HEADER, at + 4)) {
     if (at + 30 > zip.length) break;
@@ -129,7 +132,7 @@ function entriesOf(zip: Buffer): Entry[] | ZipJudgement {
     if (start > zip.length) continue;
     if (method !== STORED && method !== DEFLATED) {
       // The signature can occur by chance inside compressed data; only a real entry is refused.
-      if (listed.has(at)) return { verdict: 'unchecked-method', method };
+      if ((listed ??= listedOffsets(zip)).has(at)) return { verdict: 'unchecked-method', method };
       continue;
     }
     const data = zip.subarray(start);
@@ -175,7 +178,40 @@ function startsWithZip(entry: Entry): boolean {
   if (entry.method === STORED) {
     head = entry.data.subarray(0, Math.min(4, entry.storedBytes));
   } else {
-    head = inflateUpTo(entry.data, 4).output;
+    head = deflatedHead(entry.data);
   }
   return head.length >= 4 && Buffer.from(head.buffer, head.byteOffset, 4).equals(LOCAL_HEADER);
 }
+
+/**
+ * The first four unpacked bytes of a deflate stream, remembered by the bytes they were read from:
+ * reading them means building the stream's code tables (some µs for each entry of each attachment),
+ * while the same attachments come again with each new version of a dossier (and the official example
+ * carries one five times). Four bytes out depend only on the input the inflater read for them, so an
+ * entry whose data starts with exactly those bytes has the same head; nothing else is trusted.
+ */
+function deflatedHead(data: Buffer): Uint8Array {
+  const key = data.toString('latin1', 0, HEAD_KEY_BYTES);
+  const known = heads.get(key);
+  if (
+    known &&
+    data.length >= known.read.length &&
+    data.compare(known.read, 0, known.read.length, 0, known.read.length) === 0
+  ) {
+    return known.head;
+  }
+  const { output, reachedLimit, inputRead } = inflateUpTo(data, 4);
+  // A shorter head may depend on where the input ended: it is read again each time.
+  if (reachedLimit && inputRead <= MAX_REMEMBERED_HEAD_INPUT) {
+    if (heads.size >= REMEMBERED_HEADS) heads.delete(heads.keys().next().value as string);
+    heads.set(key, { read: Buffer.from(data.subarray(0, inputRead)), head: output });
+  }
+  return output;
+}
+
+/** Heads by the first bytes of their stream; a stream's header (code tables) fills its first ~100 bytes. */
+const heads = new Map<string, { read: Buffer; head: Uint8Array }>();
+const HEAD_KEY_BYTES = 32;
+const REMEMBERED_HEADS = 1024;
+/** Longer inputs for four bytes (many empty blocks first) are not remembered: at most 1 MiB in all. */
+const MAX_REMEMBERED_HEAD_INPUT = 1024;
