@@ -179,7 +179,8 @@ export class DossierValidationEngine {
         return refuse([
           finding(
             'DOSSIER_WRONG_NAMESPACE',
-            `The root element must be dossier in namespace ${OSO_NAMESPACE} (found ${document.root.name} in ${document.root.namespaceUri || 'no namespace'}).`,
+            // Neither the name nor the namespace found is repeated: both are the sender's text.
+            `The root element must be dossier in namespace ${OSO_NAMESPACE}; this dossier's root element is another, or in another namespace.`,
             `Het hoofdelement moet dossier zijn in namespace ${OSO_NAMESPACE}.`,
           ),
         ]);

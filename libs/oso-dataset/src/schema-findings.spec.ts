@@ -37,6 +37,10 @@ describe('valueFreeSchemaMessage', () => {
       `Element '${NS}x': Duplicate key-sequence ['Jansen'] in unique identity-constraint 'k'.`,
       "Element 'x': a key or uniqueness constraint is broken.",
     ],
+    [
+      `Element '${NS}roepnaam', attribute '{http://www.w3.org/2001/XMLSchema-instance}type': The QName value 'Piet_Jansen' of the xsi:type attribute does not resolve to a type definition.`,
+      "Element 'roepnaam', attribute '{http://www.w3.org/2001/XMLSchema-instance}type': The QName value of the xsi:type attribute does not resolve to a type definition.",
+    ],
     ['Something libxml2 says about Jansen', 'The dossier does not match the OSO 2019.1 schema.'],
   ])('%s', (raw, expected) => {
     expect(valueFreeSchemaMessage(raw)).toBe(expected);

@@ -97,5 +97,8 @@ export function valueFreeSchemaMessage(raw: string): string {
   }
   // Identity constraints quote the key's values.
   if (what.includes('key-sequence')) return `${where}a key or uniqueness constraint is broken.`;
-  return `${where}${what}`;
+  // Any other quoted value ("The QName value 'x' of the xsi:type attribute …") goes the same way.
+  return `${where}${what.replace(QUOTED_VALUE, '$1')}`;
 }
+
+const QUOTED_VALUE = /(\bvalue) '[^']*'/gi;

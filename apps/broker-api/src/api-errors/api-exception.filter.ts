@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { componentOf, safeCause } from './safe-cause';
 import { TransferError, TransferErrorKind } from '@app/transfers';
 import { ApiErrorBody } from './api-error';
@@ -35,6 +35,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
+    if (clientHasGone(request)) {
+      // Whatever failed, nobody is left to answer: a hang-up is the client's choice, not our error.
+      this.logger.warn(
+        `${request.method} request dropped: the client closed the connection before the answer`,
+      );
+      request.socket.destroy();
+      return;
+    }
     const [status, body] = this.toAnswer(exception, host);
     // A busy broker says when to come back (RFC 9110 §10.2.3), as the rate limit's 429 does.
     if (exception instanceof TransferError && exception.retryAfterSeconds !== undefined) {
@@ -68,4 +77,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
       { error: 'INTERNAL_ERROR', message: 'The broker could not handle this request; nothing was changed.' },
     ];
   }
+}
+
+/** The client hung up (or half-closed) before the answer could be written. */
+function clientHasGone(request: Request): boolean {
+  const socket = request.socket;
+  return socket.destroyed || !socket.writable || socket.readableEnded;
 }

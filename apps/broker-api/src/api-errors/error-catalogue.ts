@@ -116,7 +116,8 @@ export const ERROR_CATALOGUE = {
   // The request line (after authentication, before routing).
   REQUEST_TARGET_INVALID: {
     status: 400,
-    meaning: 'An absolute-form request target naming another authority than the Host header.',
+    meaning:
+      'An absolute-form request target naming another authority than the Host header, or more than one Host header.',
     example:
       'The request target names another host or scheme than the Host header. Send the path only (origin form), e.g. GET /v1/whoami.',
   },

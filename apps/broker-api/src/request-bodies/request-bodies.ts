@@ -74,7 +74,8 @@ async function readBody(
         `${mediaType === undefined ? 'none was given' : 'this one is not accepted'}. Nothing was stored.`,
     );
   }
-  if (isJson && charset !== undefined && charset !== 'utf-8') refuseEncoding();
+  // Dossiers are judged as UTF-8 on their bytes; a label that says otherwise is refused, not ignored.
+  if (charset !== undefined && charset !== 'utf-8') refuseEncoding();
   const coding = contentCodingOf(request.headers['content-encoding']);
   const limit = isJson ? limits.jsonBytes : limits.dossierBytes;
   const raw = await readRaw(request, limit);

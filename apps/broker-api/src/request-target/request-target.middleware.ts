@@ -10,6 +10,16 @@ import { ApiErrorBody } from '../api-errors/api-error';
  */
 export function requestTargetMiddleware() {
   return (request: Request, response: Response, next: NextFunction): void => {
+    // RFC 9112 §3.2: more than one Host is a 400. Node keeps the first and drops the others, so the
+    // signed target and the one a proxy routed by could differ.
+    if (hostHeaderCount(request.rawHeaders) > 1) {
+      const body: ApiErrorBody = {
+        error: 'REQUEST_TARGET_INVALID',
+        message: 'The request has more than one Host header; send exactly one.',
+      };
+      response.status(400).json(body);
+      return;
+    }
     if (isOwnTarget(request.originalUrl ?? request.url, request.headers.host)) {
       next();
       return;
@@ -22,6 +32,12 @@ export function requestTargetMiddleware() {
     };
     response.status(400).json(body);
   };
+}
+
+function hostHeaderCount(rawHeaders: string[]): number {
+  let count = 0;
+  for (let at = 0; at < rawHeaders.length; at += 2) if (rawHeaders[at].toLowerCase() === 'host') count++;
+  return count;
 }
 
 function isOwnTarget(target: string, host: string | undefined): boolean {

@@ -76,7 +76,15 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = issue.path.join('.') || what;
-  throw new TransferError('REQUEST_INVALID', 'invalid', `${what}: ${field}: ${issue.message}.`);
+  throw new TransferError('REQUEST_INVALID', 'invalid', `${what}: ${field}: ${valueFreeMessage(issue)}.`);
+}
+
+/** Zod's own text for a wrong enum value repeats the value ("received 'x'"); ours names the choices. */
+function valueFreeMessage(issue: z.ZodIssue): string {
+  if (issue.code === z.ZodIssueCode.invalid_enum_value) {
+    return `must be one of ${issue.options.map(String).join(', ')}`;
+  }
+  return issue.message;
 }
 
 function vendorOf(client: AuthenticatedClient): string {
