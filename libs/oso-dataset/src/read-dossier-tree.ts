@@ -294,14 +294,12 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         if (inElement > DOSSIER_SHAPE_LIMITS.commentsAndCdataPerElement) throw tooManyNodes('element');
         commentsAndCdataIn.set(current, inElement);
         plain = false;
-      }
-      if (next === 33 /* ! */ && u8[base + open + 2] === 91 /* [ */) {
-        // CDATA is kept as it stands: no entities, and whitespace in it is data.
-        if (current) {
+        if (u8[base + open + 2] === 91 /* [ */ && current) {
+          // CDATA is kept as it stands: no entities, and whitespace in it is data.
           current.text += piece(xml, u8, bytes, base, open + 9, end - 3);
           if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
         }
-      } else if (next === 63 /* ? */ && !isDeclaration(u8, base + open)) {
+      } else if (!isDeclaration(u8, base + open)) {
         // `<?xml ` elsewhere than at the start is a declaration out of place, not an instruction.
         if (isDeclaration(u8, base + open, base + open)) throw misplacedDeclaration();
         // The receiving school gets these bytes as they are: no instruction may reach its software.
