@@ -137,6 +137,15 @@ describe('absurd shapes the re-probe found: text in pieces, reference floods, lo
     expect(ms).toBeLessThan(FAST_MS);
   });
 
+  it('comments before the root count only for the document', async () => {
+    const before = (count: number) => POVO_TEXT.replace('?>', `?>${'<!-- x -->'.repeat(count)}`);
+    const many = await judge(before(perElement + 1));
+    expect([many.verdict.valid, many.verdict.errors]).toEqual([true, []]);
+    const tooMany = await judge(before(DOSSIER_SHAPE_LIMITS.commentsAndCdata + 1));
+    expect(rules(tooMany.verdict)).toEqual(['DOSSIER_TOO_MANY_NODES']);
+    expect(tooMany.verdict.errors[0].message).toContain(String(DOSSIER_SHAPE_LIMITS.commentsAndCdata));
+  });
+
   it('comments spread over elements: the document limit, named in the message', async () => {
     const limit = DOSSIER_SHAPE_LIMITS.commentsAndCdata;
     const spread = (count: number) => withinLeerling('<x><!----></x>'.repeat(count));

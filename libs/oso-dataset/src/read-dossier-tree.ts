@@ -123,7 +123,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   const budget: ReadingBudget = { references: DOSSIER_SHAPE_LIMITS.references };
   /** Comments and CDATA sections met in all, and in each element that has any (few do). */
   let commentsAndCdata = 0;
-  const commentsAndCdataIn = new Map<MutableElement | null, number>();
+  let commentsAndCdataIn: Map<MutableElement, number> | null = null;
   try {
     for (;;) {
       // One pass from the end of the last markup to the next `<`. Whitespace first: between elements
@@ -290,9 +290,13 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
       } else if (next === 33 /* ! */) {
         // Comments and CDATA sections split the text around them into pieces that libxml2 joins again.
         if (++commentsAndCdata > DOSSIER_SHAPE_LIMITS.commentsAndCdata) throw tooManyNodes('document');
-        const inElement = (commentsAndCdataIn.get(current) ?? 0) + 1;
-        if (inElement > DOSSIER_SHAPE_LIMITS.commentsAndCdataPerElement) throw tooManyNodes('element');
-        commentsAndCdataIn.set(current, inElement);
+        if (current) {
+          // Outside the root (before or after it) no text is joined: only the document's count applies.
+          commentsAndCdataIn ??= new Map();
+          const inElement = (commentsAndCdataIn.get(current) ?? 0) + 1;
+          if (inElement > DOSSIER_SHAPE_LIMITS.commentsAndCdataPerElement) throw tooManyNodes('element');
+          commentsAndCdataIn.set(current, inElement);
+        }
         plain = false;
         if (u8[base + open + 2] === 91 /* [ */ && current) {
           // CDATA is kept as it stands: no entities, and whitespace in it is data.
