@@ -101,6 +101,129 @@ describe('absurd shapes are refused before libxml2 parses them', () => {
   });
 });
 
+describe('absurd shapes the re-probe found: text in pieces, reference floods, long names', () => {
+  /** The example with the content of <redennietakkoord> (free text, no attachment) replaced. */
+  const reden = (content: string) =>
+    POVO_TEXT.replace(/<redennietakkoord>[^<]*</, () => `<redennietakkoord>${content}<`);
+  const perElement = DOSSIER_SHAPE_LIMITS.commentsAndCdataPerElement;
+  /** Far below any of these cases' old times (12 to 77 s), generous for a busy two-core machine. */
+  const FAST_MS = 3_000;
+
+  it.each([
+    // Each piece made libxml2's schema check copy the text joined so far: 77 s for a million.
+    ['a million CDATA sections in one element', () => reden('<![CDATA[x]]>'.repeat(1_000_000))],
+    ['400,000 comments splitting one text', () => reden('a<!---->'.repeat(400_000))],
+  ])('%s: DOSSIER_TOO_MANY_NODES, fast, a small answer', async (_name, make) => {
+    const { verdict, answerBytes, ms } = await judge(make());
+    expect(rules(verdict)).toEqual(['DOSSIER_TOO_MANY_NODES']);
+    expect(verdict.errors[0].message).toContain(String(perElement));
+    expect(answerBytes).toBeLessThan(2_000);
+    expect(ms).toBeLessThan(FAST_MS);
+  });
+
+  it('comments and CDATA sections in one element: the limit passes, one more is refused', async () => {
+    const atLimit = await judge(
+      reden('a<!---->'.repeat(perElement / 2) + '<![CDATA[b]]>'.repeat(perElement / 2)),
+    );
+    expect([atLimit.verdict.valid, atLimit.verdict.errors]).toEqual([true, []]);
+    const over = await judge(reden('<![CDATA[b]]>'.repeat(perElement + 1)));
+    expect(rules(over.verdict)).toEqual(['DOSSIER_TOO_MANY_NODES']);
+  });
+
+  it('the largest text in the most pieces allowed is still judged quickly', async () => {
+    const text = 'a'.repeat(DOSSIER_SHAPE_LIMITS.textCharacters - 2 * perElement);
+    const { verdict, ms } = await judge(reden(text + '<![CDATA[b]]>'.repeat(perElement)));
+    expect([verdict.valid, verdict.errors]).toEqual([true, []]);
+    expect(ms).toBeLessThan(FAST_MS);
+  });
+
+  it('comments before the root count only for the document', async () => {
+    const before = (count: number) => POVO_TEXT.replace('?>', `?>${'<!-- x -->'.repeat(count)}`);
+    const many = await judge(before(perElement + 1));
+    expect([many.verdict.valid, many.verdict.errors]).toEqual([true, []]);
+    const tooMany = await judge(before(DOSSIER_SHAPE_LIMITS.commentsAndCdata + 1));
+    expect(rules(tooMany.verdict)).toEqual(['DOSSIER_TOO_MANY_NODES']);
+    expect(tooMany.verdict.errors[0].message).toContain(String(DOSSIER_SHAPE_LIMITS.commentsAndCdata));
+  });
+
+  it('comments spread over elements: the document limit, named in the message', async () => {
+    const limit = DOSSIER_SHAPE_LIMITS.commentsAndCdata;
+    const spread = (count: number) => withinLeerling('<x><!----></x>'.repeat(count));
+    // At the limit the schema judges it (<x> is not allowed there), not the shape check.
+    expect(rules((await judge(spread(limit))).verdict)[0]).toBe('XSD');
+    const { verdict, ms } = await judge(spread(limit + 1));
+    expect(rules(verdict)).toEqual(['DOSSIER_TOO_MANY_NODES']);
+    expect(verdict.errors[0].message).toContain(String(limit));
+    expect(ms).toBeLessThan(FAST_MS);
+  });
+
+  it.each([
+    // 11 s and 1.0 GB RSS, ending in DOSSIER_TOO_COMPLEX; 7.1 s and 1.0 GB.
+    ['4.5 million &lt; in one text (18 MB)', () => reden('&lt;'.repeat(4_500_000))],
+    ['3 million &#x41; in one text (18 MB)', () => reden('&#x41;'.repeat(3_000_000))],
+    ['references in attribute values', () => leerlingWithAttributes(`a="${'&amp;'.repeat(200_000)}"`)],
+  ])('%s: DOSSIER_TOO_MANY_REFERENCES, fast', async (_name, make) => {
+    const { verdict, answerBytes, ms } = await judge(make());
+    expect(rules(verdict)).toEqual(['DOSSIER_TOO_MANY_REFERENCES']);
+    expect(verdict.errors[0].message).toContain(String(DOSSIER_SHAPE_LIMITS.references));
+    expect(answerBytes).toBeLessThan(2_000);
+    expect(ms).toBeLessThan(FAST_MS);
+  });
+
+  it('references: the limit passes, one more is refused', async () => {
+    const limit = DOSSIER_SHAPE_LIMITS.references;
+    const atLimit = await judge(reden('&lt;&#xE9;'.repeat(limit / 2)));
+    expect([atLimit.verdict.valid, atLimit.verdict.errors]).toEqual([true, []]);
+    expect(rules((await judge(reden('&lt;&#xE9;'.repeat(limit / 2) + '&amp;'))).verdict)).toEqual([
+      'DOSSIER_TOO_MANY_REFERENCES',
+    ]);
+  });
+
+  const longName = 'a'.repeat(10_000_000);
+  it.each([
+    // 6.5 s before.
+    ['a 10 MB element name', () => withinLeerling(`<${longName}/>`)],
+    ['a 10 MB end tag name', () => POVO_TEXT.replace('</leerling>', `</leerling${longName}>`)],
+    ['a 10 MB attribute name', () => leerlingWithAttributes(`${longName}="x"`)],
+    ['a 10 MB attribute name without a value', () => leerlingWithAttributes(longName)],
+  ])('%s: DOSSIER_NAME_TOO_LONG, fast', async (_name, make) => {
+    const { verdict, ms } = await judge(make());
+    expect(rules(verdict)).toEqual(['DOSSIER_NAME_TOO_LONG']);
+    expect(verdict.errors[0].message).toContain(String(DOSSIER_SHAPE_LIMITS.nameCharacters));
+    expect(ms).toBeLessThan(FAST_MS);
+  });
+
+  it('names at the limit reach the schema; one character more is refused', async () => {
+    const limit = DOSSIER_SHAPE_LIMITS.nameCharacters;
+    for (const [name, dossier] of [
+      ['element', (length: number) => withinLeerling(`<${'a'.repeat(length)}/>`)],
+      ['attribute', (length: number) => leerlingWithAttributes(`${'a'.repeat(length)}="x"`)],
+    ] as const) {
+      expect([name, rules((await judge(dossier(limit))).verdict)[0]]).toEqual([name, 'XSD']);
+      expect([name, rules((await judge(dossier(limit + 1))).verdict)]).toEqual([
+        name,
+        ['DOSSIER_NAME_TOO_LONG'],
+      ]);
+    }
+  });
+
+  it('whitespace before the XML declaration: DOSSIER_NOT_WELL_FORMED, saying where it must stand', async () => {
+    for (const before of ['  ', '\n', '<!-- x -->']) {
+      const { verdict } = await judge(before + POVO_TEXT);
+      expect([JSON.stringify(before), rules(verdict)]).toEqual([
+        JSON.stringify(before),
+        ['DOSSIER_NOT_WELL_FORMED'],
+      ]);
+      expect(verdict.errors[0].message).toMatch(/XML declaration .* must be the very first thing/);
+    }
+  });
+
+  it('a short comment at the very end is read (it once made the DOCTYPE check read past the end)', async () => {
+    const { verdict } = await judge(`${POVO_TEXT.trimEnd()}<!---->`);
+    expect([verdict.valid, verdict.errors]).toEqual([true, []]);
+  });
+});
+
 describe('findings are bounded', () => {
   it(`lists at most ${MAX_FINDINGS} schema findings and counts the rest`, async () => {
     // An attribute the schema does not allow on every element of the example: one finding each.
@@ -239,13 +362,20 @@ describe('nothing in the dossier may make the receiver fetch or run something', 
     ['an absolute path', `xsi:noNamespaceSchemaLocation="/etc/oso.xsd"`],
     ['a path upwards', `xsi:schemaLocation="${NS} ../../oso.xsd"`],
     ['a UNC path', `xsi:noNamespaceSchemaLocation="\\\\host\\share\\oso.xsd"`],
+    ['a path upwards, percent-encoded', `xsi:schemaLocation="urn:a %2e%2e/%2e%2e/x.xsd"`],
+    ['a path upwards, percent-encoded in capitals', `xsi:schemaLocation="${NS} %2E%2E%2Foso.xsd"`],
+    ['a path upwards, encoded twice', `xsi:schemaLocation="${NS} %252e%252e/oso.xsd"`],
+    ['a backslash, percent-encoded', `xsi:noNamespaceSchemaLocation="..%5Coso.xsd"`],
+    ['a broken escape', `xsi:noNamespaceSchemaLocation="oso%E9.xsd"`],
   ])('a schema location with %s: DOSSIER_SCHEMA_LOCATION', async (_name, attribute) => {
     expect(rules((await judge(located(attribute))).verdict)).toEqual(['DOSSIER_SCHEMA_LOCATION']);
   });
 
-  it('a schema location naming a file beside the dossier is accepted', async () => {
-    const { verdict } = await judge(located(`xsi:schemaLocation="${NS} oso-dossier-2019.1.xsd"`));
-    expect([verdict.valid, verdict.errors]).toEqual([true, []]);
+  it('a schema location naming a file beside the dossier is accepted, escaped or not', async () => {
+    for (const location of ['oso-dossier-2019.1.xsd', 'xsd/oso%20dossier.xsd']) {
+      const { verdict } = await judge(located(`xsi:schemaLocation="${NS} ${location}"`));
+      expect([location, verdict.valid, verdict.errors]).toEqual([location, true, []]);
+    }
   });
 });
 

@@ -1,8 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 
 /** Refusals before any XML parser sees the bytes; each has its own stable code. */
-export type DossierInputCode =
-  'DOSSIER_EMPTY' | 'DOSSIER_TOO_LARGE' | 'DOSSIER_NOT_UTF8' | 'DOSSIER_DTD_FORBIDDEN';
+export const DOSSIER_INPUT_CODES = [
+  'DOSSIER_EMPTY',
+  'DOSSIER_TOO_LARGE',
+  'DOSSIER_NOT_UTF8',
+  'DOSSIER_DTD_FORBIDDEN',
+] as const;
+export type DossierInputCode = (typeof DOSSIER_INPUT_CODES)[number];
 
 export interface DossierInputProblem {
   code: DossierInputCode;
@@ -71,9 +76,13 @@ function isSpace(byte: number): boolean {
 const DOCTYPE = Buffer.from('<!DOCTYPE');
 const ENTITY = Buffer.from('<!ENTITY');
 
+/** Whether `<!DOCTYPE` or `<!ENTITY` starts at `at`; a `<!` near the end (`<!---->` last) is neither. */
 function isDeclaration(bytes: Buffer, at: number): boolean {
+  // Comments and CDATA sections (`<!-`, `<![`) are told apart by one byte: a dossier may hold many.
+  const third = bytes[at + 2];
+  if (third !== 0x44 /* D */ && third !== 0x45 /* E */) return false;
   return (
-    bytes.compare(DOCTYPE, 0, DOCTYPE.length, at, at + DOCTYPE.length) === 0 ||
-    bytes.compare(ENTITY, 0, ENTITY.length, at, at + ENTITY.length) === 0
+    bytes.subarray(at, at + DOCTYPE.length).equals(DOCTYPE) ||
+    bytes.subarray(at, at + ENTITY.length).equals(ENTITY)
   );
 }

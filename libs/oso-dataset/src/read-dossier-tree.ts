@@ -2,11 +2,15 @@ import { isAscii } from 'node:buffer';
 import { DossierElement } from './dossier-element';
 import {
   DOSSIER_SHAPE_LIMITS,
+  misplacedDeclaration,
+  nameTooLong,
   processingInstruction,
   textTooLarge,
   tooDeep,
   tooManyAttributes,
   tooManyElements,
+  tooManyNodes,
+  tooManyReferences,
 } from './dossier-shape';
 
 interface MutableElement {
@@ -40,8 +44,17 @@ export interface DossierTree {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function decode(raw: string): string {
-  if (raw.indexOf('&') === -1) return raw;
+/** What one reading may still spend; counted as it goes, so that a flood is refused before it is decoded. */
+interface ReadingBudget {
+  references: number;
+}
+
+function decode(raw: string, budget: ReadingBudget): string {
+  let at = raw.indexOf('&');
+  if (at === -1) return raw;
+  for (; at !== -1; at = raw.indexOf('&', at + 1)) {
+    if (--budget.references < 0) throw tooManyReferences();
+  }
   return raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, entity: string) => {
     if (entity[0] === '#') {
       const code = entity[1] === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
@@ -107,6 +120,10 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
   let position = 0;
   let plain = true;
   let attributeCount = 0;
+  const budget: ReadingBudget = { references: DOSSIER_SHAPE_LIMITS.references };
+  /** Comments and CDATA sections met in all, and in each element that has any (few do). */
+  let commentsAndCdata = 0;
+  let commentsAndCdataIn: Map<MutableElement, number> | null = null;
   try {
     for (;;) {
       // One pass from the end of the last markup to the next `<`. Whitespace first: between elements
@@ -133,7 +150,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
             const start = base + position;
             const next = bytes.indexOf(60 /* < */, start);
             if (current) {
-              appendTextFromBytes(bytes, start, next === -1 ? length : next, current);
+              appendTextFromBytes(bytes, start, next === -1 ? length : next, current, budget);
               if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
             }
             if (next === -1) break;
@@ -152,7 +169,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
           const raw = ascii
             ? xml.slice(position, open)
             : bytes.toString('utf8', base + position, base + open);
-          current.text += references ? decode(raw) : raw;
+          current.text += references ? decode(raw, budget) : raw;
           if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
         }
       }
@@ -179,8 +196,16 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
       } else if (next === 47 /* / */) {
         // Well-formed, so the end tag names the innermost open element: usually `</name>` exactly.
         const expected = openNames.length > 0 ? open + 2 + openNames[openNames.length - 1].length : 0;
-        end = expected < xml.length && u8[base + expected] === 62 /* > */ ? expected : xml.indexOf('>', open);
-        if (end !== -1) end += 1;
+        if (expected < xml.length && u8[base + expected] === 62 /* > */) {
+          end = expected + 1;
+        } else {
+          // Not the expected name (libxml2 will refuse it), but its name must not cost libxml2 time either.
+          end = xml.indexOf('>', open);
+          if ((end === -1 ? xml.length : end) - open - 2 > DOSSIER_SHAPE_LIMITS.nameCharacters + 1) {
+            throw nameTooLong();
+          }
+          if (end !== -1) end += 1;
+        }
       } else {
         // Dossiers follow the schema's order, so the name that followed the previous one last time
         // usually follows it again: one comparison instead of reading the name character by character.
@@ -221,7 +246,7 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         let attributes = NO_ATTRIBUTES;
         if (nameEnd < bodyEnd) {
           if (bodyEnd - nameEnd > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
-          const read = readAttributes(piece(xml, u8, bytes, base, nameEnd, bodyEnd), scope);
+          const read = readAttributes(piece(xml, u8, bytes, base, nameEnd, bodyEnd), scope, budget);
           attributes = read.attributes;
           scope = read.scope;
           attributeCount += read.count;
@@ -262,16 +287,25 @@ export function readDossierIndexed(bytes: Buffer): DossierTree {
         current = current?.parent ?? null;
         openNames.pop();
         scopes.pop();
-      } else if (next === 33 /* ! */ && u8[base + open + 2] === 91 /* [ */) {
-        // CDATA is kept as it stands: no entities, and whitespace in it is data.
+      } else if (next === 33 /* ! */) {
+        // Comments and CDATA sections split the text around them into pieces that libxml2 joins again.
+        if (++commentsAndCdata > DOSSIER_SHAPE_LIMITS.commentsAndCdata) throw tooManyNodes('document');
         if (current) {
+          // Outside the root (before or after it) no text is joined: only the document's count applies.
+          commentsAndCdataIn ??= new Map();
+          const inElement = (commentsAndCdataIn.get(current) ?? 0) + 1;
+          if (inElement > DOSSIER_SHAPE_LIMITS.commentsAndCdataPerElement) throw tooManyNodes('element');
+          commentsAndCdataIn.set(current, inElement);
+        }
+        plain = false;
+        if (u8[base + open + 2] === 91 /* [ */ && current) {
+          // CDATA is kept as it stands: no entities, and whitespace in it is data.
           current.text += piece(xml, u8, bytes, base, open + 9, end - 3);
           if (current.text.length > DOSSIER_SHAPE_LIMITS.textCharacters) throw textTooLarge();
         }
-        plain = false;
-      } else if (next === 33 /* ! */) {
-        plain = false;
       } else if (!isDeclaration(u8, base + open)) {
+        // `<?xml ` elsewhere than at the start is a declaration out of place, not an instruction.
+        if (isDeclaration(u8, base + open, base + open)) throw misplacedDeclaration();
         // The receiving school gets these bytes as they are: no instruction may reach its software.
         throw processingInstruction();
       }
@@ -322,19 +356,31 @@ function piece(xml: string, u8: Uint8Array, bytes: Buffer, base: number, start: 
   return ascii ? xml.slice(start, end) : bytes.toString('utf8', base + start, base + end);
 }
 
-/** Whether the `<?` at byte `at` opens the XML declaration: `<?xml` at the start, after a byte order mark. */
-function isDeclaration(u8: Uint8Array, at: number): boolean {
-  const start = u8[0] === 0xef && u8[1] === 0xbb && u8[2] === 0xbf ? 3 : 0;
+/**
+ * Whether the `<?` at byte `at` opens the XML declaration: `<?xml` at the start (after a byte order
+ * mark), or at `start` when one is given.
+ */
+function isDeclaration(
+  u8: Uint8Array,
+  at: number,
+  start = u8[0] === 0xef && u8[1] === 0xbb && u8[2] === 0xbf ? 3 : 0,
+): boolean {
   return (
     at === start && u8[at + 2] === 120 && u8[at + 3] === 109 && u8[at + 4] === 108 && isSpace(u8[at + 5])
   );
 }
 
-function appendTextFromBytes(bytes: Buffer, start: number, end: number, element: MutableElement): void {
+function appendTextFromBytes(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  element: MutableElement,
+  budget: ReadingBudget,
+): void {
   const raw = isAscii(bytes.subarray(start, end))
     ? bytes.toString('latin1', start, end)
     : bytes.toString('utf8', start, end);
-  if (!isLayout(raw, 0, raw.length)) element.text += decode(raw);
+  if (!isLayout(raw, 0, raw.length)) element.text += decode(raw, budget);
 }
 
 interface ElementName {
@@ -393,6 +439,7 @@ function nameAt(xml: string, u8: Uint8Array, bytes: Buffer, base: number, start:
     hash = (Math.imul(hash, 31) + code) | 0;
     if (code > 127) ascii = false;
   }
+  if (end - start > DOSSIER_SHAPE_LIMITS.nameCharacters) throw nameTooLong();
   const slot = hash & (NAME_SLOTS.length - 1);
   const seen = NAME_SLOTS[slot];
   if (seen && seen.cached && seen.length === end - start && sameName(u8, base + start, seen)) return seen;
@@ -449,14 +496,23 @@ function isLayout(xml: string, start: number, end: number): boolean {
  */
 function findTagEnd(u8: Uint8Array, base: number, from: number, limit: number): number {
   let quote = 0;
+  /** Where the current run of name characters (an attribute's name) started, or -1. */
+  let nameStart = -1;
   for (let index = from; index < limit; index++) {
     const code = u8[base + index];
     if (quote) {
       if (code === quote) quote = 0;
     } else if (code === 34 || code === 39) {
       quote = code;
+      nameStart = -1;
     } else if (code === 62 /* > */) {
       return index;
+    } else if (code === 61 /* = */ || code === 47 /* / */ || isSpace(code)) {
+      nameStart = -1;
+    } else if (nameStart === -1) {
+      nameStart = index;
+    } else if (index - nameStart >= DOSSIER_SHAPE_LIMITS.nameCharacters) {
+      throw nameTooLong();
     }
   }
   return -1;
@@ -473,6 +529,7 @@ const NO_CODES = new Uint8Array(0);
 function readAttributes(
   text: string,
   scope: Record<string, string>,
+  budget: ReadingBudget,
 ): { attributes: Record<string, string>; scope: Record<string, string>; count: number } {
   let attributes = NO_ATTRIBUTES;
   let declared: Record<string, string> | null = null;
@@ -481,7 +538,7 @@ function readAttributes(
   for (let match = ATTRIBUTE.exec(text); match; match = ATTRIBUTE.exec(text)) {
     if (++count > DOSSIER_SHAPE_LIMITS.attributesPerElement) throw tooManyAttributes('element');
     const name = match[1];
-    const value = decode(match[3] ?? match[4] ?? '');
+    const value = decode(match[3] ?? match[4] ?? '', budget);
     if (name === 'xmlns' || name.startsWith('xmlns:')) {
       declared ??= { ...scope };
       declared[name === 'xmlns' ? '' : name.slice(6)] = value;
