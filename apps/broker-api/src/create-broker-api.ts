@@ -52,9 +52,10 @@ export async function createBrokerApi(
   );
   app.disable('x-powered-by');
   // Registered before init(), so it runs before Nest's body parsers and router: an unauthenticated
-  // client gets neither its body parsed nor a hint whether a path exists.
-  app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
+  // client gets neither its body parsed nor a hint whether a path exists. Answers are signed from the
+  // first middleware on, so certificate refusals are signed too, as the API guide promises.
   app.use(responseSigningMiddleware(brokerSigningKey(config.tls)));
+  app.use(clientAuthenticationMiddleware(app.get(ClientAuthenticator)));
   app.use(requestTargetMiddleware());
   app.use(requestBodyReader(config.limits));
   // Swagger UI (/docs) and the OpenAPI JSON (/docs-json): public routes (no signature; a browser cannot

@@ -81,6 +81,9 @@ describe('mutual TLS on broker-api', () => {
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('CLIENT_CERTIFICATE_MISSING');
     expect(response.body.message).toMatch(/--cert/);
+    // Signed by the broker like every answer, so a client can tell the refusal is the broker's.
+    expect(response.headers['signature-input']).toMatch(/"content-digest"/);
+    expect(response.headers.signature).toMatch(/^\w+=:/);
   });
 
   it('refuses a certificate from a foreign CA, even one naming a registered vendor', async () => {

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * Signs every answer to an authenticated client with the broker's server key (RFC 9421, with
+ * Signs every answer, certificate refusals included, with the broker's server key (RFC 9421, with
  * Content-Digest), bound to the request it answers, so a vendor can prove what the broker said.
  * The body is collected until the response ends (answers are small JSON or one dossier), then the
  * signature headers are set and the whole body is sent at once.
