@@ -352,6 +352,28 @@ describe('zip bombs are judged by unpacking, not by what the archive claims', ()
     }
   });
 
+  it('thousands of overlapping entries sharing one long stream that unpacks to nothing: BRK.ATT.04, fast', async () => {
+    // 8 MiB of empty stored deflate blocks, then a last empty block: it unpacks to nothing.
+    const emptyBlocks = Buffer.alloc(8 * MiB);
+    for (let at = 0; at + 5 <= emptyBlocks.length; at += 5) emptyBlocks.writeUInt16LE(0xffff, at + 3);
+    const stream = Buffer.concat([
+      emptyBlocks.subarray(0, emptyBlocks.length - (emptyBlocks.length % 5)),
+      Buffer.from([0x03, 0x00]),
+    ]);
+    // 2,000 local headers whose extra fields reach over the headers after them to that one stream.
+    const headers = 2_000;
+    const locals = Buffer.alloc(30 * headers);
+    for (let index = 0; index < headers; index++) {
+      locals.writeUInt32LE(0x04034b50, 30 * index);
+      locals.writeUInt16LE(8, 30 * index + 8);
+      locals.writeUInt16LE(30 * (headers - 1 - index), 30 * index + 28);
+    }
+    const { verdict, ms } = await judge(withAttachment(Buffer.concat([locals, stream])));
+    expect(rules(verdict)).toEqual(['BRK.ATT.04']);
+    expect(verdict.errors[0].message).toContain('packed bytes');
+    expect(ms).toBeLessThan(10_000);
+  });
+
   it('ordinary archives pass: a docx-like one, with a spreadsheet embedded in it', async () => {
     const sheet = forgedZip([
       { name: '[Content_Types].xml', content: Buffer.from('<Types/>'.repeat(200)) },

@@ -17,10 +17,18 @@ export const MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
  * embedded in a docx), and one more. Deeper nesting is refused, not unpacked further.
  */
 export const MAX_ZIP_NESTING = 3;
+/**
+ * Packed bytes the inflaters may read for one attachment in all. Entries may overlap (each counts), so
+ * thousands of headers can share one long stream that unpacks to nothing: without this, judging them
+ * would read the stream once per header. An ordinary archive reads each packed byte once per level.
+ */
+export const MAX_PACKED_BYTES_READ = 2 * MAX_UNPACKED_BYTES;
 /** The most a deflate stream can expand one input byte to (258-byte matches of a few bits each). */
 const DEFLATE_MAX_EXPANSION = 1032;
 /** Entries that unpack to at most this are unpacked in TypeScript; larger ones by node:zlib. */
 const SMALL_OUTPUT_BYTES = 1024 * 1024;
+/** Entries with more bytes than this to the end of their archive are given to node:zlib first. */
+const ZLIB_FIRST_INPUT_BYTES = 16 * 1024;
 
 const LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
@@ -41,7 +49,15 @@ export type ZipJudgement =
   | { verdict: 'acceptable' }
   | { verdict: 'too-large'; unpackedAtLeast: number }
   | { verdict: 'too-deep' }
+  | { verdict: 'too-costly' }
   | { verdict: 'unchecked-method'; method: number };
+
+interface Budget {
+  /** Unpacked bytes still allowed. */
+  left: number;
+  /** Packed bytes the inflaters may still read. */
+  readLeft: number;
+}
 
 interface Entry {
   /** Where the local header stands. */
@@ -65,7 +81,12 @@ export function judgeZip(content: Buffer): ZipJudgement {
   const key = hash('sha256', content, 'base64');
   const known = judged.get(key);
   if (known) return known;
-  const judgement = judgeArchive(content, content.length, { left: MAX_UNPACKED_BYTES }, 1);
+  const judgement = judgeArchive(
+    content,
+    content.length,
+    { left: MAX_UNPACKED_BYTES, readLeft: MAX_PACKED_BYTES_READ },
+    1,
+  );
   if (judged.size >= REMEMBERED_JUDGEMENTS) judged.delete(judged.keys().next().value as string);
   judged.set(key, judgement);
   return judgement;
@@ -79,7 +100,7 @@ const REMEMBERED_JUDGEMENTS = 256;
  * Judges the entries whose local headers stand before `scanEnd` in `bytes` (their data may run on to
  * the end: a stored archive's last entry is read as far as a tool would read it).
  */
-function judgeArchive(bytes: Buffer, scanEnd: number, budget: { left: number }, level: number): ZipJudgement {
+function judgeArchive(bytes: Buffer, scanEnd: number, budget: Budget, level: number): ZipJudgement {
   const unchecked = uncheckedMethod(bytes, scanEnd);
   if (unchecked !== null) return { verdict: 'unchecked-method', method: unchecked };
   // Entries inside a stored archive that was judged as one are not counted a second time here.
@@ -90,7 +111,8 @@ function judgeArchive(bytes: Buffer, scanEnd: number, budget: { left: number }, 
     if (entry.method === STORED) {
       output = bytes.subarray(entry.start, entry.start + entry.storedBytes);
     } else {
-      const unpacked = inflated(bytes.subarray(entry.start), budget.left);
+      if (budget.readLeft < 0) return { verdict: 'too-costly' };
+      const unpacked = inflated(bytes.subarray(entry.start), budget);
       if (typeof unpacked === 'number') {
         budget.left -= unpacked;
         if (budget.left < 0) return { verdict: 'too-large', unpackedAtLeast: MAX_UNPACKED_BYTES + 1 };
@@ -114,22 +136,44 @@ function judgeArchive(bytes: Buffer, scanEnd: number, budget: { left: number }, 
 }
 
 /**
- * A deflate stream's unpacked bytes, up to one more than `budgetLeft`; or, for a damaged stream that
- * unpacks to more than SMALL_OUTPUT_BYTES before the damage, the most it could hold (zlib does not say
- * how much came out).
+ * A deflate stream's unpacked bytes, up to one more than the budget allows; or, for a damaged stream
+ * that unpacks to more than SMALL_OUTPUT_BYTES before the damage, the most it could hold (zlib does not
+ * say how much came out before the damage). The packed bytes read are taken from the budget.
  */
-function inflated(data: Buffer, budgetLeft: number): Buffer | number {
-  const small = inflateUpTo(data, Math.min(SMALL_OUTPUT_BYTES, budgetLeft + 1));
-  if (!small.reachedLimit || small.output.length > budgetLeft) {
+function inflated(data: Buffer, budget: Budget): Buffer | number {
+  // Long inputs go to node:zlib first (about ten times the TypeScript inflater's speed, once its setup
+  // of some 50 µs is paid); a stream zlib calls damaged is unpacked in TypeScript, which gives what
+  // came out before the damage, as a tool would.
+  const zlibFirst = data.length > ZLIB_FIRST_INPUT_BYTES;
+  if (zlibFirst) {
+    const output = zlibInflated(data, budget);
+    if (output !== null) return output;
+  }
+  const small = inflateUpTo(data, Math.min(SMALL_OUTPUT_BYTES, budget.left + 1));
+  budget.readLeft -= small.inputRead;
+  if (!small.reachedLimit || small.output.length > budget.left) {
     return Buffer.from(small.output.buffer, small.output.byteOffset, small.output.length);
   }
+  return (zlibFirst ? null : zlibInflated(data, budget)) ?? data.length * DEFLATE_MAX_EXPANSION;
+}
+
+/** The stream by node:zlib, up to one more than the budget allows (a number past it), or null if damaged. */
+function zlibInflated(data: Buffer, budget: Budget): Buffer | number | null {
   try {
     // Truncated streams (the official examples carry some) give what they hold; past the budget zlib
     // stops with ERR_BUFFER_TOO_LARGE instead of allocating more.
-    return inflateRawSync(data, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: budgetLeft + 1 });
+    const { buffer, engine } = inflateRawSync(data, {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: budget.left + 1,
+      info: true,
+    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    budget.readLeft -= engine.bytesWritten;
+    return buffer;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return budgetLeft + 1;
-    return data.length * DEFLATE_MAX_EXPANSION;
+    // How much was read before it stopped is not told: all of it counts.
+    budget.readLeft -= data.length;
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return budget.left + 1;
+    return null;
   }
 }
 

@@ -1,7 +1,14 @@
 import { DossierElement, child, pathOf, textAt } from '../dossier-element';
 import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule, RuleBreach } from './dossier-rule';
-import { MAX_UNPACKED_BYTES, MAX_ZIP_NESTING, ZipJudgement, judgeZip, looksLikeZip } from '../zip-inflation';
+import {
+  MAX_PACKED_BYTES_READ,
+  MAX_UNPACKED_BYTES,
+  MAX_ZIP_NESTING,
+  ZipJudgement,
+  judgeZip,
+  looksLikeZip,
+} from '../zip-inflation';
 
 /** File types a school may attach (the standard's attachments are reports, letters, scans, sheets). */
 export const ALLOWED_ATTACHMENT_EXTENSIONS = [
@@ -201,6 +208,11 @@ export const ATTACHMENT_RULES: DossierRule[] = [
           return {
             en: `${where} is refused: it nests archives more than ${MAX_ZIP_NESTING} levels deep, the most accepted.`,
             nl: `${where} wordt geweigerd: het bevat archieven in archieven, meer dan ${MAX_ZIP_NESTING} niveaus diep, het maximum.`,
+          };
+        case 'too-costly':
+          return {
+            en: `${where} is refused: unpacking its entries, which overlap, reads more than ${MAX_PACKED_BYTES_READ} packed bytes in all, the most accepted.`,
+            nl: `${where} wordt geweigerd: het uitpakken van de elkaar overlappende bestanden erin leest in totaal meer dan ${MAX_PACKED_BYTES_READ} ingepakte bytes, het maximum.`,
           };
         case 'unchecked-method':
           return {
