@@ -199,6 +199,7 @@ function uncheckedMethod(bytes: Buffer, scanEnd: number): number | null {
 /** Every stored or deflated entry with a local header signature before `scanEnd`. */
 function entriesOf(bytes: Buffer, scanEnd: number): Entry[] {
   const entries: Entry[] = [];
+  let descriptors: number[] | undefined;
   const scanned = signaturesBefore(bytes, scanEnd);
   for (let at = scanned.indexOf(LOCAL_HEADER); at !== -1; at = scanned.indexOf(LOCAL_HEADER, at + 4)) {
     if (at + 30 > bytes.length) break;
@@ -213,7 +214,7 @@ function entriesOf(bytes: Buffer, scanEnd: number): Entry[] {
       method !== STORED
         ? 0
         : sizeFollows
-          ? describedLength(bytes, start)
+          ? describedLength(bytes, (descriptors ??= descriptorsIn(bytes)), start)
           : Math.min(bytes.readUInt32LE(at + 18), left);
     entries.push({ at, method, start, storedBytes });
   }
@@ -225,14 +226,34 @@ function signaturesBefore(bytes: Buffer, scanEnd: number): Buffer {
   return bytes.subarray(0, Math.min(bytes.length, scanEnd + LOCAL_HEADER.length - 1));
 }
 
-/** A stored entry's length by the first data descriptor after it that states it; else all the rest. */
-function describedLength(bytes: Buffer, start: number): number {
-  for (
-    let at = bytes.indexOf(DATA_DESCRIPTOR, start);
-    at !== -1;
-    at = bytes.indexOf(DATA_DESCRIPTOR, at + 4)
-  ) {
+/**
+ * A stored entry's length by one of the first data descriptors after it that states it; else all the
+ * rest. Descriptor signatures are found once per archive; only a few after each entry are looked at
+ * (a stored archive inside may carry descriptors of its own), so that many entries cost no more than
+ * one pass over the bytes.
+ */
+function describedLength(bytes: Buffer, descriptors: number[], start: number): number {
+  let low = 0;
+  let high = descriptors.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (descriptors[middle] < start) low = middle + 1;
+    else high = middle;
+  }
+  for (let index = low; index < Math.min(descriptors.length, low + DESCRIPTORS_LOOKED_AT); index++) {
+    const at = descriptors[index];
     if (at + 12 <= bytes.length && bytes.readUInt32LE(at + 8) === at - start) return at - start;
   }
   return bytes.length - start;
+}
+
+/** Data descriptors looked at after a stored entry whose size follows its data. */
+const DESCRIPTORS_LOOKED_AT = 16;
+
+function descriptorsIn(bytes: Buffer): number[] {
+  const found: number[] = [];
+  for (let at = bytes.indexOf(DATA_DESCRIPTOR); at !== -1; at = bytes.indexOf(DATA_DESCRIPTOR, at + 4)) {
+    found.push(at);
+  }
+  return found;
 }
