@@ -4,8 +4,11 @@ import { crc32, deflateRawSync } from 'node:zlib';
 export interface ForgedEntry {
   name: string;
   content: Buffer;
-  /** 8 (deflate, the default) or 0 (stored). */
-  method?: 0 | 8;
+  /**
+   * 8 (deflate, the default) or 0 (stored); any other method writes `content` as given, already packed
+   * by the caller (e.g. a bzip2 stream for method 12).
+   */
+  method?: number;
   /** What the headers claim the entry unpacks to (default: the truth). */
   claimedSize?: number;
 }
@@ -57,11 +60,24 @@ export function forgedZip(entries: ForgedEntry[], options: { centralDirectory?: 
   return Buffer.concat([...locals, directory, end]);
 }
 
-/** An archive holding an archive holding …, `levels` deep, with a small text at the bottom. */
-export function nestedZip(levels: number): Buffer {
+/**
+ * An archive holding an archive holding …, `levels` deep, with a small text at the bottom; each inner
+ * archive stored with `method` (deflate by default) and behind `prefix` (none by default), which unzip
+ * tools skip as they skip a self-extracting stub.
+ */
+export function nestedZip(levels: number, options: { prefix?: Buffer; method?: 0 | 8 } = {}): Buffer {
+  const prefix = options.prefix ?? Buffer.alloc(0);
   let archive = forgedZip([{ name: 'bottom.txt', content: Buffer.from('the end of the nesting\n') }]);
   for (let level = 1; level < levels; level++) {
-    archive = forgedZip([{ name: `level-${level}.zip`, content: archive }]);
+    archive = forgedZip([
+      { name: `level-${level}.zip`, content: Buffer.concat([prefix, archive]), method: options.method },
+    ]);
   }
   return archive;
 }
+
+/** A bzip2 stream of 400 MiB of zeros (337 bytes; Node has no bzip2, so it is written out). */
+export const BZIP2_400_MIB_OF_ZEROS = Buffer.from(
+  'QlpoOTFBWSZTWQ4J4t8BX45AAMAAAAggADCATUZCoCWpCoCXMUFZJlNZDgni3wFfjkAAwAAACCAAMIBNRkKgJakKgJcxQVkmU1kOCeLfAV+OQADAAAAIIAAwgE1GQqAlqQqAlzFBWSZTWQ4J4t8BX45AAMAAAAggADCATUZCoCWpCoCXMUFZJlNZDgni3wFfjkAAwAAACCAAMIBNRkKgJakKgJcxQVkmU1kOCeLfAV+OQADAAAAIIAAwgE1GQqAlqQqAlzFBWSZTWQ4J4t8BX45AAMAAAAggADCATUZCoCWpCoCXMUFZJlNZDgni3wFfjkAAwAAACCAAMIBNRkKgJakKgJcxQVkmU1kOCeLfAV+OQADAAAAIIAAwgE1GQqAlqQqAlzFBWSZTWYlY8/sAMIpgAMAAAgAACCAAMMwFKaYkILYkhBeLuSKcKEgwF7JDAA==',
+  'base64',
+);

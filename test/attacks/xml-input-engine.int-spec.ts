@@ -1,6 +1,6 @@
 import { DOSSIER_SHAPE_LIMITS, DossierValidationPool, DossierVerdict, MAX_FINDINGS } from '@app/oso-dataset';
 import { deflateRawSync } from 'node:zlib';
-import { forgedZip, nestedZip } from './forged-zip';
+import { BZIP2_400_MIB_OF_ZEROS, forgedZip, nestedZip } from './forged-zip';
 import {
   POVO_TEXT,
   leerlingWithAttributes,
@@ -443,6 +443,67 @@ describe('zip bombs are judged by unpacking, not by what the archive claims', ()
     expect(rules((await judge(withAttachment(archive))).verdict)).toEqual(['BRK.ATT.04']);
   });
 
+  it('a bzip2 entry behind one byte before the archive (unzip opens it): BRK.ATT.04, naming the method', async () => {
+    const bzip2 = forgedZip([
+      { name: 'word/document.xml', content: BZIP2_400_MIB_OF_ZEROS, method: 12, claimedSize: 400 * MiB },
+    ]);
+    for (const archive of [bzip2, Buffer.concat([Buffer.from('X'), bzip2])]) {
+      const { verdict } = await judge(withAttachment(archive));
+      expect(rules(verdict)).toEqual(['BRK.ATT.04']);
+      expect(verdict.errors[0].message).toContain('method 12');
+    }
+    // Named by the central directory only, the local header saying deflate: refused all the same.
+    const directoryOnly = Buffer.from(bzip2);
+    directoryOnly.writeUInt16LE(8, 8);
+    expect(rules((await judge(withAttachment(directoryOnly))).verdict)).toEqual(['BRK.ATT.04']);
+  });
+
+  it('a bomb behind one byte, inside a deflated docx: BRK.ATT.04 (the whole entry is looked at)', async () => {
+    const inner = Buffer.concat([
+      Buffer.from('X'),
+      forgedZip([{ name: 'word/document.xml', content: Buffer.alloc(200 * MiB) }]),
+    ]);
+    const outer = forgedZip([
+      { name: 'word/document.xml', content: Buffer.from('<w:document/>') },
+      { name: 'word/embeddings/inner.docx', content: inner },
+    ]);
+    expect(outer.length).toBeLessThan(2_000);
+    const { verdict, ms } = await judge(withAttachment(outer));
+    expect(rules(verdict)).toEqual(['BRK.ATT.04']);
+    expect(verdict.errors[0].message).toContain('unpacks to more than');
+    expect(ms).toBeLessThan(10_000);
+  });
+
+  it('ten levels of nesting with a byte before the archive at every level: BRK.ATT.04', async () => {
+    for (const method of [8, 0] as const) {
+      const { verdict } = await judge(withAttachment(nestedZip(10, { prefix: Buffer.from('X'), method })));
+      expect(rules(verdict)).toEqual(['BRK.ATT.04']);
+      expect(verdict.errors[0].message).toContain('levels deep');
+    }
+  });
+
+  it('thousands of overlapping entries sharing one long stream that unpacks to nothing: BRK.ATT.04, fast', async () => {
+    // 8 MiB of empty stored deflate blocks, then a last empty block: it unpacks to nothing.
+    const emptyBlocks = Buffer.alloc(8 * MiB);
+    for (let at = 0; at + 5 <= emptyBlocks.length; at += 5) emptyBlocks.writeUInt16LE(0xffff, at + 3);
+    const stream = Buffer.concat([
+      emptyBlocks.subarray(0, emptyBlocks.length - (emptyBlocks.length % 5)),
+      Buffer.from([0x03, 0x00]),
+    ]);
+    // 2,000 local headers whose extra fields reach over the headers after them to that one stream.
+    const headers = 2_000;
+    const locals = Buffer.alloc(30 * headers);
+    for (let index = 0; index < headers; index++) {
+      locals.writeUInt32LE(0x04034b50, 30 * index);
+      locals.writeUInt16LE(8, 30 * index + 8);
+      locals.writeUInt16LE(30 * (headers - 1 - index), 30 * index + 28);
+    }
+    const { verdict, ms } = await judge(withAttachment(Buffer.concat([locals, stream])));
+    expect(rules(verdict)).toEqual(['BRK.ATT.04']);
+    expect(verdict.errors[0].message).toContain('packed bytes');
+    expect(ms).toBeLessThan(10_000);
+  });
+
   it('ordinary archives pass: a docx-like one, with a spreadsheet embedded in it', async () => {
     const sheet = forgedZip([
       { name: '[Content_Types].xml', content: Buffer.from('<Types/>'.repeat(200)) },
@@ -457,6 +518,29 @@ describe('zip bombs are judged by unpacking, not by what the archive claims', ()
     const { verdict, ms } = await judge(withAttachment(docx));
     expect([verdict.valid, verdict.errors]).toEqual([true, []]);
     expect(ms).toBeLessThan(5_000);
+  });
+
+  it('ordinary attachments pass: a docx holding a spreadsheet and a PDF, a PDF, a chance signature', async () => {
+    const sheet = forgedZip([
+      { name: '[Content_Types].xml', content: Buffer.from('<Types/>'.repeat(200)) },
+      { name: 'xl/worksheets/sheet1.xml', content: Buffer.from('<row><c>1</c></row>'.repeat(20_000)) },
+    ]);
+    const docx = forgedZip([
+      { name: 'word/document.xml', content: Buffer.from('<w:p>tekst</w:p>'.repeat(50_000)) },
+      { name: 'word/embeddings/Microsoft_Excel_Worksheet.xlsx', content: sheet },
+      { name: 'word/embeddings/verslag.pdf', content: pdfLikeBytes(200_000) },
+    ]);
+    // Compressed data may hold the four signature bytes by chance, followed by no method a tool knows.
+    const pdf = pdfLikeBytes(300_000);
+    Buffer.from('PK\x03\x04\x14\x00\x00\x00\x37\xe1', 'latin1').copy(pdf, 150_000);
+    for (const [content, name] of [
+      [docx, 'verslag.docx'],
+      [pdf, 'verslag.pdf'],
+    ] as const) {
+      const { verdict, ms } = await judge(withAttachment(content, name));
+      expect([verdict.valid, verdict.errors]).toEqual([true, []]);
+      expect(ms).toBeLessThan(5_000);
+    }
   });
 
   it('a truncated deflate stream, like the official examples carry, is no bomb', async () => {

@@ -4,7 +4,7 @@ import { RunningBroker, startBroker } from '../support/broker-fixture';
 import { createSuiteDatabase } from '../support/suite-database';
 import { TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
-import { forgedZip, nestedZip } from './forged-zip';
+import { BZIP2_400_MIB_OF_ZEROS, forgedZip, nestedZip } from './forged-zip';
 import {
   POVO_TEXT,
   leerlingWithAttributes,
@@ -213,6 +213,20 @@ describe('attacks with hostile XML on the API', () => {
   it('a ZIP whose headers lie, and one nested ten levels deep, are refused (BRK.ATT.04)', async () => {
     await bystanderServedDuring(refusedAtStaging(withAttachment(lyingZip), 'BRK.ATT.04'));
     await refusedAtStaging(withAttachment(nestedZip(10)), 'BRK.ATT.04');
+  });
+
+  it('archives behind a byte before them are judged too: a bzip2 entry, a bomb inside a docx, deep nesting', async () => {
+    const prefixed = (archive: Buffer) => Buffer.concat([Buffer.from('X'), archive]);
+    const bzip2 = forgedZip([
+      { name: 'word/document.xml', content: BZIP2_400_MIB_OF_ZEROS, method: 12, claimedSize: 400 * MiB },
+    ]);
+    const docx = forgedZip([
+      { name: 'word/document.xml', content: Buffer.from('<w:document/>') },
+      { name: 'word/embeddings/inner.docx', content: prefixed(lyingZip) },
+    ]);
+    for (const archive of [prefixed(bzip2), docx, nestedZip(10, { prefix: Buffer.from('X') })]) {
+      await refusedAtStaging(withAttachment(archive), 'BRK.ATT.04');
+    }
   });
 
   it('an attachment of 10 MiB less a byte is staged; one of 10 MiB and a byte is refused', async () => {

@@ -37,7 +37,7 @@ describe('inflateUpTo (a small raw-deflate decoder)', () => {
     expect(inflateUpTo(Buffer.from([0xff, 0xff, 0xff]), 100).output.length).toBe(0);
   });
 
-  it('reads a head from the bytes it reports, whatever follows them (what the head memory relies on)', () => {
+  it('reads a head from the bytes it reports, whatever follows them (what the budget of packed bytes read counts)', () => {
     for (const content of contents.filter((content) => content.length >= 4)) {
       for (const level of [1, 6, 9]) {
         const packed = deflateRawSync(content, { level });

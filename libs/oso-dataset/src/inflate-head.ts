@@ -1,9 +1,8 @@
 /**
- * Inflates a raw deflate stream in plain TypeScript, up to `limit` bytes of output: to tell whether a
- * ZIP entry holds an archive of its own (its first four bytes), and to unpack small entries whole.
- * node:zlib sets up a stream object per call and fflate builds 64 KB lookup tables per block; for the
- * official examples' fifteen small attachments, some with archives inside, either cost more than the
- * whole rest of the validation. This follows zlib's reference decoder (puff.c): canonical Huffman
+ * Inflates a raw deflate stream in plain TypeScript, up to `limit` bytes of output: to unpack small
+ * ZIP entries whole. node:zlib sets up a stream object per call and fflate builds 64 KB lookup tables
+ * per block; for the official examples' fifteen small attachments, some with archives inside, either
+ * cost more than the whole rest of the validation. This follows zlib's reference decoder (puff.c): canonical Huffman
  * codes decoded bit by bit (the code lengths of a block's header by a small lookup table), cheap for
  * small streams, too slow for large ones (node:zlib does those).
  *

@@ -1,7 +1,14 @@
 import { DossierElement, child, pathOf, textAt } from '../dossier-element';
 import { DossierUnderReview } from './dossier-under-review';
 import { DossierRule, RuleBreach } from './dossier-rule';
-import { MAX_UNPACKED_BYTES, MAX_ZIP_NESTING, ZipJudgement, judgeZip, looksLikeZip } from '../zip-inflation';
+import {
+  MAX_PACKED_BYTES_READ,
+  MAX_UNPACKED_BYTES,
+  MAX_ZIP_NESTING,
+  ZipJudgement,
+  judgeZip,
+  looksLikeZip,
+} from '../zip-inflation';
 
 /** File types a school may attach (the standard's attachments are reports, letters, scans, sheets). */
 export const ALLOWED_ATTACHMENT_EXTENSIONS = [
@@ -69,28 +76,44 @@ class DecodedAttachment implements Attachment {
 /**
  * Decodes base64 strictly but cheaply. The native decoder skips characters outside the alphabet, so
  * a clean text is valid exactly when it decodes to the length its size promises and its padding sits
- * at the end. Only content with whitespace (allowed by xs:base64Binary) takes the slower cleaning path.
+ * at the end. XML whitespace anywhere is ignored (xs:base64Binary allows it): text that does not
+ * decode cleanly as it stands is decoded again without it. The native decoder also reads the base64url
+ * characters `-` and `_`, which base64Binary does not have: they are refused.
  */
 function decodeAttachment(element: DossierElement): Attachment {
   const name = textAt(element, 'bestandsnaam') ?? '';
   const text = child(element, 'bestandsinhoud')?.text ?? '';
-  const compact = text.length % 4 === 0 && !/\s/.test(text.slice(0, 80)) ? text : text.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0) return new DecodedAttachment(element, name, compact, null, null);
+  const invalid = (compact: string) => new DecodedAttachment(element, name, compact, null, null);
+  if (text.includes('-') || text.includes('_')) return invalid(withoutWhitespace(text));
+  let compact = text.length % 4 === 0 && !/\s/.test(text.slice(0, 80)) ? text : withoutWhitespace(text);
+  let content = decodedInto(compact);
+  if (content === null && compact === text) {
+    compact = withoutWhitespace(text);
+    if (compact !== text) content = decodedInto(compact);
+  }
+  if (content === null) return invalid(compact);
+  const zip = looksLikeZip(content) ? judgeZip(content) : null;
+  return new DecodedAttachment(element, name, compact, content.length, zip);
+}
+
+/** XML's whitespace (space, tab, line feed, carriage return), the only kind base64Binary allows. */
+function withoutWhitespace(text: string): string {
+  return text.replace(/[ \t\n\r]+/g, '');
+}
+
+/** The content decoded into the scratch buffer (or one of its own), or null when it is not base64. */
+function decodedInto(compact: string): Buffer | null {
+  if (compact.length % 4 !== 0) return null;
   const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
   const firstPad = compact.indexOf('=');
   const size = (compact.length / 4) * 3 - padding;
-  if (firstPad !== -1 && firstPad !== compact.length - padding) {
-    return new DecodedAttachment(element, name, compact, null, null);
-  }
+  if (firstPad !== -1 && firstPad !== compact.length - padding) return null;
   // Room for the three bytes of a last group whose padding the decoder may not count.
   const needed = size + 3;
   if (needed > scratch.length && needed <= MAX_SCRATCH_BYTES) scratch = Buffer.allocUnsafe(MAX_SCRATCH_BYTES);
   const target = needed <= scratch.length ? scratch : Buffer.allocUnsafe(needed);
-  if (target.write(compact, 0, 'base64') !== size)
-    return new DecodedAttachment(element, name, compact, null, null);
-  const content = target.subarray(0, size);
-  const zip = looksLikeZip(content) ? judgeZip(content) : null;
-  return new DecodedAttachment(element, name, compact, size, zip);
+  if (target.write(compact, 0, 'base64') !== size) return null;
+  return target.subarray(0, size);
 }
 
 /** Every attachment (`document` with `bestandsinhoud`), wherever it stands; decoded once per dossier. */
@@ -185,6 +208,11 @@ export const ATTACHMENT_RULES: DossierRule[] = [
           return {
             en: `${where} is refused: it nests archives more than ${MAX_ZIP_NESTING} levels deep, the most accepted.`,
             nl: `${where} wordt geweigerd: het bevat archieven in archieven, meer dan ${MAX_ZIP_NESTING} niveaus diep, het maximum.`,
+          };
+        case 'too-costly':
+          return {
+            en: `${where} is refused: unpacking its entries, which overlap, reads more than ${MAX_PACKED_BYTES_READ} packed bytes in all, the most accepted.`,
+            nl: `${where} wordt geweigerd: het uitpakken van de elkaar overlappende bestanden erin leest in totaal meer dan ${MAX_PACKED_BYTES_READ} ingepakte bytes, het maximum.`,
           };
         case 'unchecked-method':
           return {

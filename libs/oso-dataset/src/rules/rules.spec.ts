@@ -421,6 +421,34 @@ describe('each rule fires on a dossier that breaks it', () => {
     expect(findings(ordered).warnings.map((warning) => warning.rule)).not.toContain('BRK.META.02');
   });
 
+  it('BRK.ATT.01 ignores XML whitespace anywhere in base64, and refuses base64url characters', () => {
+    const content = Buffer.from('Een verslag van de leerling, geen archief.').toString('base64');
+    const withContent = (text: string) =>
+      mutate(povo, /<bestandsinhoud>[^<]*<\/bestandsinhoud>/, `<bestandsinhoud>${text}</bestandsinhoud>`);
+    expect(content.length % 4).toBe(0);
+    for (const spaced of [
+      content + '    ',
+      content + '\n   ',
+      '  \n' + content,
+      `${content.slice(0, 20)}\r\n${content.slice(20, 41)} \t${content.slice(41)}\n`,
+      content.replace(/(.{4})/g, '$1\n'),
+    ]) {
+      expect(errorRules(withContent(spaced))).not.toContain('BRK.ATT.01');
+    }
+    // '-' and '_' are base64url's 62 and 63; Node would decode them, xs:base64Binary has no such characters.
+    for (const url of [
+      '-' + content.slice(1),
+      content.slice(0, 8) + '_' + content.slice(9),
+      `${content}\n-AAA`,
+    ]) {
+      expect(errorRules(withContent(url))).toContain('BRK.ATT.01');
+    }
+    // Whitespace other than XML's is no base64 either.
+    expect(errorRules(withContent(content.slice(0, 8) + '\u00a0' + content.slice(8)))).toContain(
+      'BRK.ATT.01',
+    );
+  });
+
   it('BRK.ATT.02 refuses an attachment larger than 10 MB decoded', () => {
     const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0x61).toString('base64');
     const broken = mutate(
