@@ -534,11 +534,24 @@ describe('attack: the HTTP edge', () => {
         const response = await rawRequest(broker.port, credentials(), `${head}${headers}\r\n\r\n`).catch(
           (error: Error) => ({ status: 0, body: { closed: error.message } }),
         );
-        // Node answers 431 and closes; a reset before the answer is read is a refusal too.
+        // 431 with its code, then closed; a reset before the answer is read is a refusal too.
         expect([what, [0, 431].includes(response.status)]).toEqual([what, true]);
+        if (response.status === 431)
+          expect(response.body).toMatchObject({ error: 'REQUEST_HEADERS_TOO_LARGE' });
         expect(Date.now() - started).toBeLessThan(5_000);
         await otherVendorServed();
       }
+    });
+
+    it('answers a request that is not HTTP/1.1 with 400 REQUEST_MALFORMED, as JSON', async () => {
+      const smuggled =
+        `POST /v1/echo HTTP/1.1\r\nHost: 127.0.0.1:${broker.port}\r\nContent-Length: 4\r\n` +
+        'Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n';
+      for (const request of [smuggled, 'GET /v1/whoami HTTP/1.1\r\nHost\r\n\r\n']) {
+        const response = await rawRequest(broker.port, credentials(), request);
+        expect([response.status, response.body.error]).toEqual([400, 'REQUEST_MALFORMED']);
+      }
+      await otherVendorServed();
     });
 
     it('cuts a slow-loris client and a silent one, and serves another vendor meanwhile', async () => {

@@ -15,7 +15,7 @@ import { clientAuthenticationMiddleware } from './client-authentication/client-a
 import { responseSigningMiddleware } from './message-signatures/response-signing.middleware';
 import { requestBodyReader } from './request-bodies/request-bodies';
 import { requestTargetMiddleware } from './request-target/request-target.middleware';
-import { cutSilentConnections, serverTimeouts } from './server-limits';
+import { answerParserRefusals, cutSilentConnections, serverTimeouts } from './server-limits';
 import { CrlReloader } from './tls/crl-reloader';
 import { mutualTlsServerOptions } from './tls/secure-context';
 
@@ -62,6 +62,7 @@ export async function createBrokerApi(
   // sign), behind the middleware above; with the settings above they match exactly these paths.
   setUpApiDocs(app);
   cutSilentConnections(app.getHttpServer() as Server);
+  answerParserRefusals(app.getHttpServer() as Server);
   const crlReloader = new CrlReloader(app.getHttpServer() as Server, config.tls);
   crlReloader.start();
   const close = app.close.bind(app);

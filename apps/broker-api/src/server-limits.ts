@@ -51,3 +51,50 @@ export function cutSilentConnections(server: Server): void {
   server.on('secureConnection', (socket: TLSSocket) => socket.setTimeout(HEADERS_TIMEOUT_MS));
   server.prependListener('request', (request: IncomingMessage) => request.socket.setTimeout(0));
 }
+
+/** What Node's HTTP parser refuses before any request exists, as `{ error, message }` like every answer. */
+const PARSER_REFUSALS: Record<string, { status: number; error: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    error: 'REQUEST_HEADERS_TOO_LARGE',
+    message: `The request headers are larger than the ${MAX_HEADER_BYTES} bytes accepted; send fewer or shorter ones.`,
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    error: 'REQUEST_TIMEOUT',
+    message: 'The request did not arrive in time; the connection is closed. Send it again.',
+  },
+};
+const MALFORMED = {
+  status: 400,
+  error: 'REQUEST_MALFORMED',
+  message: 'The request is not valid HTTP/1.1 (request line, headers or framing); nothing was done.',
+};
+
+/**
+ * Node answers what its parser refuses with a bare status line. Ours carries a JSON body with a
+ * catalogued code; it cannot be signed, since no request was read to bind a signature to.
+ */
+export function answerParserRefusals(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // As Node's own handler: answer only on a socket that has written nothing yet, then close it.
+    if (!socket.writable || socket.bytesWritten > 0 || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const refusal = PARSER_REFUSALS[error.code ?? ''] ?? MALFORMED;
+    const body = JSON.stringify({ error: refusal.error, message: refusal.message });
+    socket.end(
+      `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      () => socket.destroy(),
+    );
+  });
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};

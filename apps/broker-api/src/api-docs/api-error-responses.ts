@@ -21,6 +21,10 @@ export interface RouteLayers {
 /** Every code a route can answer with: those of the layers in front of it, plus its handler's own. */
 export function routeErrorCodes(layers: RouteLayers, own: ErrorCode[]): ErrorCode[] {
   const codes = new Set<ErrorCode>([
+    // Node's HTTP parser, before anything else (every route alike).
+    'REQUEST_MALFORMED',
+    'REQUEST_TIMEOUT',
+    'REQUEST_HEADERS_TOO_LARGE',
     ...ERROR_GROUPS.certificate,
     'REQUEST_TARGET_INVALID',
     'RATE_LIMITED',

@@ -113,6 +113,24 @@ export const ERROR_CATALOGUE = {
       'The sha-256 Content-Digest does not match the body that arrived. Compute it over the exact bytes you send, after any serialisation and compression.',
   },
 
+  // Node's HTTP parser, before any request exists (no signature: nothing to bind it to).
+  REQUEST_MALFORMED: {
+    status: 400,
+    meaning:
+      'Not valid HTTP/1.1: a broken request line, header or framing (e.g. Transfer-Encoding with Content-Length).',
+    example: 'The request is not valid HTTP/1.1 (request line, headers or framing); nothing was done.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    meaning: 'The headers or the whole request did not arrive within the server’s time limits.',
+    example: 'The request did not arrive in time; the connection is closed. Send it again.',
+  },
+  REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    meaning: 'The request headers together are larger than 16 KiB.',
+    example: 'The request headers are larger than the 16384 bytes accepted; send fewer or shorter ones.',
+  },
+
   // The request line (after authentication, before routing).
   REQUEST_TARGET_INVALID: {
     status: 400,
