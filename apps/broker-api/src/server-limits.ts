@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'node:https';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 
 /**
@@ -76,7 +77,8 @@ const MALFORMED = {
  * catalogued code; it cannot be signed, since no request was read to bind a signature to.
  */
 export function answerParserRefusals(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, duplex) => {
+    const socket = duplex as Socket; // a TLS socket on this server
     // As Node's own handler: answer only on a socket that has written nothing yet, then close it.
     if (!socket.writable || socket.bytesWritten > 0 || error.code === 'ECONNRESET') {
       socket.destroy();
