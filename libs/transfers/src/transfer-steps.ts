@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { TransferAccess } from './transfer-access';
-import { TransferActor, TransferEvent, TransferState } from './transfer-lifecycle';
+import { TransferEvent, TransferState } from './transfer-lifecycle';
 import { inTransaction, refuseWhenBusy, transition } from './transfer-transactions';
 import { TransferEntity } from './transfer.entity';
 import { TransferQueries } from './transfer-queries';
-import type { TransferRole, TransferView } from './transfer-views';
+import type { TransferView } from './transfer-views';
 
 /** The receiving side's own steps: acknowledging receipt of the dossier, or withdrawing the request. */
 export class TransferSteps {
@@ -17,43 +17,33 @@ export class TransferSteps {
 
   /** The receiving vendor confirms it has the dossier; repeating it changes nothing. */
   async acknowledgeReceipt(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.act(vendorId, transferId, 'target', 'acknowledge_receipt', 'target_vendor', ['received']);
+    return this.takeStep(vendorId, transferId, 'acknowledge_receipt', ['received']);
   }
 
   /** The receiving vendor no longer needs the dossier. */
   async withdraw(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.act(vendorId, transferId, 'target', 'withdraw', 'target_vendor', ['withdrawn']);
+    return this.takeStep(vendorId, transferId, 'withdraw', ['withdrawn']);
   }
 
-  private act(
+  /** One step of the receiving vendor, on the locked transfer; a step already taken is not repeated. */
+  private takeStep(
     vendorId: string,
     transferId: string,
-    side: TransferRole,
     event: TransferEvent,
-    actor: TransferActor,
     alreadyDone: TransferState[],
   ): Promise<TransferView> {
-    return refuseWhenBusy(() => this.takeStep(vendorId, transferId, side, event, actor, alreadyDone));
-  }
-
-  private async takeStep(
-    vendorId: string,
-    transferId: string,
-    side: TransferRole,
-    event: TransferEvent,
-    actor: TransferActor,
-    alreadyDone: TransferState[],
-  ): Promise<TransferView> {
-    const { roles } = await this.access.visibleTransfer(vendorId, transferId, side);
-    const transfer = await inTransaction(this.dataSource, async (manager) => {
-      const locked = await manager
-        .getRepository(TransferEntity)
-        .findOneOrFail({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
-      if (!alreadyDone.includes(locked.state)) {
-        await transition(manager, locked, event, actor, vendorId, null, this.clock());
-      }
-      return locked;
+    return refuseWhenBusy(async () => {
+      const { roles } = await this.access.visibleTransfer(vendorId, transferId, 'target');
+      const transfer = await inTransaction(this.dataSource, async (manager) => {
+        const locked = await manager
+          .getRepository(TransferEntity)
+          .findOneOrFail({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
+        if (!alreadyDone.includes(locked.state)) {
+          await transition(manager, locked, event, 'target_vendor', vendorId, null, this.clock());
+        }
+        return locked;
+      });
+      return this.queries.describe(transfer, roles);
     });
-    return this.queries.describe(transfer, roles);
   }
 }
