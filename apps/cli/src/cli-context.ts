@@ -1,16 +1,9 @@
-import {
-  PersistenceModule,
-  connectWithRetry,
-  dataSourceOptions,
-  migrateWithLock,
-  readDatabaseConfig,
-} from '@app/persistence';
-import { PkiModule, PkiService, readPkiConfig } from '@app/pki';
-import { RegistryModule, RegistryService } from '@app/registry';
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { Environment } from '@app/config';
+import type { Environment } from '@app/config';
+import type { PkiService } from '@app/pki';
+import type { RegistryService } from '@app/registry';
+
+// NestJS, TypeORM and the libraries behind the registry and the PKI are loaded here only when a command
+// opens a context, never when the `oso` command tree is built: `oso --help` must not pay for them.
 
 export interface CliContext {
   registry: RegistryService;
@@ -20,6 +13,9 @@ export interface CliContext {
 
 /** Applies pending migrations (under the shared advisory lock), so every command sees the current schema. */
 export async function migrateDatabase(env: Environment = process.env): Promise<string[]> {
+  const { connectWithRetry, dataSourceOptions, migrateWithLock, readDatabaseConfig } =
+    await import('@app/persistence');
+  const { DataSource } = await import('typeorm');
   const database = readDatabaseConfig(env);
   const dataSource = await connectWithRetry(new DataSource(dataSourceOptions(database.url)), database);
   try {
@@ -34,6 +30,11 @@ export async function migrateDatabase(env: Environment = process.env): Promise<s
  * The schema is brought up to date first: a newcomer's first command should just work.
  */
 export async function openCliContext(env: Environment = process.env): Promise<CliContext> {
+  const { PersistenceModule, readDatabaseConfig } = await import('@app/persistence');
+  const { PkiModule, PkiService, readPkiConfig } = await import('@app/pki');
+  const { RegistryModule, RegistryService } = await import('@app/registry');
+  const { Module } = await import('@nestjs/common');
+  const { NestFactory } = await import('@nestjs/core');
   const database = readDatabaseConfig(env);
   const pkiConfig = readPkiConfig(env);
   await migrateDatabase(env);
@@ -41,7 +42,7 @@ export async function openCliContext(env: Environment = process.env): Promise<Cl
   @Module({ imports: [PersistenceModule.forRoot(database), RegistryModule, PkiModule.forRoot(pkiConfig)] })
   class CliModule {}
 
-  const app: INestApplicationContext = await NestFactory.createApplicationContext(CliModule, {
+  const app = await NestFactory.createApplicationContext(CliModule, {
     logger: ['error'],
     abortOnError: false,
   });

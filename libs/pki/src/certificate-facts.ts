@@ -1,5 +1,5 @@
 import type { CertificateFacts } from '@app/registry';
-import { normalizeSerial } from '@app/registry';
+import { normalizeSerial } from '@app/registry/certificate-serial';
 import { X509Certificate } from 'node:crypto';
 
 /** Fingerprints as the registry stores them: lower-case hex, no separators. */

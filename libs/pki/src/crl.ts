@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createPrivateKey, webcrypto } from 'node:crypto';
+import type { RevocationReason } from './revocation-reasons';
 
 // Node's webcrypto is the standard WebCrypto; only the DOM typings differ.
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -11,15 +12,6 @@ export interface RevokedSerial {
   revokedAt: Date;
   reason: string | null;
 }
-
-export const REVOCATION_REASONS = [
-  'unspecified',
-  'keyCompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-] as const;
-export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 
 /**
  * Builds and signs a CRL with @peculiar/x509 (node-forge cannot). Node's TLS layer wants the PEM label

@@ -6,4 +6,5 @@ export * from './dev-pki-store';
 export * from './pki.config';
 export * from './pki.module';
 export * from './pki.service';
+export * from './revocation-reasons';
 export * from './trust-anchors';

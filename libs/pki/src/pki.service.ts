@@ -2,7 +2,8 @@ import { CertificateOwner, RegistryService } from '@app/registry';
 import { Inject, Injectable } from '@nestjs/common';
 import { CertificateAuthority, validityFromNow } from './certificate-authority';
 import { certificateFacts } from './certificate-facts';
-import { RevocationReason, createCrl, crlNextUpdate } from './crl';
+import { createCrl, crlNextUpdate } from './crl';
+import { RevocationReason } from './revocation-reasons';
 import { DevPkiStore, IssuedFiles } from './dev-pki-store';
 import { PkiConfig } from './pki.config';
 

@@ -1,4 +1,5 @@
 export * from './auditor.entity';
+export * from './certificate-serial';
 export * from './client-certificate.entity';
 export * from './mandate.entity';
 export * from './registry-entities';

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
+import { normalizeSerial } from './certificate-serial';
 import { MandateEntity, MandateSide } from './mandate.entity';
 import { RegistryError } from './registry-error';
 import { InvalidSchoolCodeError, SchoolCode, formatSchoolCode, parseSchoolCode } from './school-code';
@@ -287,12 +288,6 @@ export class RegistryService {
       certificates,
     };
   }
-}
-
-/** Serials are compared as lower-case hex without leading zeros, however a user typed them. */
-export function normalizeSerial(serial: string): string {
-  const hex = serial.trim().toLowerCase().replace(/[:\s]/g, '').replace(/^0x/, '');
-  return hex.replace(/^0+(?=.)/, '');
 }
 
 function toSchoolCode(input: string): SchoolCode {

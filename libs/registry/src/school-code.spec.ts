@@ -1,5 +1,6 @@
 import { MandateEntity } from './mandate.entity';
-import { isMandateActive, normalizeSerial } from './registry.service';
+import { normalizeSerial } from './certificate-serial';
+import { isMandateActive } from './registry.service';
 import { InvalidSchoolCodeError, formatSchoolCode, parseSchoolCode } from './school-code';
 
 describe('school codes (BRIN + vestiging)', () => {

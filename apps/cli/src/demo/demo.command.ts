@@ -1,5 +1,5 @@
 import { SignedClient, SignedClientResponse } from '@app/http-signing';
-import { readPkiConfig } from '@app/pki';
+import { readPkiConfig } from '@app/pki/pki.config';
 import { Command } from 'commander';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
-import { certificateFacts } from '@app/pki';
+import { certificateFacts } from '@app/pki/certificate-facts';
 import { existsSync, readFileSync } from 'node:fs';
-import { CliContext } from '../cli-context';
+import type { CliContext } from '../cli-context';
 
 /**
  * The registry a newcomer gets from `npm start`: a primary school (the sending school of the official

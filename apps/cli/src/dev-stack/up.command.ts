@@ -1,17 +1,14 @@
-import { readDatabaseConfig } from '@app/persistence';
-import { readPkiConfig } from '@app/pki';
-import { readRedisConfig } from '@app/queues';
+import { readDatabaseConfig } from '@app/persistence/database.config';
+import { readPkiConfig } from '@app/pki/pki.config';
+import { readRedisConfig } from '@app/queues/redis.config';
 import { Command } from 'commander';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
 import { Interface, createInterface } from 'node:readline';
 import { openCliContext } from '../cli-context';
 import { say } from '../output';
-import { DemoClient, ensureDemoRegistry } from './demo-registry';
-import { ensureDevelopmentSecrets } from './development-secrets';
-import { ensurePostgres } from './ensure-postgres';
-import { ensureRedis } from './ensure-redis';
-import { StartedService } from './local-host';
+import type { DemoClient } from './demo-registry';
+import type { StartedService } from './local-host';
 
 const CRL_REFRESH_EVERY_MS = 6 * 60 * 60 * 1000;
 
@@ -58,6 +55,10 @@ export function upCommand(): Command {
       process.once('SIGTERM', () => void stopAll(0));
 
       try {
+        const { ensurePostgres } = await import('./ensure-postgres');
+        const { ensureRedis } = await import('./ensure-redis');
+        const { ensureDemoRegistry } = await import('./demo-registry');
+        const { ensureDevelopmentSecrets } = await import('./development-secrets');
         const postgres = await ensurePostgres(database.url, join(dataDir, 'postgres'), log);
         if (postgres) services.push(postgres);
         const startedRedis = await ensureRedis(redis.url, join(dataDir, 'redis'), log);

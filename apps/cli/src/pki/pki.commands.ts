@@ -1,4 +1,4 @@
-import { REVOCATION_REASONS, RevocationReason, validityFromNow } from '@app/pki';
+import { REVOCATION_REASONS, RevocationReason } from '@app/pki/revocation-reasons';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { withCliContext } from '../cli-context';
 import { UsageError, say } from '../output';
@@ -38,6 +38,7 @@ export function pkiCommands(): Command {
       if (Boolean(options.vendor) === Boolean(options.auditor)) {
         throw new UsageError('give exactly one of --vendor or --auditor');
       }
+      const { validityFromNow } = await import('@app/pki/certificate-authority');
       const issued = await withCliContext(async ({ pki }) => {
         const owner = options.vendor
           ? ({ kind: 'vendor', vendorId: options.vendor } as const)

@@ -1,7 +1,8 @@
-import { MandateSide, formatSchoolCode, isMandateActive } from '@app/registry';
+import { certificateFacts } from '@app/pki/certificate-facts';
+import type { MandateSide } from '@app/registry';
+import { formatSchoolCode } from '@app/registry/school-code';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { certificateFacts } from '@app/pki';
 import { withCliContext } from '../cli-context';
 import { UsageError, printTable, say } from '../output';
 
@@ -115,6 +116,7 @@ export function registryCommands(): Command {
     .option('--json', 'one JSON document instead of tables')
     .action(async (options: { json?: boolean }) => {
       const snapshot = await withCliContext(({ registry }) => registry.snapshot());
+      const { isMandateActive } = await import('@app/registry/registry.service');
       if (options.json) {
         say(JSON.stringify(snapshot, null, 2));
         return;

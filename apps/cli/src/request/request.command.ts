@@ -1,5 +1,4 @@
-import { SignatureRefusalError, SignedClient } from '@app/http-signing';
-import { readPkiConfig } from '@app/pki';
+import { readPkiConfig } from '@app/pki/pki.config';
 import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +35,7 @@ export function requestCommand(): Command {
     )
     .option('--content-type <type>', 'override the body’s content type')
     .action(async (method: string, path: string, options: RequestOptions) => {
+      const { SignatureRefusalError, SignedClient } = await import('@app/http-signing');
       const pkiDir = readPkiConfig().dir;
       const { cert, key } = credentials(options, pkiDir);
       const ca = readFile(options.ca ?? join(pkiDir, 'ca.crt'), 'CA certificate');

@@ -1,11 +1,4 @@
-import {
-  ALL_RULES,
-  DEFAULT_MAX_DOSSIER_BYTES,
-  DossierValidationEngine,
-  DossierVerdict,
-  RuleSet,
-  isStrictOnly,
-} from '@app/oso-dataset';
+import type { DossierVerdict, RuleSet } from '@app/oso-dataset';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CommandExit, say } from '../output';
@@ -54,6 +47,9 @@ export function validateCommand(): Command {
       return bytes;
     })
     .action(async (files: string[], options: { json?: boolean; rules: RuleSet; maxBytes?: number }) => {
+      // The engine (and libxml2-wasm behind it) is loaded when there is something to validate.
+      const { DossierValidationEngine } = await import('@app/oso-dataset/dossier-validation-engine');
+      const { DEFAULT_MAX_DOSSIER_BYTES } = await import('@app/oso-dataset/dossier-input');
       const engine = await DossierValidationEngine.load();
       let anyInvalid = false;
       let anyUnreadable = false;
@@ -108,7 +104,9 @@ export function rulesCommand(): Command {
   return new Command('rules')
     .description('list the business rules (id, family, rule set, official bundles, what it demands)')
     .option('--json', 'one JSON object per rule and line')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { ALL_RULES } = await import('@app/oso-dataset/rules/all-rules');
+      const { isStrictOnly } = await import('@app/oso-dataset/rules/dossier-rule');
       for (const rule of ALL_RULES) {
         const set = isStrictOnly(rule) ? 'strict' : 'official';
         const officialIn = rule.officialIn ?? [];

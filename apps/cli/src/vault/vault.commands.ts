@@ -1,8 +1,4 @@
-import { connectWithRetry, dataSourceOptions, readDatabaseConfig } from '@app/persistence';
-import { rotateDossierKeys } from '@app/transfers';
-import { DossierVault, readVaultConfig } from '@app/vault';
 import { Command } from 'commander';
-import { DataSource } from 'typeorm';
 import { migrateDatabase } from '../cli-context';
 import { say } from '../output';
 
@@ -15,6 +11,10 @@ export function vaultCommands(): Command {
       're-wrap every stored dossier key under VAULT_ACTIVE_KEK (list the old and the new key in VAULT_KEKS)',
     )
     .action(async () => {
+      const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
+      const { rotateDossierKeys } = await import('@app/transfers');
+      const { DossierVault, readVaultConfig } = await import('@app/vault');
+      const { DataSource } = await import('typeorm');
       const config = readVaultConfig();
       const database = readDatabaseConfig();
       await migrateDatabase();
