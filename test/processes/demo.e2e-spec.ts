@@ -1,11 +1,13 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runBuilt } from '../support/built-process';
+import { SLOW_PROCESS_TEST_TIMEOUT_MS, freePort, runBuilt } from '../support/built-process';
 import { databaseUrlFor } from '../test-run';
 
 /** `npm run demo` on a machine where no broker runs yet: it starts one, exchanges, and says where it stopped. */
 describe('npm run demo (oso demo)', () => {
+  // Starts whole stacks: a guard for a busy machine, not a time limit on the product.
+  jest.setTimeout(SLOW_PROCESS_TEST_TIMEOUT_MS);
   let workDir: string;
   beforeAll(() => {
     workDir = mkdtempSync(join(tmpdir(), 'oso-demo-'));

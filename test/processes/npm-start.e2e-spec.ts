@@ -1,7 +1,7 @@
 import { chmodSync, statSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltProcess, freePort, runBuilt } from '../support/built-process';
+import { BuiltProcess, SLOW_PROCESS_TEST_TIMEOUT_MS, freePort, runBuilt } from '../support/built-process';
 import { httpsJson } from '../support/https-client';
 import { databaseUrlFor } from '../test-run';
 
@@ -10,6 +10,8 @@ import { databaseUrlFor } from '../test-run';
  * a database that do not exist yet, and talk to the result over real mutual TLS.
  */
 describe('npm start (oso up)', () => {
+  // Starts whole stacks: a guard for a busy machine, not a time limit on the product.
+  jest.setTimeout(SLOW_PROCESS_TEST_TIMEOUT_MS);
   let workDir: string;
 
   beforeEach(() => {
@@ -134,7 +136,7 @@ describe('npm start (oso up)', () => {
     const probe = new Client({ connectionString: `postgres://postgres@127.0.0.1:${pgPort}/postgres` });
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
-  }, 180_000);
+  });
 
   it('stops with one line, before starting anything, when a setting is wrong', async () => {
     const up = new BuiltProcess('cli', ['up'], { PKI_DIR: join(workDir, 'pki'), REDIS_URL: 'http://nope' });

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runBuilt } from '../support/built-process';
+import { REPO_ROOT, SLOW_PROCESS_TEST_TIMEOUT_MS, runBuilt } from '../support/built-process';
 
 /**
  * Broad mutation of the official examples through the built `oso validate` (schema and rules): every
@@ -103,6 +103,8 @@ function actionable(verdict: Verdict): string[] {
 }
 
 describe('oso validate on broad mutations of every official example', () => {
+  // Hundreds of dossiers per test: a guard for a busy machine, not a time limit on the product.
+  jest.setTimeout(SLOW_PROCESS_TEST_TIMEOUT_MS);
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'oso-mutants-'));

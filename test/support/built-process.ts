@@ -7,6 +7,13 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 
 export type BuiltApp = 'broker-api' | 'release-worker' | 'cli';
 
+/**
+ * A guard, not an assertion, for a test that starts whole stacks or validates hundreds of dossiers in
+ * processes: on a busy two-core machine such a test takes several times its quiet duration (jest's
+ * testTimeout is 60 s). A test that hangs still fails, with its output so far.
+ */
+export const SLOW_PROCESS_TEST_TIMEOUT_MS = 300_000;
+
 /** The compiled entry point; `npm test` builds first (pretest), so these tests run what `npm start` runs. */
 export function builtEntry(app: BuiltApp): string {
   const entry = join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js');
