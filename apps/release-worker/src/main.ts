@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { closeOnSignals, runMain } from '@app/config';
-import { readRedisConfig, waitForRedis } from '@app/queues';
+import { waitForRedis } from '@app/queues';
 import { NestFactory } from '@nestjs/core';
+import { readReleaseWorkerConfig } from './release-worker.config';
 import { ReleaseWorkerModule } from './release-worker.module';
 
 runMain('release-worker', async () => {
-  const redis = readRedisConfig();
+  const { redis } = readReleaseWorkerConfig();
   await waitForRedis(redis);
   const app = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot({ redis }), {
     logger: ['warn', 'error'],

@@ -1,0 +1,151 @@
+import type { Environment } from '@app/config';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ZodRawShape } from 'zod';
+import { readBrokerApiConfig } from '../../apps/broker-api/src/broker-api.config';
+import { readReleaseWorkerConfig } from '../../apps/release-worker/src/release-worker.config';
+import * as configReader from '../../libs/config/src/read-config';
+import {
+  COMPOSE_FILE,
+  composeEnvironment,
+  interpolate,
+  interpolateEnvironment,
+  variableReferences,
+} from './compose-file';
+
+/** The service in docker/compose.yaml and the function that reads its whole configuration. */
+const SERVICES = [
+  { service: 'broker-api', read: (env: Environment) => readBrokerApiConfig(env) },
+  { service: 'release-worker', read: (env: Environment) => readReleaseWorkerConfig(env) },
+] as const;
+
+/** The TLS files are mounted at run time; for reading the configuration, a folder holding them stands in. */
+function folderWithTlsFiles(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'oso-compose-'));
+  for (const file of ['server.crt', 'server.key', 'ca.crt', 'ca.crl']) writeFileSync(join(dir, file), '');
+  return dir;
+}
+
+/**
+ * The settings a reader requires, found from the configuration code itself: every readConfig call the
+ * reader makes is watched, and a setting is required when its schema refuses "not set".
+ */
+function requiredSettingsOf(read: (env: Environment) => unknown, env: Environment): string[] {
+  const shapes: ZodRawShape[] = [];
+  const original = configReader.readConfig;
+  const spy = jest.spyOn(configReader, 'readConfig').mockImplementation((shape, environment) => {
+    shapes.push(shape);
+    return original(shape, environment);
+  });
+  try {
+    read(env);
+  } finally {
+    spy.mockRestore();
+  }
+  return shapes
+    .flatMap((shape) => Object.entries(shape))
+    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .map(([name]) => name)
+    .sort();
+}
+
+/** What an operator exports before `docker compose up` (docker/README.md). */
+function operatorSecrets(): Record<string, string> {
+  return {
+    POSTGRES_PASSWORD: randomBytes(12).toString('hex'),
+    PUPIL_KEY_SECRET: randomBytes(32).toString('base64'),
+    VAULT_KEKS: `kek-2026:${randomBytes(32).toString('base64')}`,
+    VAULT_ACTIVE_KEK: 'kek-2026',
+  };
+}
+
+describe('docker/compose.yaml', () => {
+  let tlsDir: string;
+  beforeAll(() => {
+    tlsDir = folderWithTlsFiles();
+  });
+  afterAll(() => rmSync(tlsDir, { recursive: true, force: true }));
+
+  const requiredBy = (read: (env: Environment) => unknown) =>
+    // The test run's own settings (test/global-setup.ts gives the secrets) satisfy every reader.
+    requiredSettingsOf(read, { ...process.env, PKI_DIR: tlsDir });
+
+  it('finds the required settings in the configuration code (the secrets among them)', () => {
+    expect(requiredBy(SERVICES[0].read)).toEqual(
+      expect.arrayContaining(['PUPIL_KEY_SECRET', 'VAULT_ACTIVE_KEK', 'VAULT_KEKS']),
+    );
+  });
+
+  it.each(SERVICES)('gives $service every setting it requires', ({ service, read }) => {
+    const environment = composeEnvironment(service);
+    const problems: string[] = [];
+    for (const name of requiredBy(read)) {
+      const value = environment[name];
+      if (!value) {
+        problems.push(`${name} is not set`);
+        continue;
+      }
+      // A value from the operator's environment must make compose refuse when it is missing.
+      for (const reference of variableReferences(value)) {
+        const refuses = reference.operator === ':?' && reference.argument.includes(reference.name);
+        const defaulted = reference.operator === ':-' && reference.argument !== '';
+        if (!refuses && !defaulted)
+          problems.push(`${name} takes \${${reference.name}} without :? and a message naming it`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('refuses to start, naming the variable, while a secret is missing', () => {
+    const secrets = operatorSecrets();
+    const environment = composeEnvironment('broker-api');
+    for (const name of Object.keys(secrets)) {
+      const without = { ...secrets, [name]: undefined };
+      expect(() => interpolateEnvironment(environment, without)).toThrow(new RegExp(`\\b${name}\\b`));
+    }
+    expect(() => interpolate('${POSTGRES_PASSWORD:?x}', {})).toThrow(/POSTGRES_PASSWORD/);
+  });
+
+  it('gives the api and the worker a configuration their own code accepts, on the compose services', () => {
+    const secrets = operatorSecrets();
+    const api = readBrokerApiConfig({
+      ...interpolateEnvironment(composeEnvironment('broker-api'), secrets),
+      PKI_DIR: tlsDir,
+    });
+    const worker = readReleaseWorkerConfig(
+      interpolateEnvironment(composeEnvironment('release-worker'), secrets),
+    );
+    expect(new URL(api.database.url).host).toBe('postgres:5432');
+    expect(new URL(api.redis.url).host).toBe('redis:6379');
+    expect(new URL(worker.redis.url).host).toBe('redis:6379');
+    // The api's health check reads the worker's heartbeat under the prefix: it must be the same.
+    expect(worker.redis.prefix).toBe(api.redis.prefix);
+    expect(api.vault.activeKekId).toBe('kek-2026');
+  });
+
+  const composeCli = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
+  if (!composeCli)
+    process.stderr.write(
+      'compose.spec: `docker compose` is not installed here, so `docker compose config` is not run ' +
+        '(the YAML checks above still ran)\n',
+    );
+  (composeCli ? it : it.skip)('passes `docker compose config`, and fails it without a secret', () => {
+    const config = (variables: Record<string, string | undefined>) => {
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
+      for (const [name, value] of Object.entries(variables)) if (value !== undefined) env[name] = value;
+      return spawnSync('docker', ['compose', '-f', COMPOSE_FILE, 'config', '--quiet'], {
+        cwd: dirname(COMPOSE_FILE),
+        env,
+        encoding: 'utf8',
+      });
+    };
+    const secrets = operatorSecrets();
+    expect(config(secrets)).toMatchObject({ status: 0 });
+    const missing = config({ ...secrets, VAULT_KEKS: undefined });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/VAULT_KEKS/);
+  });
+});
