@@ -1,6 +1,7 @@
 /**
- * A light, read-only element tree of a dossier that the business rules walk. It is built by
- * `readDossierTree` from text that libxml2 has already parsed and schema-validated, so it only has to
+ * A light, read-only element tree of a dossier that the business rules walk. `readDossierIndexed` builds
+ * it first, before libxml2 parses the same bytes (refusing a shape past its limits on the way); the
+ * rules read it only once libxml2 has found the dossier well-formed and schema-valid, so it only has to
  * be correct for well-formed XML, and fast.
  */
 export interface DossierElement {

@@ -81,9 +81,10 @@ export function readDossierTree(bytes: Buffer): DossierElement {
 }
 
 /**
- * Builds the element tree, and the by-name index the rules scan, from XML bytes that libxml2 has
- * already accepted as well-formed UTF-8 (DTDs are refused before that, so only the predefined entities
- * and character references can occur).
+ * Builds the element tree, and the by-name index the rules scan, from bytes that passed the input
+ * checks (UTF-8, no DTD, so only the predefined entities and character references can occur), before
+ * libxml2 parses them: a shape past its limits is refused here (DossierShapeError). On bytes libxml2
+ * then refuses it may fail or read nonsense; the rules read its tree only when libxml2 accepts them.
  *
  * Speed matters (the whole validation must keep up with native libxml2): the bytes are viewed as
  * latin1 strings, which is nearly free and keeps byte offsets equal to string indexes, and only the

@@ -41,7 +41,7 @@ export interface DossierRule {
    * no templates); left out by our own rules. Either way the rule then runs in the strict set only.
    */
   officialIn?: readonly RuleBundle[];
-  /** What the rule demands, for documentation and `oso validate --list-rules`. */
+  /** What the rule demands, for documentation and `oso rules`. */
   summary: { en: string; nl: string };
   check(dossier: DossierUnderReview): RuleBreach[];
 }
