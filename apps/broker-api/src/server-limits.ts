@@ -43,21 +43,17 @@ export function serverTimeouts(): ServerTimeouts {
 }
 
 /**
- * A connection that has not finished its first request's headers is cut after this much silence. Longer
- * than the headers timeout plus one check, so a client that started a request and stalled gets Node's
- * 408 first; one that never sent a byte (which Node's timeouts do not see) is still cut.
- */
-export const SILENT_CONNECTION_TIMEOUT_MS = HEADERS_TIMEOUT_MS + 2 * TIMEOUT_CHECK_INTERVAL_MS;
-
-/**
  * Node's header and request timeouts start with a request's first byte: a client that completes the TLS
- * handshake and then sends nothing would hold its socket forever. Until its first request arrives, a
- * connection gets an idle timeout; the request clears it (a request's own time is bounded by the request
- * timeout, and its handler may take longer than any idle limit).
+ * handshake and then sends nothing would hold its socket forever. Until its first bytes arrive, a
+ * connection gets the headers timeout as an idle timeout; then Node's own timeouts bound the request (and
+ * its handler may take longer than any idle limit).
  */
 export function cutSilentConnections(server: Server): void {
-  server.on('secureConnection', (socket: TLSSocket) => socket.setTimeout(SILENT_CONNECTION_TIMEOUT_MS));
-  server.prependListener('request', (request: IncomingMessage) => request.socket.setTimeout(0));
+  server.on('secureConnection', (socket: TLSSocket) => {
+    socket.setTimeout(HEADERS_TIMEOUT_MS);
+    // Once bytes arrive, Node's headers timeout governs and answers 408; cutting silently would race it.
+    socket.once('data', () => socket.setTimeout(0));
+  });
 }
 
 /** What Node's HTTP parser refuses before any request exists, as `{ error, message }` like every answer. */

@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import { freePort } from '../../../../test/support/built-process';
 import { httpsJson } from '../../../../test/support/https-client';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
@@ -17,15 +18,6 @@ import { createOpsHealthServer } from './ops-health-server';
  * one real broker on a database of its own and a Redis of its own, each stopped in turn and started
  * again. No mocks: PostgreSQL refuses the connections, and the Redis process is gone.
  */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
 /** A throwaway redis-server on `port`, without persistence; resolves once it accepts connections. */
 async function startRedis(port: number): Promise<ChildProcess> {
   const redis = spawn(
