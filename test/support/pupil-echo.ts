@@ -31,3 +31,12 @@ export function expectBsnNotEchoed(
         : JSON.stringify(answer);
   expect(bsns.filter((bsn) => text.includes(bsn))).toEqual([]);
 }
+
+/**
+ * What identifies the pupil in a dossier: its BSNs and the pupil's surname (swv-dossiers carry no BSN).
+ * Empty only for a dossier that names no pupil at all.
+ */
+export function pupilIdentifiersIn(xml: string): string[] {
+  const pupil = /<leerling>[\s\S]*?<achternaam>\s*([^<]+?)\s*<\/achternaam>/.exec(xml)?.[1];
+  return [...bsnsIn(xml), ...(pupil ? [pupil] : [])];
+}
