@@ -6,6 +6,8 @@ export interface ApiResponse {
   headers: Record<string, string | string[] | undefined>;
   raw: Buffer;
   body: Record<string, unknown>;
+  /** The request body as it was sent (for checks that the answer does not repeat what was in it). */
+  sent?: Buffer;
 }
 
 /**
@@ -55,7 +57,13 @@ export class VendorClient {
     if (String(response.headers['content-type'] ?? '').includes('json') && text) {
       parsed = JSON.parse(text) as Record<string, unknown>;
     }
-    return { status: response.status, headers: response.headers, raw: response.body, body: parsed };
+    return {
+      status: response.status,
+      headers: response.headers,
+      raw: response.body,
+      body: parsed,
+      sent: payload,
+    };
   }
 
   get = (path: string) => this.send('GET', path);

@@ -44,13 +44,16 @@ export function serverTimeouts(): ServerTimeouts {
 
 /**
  * Node's header and request timeouts start with a request's first byte: a client that completes the TLS
- * handshake and then sends nothing would hold its socket forever. Until its first request arrives, a
- * connection gets the headers timeout as an idle timeout; the request clears it (a request's own time is
- * bounded by the request timeout, and its handler may take longer than any idle limit).
+ * handshake and then sends nothing would hold its socket forever. Until its first bytes arrive, a
+ * connection gets the headers timeout as an idle timeout; then Node's own timeouts bound the request (and
+ * its handler may take longer than any idle limit).
  */
 export function cutSilentConnections(server: Server): void {
-  server.on('secureConnection', (socket: TLSSocket) => socket.setTimeout(HEADERS_TIMEOUT_MS));
-  server.prependListener('request', (request: IncomingMessage) => request.socket.setTimeout(0));
+  server.on('secureConnection', (socket: TLSSocket) => {
+    socket.setTimeout(HEADERS_TIMEOUT_MS);
+    // Once bytes arrive, Node's headers timeout governs and answers 408; cutting silently would race it.
+    socket.once('data', () => socket.setTimeout(0));
+  });
 }
 
 /** What Node's HTTP parser refuses before any request exists, as `{ error, message }` like every answer. */
@@ -66,6 +69,12 @@ const PARSER_REFUSALS: Record<string, { status: number; error: string; message: 
     message: 'The request did not arrive in time; the connection is closed. Send it again.',
   },
 };
+/** The connection ended (FIN) while a request's body was still due: not malformed, cut short. */
+const BODY_INCOMPLETE = {
+  status: 400,
+  error: 'REQUEST_BODY_INCOMPLETE',
+  message: 'The body ended before its announced length; send it again.',
+};
 const MALFORMED = {
   status: 400,
   error: 'REQUEST_MALFORMED',
@@ -77,6 +86,10 @@ const MALFORMED = {
  * catalogued code; it cannot be signed, since no request was read to bind a signature to.
  */
 export function answerParserRefusals(server: Server): void {
+  // The request whose headers arrived last on each connection: an end of input while its body is still
+  // due is an incomplete body, which the parser reports like broken framing.
+  const latestRequest = new WeakMap<Socket, IncomingMessage>();
+  server.prependListener('request', (request: IncomingMessage) => latestRequest.set(request.socket, request));
   server.on('clientError', (error: NodeJS.ErrnoException, duplex) => {
     const socket = duplex as Socket; // a TLS socket on this server
     // As Node's own handler: answer only on a socket that has written nothing yet, then close it.
@@ -84,7 +97,9 @@ export function answerParserRefusals(server: Server): void {
       socket.destroy();
       return;
     }
-    const refusal = PARSER_REFUSALS[error.code ?? ''] ?? MALFORMED;
+    const request = latestRequest.get(socket);
+    const cutShort = error.code === 'HPE_INVALID_EOF_STATE' && request !== undefined && !request.complete;
+    const refusal = cutShort ? BODY_INCOMPLETE : (PARSER_REFUSALS[error.code ?? ''] ?? MALFORMED);
     const body = JSON.stringify({ error: refusal.error, message: refusal.message });
     socket.end(
       `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status]}\r\n` +

@@ -96,6 +96,8 @@ export class TransferQueries {
     transferId: string,
   ): Promise<{ bytes: Buffer; version: DossierVersionView }> {
     const { transfer } = await this.access.visibleTransfer(vendorId, transferId, 'target');
+    // A purged transfer's payload is gone for good: saying "not released yet" would invite a retry.
+    if (transfer.state === 'purged') throw dossierPurged();
     if ((transfer.state !== 'released' && transfer.state !== 'received') || !transfer.releasedVersionId) {
       throw new TransferError(
         'DOSSIER_NOT_RELEASED',
@@ -106,13 +108,7 @@ export class TransferQueries {
     const version = await this.dataSource
       .getRepository(DossierVersionEntity)
       .findOneByOrFail({ id: transfer.releasedVersionId });
-    if (version.purgedAt || !version.ciphertext || !version.wrappedKey) {
-      throw new TransferError(
-        'DOSSIER_PURGED',
-        'conflict',
-        'The dossier was purged after its retention period.',
-      );
-    }
+    if (version.purgedAt || !version.ciphertext || !version.wrappedKey) throw dossierPurged();
     const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
     return { bytes, version: toVersionView(version) };
   }
@@ -155,4 +151,12 @@ export class TransferQueries {
       }),
     );
   }
+}
+
+function dossierPurged(): TransferError {
+  return new TransferError(
+    'DOSSIER_PURGED',
+    'conflict',
+    'The dossier was purged after its retention period; it cannot be fetched any more.',
+  );
 }

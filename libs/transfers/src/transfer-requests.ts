@@ -47,13 +47,6 @@ export class TransferRequests {
   private async recordRequest(vendorId: string, input: TransferRequest): Promise<TransferView> {
     const problem = pupilKeyProblem(input.pupil);
     if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
-    if (input.reason != null && !(TRANSFER_REASONS as readonly string[]).includes(input.reason)) {
-      throw new TransferError(
-        'REASON_INVALID',
-        'invalid',
-        `reason must be one of ${TRANSFER_REASONS.join(', ')}.`,
-      );
-    }
     const target = await this.access.school(input.targetSchool, 'targetSchool');
     const source = await this.access.school(input.sourceSchool, 'sourceSchool');
     if (target.id === source.id) {

@@ -28,6 +28,8 @@ export interface TransferSettings {
   pupilKeySecret: Buffer;
   /** How long a request stays open without a release. */
   requestLifetimeDays: number;
+  /** How often the running broker expires requests past their deadline. */
+  expirySweepSeconds: number;
 }
 
 export interface StagingResult {

@@ -1,14 +1,22 @@
 import { DossierValidationPool, ValidationPoolSettings } from '@app/oso-dataset';
 import { RegistryModule, RegistryService } from '@app/registry';
 import { DossierVault, VaultConfig } from '@app/vault';
-import { DynamicModule, Injectable, Logger, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { expireOverdueTransfers } from './request-expiry';
 import { STAGING_VALIDATOR, StagingValidation } from './staging-validation';
 import { TransferService, TransferSettings } from './transfer.service';
 
-/** How often the API process looks for requests past their deadline. */
-const EXPIRY_SWEEP_MS = 60_000;
+/** The settings of the exchange, for the providers that need them beside the service. */
+export const TRANSFER_SETTINGS = Symbol('TRANSFER_SETTINGS');
 
 /**
  * Expires overdue requests while the application runs. The broker API does it until the release worker
@@ -19,10 +27,13 @@ export class RequestExpirySweep implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('RequestExpirySweep');
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(TRANSFER_SETTINGS) private readonly settings: TransferSettings,
+  ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.sweep(), EXPIRY_SWEEP_MS);
+    this.timer = setInterval(() => void this.sweep(), this.settings.expirySweepSeconds * 1000);
     this.timer.unref();
   }
 
@@ -32,7 +43,7 @@ export class RequestExpirySweep implements OnModuleInit, OnModuleDestroy {
       if (expired > 0) this.logger.log(`${expired} request(s) expired`);
       return expired;
     } catch (error) {
-      // A missed sweep is retried next minute; the class name only, messages may quote values.
+      // A missed sweep is retried at the next tick; the class name only, messages may quote values.
       this.logger.warn(`expiry sweep failed: ${error instanceof Error ? error.name : typeof error}`);
       return 0;
     }
@@ -60,6 +71,7 @@ export class TransfersModule {
           useFactory: () => new DossierValidationPool({ settings: options.validation }),
         },
         StagingValidation,
+        { provide: TRANSFER_SETTINGS, useValue: options.settings },
         RequestExpirySweep,
         { provide: DossierVault, useFactory: () => new DossierVault(options.vault) },
         {

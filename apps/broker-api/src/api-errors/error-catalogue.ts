@@ -197,11 +197,6 @@ export const ERROR_CATALOGUE = {
       'pupil needs exactly one of bsn (9 digits, elfproef) or onderwijsnummer (9 digits), and geboortedatum YYYY-MM-DD.',
     example: 'pupil: give exactly one of bsn and onderwijsnummer.',
   },
-  REASON_INVALID: {
-    status: 400,
-    meaning: 'reason is not one of overstap, verhuizing, herplaatsing, overig.',
-    example: 'reason must be one of overstap, verhuizing, herplaatsing, overig.',
-  },
   SCHOOL_CODE_INVALID: {
     status: 400,
     meaning: 'A school code that is not a BRIN (two digits, two letters) plus a two-digit vestiging.',
@@ -271,8 +266,8 @@ export const ERROR_CATALOGUE = {
   },
   DOSSIER_PURGED: {
     status: 409,
-    meaning: 'The released dossier was destroyed after its retention period.',
-    example: 'The dossier was purged after its retention period.',
+    meaning: 'The transfer’s dossier was destroyed after its retention period.',
+    example: 'The dossier was purged after its retention period; it cannot be fetched any more.',
   },
 
   // Content the broker cannot accept.

@@ -1,5 +1,6 @@
 import { ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
+import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../client-authentication/client-authentication.middleware';
 
 /**
@@ -17,10 +18,18 @@ export class VendorRateLimitGuard extends ThrottlerGuard {
     return client.kind === 'vendor' ? `vendor:${client.vendorId}` : `auditor:${client.auditorName}`;
   }
 
+  /**
+   * The base class sets X-RateLimit-* only on answers within the budget; the API guide promises them on
+   * every answer to a route, the 429 included, so a client learns the budget from its refusal too.
+   */
   protected override async throwThrottlingException(
-    _context: ExecutionContext,
+    context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    const response = context.switchToHttp().getResponse<Response>();
+    response.setHeader(`${this.headerPrefix}-Limit`, detail.limit);
+    response.setHeader(`${this.headerPrefix}-Remaining`, 0);
+    response.setHeader(`${this.headerPrefix}-Reset`, detail.timeToExpire);
     throw new HttpException(
       {
         error: 'RATE_LIMITED',

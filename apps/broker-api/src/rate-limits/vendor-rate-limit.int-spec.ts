@@ -10,6 +10,7 @@ describe('rate limit per vendor', () => {
   let greedy: ClientCredentials;
   let greedyToo: ClientCredentials;
   let modest: ClientCredentials;
+  let counted: ClientCredentials;
 
   beforeAll(async () => {
     const databaseUrl = await createSuiteDatabase('rate_limit');
@@ -19,6 +20,8 @@ describe('rate limit per vendor', () => {
     greedy = await pki.issueBound({ kind: 'vendor', vendorId: 'greedy-las' });
     greedyToo = await pki.issueBound({ kind: 'vendor', vendorId: 'greedy-las' });
     modest = await pki.issueBound({ kind: 'vendor', vendorId: 'modest-las' });
+    await pki.registry.addVendor({ id: 'counted-las', name: 'Counted LAS' });
+    counted = await pki.issueBound({ kind: 'vendor', vendorId: 'counted-las' });
     broker = await startBroker({
       DATABASE_URL: databaseUrl,
       PKI_DIR: pki.dir,
@@ -44,5 +47,30 @@ describe('rate limit per vendor', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect((await whoami(greedyToo)).status).toBe(429);
     expect((await whoami(modest)).status).toBe(200);
+  });
+
+  it('tells every answer the budget, what is left of it and when it resets (X-RateLimit-*)', async () => {
+    const answers = [];
+    for (let index = 0; index < 6; index++) answers.push(await whoami(counted));
+    const budget = answers.map((answer) => [
+      answer.status,
+      answer.headers['x-ratelimit-limit'],
+      answer.headers['x-ratelimit-remaining'],
+    ]);
+    expect(budget).toEqual([
+      [200, '5', '4'],
+      [200, '5', '3'],
+      [200, '5', '2'],
+      [200, '5', '1'],
+      [200, '5', '0'],
+      [429, '5', '0'],
+    ]);
+    for (const answer of answers) {
+      const reset = Number(answer.headers['x-ratelimit-reset']);
+      expect(reset).toBeGreaterThan(0);
+      expect(reset).toBeLessThanOrEqual(60);
+    }
+    expect(answers[5].body.error).toBe('RATE_LIMITED');
+    expect(Number(answers[5].headers['retry-after'])).toBeGreaterThan(0);
   });
 });

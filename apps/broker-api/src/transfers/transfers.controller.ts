@@ -126,7 +126,6 @@ export class TransfersController {
     { signed: true, body: 'json', vendorOnly: true },
     'REQUEST_INVALID',
     'PUPIL_KEY_INVALID',
-    'REASON_INVALID',
     'SCHOOL_CODE_INVALID',
     'SAME_SCHOOL',
     'SCHOOL_NOT_MANDATED',

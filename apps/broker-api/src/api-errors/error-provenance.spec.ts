@@ -1,0 +1,238 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ts from 'typescript';
+import { ERROR_CODES, ErrorCode } from './error-catalogue';
+
+/**
+ * Every catalogued code can happen, not only be documented: each names the test that provokes it and
+ * asserts it. `via: 'api'` tests get the code from the running broker; `via: 'layer'` ones from the
+ * layer below, for the codes no single request can force (a safeguard, an exhausted connection pool).
+ */
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const MUTUAL_TLS = 'apps/broker-api/src/client-authentication/mutual-tls.int-spec.ts';
+const SIGNED = 'apps/broker-api/src/message-signatures/signed-requests.int-spec.ts';
+const BODIES = 'apps/broker-api/src/request-bodies/request-bodies.int-spec.ts';
+const EXCHANGE = 'apps/broker-api/src/transfers/exchange.int-spec.ts';
+const PROMISES = 'apps/broker-api/src/transfers/documented-promises.int-spec.ts';
+const HTTP_EDGE = 'test/attacks/http-edge.int-spec.ts';
+const FAIRNESS = 'test/attacks/fairness.int-spec.ts';
+
+interface Provenance {
+  file: string;
+  test: string;
+  via: 'api' | 'layer';
+}
+
+const api = (file: string, test: string): Provenance => ({ file, test, via: 'api' });
+
+const PROVOKED_BY: Record<ErrorCode, Provenance> = {
+  CLIENT_CERTIFICATE_MISSING: api(MUTUAL_TLS, 'refuses a client without a certificate'),
+  CLIENT_CERTIFICATE_UNTRUSTED: api(
+    MUTUAL_TLS,
+    'refuses a certificate from a foreign CA, even one naming a registered vendor',
+  ),
+  CLIENT_CERTIFICATE_EXPIRED: api(MUTUAL_TLS, 'refuses an expired certificate'),
+  CLIENT_CERTIFICATE_NOT_YET_VALID: api(MUTUAL_TLS, 'refuses a certificate that is not valid yet'),
+  CLIENT_CERTIFICATE_REVOKED: api(
+    MUTUAL_TLS,
+    'refuses a certificate from the moment `oso pki revoke` revokes it, without a restart',
+  ),
+  CLIENT_CERTIFICATE_NOT_REGISTERED: api(
+    MUTUAL_TLS,
+    'refuses a certificate from our CA that is bound to no registry entry',
+  ),
+  REVOCATION_STATUS_UNAVAILABLE: api(
+    MUTUAL_TLS,
+    'locks everyone out with a distinct code while the CRL has expired, and lets them in once it is fresh',
+  ),
+  SIGNATURE_MISSING: api(SIGNED, 'refuses an unsigned request'),
+  SIGNATURE_INVALID: api(
+    SIGNED,
+    'refuses a body changed after signing, and a signature over another method or path',
+  ),
+  SIGNATURE_KEY_MISMATCH: api(
+    SIGNED,
+    'refuses a request signed with another key than the presented certificate’s',
+  ),
+  SIGNATURE_COMPONENTS_MISSING: api(
+    HTTP_EDGE,
+    'requires a body’s Content-Type to be covered by the signature',
+  ),
+  SIGNATURE_EXPIRED: api(SIGNED, 'refuses a signature older than SIGNATURE_MAX_AGE_SECONDS'),
+  SIGNATURE_REPLAYED: api(SIGNED, 'refuses a replayed request, and accepts the same call signed anew'),
+  CONTENT_DIGEST_MISSING: api(SIGNED, 'refuses a body without a Content-Digest covered by the signature'),
+  CONTENT_DIGEST_MISMATCH: api(
+    BODIES,
+    'stages a gzip dossier: the digest covers the compressed bytes, the version is the XML inside',
+  ),
+  REQUEST_MALFORMED: api(
+    HTTP_EDGE,
+    'answers a request that is not HTTP/1.1 with 400 REQUEST_MALFORMED, as JSON',
+  ),
+  REQUEST_TIMEOUT: api(
+    BODIES,
+    'answers 408 REQUEST_TIMEOUT, as JSON, to a client whose headers never finish',
+  ),
+  REQUEST_HEADERS_TOO_LARGE: api(
+    HTTP_EDGE,
+    'answers header floods with 431 and keeps serving another vendor',
+  ),
+  REQUEST_TARGET_INVALID: api(
+    HTTP_EDGE,
+    'refuses an absolute-form target naming another host, signed or not',
+  ),
+  REQUEST_CONTENT_TYPE_UNSUPPORTED: api(
+    HTTP_EDGE,
+    'refuses a body of another or no media type with 415, not as a digest mismatch',
+  ),
+  REQUEST_BODY_NOT_JSON: api(EXCHANGE, 'malformed JSON'),
+  REQUEST_BODY_INCOMPLETE: api(
+    BODIES,
+    'answers 400 REQUEST_BODY_INCOMPLETE when the client stops before its Content-Length',
+  ),
+  REQUEST_BODY_TOO_LARGE: api(EXCHANGE, 'a JSON body over API_MAX_JSON_BYTES'),
+  REQUEST_BODY_ENCODING_UNSUPPORTED: api(
+    BODIES,
+    'refuses other content codings and charsets with 415 REQUEST_BODY_ENCODING_UNSUPPORTED, storing nothing',
+  ),
+  REQUEST_BODY_NOT_DECODABLE: api(
+    HTTP_EDGE,
+    'refuses br and unknown codings with 415, and broken gzip with 400',
+  ),
+  RATE_LIMITED: api(
+    'apps/broker-api/src/rate-limits/vendor-rate-limit.int-spec.ts',
+    'answers 429 RATE_LIMITED past the budget, counted per vendor, not per certificate',
+  ),
+  REQUEST_INVALID: api(
+    PROMISES,
+    'serves a page of up to 200 (default 50) and refuses limit=201 with 400 REQUEST_INVALID',
+  ),
+  DOSSIER_CONTENT_TYPE: api(EXCHANGE, 'a dossier sent as JSON'),
+  PUPIL_KEY_INVALID: api(EXCHANGE, 'a BSN failing the elfproef'),
+  SCHOOL_CODE_INVALID: api(EXCHANGE, 'a malformed school code'),
+  SAME_SCHOOL: api(EXCHANGE, 'the same school on both sides'),
+  CURSOR_INVALID: api(EXCHANGE, 'a bad cursor'),
+  VENDOR_ONLY: api(EXCHANGE, 'keeps auditors out of transfers'),
+  SCHOOL_NOT_MANDATED: api(
+    PROMISES,
+    'leaves the vendor unable to act for the school from its end on: 403 for new steps, 404 for its transfers',
+  ),
+  ROLE_NOT_ALLOWED: api(EXCHANGE, 'lets each side do only its own part'),
+  TRANSFER_NOT_FOUND: api(
+    PROMISES,
+    'leaves the vendor unable to act for the school from its end on: 403 for new steps, 404 for its transfers',
+  ),
+  NOT_FOUND: api(MUTUAL_TLS, 'asks for a certificate before revealing whether a path exists'),
+  TRANSFER_ALREADY_OPEN: api(EXCHANGE, 'refuses a second open request for the same pupil and schools'),
+  TRANSFER_STATE_CONFLICT: api(EXCHANGE, 'lets the receiver withdraw its request'),
+  // A safeguard: the routes check the side first (ROLE_NOT_ALLOWED), so only the lifecycle can refuse it.
+  TRANSFER_ACTOR_NOT_ALLOWED: {
+    file: 'libs/transfers/src/transfer-lifecycle.spec.ts',
+    test: 'lets only the broker decide on release, and only the target acknowledge or withdraw',
+    via: 'layer',
+  },
+  DOSSIER_NOT_RELEASED: api(EXCHANGE, 'keeps the dossier from the receiver until it is released'),
+  DOSSIER_PURGED: api(PROMISES, 'answers 409 DOSSIER_PURGED once the payload is destroyed after retention'),
+  UNKNOWN_SCHOOL: api(EXCHANGE, 'an unknown school'),
+  DOSSIER_INVALID: api(EXCHANGE, 'an invalid dossier'),
+  DOSSIER_PUPIL_KEY_MISSING: api(EXCHANGE, 'a dossier without BSN or onderwijsnummer'),
+  PROFILE_MISMATCH: api(EXCHANGE, 'a profile that does not fit the schools'),
+  DOSSIER_SCHOOL_MISMATCH: api(EXCHANGE, 'a dossier from another school than the request’s'),
+  DOSSIER_PUPIL_MISMATCH: api(EXCHANGE, 'a dossier for another pupil'),
+  DOSSIER_TOO_COMPLEX: api(
+    FAIRNESS,
+    'answers a dossier too heavy for a thread’s memory with 422 DOSSIER_TOO_COMPLEX, stores nothing, and serves the next one',
+  ),
+  VALIDATION_CAPACITY_EXHAUSTED: api(
+    FAIRNESS,
+    'refuses staging beyond the line the same way, storing nothing',
+  ),
+  TRANSFER_LINE_BUSY: api(
+    'test/attacks/staging-contention.int-spec.ts',
+    'answers 32 uploads that pile up behind a held line with versions or 503 + Retry-After, never 500',
+  ),
+  // Through the API the pool outlasts the line-lock wait, so an exhausted pool is provoked below it.
+  DATABASE_BUSY: {
+    file: 'libs/transfers/src/database-busy.int-spec.ts',
+    test: 'is answered DATABASE_BUSY with a Retry-After, and serves again once a connection is free',
+    via: 'layer',
+  },
+  INTERNAL_ERROR: api(
+    'apps/broker-api/src/health/health-dependencies.int-spec.ts',
+    'answers 503 "down" when PostgreSQL refuses the broker’s database, and 200 once it admits it again',
+  ),
+};
+
+interface FoundTest {
+  /** The test's own source: its call (`it('…', …)`), or its row of an `it.each` table. */
+  text: string;
+  /** The source of the function that runs it, where the assertions are. */
+  body: string;
+  skipped: boolean;
+}
+
+/** The tests a spec file declares by name: `it`/`test` calls and the rows of `it.each` tables. */
+function testsOf(file: string): Map<string, FoundTest> {
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(join(ROOT, file), 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+  );
+  const found = new Map<string, FoundTest>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression.getText(source);
+      const [first, runner] = node.arguments;
+      if (/^(x?it|test)(\.(skip|only))?$/.test(callee) && first && ts.isStringLiteralLike(first)) {
+        const text = node.getText(source);
+        found.set(first.text, { text, body: text, skipped: /^x|\.skip$/.test(callee) });
+      }
+      const each = ts.isCallExpression(node.expression) ? node.expression : undefined;
+      const table = each?.arguments[0];
+      const eachCallee = each?.expression.getText(source) ?? '';
+      if (
+        /^(x?it|test)(\.(skip|only))?\.each$/.test(eachCallee) &&
+        table &&
+        ts.isArrayLiteralExpression(table)
+      ) {
+        for (const row of table.elements) {
+          if (
+            !ts.isArrayLiteralExpression(row) ||
+            !row.elements[0] ||
+            !ts.isStringLiteralLike(row.elements[0])
+          ) {
+            continue;
+          }
+          found.set(row.elements[0].text, {
+            text: row.getText(source),
+            body: runner?.getText(source) ?? '',
+            skipped: /^x|\.skip\./.test(eachCallee),
+          });
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+describe('every catalogued error code can happen', () => {
+  it('names, for every code of the catalogue and no other, the test that provokes it', () => {
+    expect(Object.keys(PROVOKED_BY).sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it.each(ERROR_CODES.map((code) => [code, PROVOKED_BY[code]] as const))(
+    '%s is provoked and asserted by its test',
+    (code, { file, test }) => {
+      expect([code, file, existsSync(join(ROOT, file))]).toEqual([code, file, true]);
+      const found = testsOf(file).get(test);
+      expect([code, test, found !== undefined]).toEqual([code, test, true]);
+      expect([code, 'skipped', found!.skipped]).toEqual([code, 'skipped', false]);
+      // The code is written in the test itself (its call or its table row), and the test asserts.
+      expect([code, found!.text.includes(`'${code}'`)]).toEqual([code, true]);
+      expect([code, /\bexpect\(/.test(found!.body)]).toEqual([code, true]);
+    },
+  );
+});
