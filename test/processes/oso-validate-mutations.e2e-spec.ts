@@ -1,7 +1,12 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runBuilt } from '../support/built-process';
+import { runBuilt } from '../support/built-process';
+import {
+  describeOnOfficialExamples,
+  officialExampleByFileName,
+  officialExampleNames,
+} from '../support/official-examples';
 
 /**
  * Broad mutation of the official examples through the built `oso validate` (schema and rules): every
@@ -10,8 +15,6 @@ import { REPO_ROOT, runBuilt } from '../support/built-process';
  * verdict for every file (never a crash), findings a vendor can act on, strict at least as strict as
  * official, and the pupil's BSN never echoed back.
  */
-const EXAMPLES = join(REPO_ROOT, '..', 'shared', 'oso', 'reference', 'examples');
-
 interface ElementSpan {
   name: string;
   start: number;
@@ -102,7 +105,7 @@ function actionable(verdict: Verdict): string[] {
   return problems;
 }
 
-describe('oso validate on broad mutations of every official example', () => {
+describeOnOfficialExamples('oso validate on broad mutations of every official example', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'oso-mutants-'));
@@ -117,12 +120,12 @@ describe('oso validate on broad mutations of every official example', () => {
     return new Map(verdicts.map((verdict) => [verdict.file, verdict]));
   };
 
-  const names = readdirSync(EXAMPLES).filter((name) => name.endsWith('.xml'));
+  const names = officialExampleNames();
 
   it.each(names)(
     '%s: every mutant gets an actionable verdict, strict ⊇ official, no BSN echoed',
     async (name) => {
-      const xml = readFileSync(join(EXAMPLES, name), 'utf8');
+      const xml = officialExampleByFileName(name);
       const bsn = /<bsn>([0-9]+)<\/bsn>/.exec(xml)?.[1];
       const files = mutants(xml).map((mutant, index) => {
         const file = join(dir, `mutant-${index}.xml`);
