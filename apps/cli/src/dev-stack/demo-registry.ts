@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CliContext } from '../cli-context';
 
 /**
- * The registry a newcomer gets from `npm start`: a primary school (the sending school of the official
- * POVO example dossier, BRIN 00YY) and a secondary school, each served by its own vendor, and an auditor.
+ * The registry a newcomer gets from `npm start`: a primary school (BRIN 00YY, the sending school of the
+ * dossier `npm run demo` generates) and a secondary school, each served by its own vendor, and an auditor.
  */
 export const DEMO_REGISTRY = {
   vendors: [
