@@ -9,14 +9,15 @@ export const TEST_PRIMARY_SCHOOL = { code: '00YY00', brin: '00YY', vestiging: '0
 
 /**
  * What the tests use as "a valid POVO dossier": generated (`oso generate`), full-looking, from the test
- * primary school, with the parents' remarks and three text attachments; seeded, so the same bytes in
- * every run. It passes the schema and the strict rules (the generator's own tests prove that).
+ * primary school, the parents not agreeing (akkoord Nee, with their remarks), three text attachments;
+ * seeded, so the same bytes in every run. It passes the schema and the strict rules (the generator's own
+ * tests prove that; the suites here check it again where they rely on it).
  */
 export const POVO_RECIPE: DossierRecipe = {
   profile: 'POVO',
   seed: 1,
   school: { brin: TEST_PRIMARY_SCHOOL.brin, vestiging: TEST_PRIMARY_SCHOOL.vestiging },
-  inzage: { remarks: true },
+  inzage: { akkoord: 'Nee', remarks: true },
   attachments: { count: 3, bytesEach: 2048 },
 };
 export const POVO_DOSSIER: GeneratedDossier = generateDossier(POVO_RECIPE);

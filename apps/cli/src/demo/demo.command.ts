@@ -8,13 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CommandExit, UsageError, say } from '../output';
-import { DEMO_REGISTRY } from '../dev-stack/demo-registry';
+import { DEMO_DOSSIER_RECIPE, DEMO_REGISTRY } from '../dev-stack/demo-registry';
 
 /** The demo stops short of the fetch because no release gate exists yet: not a failure, not a success. */
 export const EXIT_STOPPED_BEFORE_RELEASE = 3;
-
-/** The seed of the demo's generated dossier: every run stages the same synthetic pupil. */
-const DEMO_DOSSIER_SEED = 1;
 
 interface DemoOptions {
   broker: string;
@@ -72,17 +69,12 @@ export function demoCommand(): Command {
  * pupil read from it (the engine's facts), so the request always names the dossier's own pupil.
  */
 async function demoDossier(file: string | undefined): Promise<DemoDossier> {
-  const primarySchool = DEMO_REGISTRY.vendors[0].school;
   if (file === undefined) {
-    const generated = generateDossier({
-      profile: 'POVO',
-      seed: DEMO_DOSSIER_SEED,
-      school: { brin: primarySchool.slice(0, 4), vestiging: primarySchool.slice(4) },
-    });
+    const generated = generateDossier(DEMO_DOSSIER_RECIPE);
     return {
       bytes: Buffer.from(generated.xml, 'utf8'),
       pupil: generated.pupil,
-      source: `a generated POVO dossier (oso generate --profile POVO --seed ${DEMO_DOSSIER_SEED})`,
+      source: `a POVO dossier generated for a synthetic pupil of ${DEMO_REGISTRY.vendors[0].school} (seed ${DEMO_DOSSIER_RECIPE.seed})`,
     };
   }
   if (!existsSync(file)) throw new UsageError(`dossier ${file} does not exist`);

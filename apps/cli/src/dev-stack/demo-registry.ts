@@ -18,6 +18,19 @@ export const DEMO_REGISTRY = {
   auditor: 'demo-auditor',
 } as const;
 
+/**
+ * The dossier `npm run demo` stages: a POVO dossier generated for a synthetic pupil of the demo primary
+ * school, the same one every run (`oso generate --profile POVO --seed 1 --brin 00YY --vestiging 00`).
+ */
+export const DEMO_DOSSIER_RECIPE = {
+  profile: 'POVO',
+  seed: 1,
+  school: {
+    brin: DEMO_REGISTRY.vendors[0].school.slice(0, 4),
+    vestiging: DEMO_REGISTRY.vendors[0].school.slice(4),
+  },
+};
+
 export interface DemoClient {
   label: string;
   certificateFile: string;
