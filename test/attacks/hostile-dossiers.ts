@@ -1,7 +1,17 @@
-import { POVO_DOSSIER } from '../support/large-dossiers';
+import { generateDossier } from '../../libs/oso-dataset/src';
+import { POVO_DOSSIER, POVO_RECIPE } from '../support/large-dossiers';
 
 /** Hostile dossiers, made in code from the generated test POVO dossier (no large fixture files). */
 export const POVO_TEXT = POVO_DOSSIER.xml;
+
+/**
+ * The test dossier with a hundred small attachments (four elements each): over 700 elements, so an
+ * error on each gives many more findings than an answer lists.
+ */
+export const MANY_ELEMENTS_TEXT = generateDossier({
+  ...POVO_RECIPE,
+  attachments: { count: 100, bytesEach: 64 },
+}).xml;
 
 /** The dossier with `insert` placed right after the opening tag of <leerling>. */
 export function withinLeerling(insert: string): string {

@@ -40,12 +40,19 @@ export function povoDossierFor(pupil: {
   return Buffer.from(generateDossier({ ...POVO_RECIPE, pupil }).xml, 'utf8');
 }
 
+/** `documents` placed before the dossier's first attachment (`<document>`), in the same list. */
+function beforeFirstDocument(xml: string, documents: string): string {
+  const at = xml.indexOf('<document>');
+  if (at < 0) throw new Error('the dossier has no attachment to place more beside');
+  return xml.slice(0, at) + documents + xml.slice(at);
+}
+
 /** Largest decoded attachment per `document`: its base64 stays below libxml2's 10,000,000-byte text node. */
 const ATTACHMENT_BYTES = 6 * 1024 * 1024;
 
 /**
- * The test POVO dossier grown to about `totalBytes` with valid text attachments in its documentLijst: a
- * large dossier the strict rules accept, heavy on bytes rather than on elements.
+ * The test POVO dossier grown to about `totalBytes` with valid text attachments beside its own: a large
+ * dossier the strict rules accept, heavy on bytes rather than on elements.
  */
 export function dossierWithAttachments(totalBytes: number, base: Buffer = POVO_DOSSIER_BYTES): Buffer {
   const xml = base.toString('utf8');
@@ -62,7 +69,7 @@ export function dossierWithAttachments(totalBytes: number, base: Buffer = POVO_D
     documents.push(document);
     size += document.length;
   }
-  return Buffer.from(xml.replace('<documentLijst>', `<documentLijst>${documents.join('')}`), 'utf8');
+  return Buffer.from(beforeFirstDocument(xml, documents.join('')), 'utf8');
 }
 
 /**
@@ -85,5 +92,5 @@ export function dossierAtElementLimit(attachmentBytes = 0, base: Buffer = POVO_D
         Buffer.alloc(attachmentBytes, 'Verslag van de leerling; tekst als bijlage.\n').toString('base64') +
         '</bestandsinhoud></document>'
       : '';
-  return Buffer.from(xml.replace('<documentLijst>', `<documentLijst>${large}${smallDocument.repeat(count)}`));
+  return Buffer.from(beforeFirstDocument(xml, large + smallDocument.repeat(count)), 'utf8');
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ERROR_CATALOGUE, ERROR_CODES } from '../api-errors/error-catalogue';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
