@@ -11,8 +11,11 @@ export interface SystemUser {
 /** The uid and groups of a system user, or null when there is no such user. */
 export function systemUser(name: string): SystemUser | null {
   try {
-    const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
-    const gids = execFileSync('id', ['-G', name], { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    // `id` says "no such user" on stderr; the null answer says it here.
+    const read = (flag: string) =>
+      execFileSync('id', [flag, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const uid = Number(read('-u'));
+    const gids = read('-G').split(/\s+/).map(Number);
     return { uid, gids };
   } catch {
     return null;
