@@ -1,6 +1,5 @@
 import { CODE_LISTS, CodeList } from '../codelists';
 import { ALL_CATEGORIES } from '../rules/category.rules';
-import { MAX_ATTACHMENT_BYTES, MAX_ZIP_NESTING } from '../rules/attachment.rules';
 import { oldestAllowedTestDate } from '../rules/tests.rules';
 import {
   ANY_KIND,
@@ -13,9 +12,9 @@ import {
   officialTable,
   perKind,
 } from './breaker-kit';
-import { FUTURE_DATE, withoutPreschool } from './breakers-identity';
+import { FUTURE_DATE, withoutPreschool } from './breakers-metadata';
 import { addDays } from './seeded-random';
-import { XmlNode, find, findAll, removeChildren, setText } from './xml-node';
+import { XmlNode, el, find, findAll, insertOrdered, leaf, removeChildren, setText } from './xml-node';
 
 /** Integer-typed coded fields: an invalid code must still be a whole number, or the schema refuses first. */
 const INTEGER_FIELDS = new Set([
@@ -52,7 +51,8 @@ function codeListBreaker(list: CodeList): BreakerSpec {
     edit: (site) => {
       const element = need(
         site,
-        list.fields.map((field) => findBySuffix(site.tree, field.suffix)).find((found) => found) ?? null,
+        list.fields.map((field) => findBySuffix(site.tree, field.suffix)).find((found) => found) ??
+          rarelyPresentField(site, list.list),
         `field of code list ${list.list}`,
       );
       setText(element, INTEGER_FIELDS.has(element.name) ? '77' : list.list === 48 ? 'MISSCHIEN' : 'XX');
@@ -61,6 +61,37 @@ function codeListBreaker(list: CodeList): BreakerSpec {
       return companionsOfCode(site, list.list);
     },
   };
+}
+
+/**
+ * Two coded fields a generated dossier does not carry by itself (a house-number indication, an RVC
+ * decision): added here, where the schema puts them, so that their code lists can be broken too.
+ */
+function rarelyPresentField(site: BreakSite, list: number): XmlNode | null {
+  if (list === 18) {
+    const adres = findAll(site.tree, 'adres')[0];
+    if (!adres) return null;
+    const aanduiding = leaf('aanduiding', 'TO')!;
+    insertOrdered(adres, aanduiding, ['soortadres', 'straat', 'nummer', 'toevoeging', 'aanduiding']);
+    return aanduiding;
+  }
+  const ondersteuning = find(site.leerling, 'onderwijsondersteuning');
+  if (list !== 17 || !ondersteuning) return null;
+  const indicatie = leaf('rvcindicatie', 'LWOO')!;
+  // The RVC block is the last of onderwijsondersteuning, so appending keeps the schema's order.
+  ondersteuning.children!.push(
+    el(
+      'rvc',
+      el(
+        'signaleringlwoopro',
+        ...['deelgenomenaanonderzoek', 'leerachterstand', 'lagescoreeindtoets'].map((name) =>
+          leaf(name, false),
+        ),
+      ),
+      indicatie,
+    ),
+  );
+  return indicatie;
 }
 
 /** What a wrong code in these fields also breaks: the profile, the kind or the category table. */
@@ -164,36 +195,6 @@ const TABLE_BREAKER: BreakerSpec = {
 };
 
 const first = (site: BreakSite, name: string, what = name) => need(site, findAll(site.tree, name)[0], what);
-
-/** Stored ZIP archives, one inside the other, deeper than the attachment rules accept. */
-function nestedArchive(depth: number): Buffer {
-  let content = Buffer.from('binnenste bestand\n');
-  for (let level = 0; level < depth; level++) {
-    const name = Buffer.from(level === 0 ? 'inhoud.txt' : `laag-${level}.zip`);
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt32LE(content.length, 18);
-    header.writeUInt32LE(content.length, 22);
-    header.writeUInt16LE(name.length, 26);
-    content = Buffer.concat([header, name, content]);
-  }
-  return content;
-}
-
-const withAttachment: BreakerSpec['adjustRecipe'] = (recipe) => ({
-  ...recipe,
-  attachments: { ...recipe.attachments, count: Math.max(1, recipe.attachments?.count ?? 1) },
-});
-
-function attachmentBreaker(rule: string, edit: (document: XmlNode) => void): BreakerSpec {
-  return {
-    rule,
-    kinds: ANY_KIND,
-    adjustRecipe: withAttachment,
-    edit: (site) => edit(first(site, 'document', 'attachment')),
-  };
-}
 
 export const CONTENT_BREAKERS: BreakerSpec[] = [
   ...CODE_LISTS.map(codeListBreaker),
@@ -299,13 +300,4 @@ export const CONTENT_BREAKERS: BreakerSpec[] = [
       setText(find(need(site, email, 'e-mail address'), 'nummer'), 'geen-adres');
     },
   },
-  attachmentBreaker('BRK.ATT.01', (document) => setText(find(document, 'bestandsinhoud'), 'geen*base64')),
-  attachmentBreaker('BRK.ATT.02', (document) =>
-    setText(find(document, 'bestandsinhoud'), Buffer.alloc(MAX_ATTACHMENT_BYTES + 1, 'x').toString('base64')),
-  ),
-  attachmentBreaker('BRK.ATT.03', (document) => setText(find(document, 'bestandsnaam'), 'bijlage.exe')),
-  attachmentBreaker('BRK.ATT.04', (document) => {
-    setText(find(document, 'bestandsnaam'), 'verslag.docx');
-    setText(find(document, 'bestandsinhoud'), nestedArchive(MAX_ZIP_NESTING + 2).toString('base64'));
-  }),
 ];

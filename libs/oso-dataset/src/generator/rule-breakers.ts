@@ -1,7 +1,9 @@
 import { ALL_RULES } from '../rules/all-rules';
 import { BreakSite, BreakerSpec, pupilOf } from './breaker-kit';
+import { ATTACHMENT_BREAKERS } from './breakers-attachments';
 import { CONTENT_BREAKERS } from './breakers-content';
-import { IDENTITY_BREAKERS } from './breakers-identity';
+import { METADATA_BREAKERS } from './breakers-metadata';
+import { PUPIL_BREAKERS } from './breakers-pupil';
 import { dossierTree } from './dossier-document';
 import { DossierPlan, planDossier } from './dossier-plan';
 import { GeneratorError, defaultTransferKind } from './profiles';
@@ -9,7 +11,7 @@ import { DossierRecipe } from './recipe';
 import { XmlNode, find } from './xml-node';
 
 const BREAKERS = new Map<string, BreakerSpec[]>();
-for (const spec of [...IDENTITY_BREAKERS, ...CONTENT_BREAKERS]) {
+for (const spec of [...METADATA_BREAKERS, ...PUPIL_BREAKERS, ...CONTENT_BREAKERS, ...ATTACHMENT_BREAKERS]) {
   BREAKERS.set(spec.rule, [...(BREAKERS.get(spec.rule) ?? []), spec]);
 }
 
