@@ -12,6 +12,7 @@ import { vaultCommands } from './vault/vault.commands';
 import { requestCommand } from './request/request.command';
 import { demoCommand } from './demo/demo.command';
 import { rulesCommand, validateCommand } from './validate/validate.command';
+import { generateCommand } from './generate/generate.command';
 
 /** Exit codes: 0 done, 1 refused (the registry or PKI said no), 2 usage, configuration or infrastructure. */
 const EXIT_REFUSED = 1;
@@ -32,6 +33,7 @@ for (const command of [
   demoCommand(),
   validateCommand(),
   rulesCommand(),
+  generateCommand(),
 ]) {
   program.addCommand(command);
 }

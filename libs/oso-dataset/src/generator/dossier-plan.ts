@@ -48,7 +48,7 @@ export function planDossier(recipe: DossierRecipe): DossierPlan {
   const facts = profileFacts(recipe.profile);
   const kind = recipe.transferKind ?? defaultTransferKind(recipe.profile);
   const misfit = kindMisfit(recipe.profile, kind);
-  if (misfit && recipe.breakRule === undefined) throw new GeneratorError(misfit);
+  if (misfit) throw new GeneratorError(misfit);
   const seed = recipe.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new GeneratorError('seed must be a whole number');
   const random = new SeededRandom(seed);
@@ -116,7 +116,7 @@ function planPupil(
   if (given.bsn !== undefined && given.onderwijsnummer !== undefined)
     throw new GeneratorError('give the pupil a bsn or an onderwijsnummer, not both');
   // Never repeat a given number in an error: it is personal data.
-  if (given.bsn !== undefined && !passesElfproef(given.bsn) && recipe.breakRule !== 'BRK.LL.01')
+  if (given.bsn !== undefined && !passesElfproef(given.bsn))
     throw new GeneratorError('pupil.bsn must be 9 digits that pass the elfproef');
   if (given.onderwijsnummer !== undefined && !/^[0-9]{9}$/.test(given.onderwijsnummer))
     throw new GeneratorError('pupil.onderwijsnummer must be 9 digits');
@@ -177,21 +177,20 @@ function planInzage(
 ): InzagePlan {
   const asked = recipe.inzage ?? {};
   const seen = asked.inzage ?? true;
-  const breaking = recipe.breakRule !== undefined;
-  if (!seen && kind === 'overstapdossier' && !breaking)
+  if (!seen && kind === 'overstapdossier')
     throw new GeneratorError(
       'an overstapdossier is sent only after the parents had inzage (OVa.IZ02); use breakRule OVa.IZ02 for one without',
     );
   const remarks =
     asked.remarks === true ? true : typeof asked.remarks === 'string' ? asked.remarks : undefined;
   const akkoord = asked.akkoord ?? (remarks !== undefined ? 'Nee' : 'Ja');
-  if (akkoord === 'Nee' && asked.remarks === false && !breaking)
+  if (akkoord === 'Nee' && asked.remarks === false)
     throw new GeneratorError(
       'akkoord Nee needs the parents’ reason (BRK.IZ.01); leave remarks on, or use breakRule BRK.IZ.01',
     );
   if (asked.datum !== undefined && !isCalendarDate(asked.datum))
     throw new GeneratorError('inzage.datum must be a date as YYYY-MM-DD');
-  if (asked.datum !== undefined && asked.datum > datum && !breaking)
+  if (asked.datum !== undefined && asked.datum > datum)
     throw new GeneratorError(
       'inzage.datum lies after the dossier date: the parents must see the dossier that is sent (BRK.META.02)',
     );

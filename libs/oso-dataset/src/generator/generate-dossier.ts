@@ -1,6 +1,6 @@
 import { dossierTree } from './dossier-document';
 import { planDossier } from './dossier-plan';
-import { GeneratorError } from './profiles';
+import { GeneratorError, profileFacts } from './profiles';
 import { DossierRecipe, GeneratedDossier } from './recipe';
 import { breakerFor } from './rule-breakers';
 import { serializeDossier } from './xml-node';
@@ -10,7 +10,8 @@ import { serializeDossier } from './xml-node';
  * with `breakRule`, breaking exactly that rule (and what necessarily breaks with it, `alsoBroken`).
  */
 export function generateDossier(recipe: DossierRecipe): GeneratedDossier {
-  const breaker = recipe.breakRule === undefined ? null : breakerFor(recipe.breakRule, recipe.profile);
+  profileFacts(recipe.profile);
+  const breaker = recipe.breakRule === undefined ? null : breakerFor(recipe.breakRule, recipe);
   const plan = planDossier(breaker ? breaker.adjustRecipe(recipe) : recipe);
   const tree = dossierTree(plan);
   const alsoBroken = breaker ? breaker.apply(tree, plan) : [];
