@@ -9,7 +9,7 @@ export const TEST_PRIMARY_SCHOOL = { code: '00YY00', brin: '00YY', vestiging: '0
 
 /**
  * What the tests use as "a valid POVO dossier": generated (`oso generate`), full-looking, from the test
- * primary school, the parents not agreeing (akkoord Nee, with their remarks), three text attachments;
+ * primary school, the parents not agreeing (akkoord Nee, with their remarks), fifteen text attachments;
  * seeded, so the same bytes in every run. It passes the schema and the strict rules (the generator's own
  * tests prove that; the suites here check it again where they rely on it).
  */
@@ -18,7 +18,8 @@ export const POVO_RECIPE: DossierRecipe = {
   seed: 1,
   school: { brin: TEST_PRIMARY_SCHOOL.brin, vestiging: TEST_PRIMARY_SCHOOL.vestiging },
   inzage: { akkoord: 'Nee', remarks: true },
-  attachments: { count: 3, bytesEach: 2048 },
+  // About the official POVO example's size (≈180 KB), which the suites' loads and limits were set against.
+  attachments: { count: 15, bytesEach: 8 * 1024 },
 };
 export const POVO_DOSSIER: GeneratedDossier = generateDossier(POVO_RECIPE);
 /** Its pupil, as the receiving school names it in a transfer request. */
