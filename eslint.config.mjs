@@ -7,7 +7,10 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
-  { files: ['jest.config.js'], languageOptions: { globals: { module: 'writable' } } },
+  {
+    files: ['jest.config.js', 'test/support/skipped-conformance-reporter.js'],
+    languageOptions: { globals: { module: 'writable' } },
+  },
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
     rules: {

@@ -8,6 +8,7 @@ import { signedRequestBytes } from '../support/signed-raw';
 import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
+import { POVO_PUPIL } from '../support/large-dossiers';
 import { POVO_TEXT } from './hostile-dossiers';
 
 /**
@@ -84,7 +85,7 @@ describe('attack: what the broker answers', () => {
     const request = await vendor.post('/v1/transfers', {
       targetSchool: '01XZ00',
       sourceSchool: '00YY00',
-      pupil: { bsn: '269326728', geboortedatum: '2012-03-17' },
+      pupil: { bsn: POVO_PUPIL.bsn, geboortedatum: '2012-03-17' },
       reason: MARK,
     });
     expect([request.status, request.body.error]).toEqual([400, 'REQUEST_INVALID']);

@@ -1,16 +1,24 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { generateDossier } from '../../libs/oso-dataset/src';
+import { POVO_DOSSIER, POVO_RECIPE } from '../support/large-dossiers';
 
-/** Hostile dossiers, made in code from the official POVO example (no large fixture files). */
-export const EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-export const POVO_TEXT = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'), 'utf8');
+/** Hostile dossiers, made in code from the generated test POVO dossier (no large fixture files). */
+export const POVO_TEXT = POVO_DOSSIER.xml;
 
-/** The example with `insert` placed right after the opening tag of <leerling>. */
+/**
+ * The test dossier with a hundred small attachments (four elements each): over 700 elements, so an
+ * error on each gives many more findings than an answer lists.
+ */
+export const MANY_ELEMENTS_TEXT = generateDossier({
+  ...POVO_RECIPE,
+  attachments: { count: 100, bytesEach: 64 },
+}).xml;
+
+/** The dossier with `insert` placed right after the opening tag of <leerling>. */
 export function withinLeerling(insert: string): string {
   return POVO_TEXT.replace('<leerling>', `<leerling>${insert}`);
 }
 
-/** The example with `attributes` on the <leerling> start tag. */
+/** The dossier with `attributes` on the <leerling> start tag. */
 export function leerlingWithAttributes(attributes: string): string {
   return POVO_TEXT.replace('<leerling>', `<leerling ${attributes}>`);
 }
@@ -22,7 +30,7 @@ export function manyAttributes(count: number, value = 'x'): string {
   return parts.join(' ');
 }
 
-/** The example with its first attachment's content and file name replaced. */
+/** The dossier with its first attachment's content and file name replaced. */
 export function withAttachment(content: Buffer, fileName = 'bijlage.docx'): string {
   return POVO_TEXT.replace(
     /<bestandsnaam>[^<]*<\/bestandsnaam>([\s\S]*?)<bestandsinhoud>[^<]*<\/bestandsinhoud>/,

@@ -1,7 +1,6 @@
 import { createContentDigest, messageSigningKey, signRequest } from '@app/http-signing';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { HEADERS_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from '../../apps/broker-api/src/server-limits';
@@ -11,6 +10,7 @@ import { signedRequestBytes } from '../support/signed-raw';
 import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
+import { POVO_DOSSIER_BYTES, POVO_PUPIL } from '../support/large-dossiers';
 
 /**
  * Attacks on the HTTP edge (issue #8, defects 1 and 9, and the probes that held): no spelling of a path
@@ -19,9 +19,8 @@ import { VendorClient } from '../support/vendor-client';
  * keep another vendor waiting. Every refusal is checked for its status, its code, and that nothing was
  * stored.
  */
-const EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-const POVO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'));
-const PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' };
+const POVO = POVO_DOSSIER_BYTES;
+const PUPIL = POVO_PUPIL;
 const TRANSFER_REQUEST = { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil: PUPIL, reason: 'overstap' };
 /** The routes that need no signature: health and the API documentation (a browser cannot sign). */
 const PUBLIC_ROUTE = /^GET (\/health|\/docs|\/docs-json|\/docs\/.*)$/;
@@ -471,7 +470,7 @@ describe('attack: the HTTP edge', () => {
       for (const text of [
         `{"__proto__":{"polluted":true},${JSON.stringify(TRANSFER_REQUEST).slice(1)}`,
         `{"constructor":{"prototype":{"polluted":true}},${JSON.stringify(TRANSFER_REQUEST).slice(1)}`,
-        `{"targetSchool":"01XZ00","sourceSchool":"00YY00","reason":"overstap","pupil":{"__proto__":{"bsn":"269326728"},"geboortedatum":"2003-03-17"}}`,
+        `{"targetSchool":"01XZ00","sourceSchool":"00YY00","reason":"overstap","pupil":{"__proto__":{"bsn":"${PUPIL.bsn}"},"geboortedatum":"${PUPIL.geboortedatum}"}}`,
       ]) {
         const response = await acmeClient.send('POST', '/v1/transfers', Buffer.from(text), {
           contentType: 'application/json',

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runBuilt } from '../support/built-process';
+import { runBuilt } from '../support/built-process';
+import { describeOnOfficialExamples, officialExample } from '../support/official-examples';
 
 /**
  * `--rules official` gives the official validator's verdict, no more and no less; strict refuses at
@@ -14,8 +15,7 @@ import { REPO_ROOT, runBuilt } from '../support/built-process';
  *    pupil, which the OV bundle never reaches (its pupil template applies no templates). Strict keeps
  *    them; the PaO bundle, which reaches them, still refuses its own.
  */
-const EXAMPLES = join(REPO_ROOT, '..', 'shared', 'oso', 'reference', 'examples');
-const example = (name: string) => readFileSync(join(EXAMPLES, `Voorbeelddossier_${name}.xml`), 'utf8');
+const example = officialExample;
 
 /** Replaces exactly one occurrence, so a mutation never silently does nothing. */
 function mutate(xml: string, from: string | RegExp, to: string): string {
@@ -42,8 +42,9 @@ interface Verdict {
   errors: Array<{ rule: string; path: string; message: string; messageNl: string }>;
 }
 
-const povo = example('OV_POVO_full');
-const povoFromPrimarySchool = mutate(povo, '<soort>SO</soort>', '<soort>BAO</soort>');
+// Read when a case is built (in the suite that needs the examples), not when this file loads.
+const povo = () => example('OV_POVO_full');
+const povoFromPrimarySchool = () => mutate(povo(), '<soort>SO</soort>', '<soort>BAO</soort>');
 const breakVerzorgerSecret = (xml: string) =>
   mutateFirst(xml, '<verzorger>', '<adresgeheim>false<', '<adresgeheim>true<');
 
@@ -64,16 +65,16 @@ const withoutEindtoetsResult = (xml: string) => mutate(xml, block('eindtoetsresu
  * [rule, example, the mutation, other rules it breaks] — each breaks a rule of the standard that the
  * OV bundle never reaches.
  */
-const notReachedInOv: Array<[string, string, (xml: string) => string, string[]?]> = [
+const notReachedInOv: Array<[string, () => string, (xml: string) => string, string[]?]> = [
   ['OVa.OV03', povo, breakVerzorgerSecret],
-  ['OVb.OV01', example('OV_BB_full'), breakVerzorgerSecret],
+  ['OVb.OV01', () => example('OV_BB_full'), breakVerzorgerSecret],
   ['OVa.OA02', povoFromPrimarySchool, (xml) => mutate(xml, element('advies'), '')],
   ['OVa.OA03', povo, (xml) => mutate(xml, '<contactnodig>true</contactnodig>', '')],
   ['OVa.OA04', povo, (xml) => mutateFirst(xml, '<overstapadvies>', element('contactpersoon'), '')],
   ['OVa.OA05', povo, (xml) => mutate(xml, element('contacttelefoon'), '')],
   // Taken part but no result at all: no toets_advies either.
   ['OVa.EB02', povo, withoutEindtoetsResult, ['OVa.EB04']],
-  ['OVa.EB03', mutate(povo, '<deelgenomen>true<', '<deelgenomen>false<'), withoutEindtoetsResult],
+  ['OVa.EB03', () => mutate(povo(), '<deelgenomen>true<', '<deelgenomen>false<'), withoutEindtoetsResult],
   ['OVa.EB04', povo, (xml) => mutate(xml, element('toets_advies'), '')],
   [
     'OVa.TR04',
@@ -99,82 +100,88 @@ const notReachedInOv: Array<[string, string, (xml: string) => string, string[]?]
   ['OVa.CL01', povo, (xml) => mutateFirst(xml, '<score>', /<waarde>[\s\S]*<\/kwalificatie>/, '')],
 ];
 
-describe('--rules official gives the official verdict; strict refuses at least as much', () => {
-  const files = new Map<string, string>();
-  const verdicts = { official: new Map<string, Verdict>(), strict: new Map<string, Verdict>() };
-  let dir: string;
+describeOnOfficialExamples(
+  '--rules official gives the official verdict; strict refuses at least as much',
+  () => {
+    const files = new Map<string, string>();
+    const verdicts = { official: new Map<string, Verdict>(), strict: new Map<string, Verdict>() };
+    let dir: string;
 
-  /** Every case is written once and judged in one run of the CLI per rule set. */
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'oso-conformance-'));
-    const cases: Array<[string, string]> = [
-      ...dateOfDeathWithoutMarker.map(
-        ([name, marker, to]) =>
-          [`OG.04 ${name} ${marker}`, mutate(example(name), DECEASED_WITH_DATE, to)] as [string, string],
-      ),
-      ['OG.04 marked', mutate(povo, DECEASED_WITH_DATE, '<overleden>1</overleden>$1')],
-      ...notReachedInOv.flatMap(([rule, xml, breakIt]): Array<[string, string]> => [
-        [`${rule} unbroken`, xml],
-        [rule, breakIt(xml)],
-      ]),
-      ['PaO.OV03', breakVerzorgerSecret(example('PaO_POSWV_full'))],
-    ];
-    cases.forEach(([key, xml], index) => {
-      const file = join(dir, `case-${index}.xml`);
-      writeFileSync(file, xml);
-      files.set(key, file);
-    });
-    for (const ruleSet of ['official', 'strict'] as const) {
-      const result = await runBuilt('cli', ['validate', '--json', '--rules', ruleSet, ...files.values()]);
-      expect(result.code).toBe(1);
-      for (const line of result.stdout) {
-        const verdict = JSON.parse(line) as Verdict;
-        verdicts[ruleSet].set(verdict.file, verdict);
-      }
-    }
-    expect(verdicts.official.size).toBe(files.size);
-    expect(verdicts.strict.size).toBe(files.size);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const verdict = (ruleSet: 'official' | 'strict', key: string) => verdicts[ruleSet].get(files.get(key)!)!;
-  const rulesOf = (ruleSet: 'official' | 'strict', key: string) =>
-    verdict(ruleSet, key).errors.map((error) => error.rule);
-
-  describe('refused by both: a date of death while the marker of decease is absent or says otherwise', () => {
-    it.each(dateOfDeathWithoutMarker)('%s, overleden %s: OG.04', (name, marker) => {
+    /** Every case is written once and judged in one run of the CLI per rule set. */
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'oso-conformance-'));
+      const cases: Array<[string, string]> = [
+        ...dateOfDeathWithoutMarker.map(
+          ([name, marker, to]) =>
+            [`OG.04 ${name} ${marker}`, mutate(example(name), DECEASED_WITH_DATE, to)] as [string, string],
+        ),
+        ['OG.04 marked', mutate(povo(), DECEASED_WITH_DATE, '<overleden>1</overleden>$1')],
+        ...notReachedInOv.flatMap(([rule, base, breakIt]): Array<[string, string]> => [
+          [`${rule} unbroken`, base()],
+          [rule, breakIt(base())],
+        ]),
+        ['PaO.OV03', breakVerzorgerSecret(example('PaO_POSWV_full'))],
+      ];
+      cases.forEach(([key, xml], index) => {
+        const file = join(dir, `case-${index}.xml`);
+        writeFileSync(file, xml);
+        files.set(key, file);
+      });
       for (const ruleSet of ['official', 'strict'] as const) {
-        const judged = verdict(ruleSet, `OG.04 ${name} ${marker}`);
-        expect(judged.valid).toBe(false);
-        expect(judged.errors.map((error) => error.rule)).toEqual(['OG.04']);
-        expect(judged.errors[0].path).toMatch(/\/verzorger(\[\d+\])?\/overlijdensdatum$/);
-        // The date is personal data: never echoed.
-        expect(JSON.stringify(judged.errors)).not.toContain('2017-05-01');
+        const result = await runBuilt('cli', ['validate', '--json', '--rules', ruleSet, ...files.values()]);
+        expect(result.code).toBe(1);
+        for (const line of result.stdout) {
+          const verdict = JSON.parse(line) as Verdict;
+          verdicts[ruleSet].set(verdict.file, verdict);
+        }
       }
+      expect(verdicts.official.size).toBe(files.size);
+      expect(verdicts.strict.size).toBe(files.size);
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const verdict = (ruleSet: 'official' | 'strict', key: string) => verdicts[ruleSet].get(files.get(key)!)!;
+    const rulesOf = (ruleSet: 'official' | 'strict', key: string) =>
+      verdict(ruleSet, key).errors.map((error) => error.rule);
+
+    describe('refused by both: a date of death while the marker of decease is absent or says otherwise', () => {
+      it.each(dateOfDeathWithoutMarker)('%s, overleden %s: OG.04', (name, marker) => {
+        for (const ruleSet of ['official', 'strict'] as const) {
+          const judged = verdict(ruleSet, `OG.04 ${name} ${marker}`);
+          expect(judged.valid).toBe(false);
+          expect(judged.errors.map((error) => error.rule)).toEqual(['OG.04']);
+          expect(judged.errors[0].path).toMatch(/\/verzorger(\[\d+\])?\/overlijdensdatum$/);
+          // The date is personal data: never echoed.
+          expect(JSON.stringify(judged.errors)).not.toContain('2017-05-01');
+        }
+      });
+
+      it('accepts the date where the marker says overleden (as the examples do)', () => {
+        expect(verdict('official', 'OG.04 marked').valid).toBe(true);
+        expect(verdict('strict', 'OG.04 marked').valid).toBe(true);
+      });
     });
 
-    it('accepts the date where the marker says overleden (as the examples do)', () => {
-      expect(verdict('official', 'OG.04 marked').valid).toBe(true);
-      expect(verdict('strict', 'OG.04 marked').valid).toBe(true);
+    it.each(notReachedInOv.map(([rule, , , also]) => [rule, also ?? []] as const))(
+      '%s: the official validator accepts it (the OV bundle never reaches the rule); strict refuses it',
+      (rule, also) => {
+        expect(verdict('strict', `${rule} unbroken`).valid).toBe(true);
+        expect(verdict('official', rule)).toMatchObject({ valid: true, errors: [] });
+        expect(verdict('strict', rule).valid).toBe(false);
+        expect(rulesOf('strict', rule)).toEqual([rule, ...also]);
+      },
+    );
+
+    it('the PaO bundle reaches its verzorger template: PaO.OV03 is refused by both', () => {
+      expect(rulesOf('official', 'PaO.OV03')).toEqual(['PaO.OV03']);
+      expect(rulesOf('strict', 'PaO.OV03')).toEqual(['PaO.OV03']);
     });
-  });
+  },
+);
 
-  it.each(notReachedInOv.map(([rule, , , also]) => [rule, also ?? []] as const))(
-    '%s: the official validator accepts it (the OV bundle never reaches the rule); strict refuses it',
-    (rule, also) => {
-      expect(verdict('strict', `${rule} unbroken`).valid).toBe(true);
-      expect(verdict('official', rule)).toMatchObject({ valid: true, errors: [] });
-      expect(verdict('strict', rule).valid).toBe(false);
-      expect(rulesOf('strict', rule)).toEqual([rule, ...also]);
-    },
-  );
-
-  it('the PaO bundle reaches its verzorger template: PaO.OV03 is refused by both', () => {
-    expect(rulesOf('official', 'PaO.OV03')).toEqual(['PaO.OV03']);
-    expect(rulesOf('strict', 'PaO.OV03')).toEqual(['PaO.OV03']);
-  });
-
-  it('oso rules tells vendors the same: the set and the official bundles of each rule', async () => {
+/** What `oso rules` lists needs no example: it must agree with the bundles pinned above. */
+describe('oso rules, on the bundles of each rule', () => {
+  it('tells vendors the set and the official bundles of each rule', async () => {
     const result = await runBuilt('cli', ['rules', '--json']);
     expect(result.code).toBe(0);
     const listed = new Map(

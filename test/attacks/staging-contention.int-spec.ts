@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../support/broker-fixture';
-import { POVO_EXAMPLE } from '../support/large-dossiers';
+import { POVO_EXAMPLE, POVO_PUPIL } from '../support/large-dossiers';
 import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
@@ -11,7 +11,7 @@ import { ApiResponse, VendorClient } from '../support/vendor-client';
  * others held every connection waiting for that lock, until all failed with 500 after 5 s. Now every
  * answer is a version (201) or a 503 with Retry-After, and versions are numbered without gaps.
  */
-const PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' }; // the pupil of the POVO example
+const PUPIL = POVO_PUPIL; // the pupil of the POVO dossier staged below
 const BUSY_CODES = ['TRANSFER_LINE_BUSY', 'DATABASE_BUSY', 'VALIDATION_CAPACITY_EXHAUSTED'];
 
 describe('attack: concurrent uploads for one pupil', () => {

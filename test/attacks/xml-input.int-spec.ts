@@ -6,6 +6,7 @@ import { TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
 import { BZIP2_400_MIB_OF_ZEROS, forgedZip, nestedZip } from './forged-zip';
 import {
+  MANY_ELEMENTS_TEXT,
   POVO_TEXT,
   leerlingWithAttributes,
   manyAttributes,
@@ -133,7 +134,7 @@ describe('attacks with hostile XML on the API', () => {
     expect(hostile.length).toBeGreaterThan(17 * MiB);
     await refusedAtStaging(hostile, 'DOSSIER_TOO_MANY_ELEMENTS');
     // Many findings within the shape limits: at most MAX_FINDINGS listed, the rest counted.
-    const findings = POVO_TEXT.replace(/<([a-z_]+)>/g, '<$1 onbekend="Jansen">');
+    const findings = MANY_ELEMENTS_TEXT.replace(/<([a-z_]+)>/g, '<$1 onbekend="Jansen">');
     const answer = await attacker.send('POST', '/v1/validate', Buffer.from(findings));
     expect(answer.status).toBe(200);
     expect(answer.body.errors).toHaveLength(MAX_FINDINGS);

@@ -1,8 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, SLOW_PROCESS_TEST_TIMEOUT_MS, runBuilt } from '../support/built-process';
+import { SLOW_PROCESS_TEST_TIMEOUT_MS, runBuilt } from '../support/built-process';
 import { pupilIdentifiersIn } from '../support/pupil-echo';
+import {
+  describeOnOfficialExamples,
+  officialExampleByFileName,
+  officialExampleNames,
+} from '../support/official-examples';
 
 /**
  * Broad mutation of the official examples through the built `oso validate` (schema and rules): every
@@ -11,8 +16,6 @@ import { pupilIdentifiersIn } from '../support/pupil-echo';
  * verdict for every file (never a crash), findings a vendor can act on, strict at least as strict as
  * official, and the pupil (BSN, or the name of a pupil without one) never echoed back.
  */
-const EXAMPLES = join(REPO_ROOT, '..', 'shared', 'oso', 'reference', 'examples');
-
 interface ElementSpan {
   name: string;
   start: number;
@@ -103,7 +106,7 @@ function actionable(verdict: Verdict): string[] {
   return problems;
 }
 
-describe('oso validate on broad mutations of every official example', () => {
+describeOnOfficialExamples('oso validate on broad mutations of every official example', () => {
   // Hundreds of dossiers per test: a guard for a busy machine, not a time limit on the product.
   jest.setTimeout(SLOW_PROCESS_TEST_TIMEOUT_MS);
   let dir: string;
@@ -120,12 +123,12 @@ describe('oso validate on broad mutations of every official example', () => {
     return new Map(verdicts.map((verdict) => [verdict.file, verdict]));
   };
 
-  const names = readdirSync(EXAMPLES).filter((name) => name.endsWith('.xml'));
+  const names = officialExampleNames();
 
   it.each(names)(
     '%s: every mutant gets an actionable verdict, strict ⊇ official, no BSN or name echoed',
     async (name) => {
-      const xml = readFileSync(join(EXAMPLES, name), 'utf8');
+      const xml = officialExampleByFileName(name);
       // The BSN, or for swv-dossiers (no BSN) the pupil's surname: never an empty list to look for.
       const pupil = pupilIdentifiersIn(xml);
       expect(pupil).not.toEqual([]);

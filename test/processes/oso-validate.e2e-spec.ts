@@ -1,19 +1,37 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, runBuilt } from '../support/built-process';
+import { generateDossier } from '../../libs/oso-dataset/src';
+import { runBuilt } from '../support/built-process';
+import { POVO_DOSSIER } from '../support/large-dossiers';
+import { describeOnOfficialExamples, officialExampleFiles } from '../support/official-examples';
+
+const json = async (args: string[]) => {
+  const result = await runBuilt('cli', ['validate', '--json', ...args]);
+  return { ...result, verdicts: result.stdout.map((line) => JSON.parse(line)) };
+};
+
+describeOnOfficialExamples('oso validate on the official examples', () => {
+  it.each(['official', 'strict'])('finds every official example valid with --rules %s', async (rules) => {
+    const result = await json(['--rules', rules, ...officialExampleFiles()]);
+    expect(result.code).toBe(0);
+    expect(result.verdicts).toHaveLength(12);
+    for (const verdict of result.verdicts) {
+      expect(verdict).toMatchObject({ valid: true, errors: [] });
+      expect(verdict.profile).toMatch(/^(POPO|POVO|VOVO|POSWV|VOSWV)$/);
+    }
+  });
+});
 
 /** `oso validate` as a vendor runs it: the built CLI, our schema compiled by libxml2, all the rules. */
 describe('oso validate', () => {
-  const examples = join(REPO_ROOT, '..', 'shared', 'oso', 'reference', 'examples');
-  const exampleFiles = readdirSync(examples)
-    .filter((name) => name.endsWith('.xml'))
-    .map((name) => join(examples, name));
-  const povo = readFileSync(join(examples, 'Voorbeelddossier_OV_POVO_full.xml'), 'utf8');
+  const povo = POVO_DOSSIER.xml;
   let dir: string;
+  let popoFile: string;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'oso-validate-'));
+    popoFile = write('popo.xml', generateDossier({ profile: 'POPO', seed: 2 }).xml);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -22,19 +40,12 @@ describe('oso validate', () => {
     writeFileSync(file, content);
     return file;
   };
-  const json = async (args: string[]) => {
-    const result = await runBuilt('cli', ['validate', '--json', ...args]);
-    return { ...result, verdicts: result.stdout.map((line) => JSON.parse(line)) };
-  };
-
-  it.each(['official', 'strict'])('finds every official example valid with --rules %s', async (rules) => {
-    const result = await json(['--rules', rules, ...exampleFiles]);
+  it.each(['official', 'strict'])('finds generated dossiers valid with --rules %s', async (rules) => {
+    const files = [write('povo.xml', povo), popoFile];
+    const result = await json(['--rules', rules, ...files]);
     expect(result.code).toBe(0);
-    expect(result.verdicts).toHaveLength(12);
-    for (const verdict of result.verdicts) {
-      expect(verdict).toMatchObject({ valid: true, errors: [] });
-      expect(verdict.profile).toMatch(/^(POPO|POVO|VOVO|POSWV|VOSWV)$/);
-    }
+    expect(result.verdicts.map((verdict: { profile: string }) => verdict.profile)).toEqual(['POVO', 'POPO']);
+    for (const verdict of result.verdicts) expect(verdict).toMatchObject({ valid: true, errors: [] });
   });
 
   it.each([
@@ -93,14 +104,14 @@ describe('oso validate', () => {
   });
 
   it('refuses a dossier over the size limit before parsing it', async () => {
-    const result = await json(['--max-bytes', '1000', exampleFiles[0]]);
+    const result = await json(['--max-bytes', '1000', popoFile]);
     expect(result.code).toBe(1);
     expect(result.verdicts[0].errors[0].rule).toBe('DOSSIER_TOO_LARGE');
   });
 
   it('prints one line per file without --json, and exits 1 when any file is invalid', async () => {
     const bad = write('bad.xml', povo.replace('<akkoord>Nee</akkoord>', '<akkoord>Misschien</akkoord>'));
-    const result = await runBuilt('cli', ['validate', exampleFiles[0], bad]);
+    const result = await runBuilt('cli', ['validate', popoFile, bad]);
     expect(result.code).toBe(1);
     expect(result.stdout).toHaveLength(2);
     expect(result.stdout[0]).toMatch(/: valid \(POPO/);
@@ -110,7 +121,7 @@ describe('oso validate', () => {
   });
 
   it('exits 2 for usage and I/O problems', async () => {
-    expect((await runBuilt('cli', ['validate', '--rules', 'lenient', exampleFiles[0]])).code).toBe(2);
+    expect((await runBuilt('cli', ['validate', '--rules', 'lenient', popoFile])).code).toBe(2);
     const missing = await runBuilt('cli', ['validate', join(dir, 'nope.xml')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.join('\n')).toMatch(/cannot read .*nope\.xml: ENOENT/);

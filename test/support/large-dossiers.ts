@@ -1,20 +1,62 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { DossierRecipe, GeneratedDossier, generateDossier } from '../../libs/oso-dataset/src';
 import { DOSSIER_SHAPE_LIMITS } from '../../libs/oso-dataset/src/dossier-shape';
 
-/** The official examples, as the broker's tests read them. */
-export const OSO_EXAMPLES = join(__dirname, '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-export const POVO_EXAMPLE = readFileSync(join(OSO_EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'));
+/**
+ * The primary school the suites register as the sending school ('00YY00', PO): the generated test
+ * dossiers come from it, so they may be staged for its transfers.
+ */
+export const TEST_PRIMARY_SCHOOL = { code: '00YY00', brin: '00YY', vestiging: '00' } as const;
+
+/**
+ * What the tests use as "a valid POVO dossier": generated (`oso generate`), full-looking, from the test
+ * primary school, the parents not agreeing (akkoord Nee, with their remarks), fifteen text attachments;
+ * seeded, so the same bytes in every run. It passes the schema and the strict rules (the generator's own
+ * tests prove that; the suites here check it again where they rely on it).
+ */
+export const POVO_RECIPE: DossierRecipe = {
+  profile: 'POVO',
+  seed: 1,
+  school: { brin: TEST_PRIMARY_SCHOOL.brin, vestiging: TEST_PRIMARY_SCHOOL.vestiging },
+  inzage: { akkoord: 'Nee', remarks: true },
+  // About the official POVO example's size (≈180 KB), which the suites' loads and limits were set against.
+  attachments: { count: 15, bytesEach: 8 * 1024 },
+};
+export const POVO_DOSSIER: GeneratedDossier = generateDossier(POVO_RECIPE);
+/** Its pupil, as the receiving school names it in a transfer request. */
+export const POVO_PUPIL = {
+  bsn: POVO_DOSSIER.pupil.bsn as string,
+  geboortedatum: POVO_DOSSIER.pupil.geboortedatum,
+};
+/** The dossier's bytes. */
+export const POVO_DOSSIER_BYTES = Buffer.from(POVO_DOSSIER.xml, 'utf8');
+/** The same bytes under the name the suites knew when this was the official POVO example. */
+export const POVO_EXAMPLE = POVO_DOSSIER_BYTES;
+
+/** The test POVO dossier for another pupil (their number and birth date), otherwise generated alike. */
+export function povoDossierFor(pupil: {
+  bsn?: string;
+  onderwijsnummer?: string;
+  geboortedatum: string;
+}): Buffer {
+  return Buffer.from(generateDossier({ ...POVO_RECIPE, pupil }).xml, 'utf8');
+}
+
+/** `documents` placed before the dossier's first attachment (`<document>`), in the same list. */
+function beforeFirstDocument(xml: string, documents: string): string {
+  const at = xml.indexOf('<document>');
+  if (at < 0) throw new Error('the dossier has no attachment to place more beside');
+  return xml.slice(0, at) + documents + xml.slice(at);
+}
 
 /** Largest decoded attachment per `document`: its base64 stays below libxml2's 10,000,000-byte text node. */
 const ATTACHMENT_BYTES = 6 * 1024 * 1024;
 
 /**
- * The official POVO example grown to about `totalBytes` with valid text attachments in its
- * documentLijst: a large dossier the strict rules accept, heavy on bytes rather than on elements.
+ * The test POVO dossier grown to about `totalBytes` with valid text attachments beside its own: a large
+ * dossier the strict rules accept, heavy on bytes rather than on elements.
  */
-export function dossierWithAttachments(totalBytes: number, example: Buffer = POVO_EXAMPLE): Buffer {
-  const xml = example.toString('utf8');
+export function dossierWithAttachments(totalBytes: number, base: Buffer = POVO_DOSSIER_BYTES): Buffer {
+  const xml = base.toString('utf8');
   const documents: string[] = [];
   let size = xml.length;
   while (size < totalBytes) {
@@ -28,28 +70,28 @@ export function dossierWithAttachments(totalBytes: number, example: Buffer = POV
     documents.push(document);
     size += document.length;
   }
-  return Buffer.from(xml.replace('<documentLijst>', `<documentLijst>${documents.join('')}`), 'utf8');
+  return Buffer.from(beforeFirstDocument(xml, documents.join('')), 'utf8');
 }
 
 /**
- * The heaviest dossier the shape limits let through to libxml2: the official POVO example with small
+ * The heaviest dossier the shape limits let through to libxml2: the test POVO dossier with small
  * attachments up to just below the element limit (about 3.3 MB), plus, when asked, one attachment of
  * `attachmentBytes` decoded. Heavy on elements, so on memory: it needs 32–48 MB of a thread's heap,
- * with a 10 MiB attachment too; the POVO example alone fits in 16 MB.
+ * with a 10 MiB attachment too; the POVO dossier alone fits in 16 MB.
  */
-export function dossierAtElementLimit(attachmentBytes = 0, example: Buffer = POVO_EXAMPLE): Buffer {
-  const xml = example.toString('utf8');
+export function dossierAtElementLimit(attachmentBytes = 0, base: Buffer = POVO_DOSSIER_BYTES): Buffer {
+  const xml = base.toString('utf8');
   const smallDocument =
     '<document><bestandsnaam>b.txt</bestandsnaam><omschrijving>B</omschrijving>' +
     '<bestandsinhoud>bG9yZW0=</bestandsinhoud></document>';
-  const elementsOfExample = (xml.match(/<[A-Za-z]/g) ?? []).length;
+  const elementsOfBase = (xml.match(/<[A-Za-z]/g) ?? []).length;
   // Four elements per document; a margin for the large attachment's document.
-  const count = Math.floor((DOSSIER_SHAPE_LIMITS.elements - elementsOfExample - 8) / 4);
+  const count = Math.floor((DOSSIER_SHAPE_LIMITS.elements - elementsOfBase - 8) / 4);
   const large =
     attachmentBytes > 0
       ? '<document><bestandsnaam>groot.txt</bestandsnaam><omschrijving>Groot</omschrijving><bestandsinhoud>' +
         Buffer.alloc(attachmentBytes, 'Verslag van de leerling; tekst als bijlage.\n').toString('base64') +
         '</bestandsinhoud></document>'
       : '';
-  return Buffer.from(xml.replace('<documentLijst>', `<documentLijst>${large}${smallDocument.repeat(count)}`));
+  return Buffer.from(beforeFirstDocument(xml, large + smallDocument.repeat(count)), 'utf8');
 }

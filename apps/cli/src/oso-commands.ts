@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { databaseCommands } from './database/database.commands';
 import { demoCommand } from './demo/demo.command';
+import { generateCommand } from './generate/generate.command';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
@@ -25,5 +26,5 @@ export const OSO_COMMANDS: ReadonlyArray<() => Command> = [
   demoCommand,
   validateCommand,
   rulesCommand,
-  // generateCommand, from ./generate/generate.command: the dossier generator (issue #9) goes here.
+  generateCommand,
 ];

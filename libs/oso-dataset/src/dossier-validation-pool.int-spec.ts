@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { dossierWithAttachments, dossierAtElementLimit } from '../../../test/support/large-dossiers';
+import {
+  POVO_DOSSIER_BYTES,
+  TEST_PRIMARY_SCHOOL,
+  dossierWithAttachments,
+  dossierAtElementLimit,
+} from '../../../test/support/large-dossiers';
 import {
   DossierValidationPool,
   ValidationCapacityError,
@@ -9,8 +12,7 @@ import {
 
 /** The pool as the broker uses it: real worker threads running the built engine, real libxml2. */
 describe('dossier validation pool', () => {
-  const examples = join(__dirname, '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-  const povo = readFileSync(join(examples, 'Voorbeelddossier_OV_POVO_full.xml'));
+  const povo = POVO_DOSSIER_BYTES;
   let pool: DossierValidationPool;
 
   beforeAll(() => {
@@ -22,7 +24,10 @@ describe('dossier validation pool', () => {
   it('judges a dossier in a worker thread and returns the verdict with its facts and hash', async () => {
     const verdict = await pool.validate(povo, { withContentHash: true, today: '2026-11-22' });
     expect(verdict).toMatchObject({ valid: true, ruleSet: 'strict', profile: 'POVO', errors: [] });
-    expect(verdict.facts?.school).toEqual({ brin: '00YY', vestiging: '00' });
+    expect(verdict.facts?.school).toEqual({
+      brin: TEST_PRIMARY_SCHOOL.brin,
+      vestiging: TEST_PRIMARY_SCHOOL.vestiging,
+    });
     expect(verdict.facts?.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -48,8 +53,7 @@ describe('dossier validation pool', () => {
 
 /** The pool under load from several tenants, and against a dossier too large for a thread's memory. */
 describe('dossier validation pool, shared fairly and bounded', () => {
-  const examples = join(__dirname, '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-  const povo = readFileSync(join(examples, 'Voorbeelddossier_OV_POVO_full.xml'));
+  const povo = POVO_DOSSIER_BYTES;
   const options = { ruleSet: 'strict' as const, withContentHash: true, today: '2026-11-22' };
 
   it('serves another tenant at once while one tenant floods it with large dossiers, and refuses the flood beyond its line', async () => {

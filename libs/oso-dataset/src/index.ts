@@ -11,3 +11,4 @@ export * from './read-dossier-tree';
 export * from './rules/all-rules';
 export * from './rules/dossier-rule';
 export * from './validation-pool.config';
+export * from './generator';

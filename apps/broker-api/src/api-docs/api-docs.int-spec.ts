@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ERROR_CATALOGUE, ERROR_CODES } from '../api-errors/error-catalogue';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
@@ -7,16 +6,16 @@ import { JsonSchema, schemaProblems } from '../../../../test/support/openapi-con
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
+import { POVO_DOSSIER_BYTES, POVO_PUPIL } from '../../../../test/support/large-dossiers';
 
 /**
  * The OpenAPI document on the real broker: served over mutual TLS like everything else, complete (every
  * route the app registers, every catalogued error code), and true (its examples and the broker's real
  * answers fit its schemas).
  */
-const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-const POVO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'));
-/** The pupil of the official POVO example (the standard's own test BSN), as the exchange test uses it. */
-const EXAMPLE_PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' };
+/** A generated POVO dossier from school 00YY00, and its pupil. */
+const POVO = POVO_DOSSIER_BYTES;
+const EXAMPLE_PUPIL = POVO_PUPIL;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 

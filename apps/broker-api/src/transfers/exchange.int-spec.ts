@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { generateDossier } from '@app/oso-dataset';
 import { RequestExpirySweep } from '@app/transfers';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
@@ -7,31 +6,44 @@ import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { bsnsIn, expectBsnNotEchoed } from '../../../../test/support/pupil-echo';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
+import {
+  POVO_DOSSIER,
+  POVO_DOSSIER_BYTES,
+  POVO_PUPIL,
+  POVO_RECIPE,
+} from '../../../../test/support/large-dossiers';
 
 /**
  * The exchange between two LAS vendors over the real broker: mutual TLS with certificates of the test
  * CA, signed requests, the real validation pool and libxml2, PostgreSQL and the vault.
  */
-const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-const POVO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POVO_full.xml'));
-const POPO = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_POPO_full.xml'));
-const BB = readFileSync(join(EXAMPLES, 'Voorbeelddossier_OV_BB_full.xml'));
-const PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' };
+const POVO = POVO_DOSSIER_BYTES;
+const PUPIL = POVO_PUPIL;
 
-/** The official POVO dossier for another pupil (another BSN and birth date), otherwise the same. */
+/**
+ * A generated dossier from the primary school 00YY00 (POVO unless told) for this pupil, as its LAS
+ * would stage it; `tweak` edits its text for the cases that need a broken one.
+ */
+/** Replaces exactly one occurrence, so a broken dossier is never silently the unbroken one. */
+function mutateOnce(xml: string, from: string | RegExp, to: string): string {
+  const pattern = typeof from === 'string' ? from : new RegExp(from.source, 'g');
+  const count = typeof from === 'string' ? xml.split(from).length - 1 : (xml.match(pattern) ?? []).length;
+  if (count !== 1) throw new Error(`mutation target found ${count} times: ${from}`);
+  return xml.replace(from, to);
+}
+
+/** Replaces the first occurrence (the school block's, for a school field); throws when there is none. */
+function mutateFirst(xml: string, from: string, to: string): string {
+  if (!xml.includes(from)) throw new Error(`mutation target not found: ${from}`);
+  return xml.replace(from, to);
+}
+
 function dossierFor(
   pupil: { bsn: string; geboortedatum: string },
   tweak = (xml: string) => xml,
-  example = POVO,
+  recipe: { profile?: string; transferKind?: 'overdrachtbinnenbrin' } = {},
 ): Buffer {
-  const xml = example
-    .toString('utf8')
-    .replace(/<bsn>[0-9]+<\/bsn>/, `<bsn>${pupil.bsn}</bsn>`)
-    .replace(
-      /<geboortedatum>[^<]*<\/geboortedatum>/,
-      `<geboortedatum>${pupil.geboortedatum}</geboortedatum>`,
-    );
-  return Buffer.from(tweak(xml), 'utf8');
+  return Buffer.from(tweak(generateDossier({ ...POVO_RECIPE, ...recipe, pupil }).xml), 'utf8');
 }
 
 describe('the exchange API', () => {
@@ -169,7 +181,9 @@ describe('the exchange API', () => {
 
     it('keeps every earlier version as it was when a new one is staged', async () => {
       const before = await database.query('SELECT * FROM dossier_versions ORDER BY version');
-      const second = dossierFor(PUPIL, (xml) => xml.replace('<pakketversie>1<', '<pakketversie>2<'));
+      const second = dossierFor(PUPIL, (xml) =>
+        mutateOnce(xml, /<pakketversie>[^<]*</, '<pakketversie>second upload<'),
+      );
       const response = await po.put(`/v1/transfers/${transferId}/dossier`, second);
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ version: { version: 2 } });
@@ -185,7 +199,9 @@ describe('the exchange API', () => {
       const response = await vo.get(`/v1/transfers/${transferId}/dossier`);
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/xml/);
-      const staged = dossierFor(PUPIL, (xml) => xml.replace('<pakketversie>1<', '<pakketversie>2<'));
+      const staged = dossierFor(PUPIL, (xml) =>
+        mutateOnce(xml, /<pakketversie>[^<]*</, '<pakketversie>second upload<'),
+      );
       expect(response.raw.equals(staged)).toBe(true);
       const receipt = await vo.post(`/v1/transfers/${transferId}/receipt`);
       expect(receipt.status).toBe(200);
@@ -418,7 +434,7 @@ describe('the exchange API', () => {
         () =>
           po.put(
             `/v1/transfers/${transferId}/dossier`,
-            dossierFor(pupil, (xml) => xml.replace('<inzage>true</inzage>', '<inzage>false</inzage>')),
+            dossierFor(pupil, (xml) => mutateOnce(xml, '<inzage>true</inzage>', '<inzage>false</inzage>')),
           ),
         422,
         'DOSSIER_INVALID',
@@ -440,8 +456,8 @@ describe('the exchange API', () => {
         () =>
           po.put(
             `/v1/transfers/${transferId}/dossier`,
-            // The official POPO example: valid, but a primary-to-primary dossier for a secondary school.
-            dossierFor(pupil, undefined, POPO),
+            // Valid, but a primary-to-primary dossier for a secondary school.
+            dossierFor(pupil, undefined, { profile: 'POPO' }),
           ),
         422,
         'PROFILE_MISMATCH',
@@ -457,7 +473,9 @@ describe('the exchange API', () => {
         () =>
           po.put(
             `/v1/transfers/${transferId}/dossier`,
-            dossierFor(pupil, (xml) => xml.replace('<brincode>00YY</brincode>', '<brincode>04EF</brincode>')),
+            dossierFor(pupil, (xml) =>
+              mutateFirst(xml, '<brincode>00YY</brincode>', '<brincode>04EF</brincode>'),
+            ),
           ),
         422,
         'DOSSIER_SCHOOL_MISMATCH',
@@ -465,7 +483,14 @@ describe('the exchange API', () => {
       [
         'a dossier without BSN or onderwijsnummer',
         () =>
-          po.send('POST', '/v1/dossiers', Buffer.from(BB.toString('utf8').replace(/<bsn>[0-9]+<\/bsn>/, ''))),
+          // A binnen-BRIN transfer may leave the BSN out (OVa.LL12 is the overstapdossier's rule).
+          po.send(
+            'POST',
+            '/v1/dossiers',
+            dossierFor(pupil, (xml) => mutateOnce(xml, /<bsn>[0-9]+<\/bsn>/, ''), {
+              transferKind: 'overdrachtbinnenbrin',
+            }),
+          ),
         422,
         'DOSSIER_PUPIL_KEY_MISSING',
       ],
@@ -512,7 +537,7 @@ describe('the exchange API', () => {
     it('lists what is wrong with an invalid dossier', async () => {
       const response = await po.put(
         `/v1/transfers/${transferId}/dossier`,
-        dossierFor(pupil, (xml) => xml.replace('<inzage>true</inzage>', '<inzage>false</inzage>')),
+        dossierFor(pupil, (xml) => mutateOnce(xml, '<inzage>true</inzage>', '<inzage>false</inzage>')),
       );
       const errors = response.body.errors as Array<{ rule: string; path: string; message: string }>;
       expect(errors.map((error) => error.rule)).toContain('OVa.IZ02');
@@ -552,7 +577,7 @@ describe('the exchange API', () => {
       const invalid = await other.send(
         'POST',
         '/v1/validate',
-        Buffer.from(POVO.toString('utf8').replace('<inzage>true</inzage>', '<inzage>false</inzage>')),
+        Buffer.from(mutateOnce(POVO.toString('utf8'), '<inzage>true</inzage>', '<inzage>false</inzage>')),
       );
       expect(invalid.status).toBe(200);
       expect(invalid.body.valid).toBe(false);
@@ -571,7 +596,11 @@ describe('the exchange API', () => {
          UNION ALL SELECT encode(ciphertext, 'escape') FROM dossier_versions
          UNION ALL SELECT row_to_json(v)::text FROM (SELECT id, pupil_key_hash, profile FROM dossier_versions) v) all_rows`,
     );
-    for (const secret of ['269326728', '111222333', '123456782', 'Björn', '<dossier', 'Testschool']) {
+    const names = [...POVO_DOSSIER.xml.matchAll(/<(?:voornaam|roepnaam|achternaam)>([^<]+)</g)].map(
+      (match) => match[1],
+    );
+    expect(names.length).toBeGreaterThan(0);
+    for (const secret of [PUPIL.bsn, '111222333', '123456782', ...names, '<dossier', 'Testschool']) {
       expect(rows[0].dump.includes(secret)).toBe(false);
     }
   });

@@ -7,18 +7,29 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CommandExit, UsageError, say } from '../output';
-import { DEMO_REGISTRY } from '../dev-stack/demo-registry';
+import { DEMO_DOSSIER_RECIPE, DEMO_REGISTRY } from '../dev-stack/demo-registry';
 
 /** The demo stops short of the fetch because no release gate exists yet: not a failure, not a success. */
 export const EXIT_STOPPED_BEFORE_RELEASE = 3;
 
-/** The pupil of the official POVO example dossier (its BSN and birth date), as the receiving school knows it. */
-const EXAMPLE_PUPIL = { bsn: '269326728', geboortedatum: '2003-03-17' };
-
 interface DemoOptions {
   broker: string;
-  dossier: string;
+  dossier?: string;
   waitSeconds: string;
+}
+
+/** The pupil as the receiving school knows it when it asks for the dossier. */
+interface DemoPupil {
+  bsn?: string;
+  onderwijsnummer?: string;
+  geboortedatum: string;
+}
+
+/** What the primary school stages, and whom it is about. */
+interface DemoDossier {
+  bytes: Buffer;
+  pupil: DemoPupil;
+  source: string;
 }
 
 /**
@@ -32,12 +43,11 @@ export function demoCommand(): Command {
     .option('--broker <url>', 'the broker', `https://localhost:${process.env.BROKER_PORT ?? '8443'}`)
     .option(
       '--dossier <file>',
-      'the dossier the primary school stages',
-      resolve('..', 'shared', 'oso', 'reference', 'examples', 'Voorbeelddossier_OV_POVO_full.xml'),
+      'a POVO dossier from the demo primary school to stage (default: one generated for it, `oso generate`)',
     )
     .option('--wait-seconds <n>', 'how long to wait for the release', '10')
     .action(async (options: DemoOptions) => {
-      if (!existsSync(options.dossier)) throw new UsageError(`dossier ${options.dossier} does not exist`);
+      const dossier = await demoDossier(options.dossier);
       const pkiDir = readPkiConfig().dir;
       let stack: ChildProcess | null = null;
       if (!(await brokerAnswers(options.broker, pkiDir))) {
@@ -45,7 +55,7 @@ export function demoCommand(): Command {
         stack = await startStack();
       }
       try {
-        const code = await runExchange(options, pkiDir);
+        const code = await runExchange(options, dossier, pkiDir);
         throw new CommandExit(code);
       } finally {
         if (stack) await stopStack(stack);
@@ -53,7 +63,41 @@ export function demoCommand(): Command {
     });
 }
 
-async function runExchange(options: DemoOptions, pkiDir: string): Promise<number> {
+/**
+ * The generated POVO dossier of a synthetic pupil at the demo primary school, or the given file with its
+ * pupil read from it (the engine's facts), so the request always names the dossier's own pupil.
+ */
+async function demoDossier(file: string | undefined): Promise<DemoDossier> {
+  if (file === undefined) {
+    const { generateDossier } = await import('@app/oso-dataset/generator');
+    const generated = generateDossier(DEMO_DOSSIER_RECIPE);
+    return {
+      bytes: Buffer.from(generated.xml, 'utf8'),
+      pupil: generated.pupil,
+      source: `a POVO dossier generated for a synthetic pupil of ${DEMO_REGISTRY.vendors[0].school} (seed ${DEMO_DOSSIER_RECIPE.seed})`,
+    };
+  }
+  if (!existsSync(file)) throw new UsageError(`dossier ${file} does not exist`);
+  const bytes = readFileSync(file);
+  const { DossierValidationEngine, defaultSchemaPath } =
+    await import('@app/oso-dataset/dossier-validation-engine');
+  const engine = await DossierValidationEngine.load(defaultSchemaPath());
+  const facts = engine.validate(bytes).facts;
+  const pupil = facts?.pupil;
+  if (!pupil?.geboortedatum || !(pupil.bsn || pupil.onderwijsnummer)) {
+    throw new UsageError(`dossier ${file} names no pupil (BSN or onderwijsnummer, and birth date)`);
+  }
+  return {
+    bytes,
+    pupil: {
+      ...(pupil.bsn ? { bsn: pupil.bsn } : { onderwijsnummer: pupil.onderwijsnummer as string }),
+      geboortedatum: pupil.geboortedatum,
+    },
+    source: file,
+  };
+}
+
+async function runExchange(options: DemoOptions, dossier: DemoDossier, pkiDir: string): Promise<number> {
   const [primary, secondary] = DEMO_REGISTRY.vendors;
   const po = vendorClient(primary.id, pkiDir);
   const vo = vendorClient(secondary.id, pkiDir);
@@ -82,7 +126,8 @@ async function runExchange(options: DemoOptions, pkiDir: string): Promise<number
     return { response, json: parse(response) };
   };
   try {
-    const staged = readFileSync(options.dossier);
+    const staged = dossier.bytes;
+    say(`The dossier: ${dossier.source}`);
     say(`\n1. Who is who (mutual TLS, every request signed with the certificate's key)`);
     for (const [vendor, client] of [
       [primary, po],
@@ -101,7 +146,7 @@ async function runExchange(options: DemoOptions, pkiDir: string): Promise<number
     const request = {
       targetSchool: secondary.school,
       sourceSchool: primary.school,
-      pupil: EXAMPLE_PUPIL,
+      pupil: dossier.pupil,
       reason: 'overstap',
     };
     let requested = await call(vo, secondary.id, 'POST', '/v1/transfers', request);
@@ -122,7 +167,7 @@ async function runExchange(options: DemoOptions, pkiDir: string): Promise<number
     say(`     in the inbox: ${inInbox ? 'yes' : 'no'}`);
     const lookup = await call(po, primary.id, 'POST', '/v1/transfers/lookup', {
       sourceSchool: primary.school,
-      pupil: EXAMPLE_PUPIL,
+      pupil: dossier.pupil,
     });
     say(`     requests for this pupil: ${((lookup.json.items as unknown[]) ?? []).length}`);
     const stage = await call(po, primary.id, 'PUT', `/v1/transfers/${transferId}/dossier`, staged);

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { CliContext } from '../cli-context';
 
 /**
- * The registry a newcomer gets from `npm start`: a primary school (the sending school of the official
- * POVO example dossier, BRIN 00YY) and a secondary school, each served by its own vendor, and an auditor.
+ * The registry a newcomer gets from `npm start`: a primary school (BRIN 00YY, the sending school of the
+ * dossier `npm run demo` generates) and a secondary school, each served by its own vendor, and an auditor.
  */
 export const DEMO_REGISTRY = {
   vendors: [
@@ -17,6 +17,19 @@ export const DEMO_REGISTRY = {
   ],
   auditor: 'demo-auditor',
 } as const;
+
+/**
+ * The dossier `npm run demo` stages: a POVO dossier generated for a synthetic pupil of the demo primary
+ * school, the same one every run (`oso generate --profile POVO --seed 1 --brin 00YY --vestiging 00`).
+ */
+export const DEMO_DOSSIER_RECIPE = {
+  profile: 'POVO',
+  seed: 1,
+  school: {
+    brin: DEMO_REGISTRY.vendors[0].school.slice(0, 4),
+    vestiging: DEMO_REGISTRY.vendors[0].school.slice(4),
+  },
+};
 
 export interface DemoClient {
   label: string;

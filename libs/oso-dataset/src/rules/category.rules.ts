@@ -3,7 +3,7 @@ import { DossierUnderReview } from './dossier-under-review';
 import { BOTH_BUNDLES, DossierRule, RuleBreach } from './dossier-rule';
 
 /** The sixteen categories, in the order of `categorie_uitlevering`. */
-const ALL_CATEGORIES = [
+export const ALL_CATEGORIES = [
   'cat_metadata',
   'cat_ouderinzage',
   'cat_school',
@@ -146,7 +146,7 @@ const CHOICE = ['OPTIONEEL', 'OPT-UIT'];
  * school's (and parents') choice between OPTIONEEL and OPT-UIT. Profiles without an example are not
  * checked by BRK.CAT.01.
  */
-const PROFILE_CATEGORIES: Record<string, Record<string, string[]>> = {
+export const PROFILE_CATEGORIES: Record<string, Record<string, string[]>> = {
   'overstapdossier/POPO': profileTable({
     cat_ouderinzage: 'VERPLICHT',
     cat_oudersverzorgers: 'VERPLICHT',

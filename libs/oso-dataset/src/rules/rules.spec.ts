@@ -1,6 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
+import {
+  describeOnOfficialExamples,
+  officialExample,
+  officialExampleByFileName,
+  officialExampleNames,
+} from '../../../../test/support/official-examples';
 import { readDossierTree } from '../read-dossier-tree';
 import { applyRules } from '../review-dossier';
 import { CODE_LISTS } from '../codelists';
@@ -12,11 +16,12 @@ import { oldestAllowedTestDate } from './tests.rules';
 
 /**
  * Every rule against the official examples (none may fire) and against mutations of them made here in
- * code (each must fire). The rules run on the same tree the engine gives them; the schema is tested
- * through the built `oso validate` (test/processes/oso-validate.e2e-spec.ts).
+ * code (each must fire); those suites need the examples (test/support/official-examples.ts). The rules run
+ * on the same tree the engine gives them; the schema is tested through the built `oso validate`
+ * (test/processes/oso-validate.e2e-spec.ts). Our own generated dossiers break each rule too
+ * (libs/oso-dataset/src/generator), so a plain clone still proves every rule can fire.
  */
-const EXAMPLES = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-const example = (name: string) => readFileSync(join(EXAMPLES, `Voorbeelddossier_${name}.xml`), 'utf8');
+const example = officialExample;
 const TODAY = '2026-11-22';
 const BUNDLES: RuleBundle[] = ['OV', 'PaO'];
 
@@ -35,17 +40,19 @@ function mutate(xml: string, from: string | RegExp, to: string): string {
   return xml.replace(from, to);
 }
 
-describe('business rules on the official examples', () => {
-  const names = readdirSync(EXAMPLES).filter((name) => name.endsWith('.xml'));
+describeOnOfficialExamples('business rules on the official examples', () => {
+  const names = officialExampleNames();
 
   it('finds all twelve examples', () => expect(names).toHaveLength(12));
 
   it.each(names)('%s breaks no rule, in either rule set', (name) => {
-    const xml = readFileSync(join(EXAMPLES, name), 'utf8');
+    const xml = officialExampleByFileName(name);
     expect(errorRules(xml, 'official')).toEqual([]);
     expect(errorRules(xml, 'strict')).toEqual([]);
   });
+});
 
+describe('the rule catalogue', () => {
   it('has unique rule ids, and our own rules only in the strict set', () => {
     const ids = ALL_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -112,7 +119,7 @@ function mutateAfter(xml: string, anchor: string, from: string | RegExp, to: str
 const element = (name: string) => new RegExp(`<${name}>[\\s\\S]*?</${name}>`);
 const lastOf = (name: string) => new RegExp(`<${name}>[\\s\\S]*</${name}>`);
 
-describe('each rule fires on a dossier that breaks it', () => {
+describeOnOfficialExamples('each rule fires on a mutation of an official example that breaks it', () => {
   const povo = example('OV_POVO_full');
   const popo = example('OV_POPO_full');
   const vovo = example('OV_VOVO_full');
@@ -514,10 +521,8 @@ describe('elfproef', () => {
   );
 });
 
-describe('every code list rule', () => {
-  const sources = readdirSync(EXAMPLES)
-    .filter((name) => name.endsWith('.xml'))
-    .map((name) => readFileSync(join(EXAMPLES, name), 'utf8'));
+describeOnOfficialExamples('every code list rule, on the official examples', () => {
+  const sources = officialExampleNames().map((name) => officialExampleByFileName(name));
 
   /** The first coded field of this list in any example, and that example with the field's value replaced. */
   function breakFirstField(list: (typeof CODE_LISTS)[number]): string | null {
