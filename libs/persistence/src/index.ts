@@ -4,3 +4,4 @@ export * from './database.config';
 export * from './migrate-with-lock';
 export * from './persistence.module';
 export * from './database-busy';
+export * from './database-unavailable';

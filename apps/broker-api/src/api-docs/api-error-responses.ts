@@ -28,6 +28,8 @@ export function routeErrorCodes(layers: RouteLayers, own: ErrorCode[]): ErrorCod
     ...ERROR_GROUPS.certificate,
     'REQUEST_TARGET_INVALID',
     'RATE_LIMITED',
+    // Every request looks its certificate up in the registry, so a database outage can meet any route.
+    'DATABASE_UNAVAILABLE',
     'INTERNAL_ERROR',
     ...own,
   ]);

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { componentOf, safeCause } from './safe-cause';
 import { TransferError, TransferErrorKind } from '@app/transfers';
+import { isDatabaseUnavailable } from '@app/persistence/database-unavailable';
 import { ApiErrorBody } from './api-error';
 
 export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
@@ -12,6 +13,9 @@ export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
   unprocessable: 422,
   unavailable: 503,
 };
+
+/** How long a vendor should wait after a database outage before it retries. */
+const DATABASE_OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -49,6 +53,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof TransferError && exception.retryAfterSeconds !== undefined) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
+    if (body.error === 'DATABASE_UNAVAILABLE') {
+      response.setHeader('Retry-After', String(DATABASE_OUTAGE_RETRY_AFTER_SECONDS));
+    }
     response.status(status).json(body);
   }
 
@@ -70,6 +77,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
       }
       const message = status === 404 ? 'No such route. The vendor API lives under /v1/.' : exception.message;
       return [status, { error: CODES_BY_STATUS[status] ?? `HTTP_${status}`, message }];
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // An outage, not a bug: the vendor may retry, and /health says the same meanwhile.
+      this.logger.warn(`Database unavailable (${safeCause(exception)}) in ${componentOf(host)}`);
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          error: 'DATABASE_UNAVAILABLE',
+          message: `The broker cannot reach its database now; nothing was changed. Retry after ${DATABASE_OUTAGE_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        },
+      ];
     }
     this.logger.error(`Unhandled ${safeCause(exception)} in ${componentOf(host)}`);
     return [

@@ -345,6 +345,13 @@ export const ERROR_CATALOGUE = {
     example:
       'The broker is too busy to handle this request now; nothing was changed. Retry after 2 s (see Retry-After).',
   },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    meaning:
+      'The broker cannot reach its database now (an outage); nothing was changed; retry after Retry-After.',
+    example:
+      'The broker cannot reach its database now; nothing was changed. Retry after 5 s (see Retry-After).',
+  },
 
   INTERNAL_ERROR: {
     status: 500,

@@ -157,10 +157,16 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
     test: 'is answered DATABASE_BUSY with a Retry-After, and serves again once a connection is free',
     via: 'layer',
   },
-  INTERNAL_ERROR: api(
+  DATABASE_UNAVAILABLE: api(
     'apps/broker-api/src/health/health-dependencies.int-spec.ts',
-    'answers 503 "down" when PostgreSQL refuses the broker’s database, and 200 once it admits it again',
+    'answers 503 "down" when PostgreSQL refuses the broker’s database (vendors: DATABASE_UNAVAILABLE), and 200 once it admits it again',
   ),
+  // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
+  INTERNAL_ERROR: {
+    file: 'apps/broker-api/src/api-errors/api-exception.filter.spec.ts',
+    test: 'is 500 INTERNAL_ERROR without any of the error’s own text',
+    via: 'layer',
+  },
 };
 
 interface FoundTest {

@@ -125,7 +125,7 @@ describe('health when a dependency is down', () => {
     expect([back.status, back.body.redis.status]).toEqual([200, 'up']);
   });
 
-  it('answers 503 "down" when PostgreSQL refuses the broker’s database, and 200 once it admits it again', async () => {
+  it('answers 503 "down" when PostgreSQL refuses the broker’s database (vendors: DATABASE_UNAVAILABLE), and 200 once it admits it again', async () => {
     await admin.query(`ALTER DATABASE "${databaseName}" ALLOW_CONNECTIONS false`);
     await admin.query(
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
@@ -138,11 +138,12 @@ describe('health when a dependency is down', () => {
       'down',
       'up',
     ]);
-    // Meanwhile a vendor's call gets the catalogued JSON answer for "could not handle it", not a hang.
+    // Meanwhile a vendor's call is told it is an outage and when to retry: not a 500, not a hang.
     const vendorClient = new VendorClient(broker.port, vendor, pki.caCertificate);
     try {
       const whoami = await vendorClient.get('/v1/whoami');
-      expect([whoami.status, whoami.body.error]).toEqual([500, 'INTERNAL_ERROR']);
+      expect([whoami.status, whoami.body.error]).toEqual([503, 'DATABASE_UNAVAILABLE']);
+      expect(Number(whoami.headers['retry-after'])).toBeGreaterThan(0);
     } finally {
       vendorClient.close();
     }
