@@ -29,9 +29,27 @@ export function address(random: SeededRandom, place: Place, soortadres = 'bezoek
   );
 }
 
-/** A ten-digit Dutch phone number; mobile (06) or with a place's area code. */
+/** Dutch area codes of three digits (the rest of a fixed-line number is seven digits). */
+const AREA_CODES = [
+  '010',
+  '013',
+  '020',
+  '023',
+  '024',
+  '026',
+  '030',
+  '033',
+  '035',
+  '036',
+  '038',
+  '040',
+  '043',
+  '045',
+];
+
+/** A ten-digit Dutch phone number: mobile (06) or fixed-line with an area code. */
 export function phoneNumber(random: SeededRandom, mobile = false): string {
-  const number = mobile ? `06${random.digits(8)}` : `0${random.int(10, 79)}${random.digits(7)}`;
+  const number = mobile ? `06${random.digits(8)}` : `${random.pick(AREA_CODES)}${random.digits(7)}`;
   // The placeholder for a secret number must never be a real one by chance.
   return number === SECRET_PHONE ? phoneNumber(random, mobile) : number;
 }
