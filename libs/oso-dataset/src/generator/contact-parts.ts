@@ -5,7 +5,7 @@ import { XmlNode, el, leaf, list } from './xml-node';
 
 export type Place = (typeof PLACES)[number];
 
-/** A Dutch postcode in the place's range: four digits, two capitals (not SA, SD or SS, which are not issued). */
+/** A Dutch postcode in the place's range: four digits, two capitals (no S or D, so never SA, SD or SS). */
 function postcode(random: SeededRandom, place: Place): string {
   const letters = 'ABCEGHJKLMNPRTVWXZ';
   return `${place.postcode}${random.digits(2)}${random.pick([...letters])}${random.pick([...letters])}`;
@@ -29,9 +29,27 @@ export function address(random: SeededRandom, place: Place, soortadres = 'bezoek
   );
 }
 
-/** A ten-digit Dutch phone number; mobile (06) or with a place's area code. */
+/** Dutch area codes of three digits (the rest of a fixed-line number is seven digits). */
+const AREA_CODES = [
+  '010',
+  '013',
+  '020',
+  '023',
+  '024',
+  '026',
+  '030',
+  '033',
+  '035',
+  '036',
+  '038',
+  '040',
+  '043',
+  '045',
+];
+
+/** A ten-digit Dutch phone number: mobile (06) or fixed-line with an area code. */
 export function phoneNumber(random: SeededRandom, mobile = false): string {
-  const number = mobile ? `06${random.digits(8)}` : `0${random.int(10, 79)}${random.digits(7)}`;
+  const number = mobile ? `06${random.digits(8)}` : `${random.pick(AREA_CODES)}${random.digits(7)}`;
   // The placeholder for a secret number must never be a real one by chance.
   return number === SECRET_PHONE ? phoneNumber(random, mobile) : number;
 }
@@ -53,14 +71,21 @@ export function communicatie(
   );
 }
 
-/** E-mail addresses end in the reserved .example domain: synthetic people get no real mailbox. */
+/** Letters and digits only, lower case, accents dropped: a name as it can stand in an address. */
+function plain(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toLowerCase();
+}
+
+/** A domain under the reserved .example top-level domain: synthetic people get no real mailbox or site. */
+export function exampleDomain(name: string): string {
+  return `${plain(name) || 'school'}.example`;
+}
+
 export function emailAddress(local: string, domain: string): string {
-  const clean = (text: string) =>
-    text
-      .normalize('NFD')
-      .replace(/[^A-Za-z0-9]/g, '')
-      .toLowerCase();
-  return `${clean(local) || 'contact'}@${clean(domain) || 'school'}.example`;
+  return `${plain(local) || 'contact'}@${exampleDomain(domain)}`;
 }
 
 export function adreslijst(addresses: XmlNode[]): XmlNode | null {

@@ -142,8 +142,19 @@ function planSchool(recipe: DossierRecipe, random: SeededRandom, facts: ProfileF
   if (!/^[0-9]{2}[A-Z]{2}$/.test(brin))
     throw new GeneratorError('school.brin must be two digits and two capitals');
   if (!/^[0-9]{2}$/.test(vestiging)) throw new GeneratorError('school.vestiging must be two digits');
-  return { brin, vestiging, soort: recipe.school?.soort ?? facts.schoolSoort };
+  const soort = recipe.school?.soort ?? facts.schoolSoort;
+  const misfit =
+    (facts.from === 'PO' && SECONDARY_SCHOOL_SOORTEN.includes(soort ?? '')) ||
+    (facts.from === 'VO' && PRIMARY_SCHOOL_SOORTEN.includes(soort ?? '')) ||
+    (facts.from === 'WEC' && ![undefined, 'SO', 'VSO'].includes(soort));
+  if (misfit)
+    throw new GeneratorError(`a ${facts.profile} dossier is not sent by a school of soort ${soort}`);
+  return { brin, vestiging, soort };
 }
+
+/** Kinds of school (huidigeschool/soort) by level: they must fit the level the profile sends from. */
+const PRIMARY_SCHOOL_SOORTEN = ['BAO', 'SBO', 'SO'];
+const SECONDARY_SCHOOL_SOORTEN = ['VO', 'VSO'];
 
 function planCategories(recipe: DossierRecipe, table: CategoryTable): Record<string, string> {
   const optional = optOutCategories(table);
@@ -156,7 +167,7 @@ function planCategories(recipe: DossierRecipe, table: CategoryTable): Record<str
     const fixed = optedOut.filter((category) => !optional.includes(category));
     if (fixed.length)
       throw new GeneratorError(
-        `this profile does not let the school opt out of ${fixed.join(', ')}; it may opt out of ${optional.join(', ')}`,
+        `a dossier of this profile has ${fixed.map((category) => `${category} ${table[category][0]}`).join(', ')}, which no opt-out changes; it may opt out of ${optional.join(', ')}`,
       );
   }
   return Object.fromEntries(

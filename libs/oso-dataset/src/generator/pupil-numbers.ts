@@ -18,7 +18,7 @@ function weightedHead(head: string): number {
  */
 export function syntheticBsn(random: SeededRandom): string {
   for (;;) {
-    // A leading digit of 1–6 keeps the number in the range that is handed out, like a real one.
+    // Never a leading zero, so that the number stays nine digits wherever it is read as a number.
     const head = String(random.int(1, 6)) + random.digits(7);
     const check = weightedHead(head) % 11;
     if (check === 10) continue;

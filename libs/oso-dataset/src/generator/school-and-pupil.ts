@@ -6,6 +6,7 @@ import {
   communicatie,
   communicatielijst,
   emailAddress,
+  exampleDomain,
   phoneNumber,
 } from './contact-parts';
 import { pupilRecords } from './pupil-records';
@@ -69,7 +70,7 @@ export function huidigeschool(plan: DossierPlan): XmlNode {
     leaf('aanleverpunt', '1'),
     leaf('soort', plan.school.soort),
     leaf('naamdirecteur', random.pick(TEACHER_NAMES)),
-    leaf('website', `https://www.${emailAddress('x', stem).split('@')[1]}`),
+    leaf('website', `https://www.${exampleDomain(stem)}`),
     leerling(plan),
   );
 }
