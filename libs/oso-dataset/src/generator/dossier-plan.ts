@@ -12,7 +12,7 @@ import {
   profileFacts,
 } from './profiles';
 import { DossierRecipe } from './recipe';
-import { SeededRandom, addDays, isCalendarDate, schoolYearOf } from './seeded-random';
+import { SeededRandom, addDays, isCalendarDate } from './seeded-random';
 
 /** Default attachment: one text file of this many bytes, enough to look like a short report. */
 export const DEFAULT_ATTACHMENT_BYTES = 1024;
@@ -218,5 +218,3 @@ function planInzage(
     toestemming,
   };
 }
-
-export { schoolYearOf };

@@ -1,6 +1,7 @@
 /**
  * A small seeded random source (mulberry32): the same seed gives the same dossier, byte for byte, on
- * every machine. Never Math.random or the clock: reproducibility is the point.
+ * every machine. Never Math.random or the clock: reproducibility is the point. The state is 32 bits,
+ * so seeds that differ by a multiple of 2^32 give the same stream.
  */
 export class SeededRandom {
   private state: number;
