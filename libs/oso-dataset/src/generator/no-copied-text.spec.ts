@@ -1,5 +1,8 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import {
+  describeOnOfficialExamples,
+  officialExampleByFileName,
+  officialExampleNames,
+} from '../../../../test/support/official-examples';
 import { CODE_LISTS } from '../codelists';
 import { OSO_NAMESPACE } from '../oso-standard';
 import { SECRET_EMAIL, SECRET_PHONE } from '../rules/privacy-masking.rules';
@@ -9,8 +12,8 @@ import { DossierRecipe } from './recipe';
 /**
  * The generator writes in our own words: no text of the official example dossiers may turn up in what
  * it makes. Element names and codes are facts of the standard and short; a value of more than
- * MIN_LENGTH characters (a name, an address, a remark) is text. Runs where the examples are (CI has
- * them beside the repository, or OSO_EXAMPLES_DIR names them); elsewhere it says that it was skipped.
+ * MIN_LENGTH characters (a name, an address, a remark) is text. A conformance suite: it runs where the
+ * official examples are (test/support/official-examples.ts).
  */
 const MIN_LENGTH = 12;
 /** Values the standard itself fixes: its namespace, its codes, its placeholders for secret contacts. */
@@ -20,15 +23,6 @@ const FACTS_OF_THE_STANDARD = new Set([
   SECRET_PHONE,
   ...CODE_LISTS.flatMap((list) => list.codes),
 ]);
-const EXAMPLES =
-  process.env.OSO_EXAMPLES_DIR ??
-  resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'oso', 'reference', 'examples');
-const available = existsSync(EXAMPLES);
-if (!available)
-  process.stderr.write(
-    `no-copied-text: skipped, the official examples are not at ${EXAMPLES}; set OSO_EXAMPLES_DIR to run it\n`,
-  );
-
 /** Text and attribute values of an XML document, decoded the simple way (the examples use no CDATA). */
 function valuesOf(xml: string): string[] {
   const values = [...xml.matchAll(/>([^<]+)</g)].map((match) => match[1]);
@@ -45,13 +39,12 @@ function valuesOf(xml: string): string[] {
     .filter((value) => value.length > MIN_LENGTH);
 }
 
-(available ? describe : describe.skip)('generated dossiers and the official examples', () => {
+describeOnOfficialExamples('generated dossiers and the official examples', () => {
   let exampleValues: Set<string>;
   beforeAll(() => {
     exampleValues = new Set(
-      readdirSync(EXAMPLES)
-        .filter((name) => name.endsWith('.xml'))
-        .flatMap((name) => valuesOf(readFileSync(join(EXAMPLES, name), 'utf8')))
+      officialExampleNames()
+        .flatMap((name) => valuesOf(officialExampleByFileName(name)))
         .filter((value) => !FACTS_OF_THE_STANDARD.has(value)),
     );
   });
