@@ -120,4 +120,23 @@ describe('oso generate', () => {
     },
     PROCESS_TEST_TIMEOUT_MS,
   );
+  it(
+    'ends quietly, exit code 0, when its reader stops early (| head)',
+    async () => {
+      const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+      // A 2 MB attachment: far more than a pipe holds, so the writer meets the closed pipe (EPIPE).
+      const script = `${quote(process.execPath)} ${quote(builtEntry('cli'))} generate --profile POVO --attachments 1 --attachment-bytes 2000000 | head -c 100 >/dev/null; echo "exit \${PIPESTATUS[0]}"`;
+      const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+        const shell = spawn('bash', ['-c', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        shell.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+        shell.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+        shell.on('error', reject);
+        shell.on('close', () => resolve({ stdout: out, stderr: err }));
+      });
+      expect([stdout.trim(), stderr]).toEqual(['exit 0', '']);
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
 });

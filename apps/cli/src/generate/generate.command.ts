@@ -93,11 +93,6 @@ export function generateCommand(): Command {
     .action(async (options: GenerateOptions) => {
       // Loaded here, not at start-up: other commands need none of it.
       const { generateDossier, breakableRules, GeneratorError } = await import('@app/oso-dataset/generator');
-      // A reader that stops early (`oso generate … | head`) is no error of ours: stop quietly.
-      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE') throw error;
-        process.exit(0);
-      });
       if (options.listBreakable) {
         for (const rule of breakableRules(options.profile)) say(rule);
         return;
