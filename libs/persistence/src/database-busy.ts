@@ -9,6 +9,9 @@ const POOL_WAIT_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
 /** PostgreSQL's SQLSTATE for a lock not granted within `lock_timeout` (lock_not_available). */
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/** How long a vendor should wait before retrying when the database was too busy to serve it. */
+export const DATABASE_BUSY_RETRY_AFTER_SECONDS = 2;
+
 /** Why the database could not serve a request in time, or null when the error is something else. */
 export function databaseBusyReason(error: unknown): 'lock_timeout' | 'pool_exhausted' | null {
   if (error instanceof QueryFailedError) {

@@ -1,5 +1,8 @@
 import { QueryFailedError } from 'typeorm';
 
+/** How long a vendor should wait before retrying after a database outage. */
+export const DATABASE_OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * SQLSTATEs that say the server cannot serve the broker now, whatever the query: connection exceptions
  * (class 08), too many connections, and a server that is shutting down, crashed or still starting.

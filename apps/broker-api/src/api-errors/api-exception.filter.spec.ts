@@ -33,4 +33,11 @@ describe('the answer to an error nobody expected', () => {
     expect([answer.status, (answer.body as { error: string }).error]).toEqual([503, 'DATABASE_UNAVAILABLE']);
     expect(Number(answer.headers['Retry-After'])).toBeGreaterThan(0);
   });
+
+  it('is 503 DATABASE_BUSY with a Retry-After when no database connection was free in time', () => {
+    // node-postgres's pool gives up with a plain Error of its own text and no code.
+    const answer = answerTo(new Error('timeout exceeded when trying to connect'));
+    expect([answer.status, (answer.body as { error: string }).error]).toEqual([503, 'DATABASE_BUSY']);
+    expect(Number(answer.headers['Retry-After'])).toBeGreaterThan(0);
+  });
 });

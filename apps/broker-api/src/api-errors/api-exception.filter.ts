@@ -2,7 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { componentOf, safeCause } from './safe-cause';
 import { TransferError, TransferErrorKind } from '@app/transfers';
-import { isDatabaseUnavailable } from '@app/persistence/database-unavailable';
+import {
+  DATABASE_OUTAGE_RETRY_AFTER_SECONDS,
+  isDatabaseUnavailable,
+} from '@app/persistence/database-unavailable';
+import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { ApiErrorBody } from './api-error';
 
 export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
@@ -13,9 +17,6 @@ export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
   unprocessable: 422,
   unavailable: 503,
 };
-
-/** How long a vendor should wait after a database outage before it retries. */
-const DATABASE_OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -56,6 +57,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.error === 'DATABASE_UNAVAILABLE') {
       response.setHeader('Retry-After', String(DATABASE_OUTAGE_RETRY_AFTER_SECONDS));
     }
+    if (body.error === 'DATABASE_BUSY' && !(exception instanceof TransferError)) {
+      response.setHeader('Retry-After', String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
+    }
     response.status(status).json(body);
   }
 
@@ -77,6 +81,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
       }
       const message = status === 404 ? 'No such route. The vendor API lives under /v1/.' : exception.message;
       return [status, { error: CODES_BY_STATUS[status] ?? `HTTP_${status}`, message }];
+    }
+    // Outside the use cases that say so themselves (refuseWhenBusy), a full pool is still "busy, retry".
+    if (databaseBusyReason(exception) === 'pool_exhausted') {
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          error: 'DATABASE_BUSY',
+          message: `The broker is too busy to handle this request now; nothing was changed. Retry after ${DATABASE_BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        },
+      ];
     }
     if (isDatabaseUnavailable(exception)) {
       // An outage, not a bug: the vendor may retry, and /health says the same meanwhile.
