@@ -19,4 +19,30 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // Persistence is how the broker talks to PostgreSQL, for any domain: the domains hand it their entities
+    // and migrations (see libs/broker-schema), so it must not reach for them itself.
+    files: ['libs/persistence/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Another library by alias or by path; only the configuration reader is shared.
+              group: [
+                '@app/*',
+                '!@app/config',
+                '!@app/config/*',
+                '**/libs/**',
+                '../../*/src',
+                '../../*/src/**',
+              ],
+              message: 'libs/persistence knows no domain: let the domain hand its schema to the application.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

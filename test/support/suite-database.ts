@@ -1,3 +1,4 @@
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { connectWithRetry, dataSourceOptions, migrateWithLock } from '@app/persistence';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -19,7 +20,7 @@ export async function createSuiteDatabase(
   await admin.end();
   const url = databaseUrlFor(name);
   if (options.migrate !== false) {
-    const dataSource = await connectWithRetry(new DataSource(dataSourceOptions(url)), {
+    const dataSource = await connectWithRetry(new DataSource(dataSourceOptions(url, BROKER_SCHEMA)), {
       url,
       startupTimeoutSeconds: 5,
     });

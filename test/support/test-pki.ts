@@ -1,3 +1,4 @@
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
 import {
   CertificateAuthority,
@@ -38,7 +39,7 @@ export class TestPki {
     const dir = mkdtempSync(join(tmpdir(), 'oso-pki-'));
     @Module({
       imports: [
-        PersistenceModule.forRoot({ url: databaseUrl, startupTimeoutSeconds: 5 }),
+        PersistenceModule.forRoot({ url: databaseUrl, startupTimeoutSeconds: 5 }, BROKER_SCHEMA),
         RegistryModule,
         PkiModule.forRoot({ dir, clientCertificateDays: 30, crlDays: 30 }),
       ],

@@ -1,3 +1,4 @@
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
 import { ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule, REDIS_CLIENT } from '@app/queues';
@@ -31,7 +32,7 @@ export class BrokerApiModule {
     return {
       module: BrokerApiModule,
       imports: [
-        PersistenceModule.forRoot(config.database),
+        PersistenceModule.forRoot(config.database, BROKER_SCHEMA),
         QueuesModule.forRoot(config.redis),
         RegistryModule,
         ClientAuthenticationModule.forRoot(new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile)),

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { closeOnSignals, runMain } from '@app/config';
 import { connectWithRetry, dataSourceOptions, migrateWithLock } from '@app/persistence';
 import { waitForRedis } from '@app/queues';
@@ -15,7 +16,7 @@ runMain('broker-api', async () => {
 
   // Dependencies first, with clear messages, before Nest starts logging.
   const migrator = await connectWithRetry(
-    new DataSource(dataSourceOptions(config.database.url)),
+    new DataSource(dataSourceOptions(config.database.url, BROKER_SCHEMA)),
     config.database,
   );
   const applied = await migrateWithLock(migrator);

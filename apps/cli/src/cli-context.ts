@@ -15,9 +15,13 @@ export interface CliContext {
 export async function migrateDatabase(env: Environment = process.env): Promise<string[]> {
   const { connectWithRetry, dataSourceOptions, migrateWithLock, readDatabaseConfig } =
     await import('@app/persistence');
+  const { BROKER_SCHEMA } = await import('@app/broker-schema');
   const { DataSource } = await import('typeorm');
   const database = readDatabaseConfig(env);
-  const dataSource = await connectWithRetry(new DataSource(dataSourceOptions(database.url)), database);
+  const dataSource = await connectWithRetry(
+    new DataSource(dataSourceOptions(database.url, BROKER_SCHEMA)),
+    database,
+  );
   try {
     return await migrateWithLock(dataSource);
   } finally {
@@ -31,6 +35,7 @@ export async function migrateDatabase(env: Environment = process.env): Promise<s
  */
 export async function openCliContext(env: Environment = process.env): Promise<CliContext> {
   const { PersistenceModule, readDatabaseConfig } = await import('@app/persistence');
+  const { BROKER_SCHEMA } = await import('@app/broker-schema');
   const { PkiModule, PkiService, readPkiConfig } = await import('@app/pki');
   const { RegistryModule, RegistryService } = await import('@app/registry');
   const { Module } = await import('@nestjs/common');
@@ -39,7 +44,13 @@ export async function openCliContext(env: Environment = process.env): Promise<Cl
   const pkiConfig = readPkiConfig(env);
   await migrateDatabase(env);
 
-  @Module({ imports: [PersistenceModule.forRoot(database), RegistryModule, PkiModule.forRoot(pkiConfig)] })
+  @Module({
+    imports: [
+      PersistenceModule.forRoot(database, BROKER_SCHEMA),
+      RegistryModule,
+      PkiModule.forRoot(pkiConfig),
+    ],
+  })
   class CliModule {}
 
   const app = await NestFactory.createApplicationContext(CliModule, {

@@ -1,17 +1,16 @@
-import { REGISTRY_ENTITIES } from '@app/registry/registry-entities';
-import { TRANSFER_ENTITIES } from '@app/transfers/transfer-entities';
 import { DataSourceOptions } from 'typeorm';
-import { MIGRATIONS } from './migrations';
+import type { DatabaseSchema } from './database-schema';
 
-export const ENTITIES = [...REGISTRY_ENTITIES, ...TRANSFER_ENTITIES];
-
-/** One place that says how the broker talks to PostgreSQL; schema changes only through migrations. */
-export function dataSourceOptions(url: string): DataSourceOptions {
+/**
+ * One place that says how the broker talks to PostgreSQL; schema changes only through migrations. The
+ * tables are the application's to say (`schema`): persistence itself knows no domain.
+ */
+export function dataSourceOptions(url: string, schema: DatabaseSchema): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: [...schema.entities],
+    migrations: [...schema.migrations],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

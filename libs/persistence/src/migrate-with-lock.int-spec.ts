@@ -1,14 +1,40 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
+import { DatabaseSchema, migrationName } from './database-schema';
 import { dataSourceOptions } from './data-source-options';
-import { MIGRATIONS } from './migrations';
 import { MIGRATION_LOCK_KEY, migrateWithLock } from './migrate-with-lock';
+
+/*
+ * Persistence knows no domain, so its runner is tested with migrations of its own: two tables, the
+ * second referring to the first, so applying them out of order or twice would fail loudly.
+ */
+class Shelves1700000000000 implements MigrationInterface {
+  name = 'Shelves1700000000000';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE TABLE shelves (id integer PRIMARY KEY)');
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE shelves');
+  }
+}
+class Books1700000000001 implements MigrationInterface {
+  name = 'Books1700000000001';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      'CREATE TABLE books (id integer PRIMARY KEY, shelf integer REFERENCES shelves (id))',
+    );
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE books');
+  }
+}
+const SCHEMA: DatabaseSchema = { entities: [], migrations: [Shelves1700000000000, Books1700000000001] };
 
 describe('migrateWithLock', () => {
   let url: string;
   const sources: DataSource[] = [];
   const open = async () => {
-    const source = await new DataSource(dataSourceOptions(url)).initialize();
+    const source = await new DataSource(dataSourceOptions(url, SCHEMA)).initialize();
     sources.push(source);
     return source;
   };
@@ -24,7 +50,7 @@ describe('migrateWithLock', () => {
       migrateWithLock(first),
       migrateWithLock(second),
     ]);
-    const everything = MIGRATIONS.map((migration) => new migration().name);
+    const everything = SCHEMA.migrations.map(migrationName);
     expect([...appliedByFirst, ...appliedBySecond].sort()).toEqual([...everything].sort());
     const rows = await first.query('SELECT name FROM schema_migrations ORDER BY id');
     expect(rows.map((row: { name: string }) => row.name)).toEqual(everything);
@@ -48,6 +74,6 @@ describe('migrateWithLock', () => {
   });
 
   it('leaves schema changes to migrations (synchronize is off)', () => {
-    expect(dataSourceOptions(url)).toMatchObject({ synchronize: false, migrationsRun: false });
+    expect(dataSourceOptions(url, SCHEMA)).toMatchObject({ synchronize: false, migrationsRun: false });
   });
 });

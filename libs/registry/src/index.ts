@@ -2,7 +2,7 @@ export * from './auditor.entity';
 export * from './certificate-serial';
 export * from './client-certificate.entity';
 export * from './mandate.entity';
-export * from './registry-entities';
+export * from './registry-schema';
 export * from './registry-error';
 export * from './registry.module';
 export * from './registry.service';

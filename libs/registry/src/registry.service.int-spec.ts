@@ -1,3 +1,4 @@
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -35,7 +36,9 @@ describe('RegistryService on PostgreSQL', () => {
 
   beforeAll(async () => {
     const url = await createSuiteDatabase('registry');
-    @Module({ imports: [PersistenceModule.forRoot({ url, startupTimeoutSeconds: 5 }), RegistryModule] })
+    @Module({
+      imports: [PersistenceModule.forRoot({ url, startupTimeoutSeconds: 5 }, BROKER_SCHEMA), RegistryModule],
+    })
     class RegistryTestModule {}
     context = await NestFactory.createApplicationContext(RegistryTestModule, { logger: false });
     registry = context.get(RegistryService);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
 import { normalizeSerial } from './certificate-serial';
@@ -122,6 +122,15 @@ export class RegistryService {
     const school = await this.dataSource.getRepository(SchoolEntity).findOneBy({ id });
     if (!school) throw new RegistryError('UNKNOWN_SCHOOL', `no school with id ${id} is registered`);
     return school;
+  }
+
+  /**
+   * Schools by id. `manager` reads on a caller's transaction: its own connection, rather than another
+   * from the pool while the caller holds locks that other connections may be waiting for.
+   */
+  schoolsWithIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<SchoolEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.getRepository(SchoolEntity).findBy({ id: In([...new Set(ids)]) });
   }
 
   /** Records that a school lets a vendor act for it, from `validFrom` (default: now) until `validUntil`. */

@@ -1,3 +1,4 @@
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { dataSourceOptions } from '@app/persistence';
 import { DataSource } from 'typeorm';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
@@ -14,7 +15,7 @@ describe('a database with no free connection', () => {
 
   beforeAll(async () => {
     const url = await createSuiteDatabase('database_busy');
-    const options = dataSourceOptions(url);
+    const options = dataSourceOptions(url, BROKER_SCHEMA);
     dataSource = await new DataSource({
       ...options,
       connectTimeoutMS: 300,

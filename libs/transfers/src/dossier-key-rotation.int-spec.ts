@@ -1,3 +1,4 @@
+import { BROKER_SCHEMA } from '@app/broker-schema';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { RegistryService } from '@app/registry';
 import { DossierVault, readVaultConfig } from '@app/vault';
@@ -21,7 +22,7 @@ describe('rotating the key-encryption key of stored dossiers', () => {
 
   beforeAll(async () => {
     const url = await createSuiteDatabase('rotation');
-    dataSource = await connectWithRetry(new DataSource(dataSourceOptions(url)), {
+    dataSource = await connectWithRetry(new DataSource(dataSourceOptions(url, BROKER_SCHEMA)), {
       url,
       startupTimeoutSeconds: 5,
     });

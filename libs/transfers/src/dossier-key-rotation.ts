@@ -1,7 +1,7 @@
 import type { DossierVault } from '@app/vault';
-import { DataSource, IsNull, Not } from 'typeorm';
-import { DossierVersionEntity } from './dossier-version.entity';
-import { sealedOf, versionContext } from './transfer.service';
+import { DataSource } from 'typeorm';
+import { sealedOf, versionContext } from './dossier-sealing';
+import { DossierVersionRepository } from './dossier-version-repository';
 
 const BATCH = 100;
 
@@ -19,30 +19,22 @@ export async function rotateDossierKeys(
   let rewrapped = 0;
   for (;;) {
     const done = await dataSource.transaction(async (manager) => {
-      const batch = await manager.getRepository(DossierVersionEntity).find({
-        where: { kekId: Not(activeKekId), wrappedKey: Not(IsNull()) },
-        take: BATCH,
-        lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
-      });
+      const versions = new DossierVersionRepository(manager);
+      const batch = await versions.lockNotUnderKek(activeKekId, BATCH);
       for (const version of batch) {
         const sealed = vault.rewrap(sealedOf(version), versionContext(version.id));
-        await manager.getRepository(DossierVersionEntity).update(
-          { id: version.id },
-          {
-            wrappedKey: sealed.wrappedKey,
-            wrapIv: sealed.wrapIv,
-            wrapTag: sealed.wrapTag,
-            kekId: sealed.kekId,
-          },
-        );
+        await versions.rewrap(version.id, {
+          wrappedKey: sealed.wrappedKey,
+          wrapIv: sealed.wrapIv,
+          wrapTag: sealed.wrapTag,
+          kekId: sealed.kekId,
+        });
       }
       rewrapped += batch.length;
       return batch.length < BATCH;
     });
     if (done) break;
   }
-  const alreadyCurrent = await dataSource
-    .getRepository(DossierVersionEntity)
-    .countBy({ kekId: activeKekId, wrappedKey: Not(IsNull()) });
+  const alreadyCurrent = await new DossierVersionRepository(dataSource.manager).countUnderKek(activeKekId);
   return { rewrapped, alreadyCurrent: alreadyCurrent - rewrapped };
 }

@@ -1,22 +1,18 @@
-import { RegistryService, SchoolEntity, formatSchoolCode } from '@app/registry';
+import { RegistryService, formatSchoolCode } from '@app/registry';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { versionContext } from './dossier-sealing';
-import { DossierVersionEntity } from './dossier-version.entity';
+import { DossierVersionRepository } from './dossier-version-repository';
 import { profileMisfit } from './exchange-profile';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { vendorTenant } from './staging-validation';
 import { TransferAccess } from './transfer-access';
 import { TransferError } from './transfer-error';
-import {
-  OPEN_STATES,
-  inTransaction,
-  lockLine,
-  refuseWhenBusy,
-  serveVersion,
-  versionMisfit,
-} from './transfer-transactions';
-import { TransferEntity } from './transfer.entity';
+import type { TransferEventRecorder } from './transfer-events';
+import { OPEN_STATES } from './transfer-lifecycle';
+import { TransferRepository } from './transfer-repository';
+import { serveVersion } from './transfer-state-changes';
+import { inTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { DossierSealer, StagingResult, StagingValidator, TransferSettings } from './transfer.service';
 import { toVersionView } from './transfer-views';
 
@@ -29,6 +25,7 @@ export class DossierStaging {
     private readonly validator: StagingValidator,
     private readonly sealer: DossierSealer,
     private readonly settings: TransferSettings,
+    private readonly recorder: TransferEventRecorder,
     private readonly clock: () => Date,
   ) {}
 
@@ -107,51 +104,56 @@ export class DossierStaging {
     const sealed = this.sealer.seal(bytes, versionContext(id));
     return inTransaction(this.dataSource, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
-      const versions = manager.getRepository(DossierVersionEntity);
-      const latest = await versions.findOne({
-        where: { sourceSchoolId: source.id, pupilKeyHash },
-        order: { version: 'DESC' },
+      const versions = new DossierVersionRepository(manager);
+      const latest = await versions.latestInLine(source.id, pupilKeyHash);
+      const version = await versions.insert({
+        id,
+        sourceSchoolId: source.id,
+        pupilKeyHash,
+        version: (latest?.version ?? 0) + 1,
+        profile: facts.profile,
+        overdrachtsoort: facts.overdrachtsoort,
+        byteLength: bytes.length,
+        contentSha256,
+        canonicalSha256: facts.contentHash,
+        warningCount: verdict.warnings.length,
+        ciphertext: sealed.ciphertext,
+        iv: sealed.iv,
+        authTag: sealed.tag,
+        wrappedKey: sealed.wrappedKey,
+        wrapIv: sealed.wrapIv,
+        wrapTag: sealed.wrapTag,
+        kekId: sealed.kekId,
+        stagedByVendorId: vendorId,
+        stagedAt: now,
+        purgedAt: null,
       });
-      const version = await versions.save(
-        versions.create({
-          id,
-          sourceSchoolId: source.id,
-          pupilKeyHash,
-          version: (latest?.version ?? 0) + 1,
-          profile: facts.profile,
-          overdrachtsoort: facts.overdrachtsoort,
-          byteLength: bytes.length,
-          contentSha256,
-          canonicalSha256: facts.contentHash,
-          warningCount: verdict.warnings.length,
-          ciphertext: sealed.ciphertext,
-          iv: sealed.iv,
-          authTag: sealed.tag,
-          wrappedKey: sealed.wrappedKey,
-          wrapIv: sealed.wrapIv,
-          wrapTag: sealed.wrapTag,
-          kekId: sealed.kekId,
-          stagedByVendorId: vendorId,
-          stagedAt: now,
-          purgedAt: null,
-        }),
-      );
+      await this.recorder.record(manager, {
+        type: 'version_staged',
+        at: now,
+        actor: { kind: 'vendor', id: vendorId, side: 'source' },
+        sourceSchoolId: source.id,
+        targetSchoolId: null,
+        transferId: null,
+        versionHash: version.canonicalSha256,
+        profile: version.profile,
+        overdrachtsoort: version.overdrachtsoort,
+        warnedRuleIds: [...new Set(verdict.warnings.map((warning) => warning.rule))].sort(),
+      });
       // Every open request for this pupil at this school gets the new version, if it fits its school.
-      // Row locks: a withdrawal or receipt racing with this upload waits, or wins and drops out here.
-      const open = await manager.getRepository(TransferEntity).find({
-        where: { sourceSchoolId: source.id, pupilKeyHash, state: In(OPEN_STATES) },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const open = await new TransferRepository(manager).lockOpenInLine(source.id, pupilKeyHash);
       // Read with this transaction's connection: asking the pool for another one while holding the
       // line's lock starves when the other uploads for this pupil hold every connection, waiting for it.
-      const targets = await manager
-        .getRepository(SchoolEntity)
-        .findBy({ id: In(open.map((transfer) => transfer.targetSchoolId)) });
+      const targets = await this.registry.schoolsWithIds(
+        open.map((transfer) => transfer.targetSchoolId),
+        manager,
+      );
       const served: string[] = [];
+      const by = { actor: 'source_vendor', vendorId } as const;
       for (const transfer of open) {
         const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
-        if (versionMisfit(version, source, target)) continue;
-        await serveVersion(manager, transfer, version, 'source_vendor', vendorId, now);
+        if (profileMisfit(version, source, target)) continue;
+        await serveVersion(manager, this.recorder, transfer, version, by, now);
         served.push(transfer.id);
       }
       return { version: toVersionView(version), transfers: served, warnings: verdict.warnings };

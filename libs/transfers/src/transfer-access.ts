@@ -7,7 +7,8 @@ import {
 } from '@app/registry';
 import { DataSource } from 'typeorm';
 import { TransferError, transferNotFound } from './transfer-error';
-import { TransferEntity } from './transfer.entity';
+import { TransferRepository } from './transfer-repository';
+import type { TransferEntity } from './transfer.entity';
 import type { TransferRole } from './transfer-views';
 
 /**
@@ -29,7 +30,7 @@ export class TransferAccess {
   ): Promise<{ transfer: TransferEntity; roles: TransferRole[] }> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(transferId))
       throw transferNotFound();
-    const transfer = await this.dataSource.getRepository(TransferEntity).findOneBy({ id: transferId });
+    const transfer = await new TransferRepository(this.dataSource.manager).byId(transferId);
     if (!transfer) throw transferNotFound();
     const now = this.clock();
     const roles: TransferRole[] = [];

@@ -49,8 +49,11 @@ interface Transition {
   by: readonly TransferActor[];
 }
 
-/** Until the dossier is released the sender may replace it, and the gate looks again. */
-const OPEN_BEFORE_RELEASE: readonly TransferState[] = [
+/**
+ * Open: released to nobody yet. The sender may still replace the dossier (and the gate looks again), the
+ * receiver may withdraw, and no second request for the same pupil between the same schools is taken.
+ */
+export const OPEN_STATES: readonly TransferState[] = [
   'requested',
   'dossier_staged',
   'awaiting_evidence',
@@ -60,13 +63,13 @@ const OPEN_BEFORE_RELEASE: readonly TransferState[] = [
 
 export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> = {
   // The broker stages on the sender's behalf when a request finds a dossier that was staged before it.
-  stage_version: { from: OPEN_BEFORE_RELEASE, to: 'dossier_staged', by: ['source_vendor', 'broker'] },
+  stage_version: { from: OPEN_STATES, to: 'dossier_staged', by: ['source_vendor', 'broker'] },
   await_evidence: { from: ['dossier_staged', 'blocked'], to: 'awaiting_evidence', by: ['broker'] },
   block: { from: ['dossier_staged', 'awaiting_evidence'], to: 'blocked', by: ['broker'] },
   queue_release: { from: ['dossier_staged', 'awaiting_evidence'], to: 'release_queued', by: ['broker'] },
   release: { from: ['release_queued'], to: 'released', by: ['broker'] },
   acknowledge_receipt: { from: ['released'], to: 'received', by: ['target_vendor'] },
-  withdraw: { from: OPEN_BEFORE_RELEASE, to: 'withdrawn', by: ['target_vendor'] },
+  withdraw: { from: OPEN_STATES, to: 'withdrawn', by: ['target_vendor'] },
   expire: {
     from: ['requested', 'dossier_staged', 'awaiting_evidence', 'blocked'],
     to: 'expired',

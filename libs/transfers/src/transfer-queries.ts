@@ -1,13 +1,16 @@
-import { RegistryService, SchoolEntity } from '@app/registry';
-import { DataSource, In } from 'typeorm';
+import { RegistryService } from '@app/registry';
+import { DataSource } from 'typeorm';
 import { sealedOf, versionContext } from './dossier-sealing';
-import { DossierVersionEntity } from './dossier-version.entity';
+import { DossierVersionRepository } from './dossier-version-repository';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { TransferAccess } from './transfer-access';
 import { TransferError } from './transfer-error';
-import { TransferHistoryEntity } from './transfer-history.entity';
+import type { TransferEventRecorder } from './transfer-events';
+import type { TransferHistoryEntity } from './transfer-history.entity';
+import { TransferHistoryRepository } from './transfer-history-repository';
 import type { TransferState } from './transfer-lifecycle';
-import { OPEN_STATES } from './transfer-transactions';
+import { TransferRepository } from './transfer-repository';
+import { inTransaction } from './transfer-transactions';
 import { TransferEntity } from './transfer.entity';
 import type { DossierSealer, TransferSettings } from './transfer.service';
 import {
@@ -25,14 +28,21 @@ const PAGE_SIZE_MAX = 200;
 
 /** What each side may read: a transfer, its lists, the sender's lookup, and the released dossier. */
 export class TransferQueries {
+  private readonly transfers: TransferRepository;
+  private readonly versions: DossierVersionRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: RegistryService,
     private readonly access: TransferAccess,
     private readonly sealer: DossierSealer,
     private readonly settings: TransferSettings,
+    private readonly recorder: TransferEventRecorder,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.transfers = new TransferRepository(dataSource.manager);
+    this.versions = new DossierVersionRepository(dataSource.manager);
+  }
 
   /** One transfer as the calling vendor may see it: state, schools, current version, history. */
   async view(vendorId: string, transferId: string): Promise<TransferView> {
@@ -48,23 +58,21 @@ export class TransferQueries {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), PAGE_SIZE_MAX);
     const schools = await this.registry.schoolsActingFor(vendorId, query.role, this.clock());
     if (schools.length === 0) return { items: [], nextCursor: null };
-    const column = query.role === 'target' ? 'target_school_id' : 'source_school_id';
-    const builder = this.dataSource
-      .getRepository(TransferEntity)
-      .createQueryBuilder('transfer')
-      .where(`transfer.${column} IN (:...schools)`, { schools: schools.map((school) => school.id) })
-      .orderBy('transfer.created_at', 'DESC')
-      .addOrderBy('transfer.id', 'DESC')
-      .take(limit + 1);
-    if (query.state) builder.andWhere('transfer.state = :state', { state: query.state });
+    let after: { at: Date; id: string } | undefined;
     if (query.cursor) {
       const cursor = decodeCursor(query.cursor);
       if (!cursor) {
         throw new TransferError('CURSOR_INVALID', 'invalid', 'cursor is not one this broker handed out.');
       }
-      builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', cursor);
+      after = cursor;
     }
-    const rows = await builder.getMany();
+    const rows = await this.transfers.page({
+      schoolColumn: query.role === 'target' ? 'target_school_id' : 'source_school_id',
+      schoolIds: schools.map((school) => school.id),
+      state: query.state,
+      after,
+      take: limit + 1,
+    });
     const page = rows.slice(0, limit);
     const items = await this.describeAll(page, [query.role]);
     return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null };
@@ -79,14 +87,8 @@ export class TransferQueries {
     if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
     const source = await this.access.school(input.sourceSchool, 'sourceSchool');
     await this.access.requireMandate(vendorId, source, 'source');
-    const transfers = await this.dataSource.getRepository(TransferEntity).find({
-      where: {
-        sourceSchoolId: source.id,
-        pupilKeyHash: hashPupilKey(input.pupil, this.settings.pupilKeySecret),
-        state: In(OPEN_STATES),
-      },
-      order: { createdAt: 'DESC' },
-    });
+    const pupilKeyHash = hashPupilKey(input.pupil, this.settings.pupilKeySecret);
+    const transfers = await this.transfers.openInLine(source.id, pupilKeyHash);
     return this.describeAll(transfers, ['source']);
   }
 
@@ -105,18 +107,26 @@ export class TransferQueries {
         `The transfer is ${transfer.state}; the dossier can be fetched once it is released.`,
       );
     }
-    const version = await this.dataSource
-      .getRepository(DossierVersionEntity)
-      .findOneByOrFail({ id: transfer.releasedVersionId });
+    const version = await this.versions.byIdOrFail(transfer.releasedVersionId);
     if (version.purgedAt || !version.ciphertext || !version.wrappedKey) throw dossierPurged();
     const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
+    // Recorded before the bytes leave: a fetch the log cannot record does not happen.
+    await inTransaction(this.dataSource, (manager) =>
+      this.recorder.record(manager, {
+        type: 'dossier_fetched',
+        at: this.clock(),
+        actor: { kind: 'vendor', id: vendorId, side: 'target' },
+        sourceSchoolId: transfer.sourceSchoolId,
+        targetSchoolId: transfer.targetSchoolId,
+        transferId: transfer.id,
+        versionHash: version.canonicalSha256,
+      }),
+    );
     return { bytes, version: toVersionView(version) };
   }
 
   async describe(transfer: TransferEntity, roles: TransferRole[]): Promise<TransferView> {
-    const history = await this.dataSource
-      .getRepository(TransferHistoryEntity)
-      .find({ where: { transferId: transfer.id }, order: { id: 'ASC' } });
+    const history = await new TransferHistoryRepository(this.dataSource.manager).ofTransfer(transfer.id);
     return (await this.describeAll([transfer], roles, history))[0];
   }
 
@@ -127,17 +137,13 @@ export class TransferQueries {
     history: TransferHistoryEntity[] | null = null,
   ): Promise<TransferView[]> {
     if (transfers.length === 0) return [];
-    const schoolIds = [
-      ...new Set(transfers.flatMap((transfer) => [transfer.targetSchoolId, transfer.sourceSchoolId])),
-    ];
+    const schoolIds = transfers.flatMap((transfer) => [transfer.targetSchoolId, transfer.sourceSchoolId]);
     const versionIds = transfers.flatMap((transfer) =>
       transfer.currentVersionId ? [transfer.currentVersionId] : [],
     );
     const [schools, versions] = await Promise.all([
-      this.dataSource.getRepository(SchoolEntity).findBy({ id: In(schoolIds) }),
-      versionIds.length > 0
-        ? this.dataSource.getRepository(DossierVersionEntity).findBy({ id: In(versionIds) })
-        : Promise.resolve([]),
+      this.registry.schoolsWithIds(schoolIds),
+      this.versions.byIds(versionIds),
     ]);
     const school = new Map(schools.map((entry) => [entry.id, entry]));
     const version = new Map(versions.map((entry) => [entry.id, entry]));

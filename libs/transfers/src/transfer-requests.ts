@@ -1,21 +1,16 @@
 import { formatSchoolCode } from '@app/registry';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, IsNull } from 'typeorm';
-import { DossierVersionEntity } from './dossier-version.entity';
+import { DataSource } from 'typeorm';
+import { DossierVersionRepository } from './dossier-version-repository';
+import { profileMisfit } from './exchange-profile';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { TransferAccess } from './transfer-access';
 import { TransferError } from './transfer-error';
+import type { TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
-import {
-  OPEN_STATES,
-  inTransaction,
-  lockLine,
-  record,
-  refuseWhenBusy,
-  serveVersion,
-  versionMisfit,
-} from './transfer-transactions';
-import { TransferEntity } from './transfer.entity';
+import { TransferRepository } from './transfer-repository';
+import { openTransferRequest, serveVersion } from './transfer-state-changes';
+import { inTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { TransferSettings } from './transfer.service';
 import type { TransferView } from './transfer-views';
 
@@ -36,6 +31,7 @@ export class TransferRequests {
     private readonly access: TransferAccess,
     private readonly queries: TransferQueries,
     private readonly settings: TransferSettings,
+    private readonly recorder: TransferEventRecorder,
     private readonly clock: () => Date,
   ) {}
 
@@ -58,12 +54,7 @@ export class TransferRequests {
 
     const transferId = await inTransaction(this.dataSource, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
-      const open = await manager.getRepository(TransferEntity).findOneBy({
-        targetSchoolId: target.id,
-        sourceSchoolId: source.id,
-        pupilKeyHash,
-        state: In(OPEN_STATES),
-      });
+      const open = await new TransferRepository(manager).openBetween(target.id, source.id, pupilKeyHash);
       if (open) {
         throw new TransferError(
           'TRANSFER_ALREADY_OPEN',
@@ -72,30 +63,27 @@ export class TransferRequests {
           { transferId: open.id },
         );
       }
-      const transfer = await manager.getRepository(TransferEntity).save(
-        manager.getRepository(TransferEntity).create({
-          id: randomUUID(),
-          targetSchoolId: target.id,
-          sourceSchoolId: source.id,
-          pupilKeyHash,
-          reason: input.reason ?? null,
-          state: 'requested',
-          currentVersionId: null,
-          releasedVersionId: null,
-          requestedByVendorId: vendorId,
-          createdAt: now,
-          updatedAt: now,
-          expiresAt: new Date(now.getTime() + this.settings.requestLifetimeDays * 86_400_000),
-        }),
-      );
-      await record(manager, transfer, 'request', null, 'target_vendor', vendorId, null, now);
-      // A dossier staged before the request is matched now, if it fits the receiving school.
-      const staged = await manager.getRepository(DossierVersionEntity).findOne({
-        where: { sourceSchoolId: source.id, pupilKeyHash, purgedAt: IsNull() },
-        order: { version: 'DESC' },
+      const transfer = await openTransferRequest(manager, this.recorder, {
+        id: randomUUID(),
+        targetSchoolId: target.id,
+        sourceSchoolId: source.id,
+        pupilKeyHash,
+        reason: input.reason ?? null,
+        requestedByVendorId: vendorId,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + this.settings.requestLifetimeDays * 86_400_000),
       });
-      if (staged && !versionMisfit(staged, source, target)) {
-        await serveVersion(manager, transfer, staged, 'broker', null, now);
+      // A dossier staged before the request is matched now, if it fits the receiving school.
+      const staged = await new DossierVersionRepository(manager).latestLiveInLine(source.id, pupilKeyHash);
+      if (staged && !profileMisfit(staged, source, target)) {
+        await serveVersion(
+          manager,
+          this.recorder,
+          transfer,
+          staged,
+          { actor: 'broker', vendorId: null },
+          now,
+        );
       }
       return transfer.id;
     });

@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
 import { TransferAccess } from './transfer-access';
+import type { TransferEventRecorder } from './transfer-events';
 import { TransferEvent, TransferState } from './transfer-lifecycle';
-import { inTransaction, refuseWhenBusy, transition } from './transfer-transactions';
-import { TransferEntity } from './transfer.entity';
 import { TransferQueries } from './transfer-queries';
+import { TransferRepository } from './transfer-repository';
+import { changeTransferState } from './transfer-state-changes';
+import { inTransaction, refuseWhenBusy } from './transfer-transactions';
 import type { TransferView } from './transfer-views';
 
 /** The receiving side's own steps: acknowledging receipt of the dossier, or withdrawing the request. */
@@ -12,6 +14,7 @@ export class TransferSteps {
     private readonly dataSource: DataSource,
     private readonly access: TransferAccess,
     private readonly queries: TransferQueries,
+    private readonly recorder: TransferEventRecorder,
     private readonly clock: () => Date,
   ) {}
 
@@ -35,11 +38,15 @@ export class TransferSteps {
     return refuseWhenBusy(async () => {
       const { roles } = await this.access.visibleTransfer(vendorId, transferId, 'target');
       const transfer = await inTransaction(this.dataSource, async (manager) => {
-        const locked = await manager
-          .getRepository(TransferEntity)
-          .findOneOrFail({ where: { id: transferId }, lock: { mode: 'pessimistic_write' } });
+        const locked = await new TransferRepository(manager).lockById(transferId);
         if (!alreadyDone.includes(locked.state)) {
-          await transition(manager, locked, event, 'target_vendor', vendorId, null, this.clock());
+          await changeTransferState(manager, this.recorder, locked, {
+            event,
+            actor: 'target_vendor',
+            vendorId,
+            version: null,
+            at: this.clock(),
+          });
         }
         return locked;
       });

@@ -1,26 +1,11 @@
 import { databaseBusyReason } from '@app/persistence/database-busy';
-import type { SchoolEntity } from '@app/registry';
 import { DataSource, EntityManager } from 'typeorm';
-import { DossierVersionEntity } from './dossier-version.entity';
-import { profileMisfit } from './exchange-profile';
 import { TransferError } from './transfer-error';
-import { TransferHistoryEntity } from './transfer-history.entity';
-import { TransferActor, TransferEvent, TransferState, nextState } from './transfer-lifecycle';
-import { TransferEntity } from './transfer.entity';
 
 /*
- * What the exchange's use cases share inside the database: the open states, a pupil's line, transactions
- * whose waits end, and the lifecycle steps with their history.
+ * How the exchange's use cases hold the database: transactions whose waits end, and a pupil's line.
+ * State changes themselves are in `transfer-state-changes.ts`; the tables' SQL in the repositories.
  */
-
-/** States in which a new version may still replace the staged one. */
-export const OPEN_STATES: TransferState[] = [
-  'requested',
-  'dossier_staged',
-  'awaiting_evidence',
-  'blocked',
-  'release_queued',
-];
 /**
  * How long a transaction waits for a lock (a pupil's line, a transfer's row) before answering 503:
  * longer than storing a 20 MB version takes, below the pool's 5-second connection timeout, so that
@@ -80,81 +65,4 @@ export async function lockLine(
   await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
     `transfer-line:${sourceSchoolId}:${pupilKeyHash}`,
   ]);
-}
-
-export async function record(
-  manager: EntityManager,
-  transfer: TransferEntity,
-  event: TransferEvent | 'request',
-  fromState: TransferState | null,
-  actor: TransferActor,
-  actorVendorId: string | null,
-  versionId: string | null,
-  at: Date,
-): Promise<void> {
-  const history = manager.getRepository(TransferHistoryEntity);
-  await history.insert(
-    history.create({
-      transferId: transfer.id,
-      event,
-      fromState,
-      toState: transfer.state,
-      actor,
-      actorVendorId,
-      versionId,
-      at,
-    }),
-  );
-}
-
-/** Points the transfer at a version and lets the release gate take its first look. */
-export async function serveVersion(
-  manager: EntityManager,
-  transfer: TransferEntity,
-  version: DossierVersionEntity,
-  actor: TransferActor,
-  actorVendorId: string | null,
-  now: Date,
-): Promise<void> {
-  transfer.currentVersionId = version.id;
-  await transition(manager, transfer, 'stage_version', actor, actorVendorId, version.id, now);
-  // The release gate (next issue) decides here between waiting, blocking and releasing. Until it
-  // exists, every staged dossier waits for the evidence the law asks for.
-  await transition(manager, transfer, 'await_evidence', 'broker', null, version.id, now);
-}
-
-export async function transition(
-  manager: EntityManager,
-  transfer: TransferEntity,
-  event: TransferEvent,
-  actor: TransferActor,
-  actorVendorId: string | null,
-  versionId: string | null,
-  now: Date,
-): Promise<void> {
-  const result = nextState(transfer.state, event, actor);
-  if (!result.ok) {
-    throw new TransferError(
-      result.refusal,
-      'conflict',
-      `Cannot ${event.replace(/_/g, ' ')} a transfer that is ${transfer.state}.`,
-    );
-  }
-  const from = transfer.state;
-  transfer.state = result.state;
-  transfer.updatedAt = now;
-  await manager.getRepository(TransferEntity).save(transfer);
-  await record(manager, transfer, event, from, actor, actorVendorId, versionId, now);
-}
-
-export function versionMisfit(
-  version: DossierVersionEntity,
-  source: SchoolEntity,
-  target: SchoolEntity,
-): string | null {
-  return profileMisfit(
-    { profile: version.profile, overdrachtsoort: version.overdrachtsoort },
-    source,
-    target,
-  );
 }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
 import type { PupilKey } from './pupil-key';
 import { TransferAccess } from './transfer-access';
+import { NO_TRANSFER_EVENTS, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
 import { TransferRequest, TransferRequests } from './transfer-requests';
 import { TransferSteps } from './transfer-steps';
@@ -57,13 +58,24 @@ export class TransferService {
     validator: StagingValidator,
     sealer: DossierSealer,
     settings: TransferSettings,
+    /** Where the exchange's events go, inside each change's transaction (the exchange log). */
+    recorder: TransferEventRecorder = NO_TRANSFER_EVENTS,
     clock: () => Date = () => new Date(),
   ) {
     const access = new TransferAccess(dataSource, registry, clock);
-    this.queries = new TransferQueries(dataSource, registry, access, sealer, settings, clock);
-    this.requests = new TransferRequests(dataSource, access, this.queries, settings, clock);
-    this.staging = new DossierStaging(dataSource, registry, access, validator, sealer, settings, clock);
-    this.steps = new TransferSteps(dataSource, access, this.queries, clock);
+    this.queries = new TransferQueries(dataSource, registry, access, sealer, settings, recorder, clock);
+    this.requests = new TransferRequests(dataSource, access, this.queries, settings, recorder, clock);
+    this.staging = new DossierStaging(
+      dataSource,
+      registry,
+      access,
+      validator,
+      sealer,
+      settings,
+      recorder,
+      clock,
+    );
+    this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { expireOverdueTransfers } from './request-expiry';
+import { NO_TRANSFER_EVENTS, TRANSFER_EVENT_RECORDER, TransferEventRecorder } from './transfer-events';
 import { STAGING_VALIDATOR, StagingValidation } from './staging-validation';
 import { TransferService, TransferSettings } from './transfer.service';
 
@@ -30,6 +31,7 @@ export class RequestExpirySweep implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(TRANSFER_SETTINGS) private readonly settings: TransferSettings,
+    @Inject(TRANSFER_EVENT_RECORDER) private readonly recorder: TransferEventRecorder,
   ) {}
 
   onModuleInit(): void {
@@ -39,7 +41,7 @@ export class RequestExpirySweep implements OnModuleInit, OnModuleDestroy {
 
   async sweep(now: Date = new Date()): Promise<number> {
     try {
-      const expired = await expireOverdueTransfers(this.dataSource, now);
+      const expired = await expireOverdueTransfers(this.dataSource, this.recorder, now);
       if (expired > 0) this.logger.log(`${expired} request(s) expired`);
       return expired;
     } catch (error) {
@@ -61,6 +63,8 @@ export class TransfersModule {
     settings: TransferSettings;
     vault: VaultConfig;
     validation?: ValidationPoolSettings;
+    /** Where the exchange's events go (the exchange log); records nothing when absent. */
+    eventRecorder?: TransferEventRecorder;
   }): DynamicModule {
     return {
       module: TransfersModule,
@@ -72,17 +76,19 @@ export class TransfersModule {
         },
         StagingValidation,
         { provide: TRANSFER_SETTINGS, useValue: options.settings },
+        { provide: TRANSFER_EVENT_RECORDER, useValue: options.eventRecorder ?? NO_TRANSFER_EVENTS },
         RequestExpirySweep,
         { provide: DossierVault, useFactory: () => new DossierVault(options.vault) },
         {
           provide: TransferService,
-          inject: [DataSource, RegistryService, StagingValidation, DossierVault],
+          inject: [DataSource, RegistryService, StagingValidation, DossierVault, TRANSFER_EVENT_RECORDER],
           useFactory: (
             dataSource: DataSource,
             registry: RegistryService,
             validation: StagingValidation,
             vault: DossierVault,
-          ) => new TransferService(dataSource, registry, validation, vault, options.settings),
+            recorder: TransferEventRecorder,
+          ) => new TransferService(dataSource, registry, validation, vault, options.settings, recorder),
         },
       ],
       exports: [TransferService, StagingValidation, DossierVault, RequestExpirySweep],

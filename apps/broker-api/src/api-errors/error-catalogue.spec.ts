@@ -50,7 +50,7 @@ describe('the error catalogue', () => {
       ),
     );
     // The lifecycle's refusals (`nextState`): its TransitionRefusal union is catalogued at compile time.
-    expect(dynamic).toEqual(['libs/transfers/src/transfer-transactions.ts: result.refusal (conflict)']);
+    expect(dynamic).toEqual(['libs/transfers/src/transfer-state-changes.ts: result.refusal (conflict)']);
     for (const code of ['TRANSFER_STATE_CONFLICT', 'TRANSFER_ACTOR_NOT_ALLOWED'] as const) {
       expect(ERROR_CATALOGUE[code].status).toBe(STATUS_BY_KIND.conflict);
     }

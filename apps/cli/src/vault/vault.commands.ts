@@ -12,13 +12,17 @@ export function vaultCommands(): Command {
     )
     .action(async () => {
       const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
+      const { BROKER_SCHEMA } = await import('@app/broker-schema');
       const { rotateDossierKeys } = await import('@app/transfers');
       const { DossierVault, readVaultConfig } = await import('@app/vault');
       const { DataSource } = await import('typeorm');
       const config = readVaultConfig();
       const database = readDatabaseConfig();
       await migrateDatabase();
-      const dataSource = await connectWithRetry(new DataSource(dataSourceOptions(database.url)), database);
+      const dataSource = await connectWithRetry(
+        new DataSource(dataSourceOptions(database.url, BROKER_SCHEMA)),
+        database,
+      );
       try {
         const result = await rotateDossierKeys(dataSource, new DossierVault(config), config.activeKekId);
         say(

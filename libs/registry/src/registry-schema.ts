@@ -1,9 +1,11 @@
 import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
 import { MandateEntity } from './mandate.entity';
+import { Registry1763790000000 } from './migrations/1763790000000-registry';
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
 
+/** The registry's tables, for the application's data source (see `@app/broker-schema`). */
 export const REGISTRY_ENTITIES = [
   VendorEntity,
   SchoolEntity,
@@ -11,3 +13,6 @@ export const REGISTRY_ENTITIES = [
   AuditorEntity,
   ClientCertificateEntity,
 ];
+
+/** The registry's migrations, oldest first. A new one goes in `migrations/` and here. */
+export const REGISTRY_MIGRATIONS = [Registry1763790000000];

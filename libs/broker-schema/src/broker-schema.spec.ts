@@ -1,0 +1,32 @@
+import { migrationName } from '@app/persistence';
+import { getMetadataArgsStorage } from 'typeorm';
+import { BROKER_SCHEMA } from './broker-schema';
+
+describe('the broker’s database schema', () => {
+  it('keeps the names of migrations already applied, so existing databases do not run them again', () => {
+    // Names as recorded in schema_migrations since #3 and #6 (they lived in libs/persistence then).
+    expect(BROKER_SCHEMA.migrations.map(migrationName).slice(0, 2)).toEqual([
+      'Registry1763790000000',
+      'Transfers1763800000000',
+    ]);
+  });
+
+  it('maps every table the domains’ migrations create', () => {
+    const tables = getMetadataArgsStorage()
+      .tables.filter((table) => BROKER_SCHEMA.entities.includes(table.target as never))
+      .map((table) => table.name)
+      .sort();
+    expect(tables).toEqual(
+      [
+        'auditors',
+        'client_certificates',
+        'dossier_versions',
+        'mandates',
+        'schools',
+        'transfer_history',
+        'transfers',
+        'vendors',
+      ].sort(),
+    );
+  });
+});

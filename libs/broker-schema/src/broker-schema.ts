@@ -1,0 +1,16 @@
+import { combineSchemas } from '@app/persistence/database-schema';
+import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from '@app/registry/registry-schema';
+import { TRANSFER_ENTITIES, TRANSFER_MIGRATIONS } from '@app/transfers/transfer-schema';
+
+/**
+ * The broker's database: every domain's entities and migrations, composed here and nowhere else. The
+ * broker API, the `oso` commands, TypeORM's CLI and the tests all open the database with this, so they
+ * never disagree on the tables. A new domain (e.g. the exchange log) hands its lists in here.
+ *
+ * Imported from the domains' schema files, not their index: `oso db migrate` should not load the
+ * exchange's services to learn its tables.
+ */
+export const BROKER_SCHEMA = combineSchemas(
+  { entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS },
+  { entities: TRANSFER_ENTITIES, migrations: TRANSFER_MIGRATIONS },
+);

@@ -1,0 +1,56 @@
+import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { DossierVersionEntity } from './dossier-version.entity';
+
+/** The wrapped data key of a version, as re-wrapping under another key-encryption key leaves it. */
+export type WrappedKey = Pick<DossierVersionEntity, 'wrappedKey' | 'wrapIv' | 'wrapTag' | 'kekId'>;
+
+/** The SQL of `dossier_versions`: the frozen uploads, a line per sending school and pupil. */
+export class DossierVersionRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  private get rows() {
+    return this.manager.getRepository(DossierVersionEntity);
+  }
+
+  /** The newest version of the line, purged or not: the next one is numbered after it. */
+  latestInLine(sourceSchoolId: string, pupilKeyHash: string): Promise<DossierVersionEntity | null> {
+    return this.rows.findOne({ where: { sourceSchoolId, pupilKeyHash }, order: { version: 'DESC' } });
+  }
+
+  /** The newest version of the line that still has its payload: what a new request can be served. */
+  latestLiveInLine(sourceSchoolId: string, pupilKeyHash: string): Promise<DossierVersionEntity | null> {
+    return this.rows.findOne({
+      where: { sourceSchoolId, pupilKeyHash, purgedAt: IsNull() },
+      order: { version: 'DESC' },
+    });
+  }
+
+  insert(version: DossierVersionEntity): Promise<DossierVersionEntity> {
+    return this.rows.save(this.rows.create(version));
+  }
+
+  byIdOrFail(id: string): Promise<DossierVersionEntity> {
+    return this.rows.findOneByOrFail({ id });
+  }
+
+  byIds(ids: string[]): Promise<DossierVersionEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.rows.findBy({ id: In(ids) });
+  }
+
+  /** Up to `limit` live versions whose key is wrapped under another KEK, locked (others' skipped). */
+  lockNotUnderKek(kekId: string, limit: number): Promise<DossierVersionEntity[]> {
+    return this.rows.find({
+      where: { kekId: Not(kekId), wrappedKey: Not(IsNull()) },
+      take: limit,
+      lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+    });
+  }
+
+  async rewrap(id: string, key: WrappedKey): Promise<void> {
+    await this.rows.update({ id }, key);
+  }
+
+  countUnderKek(kekId: string): Promise<number> {
+    return this.rows.countBy({ kekId, wrappedKey: Not(IsNull()) });
+  }
+}

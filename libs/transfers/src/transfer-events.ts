@@ -1,0 +1,88 @@
+import type { EntityManager } from 'typeorm';
+import type { TransferActor, TransferEvent, TransferState } from './transfer-lifecycle';
+
+/*
+ * What the exchange tells the exchange log (issue #10): one event for everything that happens to a
+ * transfer or a dossier version, recorded inside the transaction that makes it happen. Events name
+ * schools, transfers and versions by id and hash; never a pupil (no BSN, key hash, birth date or content).
+ */
+
+export const TRANSFER_LOG_EVENT_TYPES = [
+  'request_created',
+  'version_staged',
+  'request_matched',
+  'state_changed',
+  'dossier_fetched',
+  'receipt_confirmed',
+  'withdrawn',
+  'expired',
+] as const;
+export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
+
+/** Who caused an event: a vendor, on one side of the transfer, or the broker itself. */
+export type TransferEventActor =
+  { kind: 'vendor'; id: string; side: 'target' | 'source' } | { kind: 'broker'; id: null; side: null };
+
+interface TransferLogEventBase {
+  at: Date;
+  actor: TransferEventActor;
+  /** Registry ids of the schools concerned; no target before a request exists (`version_staged`). */
+  sourceSchoolId: string;
+  targetSchoolId: string | null;
+  transferId: string | null;
+  /** SHA-256 of the version's canonical XML: its identity for evidence and the log. */
+  versionHash: string | null;
+}
+
+/** A step of the lifecycle as the log records it: receipt, withdrawal and expiry have their own types. */
+export interface TransferStateEvent extends TransferLogEventBase {
+  type: 'state_changed' | 'receipt_confirmed' | 'withdrawn' | 'expired';
+  transferId: string;
+  step: TransferEvent;
+  fromState: TransferState;
+  toState: TransferState;
+}
+
+export type TransferLogEvent =
+  | (TransferLogEventBase & { type: 'request_created'; transferId: string; targetSchoolId: string })
+  | (TransferLogEventBase & {
+      type: 'version_staged';
+      versionHash: string;
+      profile: string;
+      overdrachtsoort: string;
+      /** The ids of the rules that warned (sorted, each once); the findings' texts stay out. */
+      warnedRuleIds: string[];
+    })
+  | (TransferLogEventBase & { type: 'request_matched'; transferId: string; versionHash: string })
+  | TransferStateEvent
+  | (TransferLogEventBase & { type: 'dossier_fetched'; transferId: string; versionHash: string });
+
+/**
+ * Where the exchange's events go. `record` runs inside the transaction of the change, on its
+ * `manager`: when it throws, the change and its history are rolled back with it, so nothing happens
+ * that is not recorded.
+ */
+export interface TransferEventRecorder {
+  record(manager: EntityManager, event: TransferLogEvent): Promise<void>;
+}
+
+export const TRANSFER_EVENT_RECORDER = Symbol('TRANSFER_EVENT_RECORDER');
+
+/** Records nothing: the exchange's default until the exchange log is plugged in. */
+export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => undefined };
+
+/** The log's type for a lifecycle step: the three the issue names have their own, the rest are state changes. */
+export function stateEventType(step: TransferEvent): TransferStateEvent['type'] {
+  if (step === 'acknowledge_receipt') return 'receipt_confirmed';
+  if (step === 'withdraw') return 'withdrawn';
+  if (step === 'expire') return 'expired';
+  return 'state_changed';
+}
+
+/** The log's actor for the history's: the vendor's side follows from its role in the transfer. */
+export function eventActor(actor: TransferActor, vendorId: string | null): TransferEventActor {
+  if (actor === 'broker') return { kind: 'broker', id: null, side: null };
+  // A bug, not a refusal: every vendor step knows its vendor.
+  if (vendorId === null) throw new Error(`a ${actor} step without its vendor id`);
+  return { kind: 'vendor', id: vendorId, side: actor === 'target_vendor' ? 'target' : 'source' };
+}

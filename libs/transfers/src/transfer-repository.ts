@@ -1,0 +1,89 @@
+import { EntityManager, In, LessThan } from 'typeorm';
+import { OPEN_STATES, TRANSFER_TRANSITIONS, TransferState } from './transfer-lifecycle';
+import { TransferEntity } from './transfer.entity';
+
+/** Where a page of a vendor's transfers continues: after this (created_at, id), newest first. */
+export interface TransferPageQuery {
+  schoolColumn: 'target_school_id' | 'source_school_id';
+  schoolIds: string[];
+  state?: TransferState;
+  after?: { at: Date; id: string };
+  /** Rows to read: one more than the page shows tells whether there is a next page. */
+  take: number;
+}
+
+/**
+ * The SQL of the `transfers` table. Works on whatever `manager` it is given: the data source's for a
+ * read, a transaction's to lock and change. State is written by `changeTransferState` only.
+ */
+export class TransferRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  private get rows() {
+    return this.manager.getRepository(TransferEntity);
+  }
+
+  byId(id: string): Promise<TransferEntity | null> {
+    return this.rows.findOneBy({ id });
+  }
+
+  /** The transfer, locked until the transaction ends, so a step on it cannot race another. */
+  lockById(id: string): Promise<TransferEntity> {
+    return this.rows.findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** The open request between these two schools for this pupil, if there is one (at most one: uq_transfers_open). */
+  openBetween(targetSchoolId: string, sourceSchoolId: string, pupilKeyHash: string) {
+    return this.rows.findOneBy({ targetSchoolId, sourceSchoolId, pupilKeyHash, state: In(OPEN_STATES) });
+  }
+
+  /** The open requests for a pupil at a sending school, newest first. */
+  openInLine(sourceSchoolId: string, pupilKeyHash: string): Promise<TransferEntity[]> {
+    return this.rows.find({
+      where: { sourceSchoolId, pupilKeyHash, state: In(OPEN_STATES) },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** The same, locked: a withdrawal or receipt racing with a new version waits, or wins and drops out. */
+  lockOpenInLine(sourceSchoolId: string, pupilKeyHash: string): Promise<TransferEntity[]> {
+    return this.rows.find({
+      where: { sourceSchoolId, pupilKeyHash, state: In(OPEN_STATES) },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * Up to `limit` requests past their deadline that may still expire, locked; rows another process holds
+   * are skipped, so several sweeps never take the same one.
+   */
+  lockOverdue(now: Date, limit: number): Promise<TransferEntity[]> {
+    return this.rows.find({
+      where: { expiresAt: LessThan(now), state: In([...TRANSFER_TRANSITIONS.expire.from]) },
+      take: limit,
+      lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
+    });
+  }
+
+  insert(transfer: TransferEntity): Promise<TransferEntity> {
+    return this.rows.save(this.rows.create(transfer));
+  }
+
+  /** Writes the transfer as it is now (its state, version pointers and `updatedAt`). */
+  async save(transfer: TransferEntity): Promise<void> {
+    await this.rows.save(transfer);
+  }
+
+  /** A page of the transfers at these schools on one side, newest first (keyset pagination). */
+  page(query: TransferPageQuery): Promise<TransferEntity[]> {
+    const builder = this.rows
+      .createQueryBuilder('transfer')
+      .where(`transfer.${query.schoolColumn} IN (:...schools)`, { schools: query.schoolIds })
+      .orderBy('transfer.created_at', 'DESC')
+      .addOrderBy('transfer.id', 'DESC')
+      .take(query.take);
+    if (query.state) builder.andWhere('transfer.state = :state', { state: query.state });
+    if (query.after) builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', query.after);
+    return builder.getMany();
+  }
+}

@@ -1,0 +1,13 @@
+import { DossierVersionEntity } from './dossier-version.entity';
+import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
+import { TransferHistoryEntity } from './transfer-history.entity';
+import { TransferEntity } from './transfer.entity';
+
+/** The exchange's tables, for the application's data source (see `@app/broker-schema`). */
+export const TRANSFER_ENTITIES = [DossierVersionEntity, TransferEntity, TransferHistoryEntity];
+
+/**
+ * The exchange's migrations, oldest first. A new one goes in `migrations/` and here. They build on the
+ * registry's tables (schools, vendors, mandates), whose migrations are older.
+ */
+export const TRANSFER_MIGRATIONS = [Transfers1763800000000];

@@ -1,0 +1,137 @@
+import type { EntityManager } from 'typeorm';
+import type { DossierVersionEntity } from './dossier-version.entity';
+import { TransferError } from './transfer-error';
+import { TransferEventRecorder, eventActor, stateEventType } from './transfer-events';
+import { TransferHistoryRepository } from './transfer-history-repository';
+import { TransferActor, TransferEvent, nextState } from './transfer-lifecycle';
+import { TransferRepository } from './transfer-repository';
+import { TransferEntity } from './transfer.entity';
+
+/*
+ * The one place where transfers come to be and change state. Each function writes the transfer, its
+ * history row and its event for the exchange log in the caller's transaction (`manager`), so either all
+ * three are there or none: every use case, the expiry sweep included, goes through here.
+ */
+
+/** A step of the lifecycle: what happens, who causes it, and the version it concerns (if any). */
+export interface StateStep {
+  event: TransferEvent;
+  actor: TransferActor;
+  /** The acting vendor; null when the broker acts. */
+  vendorId: string | null;
+  version: DossierVersionEntity | null;
+  at: Date;
+}
+
+/** Moves the transfer one step along its lifecycle, or refuses (409) a step its state does not allow. */
+export async function changeTransferState(
+  manager: EntityManager,
+  recorder: TransferEventRecorder,
+  transfer: TransferEntity,
+  step: StateStep,
+): Promise<void> {
+  const result = nextState(transfer.state, step.event, step.actor);
+  if (!result.ok) {
+    throw new TransferError(
+      result.refusal,
+      'conflict',
+      `Cannot ${step.event.replace(/_/g, ' ')} a transfer that is ${transfer.state}.`,
+    );
+  }
+  const fromState = transfer.state;
+  transfer.state = result.state;
+  transfer.updatedAt = step.at;
+  await new TransferRepository(manager).save(transfer);
+  await new TransferHistoryRepository(manager).append({
+    transferId: transfer.id,
+    event: step.event,
+    fromState,
+    toState: transfer.state,
+    actor: step.actor,
+    actorVendorId: step.vendorId,
+    versionId: step.version?.id ?? null,
+    at: step.at,
+  });
+  await recorder.record(manager, {
+    type: stateEventType(step.event),
+    at: step.at,
+    actor: eventActor(step.actor, step.vendorId),
+    sourceSchoolId: transfer.sourceSchoolId,
+    targetSchoolId: transfer.targetSchoolId,
+    transferId: transfer.id,
+    versionHash: step.version?.canonicalSha256 ?? null,
+    step: step.event,
+    fromState,
+    toState: transfer.state,
+  });
+}
+
+/** A new request, in state `requested`: the transfer's first row, first history entry and first event. */
+export async function openTransferRequest(
+  manager: EntityManager,
+  recorder: TransferEventRecorder,
+  request: Omit<TransferEntity, 'state' | 'currentVersionId' | 'releasedVersionId' | 'updatedAt'>,
+): Promise<TransferEntity> {
+  const transfer = await new TransferRepository(manager).insert({
+    ...request,
+    state: 'requested',
+    currentVersionId: null,
+    releasedVersionId: null,
+    updatedAt: request.createdAt,
+  });
+  await new TransferHistoryRepository(manager).append({
+    transferId: transfer.id,
+    event: 'request',
+    fromState: null,
+    toState: transfer.state,
+    actor: 'target_vendor',
+    actorVendorId: transfer.requestedByVendorId,
+    versionId: null,
+    at: transfer.createdAt,
+  });
+  await recorder.record(manager, {
+    type: 'request_created',
+    at: transfer.createdAt,
+    actor: eventActor('target_vendor', transfer.requestedByVendorId),
+    sourceSchoolId: transfer.sourceSchoolId,
+    targetSchoolId: transfer.targetSchoolId,
+    transferId: transfer.id,
+    versionHash: null,
+  });
+  return transfer;
+}
+
+/**
+ * Matches a request with a staged version: the transfer points at it, and the release gate takes its
+ * first look. `actor` is the sending vendor staging for open requests, or the broker matching a new
+ * request with a version staged before it.
+ */
+export async function serveVersion(
+  manager: EntityManager,
+  recorder: TransferEventRecorder,
+  transfer: TransferEntity,
+  version: DossierVersionEntity,
+  by: { actor: TransferActor; vendorId: string | null },
+  at: Date,
+): Promise<void> {
+  await recorder.record(manager, {
+    type: 'request_matched',
+    at,
+    actor: eventActor(by.actor, by.vendorId),
+    sourceSchoolId: transfer.sourceSchoolId,
+    targetSchoolId: transfer.targetSchoolId,
+    transferId: transfer.id,
+    versionHash: version.canonicalSha256,
+  });
+  transfer.currentVersionId = version.id;
+  await changeTransferState(manager, recorder, transfer, { event: 'stage_version', ...by, version, at });
+  // The release gate (next issue) decides here between waiting, blocking and releasing. Until it
+  // exists, every staged dossier waits for the evidence the law asks for.
+  await changeTransferState(manager, recorder, transfer, {
+    event: 'await_evidence',
+    actor: 'broker',
+    vendorId: null,
+    version,
+    at,
+  });
+}
