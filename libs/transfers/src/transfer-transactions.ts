@@ -1,4 +1,4 @@
-import { databaseBusyReason } from '@app/persistence/database-busy';
+import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { DataSource, EntityManager } from 'typeorm';
 import { TransferError } from './transfer-error';
 
@@ -12,7 +12,6 @@ import { TransferError } from './transfer-error';
  * waiters give their connections back before requests waiting for one give up.
  */
 const LOCK_WAIT_MS = 3000;
-const BUSY_RETRY_AFTER_SECONDS = 2;
 
 /**
  * Runs a use case whose waits end: for a connection (the pool's timeout) and for locks (`lock_timeout`).
@@ -27,18 +26,18 @@ export async function refuseWhenBusy<T>(work: () => Promise<T>): Promise<T> {
       throw new TransferError(
         'TRANSFER_LINE_BUSY',
         'unavailable',
-        `Another request for this pupil at this school is being handled; nothing was changed. Retry after ${BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        `Another request for this pupil at this school is being handled; nothing was changed. Retry after ${DATABASE_BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
         undefined,
-        BUSY_RETRY_AFTER_SECONDS,
+        DATABASE_BUSY_RETRY_AFTER_SECONDS,
       );
     }
     if (busy === 'pool_exhausted') {
       throw new TransferError(
         'DATABASE_BUSY',
         'unavailable',
-        `The broker is too busy to handle this request now; nothing was changed. Retry after ${BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        `The broker is too busy to handle this request now; nothing was changed. Retry after ${DATABASE_BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
         undefined,
-        BUSY_RETRY_AFTER_SECONDS,
+        DATABASE_BUSY_RETRY_AFTER_SECONDS,
       );
     }
     throw error;
