@@ -1,0 +1,6 @@
+export * from './hashing';
+export * from './tree-geometry';
+export * from './subtree-hashes';
+export * from './frontier';
+export * from './proofs';
+export * from './proof-benchmark';
