@@ -1,0 +1,5 @@
+export * from './hashing';
+export * from './tree-geometry';
+export * from './subtree-hashes';
+export * from './frontier';
+export * from './proofs';
