@@ -28,10 +28,7 @@ const BOTH_SIDES = { source: 'required', target: 'required', subject: 'absent' }
 const ONE_SCHOOL = { source: 'absent', target: 'absent', subject: 'required' } as const;
 
 /** A step of a transfer between a sending and a receiving school. */
-function transferEvent(
-  versionHash: Presence,
-  details: Record<string, DetailRule> = {},
-): EventTypeRule {
+function transferEvent(versionHash: Presence, details: Record<string, DetailRule> = {}): EventTypeRule {
   return { category: 'transfer', schools: BOTH_SIDES, transferId: 'required', versionHash, details };
 }
 

@@ -44,7 +44,10 @@ export function loadLogSigningKey(config: LogKeyConfig): LogSigningKey {
     return parseSignerKey(readFileSync(config.keyFile, 'utf8').trim());
   } catch {
     // Not quoted: the file holds a private key.
-    throw new ConfigError('EXCHANGE_LOG_KEY_FILE', `points at ${config.keyFile}, which holds no C2SP Ed25519 signer key`);
+    throw new ConfigError(
+      'EXCHANGE_LOG_KEY_FILE',
+      `points at ${config.keyFile}, which holds no C2SP Ed25519 signer key`,
+    );
   }
 }
 

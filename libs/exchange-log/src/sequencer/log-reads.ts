@@ -24,9 +24,7 @@ export interface EntryInclusion {
 }
 
 export type ExchangeLogReadProblem =
-  | 'LOG_ENTRY_NOT_FOUND'
-  | 'LOG_ENTRY_NOT_YET_INTEGRATED'
-  | 'LOG_TREE_SIZE_OUT_OF_RANGE';
+  'LOG_ENTRY_NOT_FOUND' | 'LOG_ENTRY_NOT_YET_INTEGRATED' | 'LOG_TREE_SIZE_OUT_OF_RANGE';
 
 /** A read the log cannot answer; `code` is stable, the message says what to do. */
 export class ExchangeLogReadError extends Error {

@@ -98,7 +98,9 @@ export class ExchangeLog1764100000000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${ROLE}`,
     );
-    await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${ROLE}`);
+    await queryRunner.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${ROLE}`,
+    );
     await queryRunner.query(`REVOKE ALL ON ${LOG_TABLES.join(', ')} FROM ${ROLE}`);
     await queryRunner.query(`GRANT SELECT, INSERT ON ${LOG_TABLES.join(', ')} TO ${ROLE}`);
     // Migrations are the migrator's business, not the running broker's.

@@ -1,6 +1,11 @@
 import { EntityManager } from 'typeorm';
 import type { ExchangeEventType } from '../entry/exchange-event-types';
-import { DetailValue, ExchangeEventInput, ExchangeLogEntry, validateExchangeEvent } from '../entry/exchange-log-entry';
+import {
+  DetailValue,
+  ExchangeEventInput,
+  ExchangeLogEntry,
+  validateExchangeEvent,
+} from '../entry/exchange-log-entry';
 import { EXCHANGE_LOG_TABLES } from './exchange-log-tables';
 
 /**
