@@ -1,0 +1,3 @@
+export * from './note-error';
+export * from './signed-note';
+export * from './checkpoint';
