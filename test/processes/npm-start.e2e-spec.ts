@@ -84,6 +84,10 @@ describe('npm start (oso up)', () => {
         `development secrets (pupil-key HMAC, vault key) created in ${secrets}`,
       );
       expect(statSync(secrets).mode & 0o777).toBe(0o600);
+      const logKey = join(workDir, 'pki', 'log-key');
+      expect(up.stdout.join('\n')).toContain(`exchange log key created in ${logKey}`);
+      expect(up.stdout.join('\n')).toContain(`Log public key:    ${logKey}.pub`);
+      expect(statSync(logKey).mode & 0o777).toBe(0o600);
       await expectDemoVendorsServed(up, ports.broker);
       const health = (await (await fetch(`http://127.0.0.1:${ports.ops}/health`)).json()) as Record<
         string,

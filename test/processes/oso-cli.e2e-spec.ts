@@ -26,7 +26,11 @@ describe('oso registry and pki commands', () => {
     const init = await osoProcess('pki', 'init');
     expect({ code: init.code, stdout: init.stdout }).toEqual({
       code: 0,
-      stdout: [`development CA created in ${pkiDir}`],
+      stdout: [
+        `development CA created in ${pkiDir}`,
+        `exchange log key created: ${join(pkiDir, 'log-key')}`,
+        `  public key: ${join(pkiDir, 'log-key.pub')}`,
+      ],
     });
     for (const args of [
       ['registry', 'add-vendor', 'acme-las', '--name', 'Acme LAS'],

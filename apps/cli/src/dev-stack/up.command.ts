@@ -75,6 +75,11 @@ export function upCommand(): Command {
           await context.close();
         }
         ensureDevelopmentSecrets(pkiConfig.dir, log);
+        const { ensureLogSigningKey, readLogKeyConfig } =
+          await import('@app/exchange-log/log-key/log-key.config');
+        const logKey = readLogKeyConfig();
+        if (ensureLogSigningKey(logKey).created)
+          log(`exchange log key created in ${shortPath(logKey.keyFile)}`);
         // The dev CA key is here, so this process keeps the CRL fresh while the broker runs.
         crlTimer = setInterval(() => void refreshCrl(), CRL_REFRESH_EVERY_MS);
         crlTimer.unref();
@@ -96,7 +101,13 @@ export function upCommand(): Command {
           waitForLine(api, /ops health on (http:\/\/\S+)|^broker-api: ready$/),
           waitForLine(worker, /connected to its queues/),
         ]);
-        printWelcome(apiUrl, opsUrl.startsWith('http') ? opsUrl : null, pkiConfig.dir, clients);
+        printWelcome(
+          apiUrl,
+          opsUrl.startsWith('http') ? opsUrl : null,
+          pkiConfig.dir,
+          logKey.verifierKeyFile,
+          clients,
+        );
       } catch (error) {
         process.stderr.write(`oso up: ${(error as Error).message}\n`);
         await stopAll(1);
@@ -171,7 +182,13 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-function printWelcome(apiUrl: string, opsUrl: string | null, pkiDir: string, clients: DemoClient[]): void {
+function printWelcome(
+  apiUrl: string,
+  opsUrl: string | null,
+  pkiDir: string,
+  logVerifierKeyFile: string,
+  clients: DemoClient[],
+): void {
   const ca = shortPath(join(pkiDir, 'ca.crt'));
   const lines = [
     '',
@@ -179,6 +196,7 @@ function printWelcome(apiUrl: string, opsUrl: string | null, pkiDir: string, cli
     `  API (mutual TLS):  ${apiUrl}`,
     ...(opsUrl ? [`  Ops health:        ${opsUrl}`] : []),
     `  Broker CA:         ${ca}`,
+    `  Log public key:    ${shortPath(logVerifierKeyFile)} (checks the exchange log's checkpoints)`,
     '  Demo certificates:',
     ...clients.map(
       (client) =>

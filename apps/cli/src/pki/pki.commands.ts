@@ -21,6 +21,14 @@ export function pkiCommands(): Command {
           ? `development CA created in ${dir}`
           : `development CA already exists in ${dir} (use --force to replace it)`,
       );
+      // The exchange log's signing key is never replaced, not even with --force: its checkpoints must
+      // stay verifiable.
+      const { ensureLogSigningKey, readLogKeyConfig } =
+        await import('@app/exchange-log/log-key/log-key.config');
+      const logKey = readLogKeyConfig();
+      const { created: keyCreated } = ensureLogSigningKey(logKey);
+      say(`exchange log key ${keyCreated ? 'created' : 'already exists'}: ${logKey.keyFile}`);
+      say(`  public key: ${logKey.verifierKeyFile}`);
     });
 
   pki

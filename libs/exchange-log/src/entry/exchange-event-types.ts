@@ -1,0 +1,142 @@
+/**
+ * The closed list of events the exchange log records, and for each what it may carry. Anything not
+ * declared here is refused at append time: the log holds facts about the exchange, never about a pupil.
+ */
+
+/** How a `details` value is judged; see `detail-values.ts`. */
+export type DetailKind = 'token' | 'tokens' | 'count' | 'hex' | 'flag';
+
+export interface DetailRule {
+  kind: DetailKind;
+  required?: boolean;
+}
+
+/** Whether an entry of a type must, may or must not carry a field. */
+export type Presence = 'required' | 'optional' | 'absent';
+
+export interface EventTypeRule {
+  category: 'transfer' | 'registry' | 'audit';
+  /** The sending school, the receiving school, and the school a registry event or query is about. */
+  schools: { source: Presence; target: Presence; subject: Presence };
+  transferId: Presence;
+  versionHash: Presence;
+  details: Readonly<Record<string, DetailRule>>;
+}
+
+const NO_SCHOOLS = { source: 'absent', target: 'absent', subject: 'absent' } as const;
+const BOTH_SIDES = { source: 'required', target: 'required', subject: 'absent' } as const;
+const ONE_SCHOOL = { source: 'absent', target: 'absent', subject: 'required' } as const;
+
+/** A step of a transfer between a sending and a receiving school. */
+function transferEvent(versionHash: Presence, details: Record<string, DetailRule> = {}): EventTypeRule {
+  return { category: 'transfer', schools: BOTH_SIDES, transferId: 'required', versionHash, details };
+}
+
+function registryEvent(
+  schools: EventTypeRule['schools'],
+  details: Record<string, DetailRule>,
+): EventTypeRule {
+  return { category: 'registry', schools, transferId: 'absent', versionHash: 'absent', details };
+}
+
+/** Which fields of a registry record changed (column names, never their values). */
+const CHANGED: DetailRule = { kind: 'tokens' };
+
+export const EXCHANGE_EVENT_TYPES = {
+  // --- transfers ---
+  request_created: transferEvent('absent', { reason: { kind: 'token' } }),
+  /** A new frozen dossier version; ahead of any request it has no transfer and no receiving school yet. */
+  version_staged: {
+    category: 'transfer',
+    schools: { source: 'required', target: 'optional', subject: 'absent' },
+    transferId: 'optional',
+    versionHash: 'required',
+    details: {
+      profile: { kind: 'token', required: true },
+      overdrachtsoort: { kind: 'token' },
+      version: { kind: 'count' },
+      warnedRuleIds: { kind: 'tokens' },
+    },
+  },
+  request_matched: transferEvent('optional'),
+  state_changed: transferEvent('optional', {
+    from: { kind: 'token' },
+    to: { kind: 'token', required: true },
+    event: { kind: 'token', required: true },
+  }),
+  dossier_fetched: transferEvent('required'),
+  receipt_confirmed: transferEvent('optional'),
+  withdrawn: transferEvent('optional'),
+  expired: transferEvent('optional'),
+  // --- the registry and the PKI ---
+  vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
+  vendor_changed: registryEvent(NO_SCHOOLS, {
+    vendorId: { kind: 'token', required: true },
+    changed: CHANGED,
+  }),
+  school_added: registryEvent(ONE_SCHOOL, { sector: { kind: 'token' }, bevoegdGezag: { kind: 'token' } }),
+  school_changed: registryEvent(ONE_SCHOOL, { changed: CHANGED, bevoegdGezag: { kind: 'token' } }),
+  auditor_added: registryEvent(NO_SCHOOLS, {
+    auditorId: { kind: 'token', required: true },
+    boards: { kind: 'tokens' },
+    supervisory: { kind: 'flag' },
+  }),
+  auditor_changed: registryEvent(NO_SCHOOLS, {
+    auditorId: { kind: 'token', required: true },
+    changed: CHANGED,
+    boards: { kind: 'tokens' },
+    supervisory: { kind: 'flag' },
+  }),
+  mandate_granted: registryEvent(ONE_SCHOOL, {
+    vendorId: { kind: 'token', required: true },
+    side: { kind: 'token' },
+  }),
+  mandate_revoked: registryEvent(ONE_SCHOOL, {
+    vendorId: { kind: 'token', required: true },
+    side: { kind: 'token' },
+  }),
+  certificate_issued: registryEvent(NO_SCHOOLS, {
+    holderKind: { kind: 'token', required: true },
+    holderId: { kind: 'token', required: true },
+    serial: { kind: 'hex', required: true },
+    fingerprint: { kind: 'hex' },
+  }),
+  certificate_revoked: registryEvent(NO_SCHOOLS, {
+    holderKind: { kind: 'token' },
+    holderId: { kind: 'token' },
+    serial: { kind: 'hex', required: true },
+    reason: { kind: 'token' },
+  }),
+  crl_published: registryEvent(NO_SCHOOLS, {
+    crlNumber: { kind: 'count' },
+    revokedCount: { kind: 'count' },
+  }),
+  vault_key_rotated: registryEvent(NO_SCHOOLS, {
+    fromKekId: { kind: 'token' },
+    toKekId: { kind: 'token', required: true },
+    rewrappedCount: { kind: 'count' },
+  }),
+  // --- the auditors themselves: every query they make is on the record ---
+  auditor_query: {
+    category: 'audit',
+    schools: { source: 'absent', target: 'absent', subject: 'optional' },
+    transferId: 'optional',
+    versionHash: 'absent',
+    // The names of the filters used, never their values (a pupil query's BSN stays out).
+    details: {
+      query: { kind: 'token', required: true },
+      filters: { kind: 'tokens' },
+      resultCount: { kind: 'count' },
+    },
+  },
+} as const satisfies Record<string, EventTypeRule>;
+
+export type ExchangeEventType = keyof typeof EXCHANGE_EVENT_TYPES;
+export const EXCHANGE_EVENT_TYPE_NAMES = Object.keys(EXCHANGE_EVENT_TYPES) as ExchangeEventType[];
+
+export function isExchangeEventType(value: string): value is ExchangeEventType {
+  return Object.prototype.hasOwnProperty.call(EXCHANGE_EVENT_TYPES, value);
+}
+
+export const ACTOR_KINDS = ['vendor', 'auditor', 'broker', 'operator'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];

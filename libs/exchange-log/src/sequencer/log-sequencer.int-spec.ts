@@ -1,0 +1,199 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { generateLogSigningKey, openCheckpoint, verifierKey } from '../checkpoint';
+import { canonicalEntryBytes } from '../entry/canonical-entry';
+import { ExchangeEventInput } from '../entry/exchange-log-entry';
+import { MemoryMerkleTree, leafHash, verifyConsistency, verifyInclusion } from '../merkle';
+import {
+  ENTRY_COLUMNS,
+  ExchangeLogEntryRow,
+  appendExchangeEvent,
+  entryFromRow,
+} from '../storage/append-exchange-event';
+import { openLogTestDatabase } from '../testing/log-test-database';
+import {
+  ExchangeLogReadError,
+  consistencyProofBetween,
+  inclusionProofForEntry,
+  latestCheckpoint,
+  readExchangeLogEntry,
+} from './log-reads';
+import { LogSequencer, SEQUENCER_LOCK_KEY } from './log-sequencer';
+import { MissingTreeNodeError, PostgresSubtreeHashes } from './postgres-subtree-hashes';
+
+const key = generateLogSigningKey('test.example/exchange-log');
+const VERIFIER = verifierKey(key);
+
+function stateChange(transferNumber: number): ExchangeEventInput {
+  const suffix = transferNumber.toString(16).padStart(12, '0');
+  return {
+    type: 'state_changed',
+    at: new Date(),
+    actor: { kind: 'broker', id: 'release-worker' },
+    schools: { source: '12AB00', target: '34CD00' },
+    transferId: `0b7e4c1a-52d1-4f0e-9a51-${suffix}`,
+    details: { from: 'release_queued', to: 'released', event: 'release' },
+  };
+}
+
+class RolledBack extends Error {}
+
+/** Leaf index of every integrated entry, and the entry ids that exist (committed). */
+async function integration(dataSource: DataSource) {
+  const leaves: Array<{ leaf_index: string; entry_id: string }> = await dataSource.query(
+    'SELECT leaf_index, entry_id FROM exchange_log_leaves ORDER BY leaf_index',
+  );
+  const entries: Array<{ id: string }> = await dataSource.query('SELECT id FROM exchange_log_entries');
+  return { leaves, entryIds: entries.map((row) => row.id) };
+}
+
+/** The whole tree recomputed from the stored entries in leaf order: what an offline verifier does. */
+async function recomputedTree(dataSource: DataSource): Promise<MemoryMerkleTree> {
+  const rows: ExchangeLogEntryRow[] = await dataSource.query(
+    `SELECT ${ENTRY_COLUMNS} FROM exchange_log_entries e
+       JOIN exchange_log_leaves l ON l.entry_id = e.id ORDER BY l.leaf_index`,
+  );
+  const tree = new MemoryMerkleTree();
+  for (const row of rows) tree.append(leafHash(canonicalEntryBytes(entryFromRow(row))));
+  return tree;
+}
+
+describe('the log sequencer', () => {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = await openLogTestDatabase('log_sequencer', 24);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  it('integrates an entry that commits after a later one, at the next index, never skipping it', async () => {
+    const sequencer = new LogSequencer(dataSource, { signingKey: key, checkpointIntervalMs: 0 });
+    const early = dataSource.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    const { entryId: lowerId } = await appendExchangeEvent(early.manager, stateChange(1));
+    const { entryId: higherId } = await appendExchangeEvent(dataSource.manager, stateChange(2));
+    expect(BigInt(lowerId)).toBeLessThan(BigInt(higherId));
+
+    const first = await sequencer.integratePending();
+    expect(first).toMatchObject({ leader: true, integrated: 1 });
+    await early.commitTransaction();
+    await early.release();
+    const second = await sequencer.integratePending();
+    expect(second).toMatchObject({ leader: true, integrated: 1 });
+
+    const { leaves } = await integration(dataSource);
+    const indexOf = (id: string) => leaves.find((leaf) => leaf.entry_id === id)?.leaf_index;
+    expect(Number(indexOf(higherId))).toBe(first.treeSize - 1);
+    expect(Number(indexOf(lowerId))).toBe(second.treeSize - 1);
+    expect(second.treeSize).toBe(first.treeSize + 1);
+  });
+
+  it('does nothing while another process holds the sequencer lock', async () => {
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK_KEY]);
+      await appendExchangeEvent(dataSource.manager, stateChange(3));
+      const outcome = await new LogSequencer(dataSource, { signingKey: key }).integrateBatch();
+      expect(outcome).toEqual({ leader: false, integrated: 0, treeSize: 0, checkpointSize: null });
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+  });
+
+  it('integrates every committed entry of many concurrent transactions exactly once, provably', async () => {
+    // Two sequencers at once, as two broker processes would run them; small batches, frequent checkpoints.
+    const options = { signingKey: key, batchSize: 50, checkpointIntervalMs: 50, pollIntervalMs: 10 };
+    const sequencers = [new LogSequencer(dataSource, options), new LogSequencer(dataSource, options)];
+    sequencers.forEach((sequencer) => sequencer.start());
+    const rolledBackIds: string[] = [];
+    const committedIds: string[] = [];
+    const writers = Array.from({ length: 30 }, async (_, writer) => {
+      for (let round = 0; round < 20; round += 1) {
+        const ids: string[] = [];
+        const rollBack = (writer + round) % 4 === 0;
+        try {
+          await dataSource.transaction(async (manager) => {
+            for (let n = 0; n < 1 + ((writer * round) % 3); n += 1) {
+              ids.push((await appendExchangeEvent(manager, stateChange(writer * 100 + round))).entryId);
+              // Hold the transaction open a little, so ids commit out of order.
+              await sleep((writer * 7 + round * 3) % 5);
+            }
+            if (rollBack) throw new RolledBack();
+          });
+          committedIds.push(...ids);
+        } catch (error) {
+          if (!(error instanceof RolledBack)) throw error;
+          rolledBackIds.push(...ids);
+        }
+      }
+    });
+    await Promise.all(writers);
+    // Whatever the running sequencers have not done yet, one more pass does (and checkpoints it).
+    await Promise.all(sequencers.map((sequencer) => sequencer.stop()));
+    await new LogSequencer(dataSource, { signingKey: key, checkpointIntervalMs: 0 }).integratePending();
+
+    expect(rolledBackIds.length).toBeGreaterThan(0);
+    const { leaves, entryIds } = await integration(dataSource);
+    expect(entryIds).toEqual(expect.arrayContaining(committedIds));
+    expect(rolledBackIds.filter((id) => entryIds.includes(id))).toEqual([]);
+    expect(leaves.map((leaf) => Number(leaf.leaf_index))).toEqual(leaves.map((_, index) => index));
+    expect(leaves.map((leaf) => leaf.entry_id).sort()).toEqual([...entryIds].sort());
+
+    const checkpoint = await latestCheckpoint(dataSource.manager);
+    const { checkpoint: signed } = openCheckpoint(checkpoint!.signedNote, [VERIFIER], key.name);
+    expect(signed.size).toBe(leaves.length);
+    expect(signed.rootHash.equals(checkpoint!.rootHash)).toBe(true);
+    const tree = await recomputedTree(dataSource);
+    expect(tree.size).toBe(signed.size);
+    expect(tree.root().equals(signed.rootHash)).toBe(true);
+
+    // A sample of the entries (every proof would be one query each; the root above covers all of them).
+    for (const entryId of committedIds.filter((_, index) => index % 10 === 0)) {
+      const inclusion = await inclusionProofForEntry(dataSource.manager, entryId);
+      const entry = await readExchangeLogEntry(dataSource.manager, entryId);
+      const leaf = leafHash(canonicalEntryBytes(entry!));
+      expect(verifyInclusion(leaf, inclusion.leafIndex, signed.size, inclusion.proof, signed.rootHash)).toBe(
+        true,
+      );
+    }
+
+    const sizes: Array<{ tree_size: string; root_hash: Buffer }> = await dataSource.query(
+      'SELECT tree_size, root_hash FROM exchange_log_checkpoints ORDER BY tree_size',
+    );
+    expect(sizes.length).toBeGreaterThan(2);
+    for (const earlier of sizes) {
+      const from = Number(earlier.tree_size);
+      const proof = await consistencyProofBetween(dataSource.manager, from, signed.size);
+      expect(verifyConsistency(from, signed.size, earlier.root_hash, signed.rootHash, proof)).toBe(true);
+    }
+  });
+
+  it('answers what it cannot prove with a stable code', async () => {
+    const code = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'answered',
+        (error: unknown) => (error instanceof ExchangeLogReadError ? error.code : String(error)),
+      );
+    const { entryId } = await appendExchangeEvent(dataSource.manager, stateChange(4));
+    const latest = await latestCheckpoint(dataSource.manager);
+    expect(await code(inclusionProofForEntry(dataSource.manager, entryId))).toBe(
+      'LOG_ENTRY_NOT_YET_INTEGRATED',
+    );
+    expect(await code(inclusionProofForEntry(dataSource.manager, '999999999999'))).toBe(
+      'LOG_ENTRY_NOT_FOUND',
+    );
+    expect(await code(consistencyProofBetween(dataSource.manager, 1, latest!.treeSize + 1))).toBe(
+      'LOG_TREE_SIZE_OUT_OF_RANGE',
+    );
+    expect(await code(consistencyProofBetween(dataSource.manager, 0, latest!.treeSize))).toBe(
+      'LOG_TREE_SIZE_OUT_OF_RANGE',
+    );
+    await expect(
+      new PostgresSubtreeHashes(dataSource.manager).subtreeHashes([{ level: 40, index: 0 }]),
+    ).rejects.toThrow(MissingTreeNodeError);
+  });
+});

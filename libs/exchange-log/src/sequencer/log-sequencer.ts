@@ -1,0 +1,211 @@
+import { Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { LogSigningKey, formatCheckpoint, signNote } from '../checkpoint';
+import { canonicalEntryBytes } from '../entry/canonical-entry';
+import { CompletedSubtree, MerkleFrontier, leafHash } from '../merkle';
+import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
+import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
+import { PostgresSubtreeHashes } from './postgres-subtree-hashes';
+
+const { entries, leaves, treeNodes, checkpoints } = EXCHANGE_LOG_TABLES;
+
+/** pg_advisory lock key: one sequencer integrates at a time, across every broker process. */
+export const SEQUENCER_LOCK_KEY = 7_305_190_010;
+
+export interface LogSequencerOptions {
+  signingKey: LogSigningKey;
+  /** The most entries one transaction integrates. */
+  batchSize?: number;
+  /** A new checkpoint at most this often, and this soon after entries arrive (the issue: every second). */
+  checkpointIntervalMs?: number;
+  /** How often the running sequencer looks for committed entries. */
+  pollIntervalMs?: number;
+  clock?: () => Date;
+}
+
+export interface BatchOutcome {
+  /** False when another process holds the sequencer lock; nothing was done. */
+  leader: boolean;
+  integrated: number;
+  treeSize: number;
+  checkpointSize: number | null;
+}
+
+interface SequencerState {
+  frontier: MerkleFrontier;
+  /** Every committed entry of a transaction with an id below this is integrated (xid8 as text). */
+  integratedBelowTx: string;
+  lastCheckpointSize: number;
+  lastCheckpointAt: number;
+}
+
+/**
+ * Integrates committed entries into the Merkle tree, off the request path. Entries get their ids from a
+ * sequence when inserted, but commit in any order, and rolled-back ones leave gaps; so the sequencer never
+ * trusts the ids to say what is final. It asks PostgreSQL instead: every transaction older than the
+ * snapshot's xmin has finished, so an entry written by one is committed-and-visible or never will be.
+ * Each batch takes the entries not yet integrated (anti-join on the leaves) from transactions at or after
+ * the previous horizon, in id order, and gives them the next contiguous leaf indexes; an entry that commits
+ * late simply joins a later batch at the next index. Nothing is skipped, nothing integrated twice (the
+ * leaves' unique keys would refuse it even if the advisory lock failed).
+ */
+export class LogSequencer {
+  private readonly logger = new Logger('LogSequencer');
+  private readonly batchSize: number;
+  private readonly checkpointIntervalMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly clock: () => Date;
+  private state: SequencerState | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private cycle: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: LogSequencerOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 5_000;
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** Polls until `stop`: integrates every committed entry, checkpoints while entries arrive. */
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.cycle;
+  }
+
+  /** Integrates until nothing committed is left; returns the last batch's outcome. */
+  async integratePending(): Promise<BatchOutcome> {
+    for (;;) {
+      const outcome = await this.integrateBatch();
+      if (!outcome.leader || outcome.integrated < this.batchSize) return outcome;
+    }
+  }
+
+  /** One transaction: integrate up to batchSize committed entries, and checkpoint when one is due. */
+  async integrateBatch(): Promise<BatchOutcome> {
+    let committedState: SequencerState | null = null;
+    const outcome = await this.inTransaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        SEQUENCER_LOCK_KEY,
+      ]);
+      if (!locked) return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
+      const state = await this.currentState(manager);
+      // Taken before the entries are read: any transaction below it has finished before that read.
+      const [{ horizon }] = await manager.query(
+        'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
+      );
+      const rows: ExchangeLogEntryRow[] = await manager.query(
+        `SELECT ${ENTRY_COLUMNS} FROM ${entries} e
+          WHERE e.written_by_tx >= $1::xid8
+            AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id)
+          ORDER BY e.id LIMIT $2`,
+        [state.integratedBelowTx, this.batchSize],
+      );
+      await this.storeLeaves(manager, state.frontier, rows);
+      // A full batch may have left older entries behind: keep the old horizon until a batch drains.
+      if (rows.length < this.batchSize) state.integratedBelowTx = horizon;
+      const checkpointSize = await this.checkpointIfDue(manager, state);
+      committedState = state;
+      return { leader: true, integrated: rows.length, treeSize: state.frontier.size, checkpointSize };
+    });
+    // Only a committed transaction moves the sequencer on; after a failure it reloads from the database.
+    this.state = committedState;
+    return outcome;
+  }
+
+  /** After a failed transaction the in-memory tree may be ahead of the database: forget it. */
+  private async inTransaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      this.state = null;
+      throw error;
+    }
+  }
+
+  private async storeLeaves(
+    manager: EntityManager,
+    frontier: MerkleFrontier,
+    rows: ExchangeLogEntryRow[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const firstIndex = frontier.size;
+    const nodes: CompletedSubtree[] = [];
+    for (const row of rows) nodes.push(...frontier.append(leafHash(canonicalEntryBytes(entryFromRow(row)))));
+    await manager.query(
+      `INSERT INTO ${leaves} (leaf_index, entry_id)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[])`,
+      [rows.map((_, offset) => firstIndex + offset), rows.map((row) => row.id)],
+    );
+    await manager.query(
+      `INSERT INTO ${treeNodes} (level, node_index, hash)
+       SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
+      [nodes.map((node) => node.level), nodes.map((node) => node.index), nodes.map((node) => node.hash)],
+    );
+  }
+
+  private async checkpointIfDue(manager: EntityManager, state: SequencerState): Promise<number | null> {
+    const size = state.frontier.size;
+    const now = this.clock().getTime();
+    if (size === state.lastCheckpointSize || now - state.lastCheckpointAt < this.checkpointIntervalMs) {
+      return null;
+    }
+    const rootHash = state.frontier.root();
+    const key = this.options.signingKey;
+    const note = signNote(formatCheckpoint({ origin: key.name, size, rootHash }), key);
+    await manager.query(
+      `INSERT INTO ${checkpoints} (tree_size, root_hash, signed_note, created_at, integrated_below_tx)
+       VALUES ($1, $2, $3, $4, $5::xid8)`,
+      [size, rootHash, note, new Date(now), state.integratedBelowTx],
+    );
+    state.lastCheckpointSize = size;
+    state.lastCheckpointAt = now;
+    return size;
+  }
+
+  /** The state in memory, or read afresh when another sequencer moved the tree on since (or at first). */
+  private async currentState(manager: EntityManager): Promise<SequencerState> {
+    const [{ size }] = await manager.query(
+      `SELECT coalesce(max(leaf_index) + 1, 0)::bigint AS size FROM ${leaves}`,
+    );
+    const treeSize = Number(size);
+    if (this.state && this.state.frontier.size === treeSize) return this.state;
+    const frontier = await MerkleFrontier.of(treeSize, new PostgresSubtreeHashes(manager));
+    const latest: Array<{ tree_size: string; created_at: Date; integrated_below_tx: string }> =
+      await manager.query(
+        `SELECT tree_size, created_at, integrated_below_tx::text FROM ${checkpoints}
+          ORDER BY tree_size DESC LIMIT 1`,
+      );
+    return {
+      frontier,
+      // No checkpoint yet: look at every entry once.
+      integratedBelowTx: latest[0]?.integrated_below_tx ?? '0',
+      lastCheckpointSize: latest[0] ? Number(latest[0].tree_size) : 0,
+      lastCheckpointAt: latest[0] ? latest[0].created_at.getTime() : 0,
+    };
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.cycle = this.integratePending()
+        .then(
+          () => undefined,
+          (error: unknown) =>
+            // Retried at the next tick; the class name only, as messages may quote values.
+            this.logger.warn(`integration failed: ${error instanceof Error ? error.name : typeof error}`),
+        )
+        .finally(() => this.schedule(this.pollIntervalMs));
+    }, delayMs);
+    this.timer.unref();
+  }
+}
