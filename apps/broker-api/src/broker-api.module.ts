@@ -4,6 +4,7 @@ import { ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule, REDIS_CLIENT } from '@app/queues';
 import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
+import { TRANSFER_LOG_RECORDER } from './exchange-log/transfer-log-recorder';
 import { RedisNonceStore } from '@app/http-signing';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -44,6 +45,8 @@ export class BrokerApiModule {
           settings: config.transfers,
           vault: config.vault,
           validation: config.validation,
+          // Every step of a transfer lands in the exchange log, in the transaction that takes it.
+          eventRecorder: TRANSFER_LOG_RECORDER,
         }),
       ],
       controllers: [

@@ -1,11 +1,12 @@
 import { combineSchemas } from '@app/persistence/database-schema';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from '@app/registry/registry-schema';
 import { TRANSFER_ENTITIES, TRANSFER_MIGRATIONS } from '@app/transfers/transfer-schema';
+import { EXCHANGE_LOG_ENTITIES, EXCHANGE_LOG_MIGRATIONS } from '@app/exchange-log/storage';
 
 /**
  * The broker's database: every domain's entities and migrations, composed here and nowhere else. The
  * broker API, the `oso` commands, TypeORM's CLI and the tests all open the database with this, so they
- * never disagree on the tables. A new domain (e.g. the exchange log) hands its lists in here.
+ * never disagree on the tables. A new domain hands its lists in here.
  *
  * Imported from the domains' schema files, not their index: `oso db migrate` should not load the
  * exchange's services to learn its tables.
@@ -13,4 +14,5 @@ import { TRANSFER_ENTITIES, TRANSFER_MIGRATIONS } from '@app/transfers/transfer-
 export const BROKER_SCHEMA = combineSchemas(
   { entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS },
   { entities: TRANSFER_ENTITIES, migrations: TRANSFER_MIGRATIONS },
+  { entities: EXCHANGE_LOG_ENTITIES, migrations: EXCHANGE_LOG_MIGRATIONS },
 );

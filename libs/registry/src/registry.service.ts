@@ -9,6 +9,7 @@ import { RegistryError } from './registry-error';
 import { InvalidSchoolCodeError, SchoolCode, formatSchoolCode, parseSchoolCode } from './school-code';
 import { SCHOOL_SECTORS, SchoolSector } from './school-sector';
 import { SchoolEntity } from './school.entity';
+import { findSchoolsByIds } from './school-lookup';
 import { VendorEntity } from './vendor.entity';
 
 const VENDOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
@@ -129,8 +130,7 @@ export class RegistryService {
    * from the pool while the caller holds locks that other connections may be waiting for.
    */
   schoolsWithIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<SchoolEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return manager.getRepository(SchoolEntity).findBy({ id: In([...new Set(ids)]) });
+    return findSchoolsByIds(manager, ids);
   }
 
   /** Records that a school lets a vendor act for it, from `validFrom` (default: now) until `validUntil`. */

@@ -1,0 +1,41 @@
+import type { ExchangeEventInput } from '@app/exchange-log';
+import type { TransferLogEvent } from '@app/transfers';
+
+/** The broker itself, as an actor of the log (expiry, the release gate's first look). */
+export const BROKER_ACTOR_ID = 'broker';
+
+/**
+ * An event of the exchange as an exchange log entry: schools by their public code (BRIN + vestiging),
+ * the rest as the exchange states it. Pure, so the one mapping of the exchange onto the log is tested on
+ * its own; the log's own screen (`validateExchangeEvent`) still judges every entry at append time.
+ */
+export function transferLogEntry(
+  event: TransferLogEvent,
+  schoolCode: (schoolId: string) => string,
+): ExchangeEventInput {
+  const entry: ExchangeEventInput = {
+    type: event.type,
+    at: event.at,
+    actor:
+      event.actor.kind === 'vendor'
+        ? { kind: 'vendor', id: event.actor.id }
+        : { kind: 'broker', id: BROKER_ACTOR_ID },
+    schools: {
+      source: schoolCode(event.sourceSchoolId),
+      ...(event.targetSchoolId !== null ? { target: schoolCode(event.targetSchoolId) } : {}),
+    },
+    ...(event.transferId !== null ? { transferId: event.transferId } : {}),
+    ...(event.versionHash !== null ? { versionHash: event.versionHash } : {}),
+  };
+  if (event.type === 'version_staged') {
+    entry.details = {
+      profile: event.profile,
+      overdrachtsoort: event.overdrachtsoort,
+      warnedRuleIds: event.warnedRuleIds,
+    };
+  }
+  if (event.type === 'state_changed') {
+    entry.details = { from: event.fromState, to: event.toState, event: event.step };
+  }
+  return entry;
+}
