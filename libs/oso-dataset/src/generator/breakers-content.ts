@@ -1,4 +1,5 @@
 import { CODE_LISTS, CodeList } from '../codelists';
+import { CATEGORY_LOCATIONS } from '../category-locations';
 import { ALL_CATEGORIES } from '../rules/category.rules';
 import { oldestAllowedTestDate } from '../rules/tests.rules';
 import {
@@ -103,46 +104,8 @@ function companionsOfCode(site: BreakSite, list: number): string[] {
   return [];
 }
 
-/** Where each category's data stands (the blocks the OS.catNN rules look for). */
-const CATEGORY_BLOCK_NAMES: Record<
-  string,
-  { under: 'root' | 'leerling' | 'ondersteuning'; names: string[] }
-> = {
-  cat_metadata: { under: 'root', names: ['metadata', 'overdrachtsoort'] },
-  cat_ouderinzage: { under: 'root', names: ['inzage'] },
-  cat_oudersverzorgers: {
-    under: 'leerling',
-    names: ['verzorger', 'verzorgersaansprakelijk', 'aansprakelijkeinstelling'],
-  },
-  cat_vve: {
-    under: 'leerling',
-    names: ['voorschools', 'vroegschools', 'vanpeuterspeelzaal', 'naampeuterspeelzaal'],
-  },
-  cat_schoolloopbaan: { under: 'leerling', names: ['schoolloopbaanlijst'] },
-  cat_overstapadvies: { under: 'leerling', names: ['overstapadvies'] },
-  cat_onderwijsondersteuning: { under: 'leerling', names: ['onderwijsondersteuning'] },
-  cat_verzuim: { under: 'leerling', names: ['verzuim'] },
-  cat_eindtoetsbo: { under: 'leerling', names: ['eindtoets_basisonderwijs'] },
-  cat_toetsresultaten: { under: 'leerling', names: ['toetslijst'] },
-  cat_handelingsplannen: { under: 'ondersteuning', names: ['handelingsplan'] },
-  cat_cijferlijsten: { under: 'leerling', names: ['cijferlijstlijst'] },
-  cat_vombo: {
-    under: 'leerling',
-    names: [
-      'bevorderd',
-      'examenresultaat',
-      'resultaatvakkenvo',
-      'certificaat',
-      'competenties',
-      'stage',
-      'overigvombo',
-    ],
-  },
-  cat_bijlagedocs: { under: 'leerling', names: ['overigdocumentlijst'] },
-};
-
 function categoryPresent(site: BreakSite, category: string): boolean {
-  const { under, names } = CATEGORY_BLOCK_NAMES[category];
+  const { under, names } = CATEGORY_LOCATIONS[category];
   const parent =
     under === 'root'
       ? site.tree
@@ -175,7 +138,7 @@ function categoryBreaker(category: string): BreakerSpec {
   };
 }
 
-const CATEGORY_BREAKERS = Object.keys(CATEGORY_BLOCK_NAMES).map(categoryBreaker);
+const CATEGORY_BREAKERS = Object.keys(CATEGORY_LOCATIONS).map(categoryBreaker);
 
 const TABLE_BREAKER: BreakerSpec = {
   rule: 'BRK.CAT.01',
@@ -185,7 +148,7 @@ const TABLE_BREAKER: BreakerSpec = {
     // Declared VERPLICHT where the table leaves it to the school: the data is there, only the table is wrong.
     const choice = ALL_CATEGORIES.find(
       (category) =>
-        CATEGORY_BLOCK_NAMES[category] &&
+        CATEGORY_LOCATIONS[category] &&
         site.plan.table[category].includes('OPT-UIT') &&
         categoryPresent(site, category),
     );

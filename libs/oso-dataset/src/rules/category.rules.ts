@@ -1,4 +1,5 @@
 import { DossierElement, at, child, pathOf } from '../dossier-element';
+import { CATEGORY_LOCATIONS } from '../category-locations';
 import { DossierUnderReview } from './dossier-under-review';
 import { BOTH_BUNDLES, DossierRule, RuleBreach } from './dossier-rule';
 
@@ -22,49 +23,22 @@ export const ALL_CATEGORIES = [
   'cat_bijlagedocs',
 ];
 
-/**
- * Where each category (hoofdblok) of `categorie_uitlevering` lives in the dossier: the blocks whose
- * presence means the category was sent. The grouping follows the standard's schema and its validator's
- * opt-out checks (the answerable parties belong to cat_oudersverzorgers, the VO-MBO results to
- * cat_vombo), and every official example, full and opt-out, agrees with it. cat_school and cat_leerling
- * are the dossier's core and have no opt-out check.
- */
-export const CATEGORY_BLOCKS: Record<string, (dossier: DossierUnderReview) => DossierElement[]> = {
-  cat_metadata: (dossier) =>
-    [dossier.metadata, at(dossier.root, 'overdrachtsoort')].filter((block) => block !== null),
-  cat_ouderinzage: (dossier) => (dossier.inzage ? [dossier.inzage] : []),
-  cat_oudersverzorgers: (dossier) =>
-    leerlingBlocks(dossier, 'verzorger', 'verzorgersaansprakelijk', 'aansprakelijkeinstelling'),
-  cat_vve: (dossier) =>
-    leerlingBlocks(dossier, 'voorschools', 'vroegschools', 'vanpeuterspeelzaal', 'naampeuterspeelzaal'),
-  cat_schoolloopbaan: (dossier) => leerlingBlocks(dossier, 'schoolloopbaanlijst'),
-  cat_overstapadvies: (dossier) => leerlingBlocks(dossier, 'overstapadvies'),
-  cat_onderwijsondersteuning: (dossier) => leerlingBlocks(dossier, 'onderwijsondersteuning'),
-  cat_verzuim: (dossier) => leerlingBlocks(dossier, 'verzuim'),
-  cat_eindtoetsbo: (dossier) => leerlingBlocks(dossier, 'eindtoets_basisonderwijs'),
-  cat_toetsresultaten: (dossier) => leerlingBlocks(dossier, 'toetslijst'),
-  cat_handelingsplannen: (dossier) =>
-    (at(dossier.leerling, 'onderwijsondersteuning')?.children ?? []).filter(
-      (block) => block.name === 'handelingsplan',
-    ),
-  cat_cijferlijsten: (dossier) => leerlingBlocks(dossier, 'cijferlijstlijst'),
-  cat_vombo: (dossier) =>
-    leerlingBlocks(
-      dossier,
-      'bevorderd',
-      'examenresultaat',
-      'resultaatvakkenvo',
-      'certificaat',
-      'competenties',
-      'stage',
-      'overigvombo',
-    ),
-  cat_bijlagedocs: (dossier) => leerlingBlocks(dossier, 'overigdocumentlijst'),
-};
-
-function leerlingBlocks(dossier: DossierUnderReview, ...names: string[]): DossierElement[] {
-  return (dossier.leerling?.children ?? []).filter((block) => names.includes(block.name));
-}
+/** The blocks of each category found in the dossier (where they live: `CATEGORY_LOCATIONS`). */
+export const CATEGORY_BLOCKS: Record<string, (dossier: DossierUnderReview) => DossierElement[]> =
+  Object.fromEntries(
+    Object.entries(CATEGORY_LOCATIONS).map(([category, { under, names }]) => [
+      category,
+      (dossier: DossierUnderReview) => {
+        const parent =
+          under === 'root'
+            ? dossier.root
+            : under === 'leerling'
+              ? dossier.leerling
+              : at(dossier.leerling, 'onderwijsondersteuning');
+        return (parent?.children ?? []).filter((block) => names.includes(block.name));
+      },
+    ]),
+  );
 
 /**
  * One rule per category, numbered by the category's place in `categorie_uitlevering` (cat_metadata is
