@@ -151,7 +151,8 @@ describe('documented promises of the exchange', () => {
 
   describe('a mandate that ends', () => {
     it('leaves the vendor unable to act for the school from its end on: 403 for new steps, 404 for its transfers', async () => {
-      const until = new Date(Date.now() + 1500);
+      // Long enough for the grant, a request and a read on a busy two-core machine; then it ends.
+      const until = new Date(Date.now() + 6_000);
       await pki.registry.grantMandate({
         schoolCode: LEAVING_TARGET,
         vendorId: 'leaving-las',
