@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDossier } from '../../libs/oso-dataset/src';
-import { runBuilt } from '../support/built-process';
+import { REPO_ROOT, builtEntry, runBuilt } from '../support/built-process';
 import { POVO_DOSSIER } from '../support/large-dossiers';
 import { describeOnOfficialExamples, officialExampleFiles } from '../support/official-examples';
 
@@ -125,5 +126,26 @@ describe('oso validate', () => {
     const missing = await runBuilt('cli', ['validate', join(dir, 'nope.xml')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.join('\n')).toMatch(/cannot read .*nope\.xml: ENOENT/);
+  });
+  it('gives a slow reader every verdict, also when a dossier is invalid (exit code 1)', async () => {
+    // More output than a pipe holds, read only after a pause: an exit before the writes went out loses lines.
+    const files = Array.from({ length: 300 }, (_, index) =>
+      write(
+        `broken-${index}.xml`,
+        generateDossier({ profile: 'POVO', seed: index + 1, breakRule: 'OVa.IZ02' }).xml,
+      ),
+    );
+    const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+    const script =
+      `${quote(process.execPath)} ${quote(builtEntry('cli'))} validate --json ${files.map(quote).join(' ')}` +
+      ` | (sleep 1; wc -l); echo "exit \${PIPESTATUS[0]}"`;
+    const output = await new Promise<string>((resolve, reject) => {
+      const shell = spawn('bash', ['-c', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      shell.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      shell.on('error', reject);
+      shell.on('close', () => resolve(text));
+    });
+    expect(output.trim().split(/\s+/)).toEqual(['300', 'exit', '1']);
   });
 });
