@@ -258,7 +258,9 @@ export const API_SCHEMAS = {
   }),
   LogEntryProof: object({
     entryId: string('The entry’s id.'),
-    leaf: string('The entry’s canonical JSON: exactly the bytes its leaf hash covers (docs/exchange-log.md).'),
+    leaf: string(
+      'The entry’s canonical JSON: exactly the bytes its leaf hash covers (docs/exchange-log.md).',
+    ),
     leafIndex: { type: 'integer', minimum: 0, description: 'The entry’s position in the Merkle tree.' },
     treeSize: { type: 'integer', minimum: 1, description: 'The size of the tree the proof is against.' },
     inclusionProof: {

@@ -242,7 +242,8 @@ export const ERROR_CATALOGUE = {
   },
   LOG_ENTRY_NOT_FOUND: {
     status: 404,
-    meaning: 'No exchange log entry with this id about a school that mandates you (whether or not it exists).',
+    meaning:
+      'No exchange log entry with this id about a school that mandates you (whether or not it exists).',
     example: 'No exchange log entry with this id about a school that mandates you.',
   },
 

@@ -79,7 +79,11 @@ export class LogProofsController {
       'checkpoint that comes with it. Check the checkpoint’s signature, then the proof with ' +
       'SHA-256(0x00 ‖ leaf bytes) as the leaf hash. Entries about schools you hold no mandate for are not found.',
   })
-  @ApiParam({ name: 'entryId', description: 'The entry’s id (a positive integer).', schema: { type: 'string' } })
+  @ApiParam({
+    name: 'entryId',
+    description: 'The entry’s id (a positive integer).',
+    schema: { type: 'string' },
+  })
   @ApiOkResponse({
     description: 'The entry and its proof.',
     content: docs.jsonOf('LogEntryProof', { proof: docs.EXAMPLE_LOG_ENTRY_PROOF }),

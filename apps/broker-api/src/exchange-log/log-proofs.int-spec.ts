@@ -1,9 +1,4 @@
-import {
-  SEQUENCER_LOCK_KEY,
-  leafHash,
-  openCheckpoint,
-  verifyInclusion,
-} from '@app/exchange-log';
+import { SEQUENCER_LOCK_KEY, leafHash, openCheckpoint, verifyInclusion } from '@app/exchange-log';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
@@ -133,7 +128,9 @@ describe('vendors hold the broker to account (exchange log proofs)', () => {
     expect(verifyInclusion(leaf, proof.leafIndex, proof.treeSize, hashes, checkpoint.rootHash)).toBe(true);
     // A leaf changed by one character does not verify: the proof binds these exact bytes.
     const altered = leafHash(Buffer.from(proof.leaf.replace('vo-las', 'vo-lat'), 'utf8'));
-    expect(verifyInclusion(altered, proof.leafIndex, proof.treeSize, hashes, checkpoint.rootHash)).toBe(false);
+    expect(verifyInclusion(altered, proof.leafIndex, proof.treeSize, hashes, checkpoint.rootHash)).toBe(
+      false,
+    );
 
     // The latest checkpoint, as text, verifies with the same key and covers the entry.
     const latest = await vo.get('/v1/log/checkpoint');
