@@ -1,4 +1,5 @@
 import type { Environment } from '@app/config';
+import { ensureLogSigningKey, readLogKeyConfig } from '@app/exchange-log';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,10 +23,14 @@ const SERVICES = [
   { service: 'release-worker', read: (env: Environment) => readReleaseWorkerConfig(env) },
 ] as const;
 
-/** The TLS files are mounted at run time; for reading the configuration, a folder holding them stands in. */
+/**
+ * The TLS files and the exchange log key are mounted at run time; for reading the configuration, a folder
+ * holding them stands in (the log key a real one: the broker's configuration reads it).
+ */
 function folderWithTlsFiles(): string {
   const dir = mkdtempSync(join(tmpdir(), 'oso-compose-'));
   for (const file of ['server.crt', 'server.key', 'ca.crt', 'ca.crl']) writeFileSync(join(dir, file), '');
+  ensureLogSigningKey(readLogKeyConfig({ PKI_DIR: dir }));
   return dir;
 }
 
@@ -124,6 +129,8 @@ describe('docker/compose.yaml', () => {
     // The api's health check reads the worker's heartbeat under the prefix: it must be the same.
     expect(worker.redis.prefix).toBe(api.redis.prefix);
     expect(api.vault.activeKekId).toBe('kek-2026');
+    // The compose file leaves EXCHANGE_LOG_KEY_FILE empty: the key beside the mounted PKI.
+    expect(api.exchangeLog.verifierKeyFile).toBe(join(tlsDir, 'log-key.pub'));
   });
 
   const composeCli = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;

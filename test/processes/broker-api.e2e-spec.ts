@@ -44,8 +44,14 @@ describe('broker-api process', () => {
       const client = new Client({ connectionString: databaseUrl });
       await client.connect();
       const tables = await client.query(`SELECT count(*)::int AS n FROM schema_migrations`);
+      // The exchange log's sequencer runs in the process, on its own connections.
+      const sequencer = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = 'oso-broker-sequencer'`,
+      );
       await client.end();
       expect(tables.rows[0].n).toBeGreaterThan(0);
+      expect(sequencer.rows[0].n).toBeGreaterThan(0);
     } finally {
       expect(await broker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
@@ -69,6 +75,12 @@ describe('broker-api process', () => {
     expectOneLineFailure(
       { TLS_SERVER_CERT_FILE: '/nonexistent/server.crt' },
       /^broker-api: Configuration error: TLS_SERVER_CERT_FILE points at \/nonexistent\/server\.crt, which does not exist .*pki init/,
+    ));
+
+  it('names a missing exchange log key and how to create it', () =>
+    expectOneLineFailure(
+      { EXCHANGE_LOG_KEY_FILE: '/nonexistent/log-key' },
+      /^broker-api: Configuration error: EXCHANGE_LOG_KEY_FILE points at \/nonexistent\/log-key, which does not exist .*pki init/,
     ));
 
   it('retries an unreachable database, then stops with one line', async () => {

@@ -8,6 +8,7 @@ import {
   Validity,
   validityFromNow,
 } from '@app/pki';
+import { ensureLogSigningKey, readLogKeyConfig } from '@app/exchange-log';
 import { CertificateOwner, RegistryModule, RegistryService } from '@app/registry';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -48,7 +49,14 @@ export class TestPki {
     const context = await NestFactory.createApplicationContext(TestPkiModule, { logger: false });
     const pki = context.get(PkiService);
     await pki.init();
+    // The broker refuses to start without its exchange log key; `oso pki init` makes it beside the PKI.
+    ensureLogSigningKey(readLogKeyConfig({ PKI_DIR: dir }));
     return new TestPki(dir, context.get(RegistryService), pki, context);
+  }
+
+  /** The exchange log's public key (C2SP verifier key), as vendors and auditors get it. */
+  get logVerifierKey(): string {
+    return readFileSync(readLogKeyConfig({ PKI_DIR: this.dir }).verifierKeyFile, 'utf8').trim();
   }
 
   get caCertificate(): Buffer {

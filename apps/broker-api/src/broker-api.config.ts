@@ -6,6 +6,7 @@ import { HttpSigningConfig, readHttpSigningConfig } from '@app/http-signing';
 import { TransferSettings, readTransferSettings } from '@app/transfers';
 import { ValidationPoolSettings, readValidationPoolSettings } from '@app/oso-dataset';
 import { VaultConfig, readVaultConfig } from '@app/vault';
+import { LogSigningKey, loadLogSigningKey, readLogKeyConfig } from '@app/exchange-log';
 import { join } from 'node:path';
 import { TlsFilesConfig, readTlsFilesConfig } from './tls/tls-files.config';
 
@@ -24,6 +25,8 @@ export interface BrokerApiConfig {
   limits: ApiLimits;
   /** Dossier validation threads and each vendor's share of them. */
   validation: ValidationPoolSettings;
+  /** The exchange log's checkpoint signing key: the broker refuses to start without it. */
+  exchangeLog: { signingKey: LogSigningKey; verifierKeyFile: string };
 }
 
 /** What one vendor may send: body sizes and a request rate, so one client cannot starve the others. */
@@ -72,5 +75,11 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       requestsPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
     },
     validation: readValidationPoolSettings(env),
+    exchangeLog: exchangeLogConfig(env),
   };
+}
+
+function exchangeLogConfig(env: Environment): BrokerApiConfig['exchangeLog'] {
+  const keyConfig = readLogKeyConfig(env);
+  return { signingKey: loadLogSigningKey(keyConfig), verifierKeyFile: keyConfig.verifierKeyFile };
 }

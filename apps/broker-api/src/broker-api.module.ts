@@ -4,6 +4,8 @@ import { ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule, REDIS_CLIENT } from '@app/queues';
 import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
+import { ExchangeLogSequencerService } from './exchange-log/exchange-log-sequencer.service';
+import { LogProofsController } from './exchange-log/log-proofs.controller';
 import { TRANSFER_LOG_RECORDER } from './exchange-log/transfer-log-recorder';
 import { RedisNonceStore } from '@app/http-signing';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -55,6 +57,7 @@ export class BrokerApiModule {
         TransfersController,
         ValidateController,
         EchoController,
+        LogProofsController,
       ],
       providers: [
         { provide: BROKER_API_CONFIG, useValue: config },
@@ -69,6 +72,8 @@ export class BrokerApiModule {
         { provide: APP_GUARD, useClass: VendorRateLimitGuard },
         { provide: APP_GUARD, useClass: RequestSignatureGuard },
         HealthService,
+        // Integrates the log's entries into its Merkle tree and signs checkpoints, from bootstrap to shutdown.
+        ExchangeLogSequencerService,
       ],
     };
   }

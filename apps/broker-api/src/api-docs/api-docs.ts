@@ -19,6 +19,7 @@ export const API_DOCS_JSON_PATH = '/docs-json';
 export const API_TAGS = {
   transfers: 'Transfers',
   onboarding: 'Onboarding',
+  exchangeLog: 'Exchange log',
   health: 'Health',
 } as const;
 
@@ -115,6 +116,10 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('clientCertificate')
     .addTag(API_TAGS.transfers, 'Request, stage (klaarzetten), follow, fetch, acknowledge or withdraw.')
     .addTag(API_TAGS.onboarding, 'Check your set-up: identity, signatures, dossier validation.')
+    .addTag(
+      API_TAGS.exchangeLog,
+      'Hold the broker to account: its signed checkpoint, proofs of your entries.',
+    )
     .addTag(API_TAGS.health, 'The broker’s dependencies.')
     .build();
   const document = SwaggerModule.createDocument(app, config, {

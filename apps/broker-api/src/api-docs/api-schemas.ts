@@ -12,6 +12,7 @@ import type { MediaTypeObject, ReferenceObject, SchemaObject } from '@nestjs/swa
 import { ERROR_CODES } from '../api-errors/error-catalogue';
 import type { HealthReport } from '../health/health.service';
 import type { EchoResponse } from '../message-signatures/echo.controller';
+import type { LogEntryProof } from '../exchange-log/log-proofs.controller';
 import type { WhoamiResponse } from '../whoami/whoami.controller';
 
 /*
@@ -255,6 +256,20 @@ export const API_SCHEMAS = {
       }),
     },
   }),
+  LogEntryProof: object({
+    entryId: string('The entry’s id.'),
+    leaf: string(
+      'The entry’s canonical JSON: exactly the bytes its leaf hash covers (docs/exchange-log.md).',
+    ),
+    leafIndex: { type: 'integer', minimum: 0, description: 'The entry’s position in the Merkle tree.' },
+    treeSize: { type: 'integer', minimum: 1, description: 'The size of the tree the proof is against.' },
+    inclusionProof: {
+      type: 'array',
+      description: 'RFC 9162 inclusion proof, bottom-up, each SHA-256 hash in base64.',
+      items: string('A node hash, base64.', { format: 'byte' }),
+    },
+    checkpoint: string('The signed checkpoint (C2SP signed note) of treeSize entries.'),
+  }),
   HealthReport: object({
     status: { type: 'string', enum: ['ok', 'degraded', 'down'] },
     database: componentHealth(),
@@ -463,6 +478,26 @@ export const EXAMPLE_WHOAMI: WhoamiResponse = {
   mandatedSchools: [
     { school: '00YY00', brin: '00YY', vestiging: '00', name: 'Testschool (demo, PO)', sector: 'PO' },
   ],
+};
+
+/** Signed with a throw-away key: the shape of a real checkpoint, not one of any broker. */
+export const EXAMPLE_CHECKPOINT =
+  'localhost/oso-broker/exchange-log\n4711\nLXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE=\n\n' +
+  '— localhost/oso-broker/exchange-log 6bwHUomvDq7r7st05ly7kFNxUKmy+/lwjavE07OzqDv+cn+nruEQubkgMCUf/cXgp0Yth2ZGKlAdiBckeSbTiD1z1Ak=\n';
+
+export const EXAMPLE_LOG_ENTRY_PROOF: LogEntryProof = {
+  entryId: '4702',
+  leaf:
+    '{"actor":{"id":"demo-vo-las","kind":"vendor"},"at":"2026-11-23T09:14:02.311Z","details":{},' +
+    '"id":"4702","schools":{"source":"00YY00","target":"01XZ00"},"transferId":"5b0e7c1e-8a4f-4f0e-9d55-0c8b7f1e2a31",' +
+    '"type":"request_created","v":1}',
+  leafIndex: 4701,
+  treeSize: 4711,
+  inclusionProof: [
+    'ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs=',
+    'PiPoFgA5WUoziU9lZOGxNIu9egCI1CxKy3PurtWcAJ0=',
+  ],
+  checkpoint: EXAMPLE_CHECKPOINT,
 };
 
 export const EXAMPLE_HEALTH: HealthReport = {

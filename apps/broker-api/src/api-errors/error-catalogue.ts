@@ -240,6 +240,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'No such route (path or method); the vendor API lives under /v1/.',
     example: 'No such route. The vendor API lives under /v1/.',
   },
+  LOG_ENTRY_NOT_FOUND: {
+    status: 404,
+    meaning:
+      'No exchange log entry with this id about a school that mandates you (whether or not it exists).',
+    example: 'No exchange log entry with this id about a school that mandates you.',
+  },
 
   // The transfer's state.
   TRANSFER_ALREADY_OPEN: {
@@ -268,6 +274,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     meaning: 'The transfer’s dossier was destroyed after its retention period.',
     example: 'The dossier was purged after its retention period; it cannot be fetched any more.',
+  },
+  LOG_ENTRY_NOT_YET_INTEGRATED: {
+    status: 409,
+    meaning: 'The entry is not yet in a signed checkpoint (about a second); retry after Retry-After.',
+    example: 'Entry 4711 is not yet in a signed checkpoint; ask again after 1 s (see Retry-After).',
   },
 
   // Content the broker cannot accept.
@@ -338,6 +349,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'Another request for this pupil at this school held it too long; retry after Retry-After.',
     example:
       'Another request for this pupil at this school is being handled; nothing was changed. Retry after 2 s (see Retry-After).',
+  },
+  LOG_CHECKPOINT_NOT_YET_MADE: {
+    status: 503,
+    meaning: 'The exchange log has no signed checkpoint yet (none before its first entries); retry.',
+    example:
+      'The exchange log has no signed checkpoint yet (it makes one once entries arrive); ask again after 1 s (see Retry-After).',
   },
   DATABASE_BUSY: {
     status: 503,

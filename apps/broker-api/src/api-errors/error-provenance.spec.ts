@@ -16,6 +16,7 @@ const EXCHANGE = 'apps/broker-api/src/transfers/exchange.int-spec.ts';
 const PROMISES = 'apps/broker-api/src/transfers/documented-promises.int-spec.ts';
 const HTTP_EDGE = 'test/attacks/http-edge.int-spec.ts';
 const FAIRNESS = 'test/attacks/fairness.int-spec.ts';
+const LOG_PROOFS = 'apps/broker-api/src/exchange-log/log-proofs.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -123,6 +124,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
     'leaves the vendor unable to act for the school from its end on: 403 for new steps, 404 for its transfers',
   ),
   NOT_FOUND: api(MUTUAL_TLS, 'asks for a certificate before revealing whether a path exists'),
+  LOG_ENTRY_NOT_FOUND: api(
+    LOG_PROOFS,
+    'tells a vendor of none of the entry’s schools, and for an unknown id, 404 LOG_ENTRY_NOT_FOUND alike',
+  ),
   TRANSFER_ALREADY_OPEN: api(EXCHANGE, 'refuses a second open request for the same pupil and schools'),
   TRANSFER_STATE_CONFLICT: api(EXCHANGE, 'lets the receiver withdraw its request'),
   // A safeguard: the routes check the side first (ROLE_NOT_ALLOWED), so only the lifecycle can refuse it.
@@ -133,6 +138,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   },
   DOSSIER_NOT_RELEASED: api(EXCHANGE, 'keeps the dossier from the receiver until it is released'),
   DOSSIER_PURGED: api(PROMISES, 'answers 409 DOSSIER_PURGED once the payload is destroyed after retention'),
+  LOG_ENTRY_NOT_YET_INTEGRATED: api(
+    LOG_PROOFS,
+    'answers 409 LOG_ENTRY_NOT_YET_INTEGRATED with Retry-After, then a proof that verifies with the log key',
+  ),
   UNKNOWN_SCHOOL: api(EXCHANGE, 'an unknown school'),
   DOSSIER_INVALID: api(EXCHANGE, 'an invalid dossier'),
   DOSSIER_PUPIL_KEY_MISSING: api(EXCHANGE, 'a dossier without BSN or onderwijsnummer'),
@@ -146,6 +155,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   VALIDATION_CAPACITY_EXHAUSTED: api(
     FAIRNESS,
     'refuses staging beyond the line the same way, storing nothing',
+  ),
+  LOG_CHECKPOINT_NOT_YET_MADE: api(
+    LOG_PROOFS,
+    'answers 503 LOG_CHECKPOINT_NOT_YET_MADE, with Retry-After, while the log has no checkpoint',
   ),
   TRANSFER_LINE_BUSY: api(
     'test/attacks/staging-contention.int-spec.ts',

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { generateLogSigningKey, openCheckpoint, verifierKey } from '../checkpoint';
@@ -87,6 +88,29 @@ describe('the log sequencer', () => {
     expect(Number(indexOf(higherId))).toBe(first.treeSize - 1);
     expect(Number(indexOf(lowerId))).toBe(second.treeSize - 1);
     expect(second.treeSize).toBe(first.treeSize + 1);
+  });
+
+  it('says a failing database once, not at every poll, and says when integration resumes', async () => {
+    // Not connected yet: every cycle fails, as during a database outage, until it connects.
+    const flaky = new DataSource(dataSource.options);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const sequencer = new LogSequencer(flaky, { signingKey: key, pollIntervalMs: 10 });
+    try {
+      sequencer.start();
+      await sleep(300); // some 30 failed cycles
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/^integration failed: \w+; retrying$/)]]);
+      expect(log).not.toHaveBeenCalled();
+      await flaky.initialize();
+      for (let waited = 0; log.mock.calls.length === 0 && waited < 10_000; waited += 50) await sleep(50);
+      expect(log.mock.calls).toEqual([['integration resumed']]);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      await sequencer.stop();
+      warn.mockRestore();
+      log.mockRestore();
+      if (flaky.isInitialized) await flaky.destroy();
+    }
   });
 
   it('does nothing while another process holds the sequencer lock', async () => {

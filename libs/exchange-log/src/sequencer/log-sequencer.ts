@@ -59,6 +59,8 @@ export class LogSequencer {
   private timer: NodeJS.Timeout | undefined;
   private cycle: Promise<void> | null = null;
   private stopped = true;
+  /** The last cycle failed: the next failure is not logged again. */
+  private failing = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -199,10 +201,20 @@ export class LogSequencer {
     this.timer = setTimeout(() => {
       this.cycle = this.integratePending()
         .then(
-          () => undefined,
-          (error: unknown) =>
-            // Retried at the next tick; the class name only, as messages may quote values.
-            this.logger.warn(`integration failed: ${error instanceof Error ? error.name : typeof error}`),
+          () => {
+            if (this.failing) this.logger.log('integration resumed');
+            this.failing = false;
+          },
+          (error: unknown) => {
+            // Retried at the next tick. Said once per outage, not at every poll; the class name only,
+            // as messages may quote values.
+            if (!this.failing) {
+              this.logger.warn(
+                `integration failed: ${error instanceof Error ? error.name : typeof error}; retrying`,
+              );
+            }
+            this.failing = true;
+          },
         )
         .finally(() => this.schedule(this.pollIntervalMs));
     }, delayMs);
