@@ -88,7 +88,7 @@ export function auditCommands(): Command {
           const where = [
             leafIndex === undefined ? null : `leaf ${leafIndex}`,
             entryId === undefined ? null : `entry ${entryId}`,
-            `line ${line}`,
+            line === undefined ? null : `line ${line}`,
           ].filter((part) => part !== null);
           say(`FAIL: ${where.join(', ')}: ${reason}`);
           throw new CommandExit(EXIT_NOT_VERIFIED);

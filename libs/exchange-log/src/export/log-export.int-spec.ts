@@ -218,6 +218,20 @@ describe('exporting the exchange log and verifying it offline', () => {
     }
   });
 
+  it('refuses an export that lacks its last leaves, or is no export at all', async () => {
+    const lines = (await exportText(dataSource.manager)).trimEnd().split('\n');
+    expect(await verify(lines.slice(0, -1).join('\n'))).toMatchObject({
+      ok: false,
+      problem: {
+        leafIndex: ENTRIES - 1,
+        reason: `the export ends after ${ENTRIES - 1} of the checkpoint's ${ENTRIES} leaves`,
+      },
+    });
+    for (const notAnExport of ['', 'null', '{"format":"something-else"}', lines[1]]) {
+      expect(await verify(notAnExport)).toMatchObject({ ok: false, problem: { line: 1 } });
+    }
+  });
+
   it('refuses a checkpoint signed by another key, even one with the log’s name', async () => {
     const text = await exportText(dataSource.manager);
     const other = generateLogSigningKey(key.name);
@@ -251,6 +265,7 @@ describe('exporting the exchange log and verifying it offline', () => {
       ok: false,
       problem: { reason: expect.stringContaining('not consistent with the earlier checkpoint') },
     });
+    expect(await verify(text, forked)).not.toHaveProperty('problem.line');
     const later = signCheckpoint({ origin: key.name, size: ENTRIES + 1, rootHash: Buffer.alloc(32, 9) }, key);
     expect(await verify(text, later)).toMatchObject({
       ok: false,

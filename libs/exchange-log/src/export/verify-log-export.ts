@@ -13,7 +13,8 @@ export interface LogExportVerifyOptions {
 
 /** The first thing wrong with an export: where (file line, leaf, entry id when known) and why. */
 export interface LogExportProblem {
-  line: number;
+  /** The export's line (1 is the header); absent when the problem is the earlier checkpoint. */
+  line?: number;
   leafIndex?: number;
   entryId?: string;
   reason: string;
@@ -55,7 +56,7 @@ async function verify(
   const previous =
     options.previousCheckpoint === undefined
       ? undefined
-      : openSigned(options.previousCheckpoint, options.verifierKey, origin, 'the earlier checkpoint', 0);
+      : openSigned(options.previousCheckpoint, options.verifierKey, origin, 'the earlier checkpoint');
   let checkpoint: Checkpoint | undefined;
   const frontier = MerkleFrontier.empty();
   let previousRoot: Buffer | undefined = previous?.size === 0 ? EMPTY_TREE_ROOT : undefined;
@@ -129,13 +130,11 @@ function finish(
   if (previous !== undefined) {
     if (previous.size > checkpoint.size) {
       fail({
-        line: 1,
         reason: `the earlier checkpoint covers ${previous.size} leaves, more than this export's ${checkpoint.size}`,
       });
     }
     if (!previousRoot?.equals(previous.rootHash)) {
       fail({
-        line: 1,
         reason:
           `not consistent with the earlier checkpoint: the first ${previous.size} leaves have root ` +
           `${previousRoot?.toString('base64')}, it signed ${previous.rootHash.toString('base64')}`,
@@ -146,8 +145,8 @@ function finish(
 }
 
 function readHeader(text: string, verifierKey: string, origin: string): Checkpoint {
-  const header = parseJson(text, 1) as Partial<LogExportHeader>;
-  if (header.format !== LOG_EXPORT_FORMAT) {
+  const header = parseJson(text, 1) as Partial<LogExportHeader> | null;
+  if (typeof header !== 'object' || header === null || header.format !== LOG_EXPORT_FORMAT) {
     fail({ line: 1, reason: `the first line is not a ${LOG_EXPORT_FORMAT} header` });
   }
   if (typeof header.checkpoint !== 'string') fail({ line: 1, reason: 'the header has no checkpoint' });
@@ -163,7 +162,7 @@ function openSigned(
   verifierKey: string,
   origin: string,
   what: string,
-  line: number,
+  line?: number,
 ): Checkpoint {
   try {
     return openCheckpoint(note, [verifierKey], origin).checkpoint;
