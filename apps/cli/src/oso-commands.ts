@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCommands } from './audit/audit.commands';
 import { databaseCommands } from './database/database.commands';
 import { demoCommand } from './demo/demo.command';
 import { generateCommand } from './generate/generate.command';
@@ -22,6 +23,7 @@ export const OSO_COMMANDS: ReadonlyArray<() => Command> = [
   registryCommands,
   databaseCommands,
   vaultCommands,
+  auditCommands,
   requestCommand,
   demoCommand,
   validateCommand,

@@ -10,3 +10,4 @@ export * from './sequencer/log-sequencer';
 export * from './sequencer/log-reads';
 export * from './sequencer/postgres-subtree-hashes';
 export * from './log-key/log-key.config';
+export * from './export';

@@ -1,0 +1,4 @@
+export * from './export-format';
+export * from './export-entry';
+export * from './write-log-export';
+export * from './verify-log-export';

@@ -1,0 +1,203 @@
+import { Checkpoint, openCheckpoint, parseVerifierKey } from '../checkpoint';
+import { canonicalEntryBytes } from '../entry/canonical-entry';
+import { EMPTY_TREE_ROOT, MerkleFrontier, leafHash } from '../merkle';
+import { LOG_EXPORT_FORMAT, LogExportHeader, LogExportLine } from './export-format';
+import { ExportedEntryError, entryFromExport } from './export-entry';
+
+export interface LogExportVerifyOptions {
+  /** The log's verifier key (C2SP vkey text, `log-key.pub`); its name is the log's origin. */
+  verifierKey: string;
+  /** An earlier signed checkpoint of the same log, which the export must extend. */
+  previousCheckpoint?: string;
+}
+
+/** The first thing wrong with an export: where (file line, leaf, entry id when known) and why. */
+export interface LogExportProblem {
+  /** The export's line (1 is the header); absent when the problem is the earlier checkpoint. */
+  line?: number;
+  leafIndex?: number;
+  entryId?: string;
+  reason: string;
+}
+
+export type LogExportVerdict =
+  { ok: true; checkpoint: Checkpoint; previous?: Checkpoint } | { ok: false; problem: LogExportProblem };
+
+class ExportProblem extends Error {
+  constructor(readonly problem: LogExportProblem) {
+    super(problem.reason);
+  }
+}
+
+/**
+ * Verifies an export (export-format.ts) line by line with memory bounded by the tree's height: the
+ * checkpoint's signature by the log key, every entry valid and re-serialized to its leaf bytes (a stored
+ * hash is never trusted), leaves contiguous from 0, the root of the rebuilt tree equal to the checkpoint's
+ * and, given an earlier checkpoint, the root of the first `previous.size` leaves equal to its root (the
+ * export holds every leaf, so consistency needs no proof). Stops at the first problem.
+ */
+export async function verifyLogExport(
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: LogExportVerifyOptions,
+): Promise<LogExportVerdict> {
+  try {
+    return await verify(lines, options);
+  } catch (error) {
+    if (error instanceof ExportProblem) return { ok: false, problem: error.problem };
+    throw error;
+  }
+}
+
+async function verify(
+  lines: AsyncIterable<string> | Iterable<string>,
+  options: LogExportVerifyOptions,
+): Promise<LogExportVerdict> {
+  const origin = parseVerifierKey(options.verifierKey).name;
+  const previous =
+    options.previousCheckpoint === undefined
+      ? undefined
+      : openSigned(options.previousCheckpoint, options.verifierKey, origin, 'the earlier checkpoint');
+  let checkpoint: Checkpoint | undefined;
+  const frontier = MerkleFrontier.empty();
+  let previousRoot: Buffer | undefined = previous?.size === 0 ? EMPTY_TREE_ROOT : undefined;
+  let lineNumber = 0;
+  for await (const text of lines) {
+    lineNumber += 1;
+    if (checkpoint === undefined) {
+      checkpoint = readHeader(text, options.verifierKey, origin);
+      continue;
+    }
+    if (text.length === 0) continue;
+    const expected = frontier.size;
+    const line = readLine(text, lineNumber, expected);
+    const at = { line: lineNumber, leafIndex: line.leafIndex, entryId: entryIdOf(line.entry) };
+    if (line.leafIndex !== expected) {
+      const reason =
+        line.leafIndex > expected
+          ? `leaf ${expected} is missing: the line after leaf ${expected - 1} is leaf ${line.leafIndex}`
+          : `leaf ${line.leafIndex} appears again after leaf ${expected - 1}`;
+      fail({ ...at, leafIndex: expected, reason });
+    }
+    if (expected >= checkpoint.size) {
+      fail({ ...at, reason: `the checkpoint covers ${checkpoint.size} leaves; this one is beyond it` });
+    }
+    let hash: Buffer;
+    try {
+      hash = leafHash(canonicalEntryBytes(entryFromExport(line.entry)));
+    } catch (error) {
+      if (!(error instanceof ExportedEntryError)) throw error;
+      fail({ ...at, reason: `invalid entry: ${error.message}` });
+    }
+    if (line.leafHash !== hash.toString('base64')) {
+      fail({
+        ...at,
+        reason:
+          'the entry does not hash to the leaf the log integrated at this index ' +
+          '(changed, swapped or inserted after integration)',
+      });
+    }
+    frontier.append(hash);
+    if (previous !== undefined && frontier.size === previous.size) previousRoot = frontier.root();
+  }
+  if (checkpoint === undefined) fail({ line: 1, reason: 'the export is empty: no header line' });
+  return finish(checkpoint, frontier, lineNumber, previous, previousRoot);
+}
+
+function finish(
+  checkpoint: Checkpoint,
+  frontier: MerkleFrontier,
+  lastLine: number,
+  previous: Checkpoint | undefined,
+  previousRoot: Buffer | undefined,
+): LogExportVerdict {
+  if (frontier.size < checkpoint.size) {
+    fail({
+      line: lastLine,
+      leafIndex: frontier.size,
+      reason: `the export ends after ${frontier.size} of the checkpoint's ${checkpoint.size} leaves`,
+    });
+  }
+  const root = frontier.root();
+  if (!root.equals(checkpoint.rootHash)) {
+    // Every entry matched its exported leaf hash, so those hashes were rewritten too: no entry to name.
+    fail({
+      line: 1,
+      reason:
+        `the tree of the exported entries has root ${root.toString('base64')}, the checkpoint signed ` +
+        `${checkpoint.rootHash.toString('base64')} (entries and leaf hashes were both rewritten)`,
+    });
+  }
+  if (previous !== undefined) {
+    if (previous.size > checkpoint.size) {
+      fail({
+        reason: `the earlier checkpoint covers ${previous.size} leaves, more than this export's ${checkpoint.size}`,
+      });
+    }
+    if (!previousRoot?.equals(previous.rootHash)) {
+      fail({
+        reason:
+          `not consistent with the earlier checkpoint: the first ${previous.size} leaves have root ` +
+          `${previousRoot?.toString('base64')}, it signed ${previous.rootHash.toString('base64')}`,
+      });
+    }
+  }
+  return previous === undefined ? { ok: true, checkpoint } : { ok: true, checkpoint, previous };
+}
+
+function readHeader(text: string, verifierKey: string, origin: string): Checkpoint {
+  const header = parseJson(text, 1) as Partial<LogExportHeader> | null;
+  if (typeof header !== 'object' || header === null || header.format !== LOG_EXPORT_FORMAT) {
+    fail({ line: 1, reason: `the first line is not a ${LOG_EXPORT_FORMAT} header` });
+  }
+  if (typeof header.checkpoint !== 'string') fail({ line: 1, reason: 'the header has no checkpoint' });
+  const checkpoint = openSigned(header.checkpoint, verifierKey, origin, 'the checkpoint', 1);
+  if (header.origin !== checkpoint.origin || header.from !== 0 || header.to !== checkpoint.size) {
+    fail({ line: 1, reason: 'the header does not describe its checkpoint (origin, from 0, to its size)' });
+  }
+  return checkpoint;
+}
+
+function openSigned(
+  note: string,
+  verifierKey: string,
+  origin: string,
+  what: string,
+  line?: number,
+): Checkpoint {
+  try {
+    return openCheckpoint(note, [verifierKey], origin).checkpoint;
+  } catch (error) {
+    return fail({ line, reason: `${what} does not verify: ${(error as Error).message}` });
+  }
+}
+
+function readLine(text: string, lineNumber: number, expected: number): LogExportLine {
+  const line = parseJson(text, lineNumber, expected) as Partial<LogExportLine>;
+  if (
+    typeof line !== 'object' ||
+    line === null ||
+    !Number.isSafeInteger(line.leafIndex) ||
+    typeof line.leafHash !== 'string'
+  ) {
+    fail({ line: lineNumber, leafIndex: expected, reason: 'the line has no leafIndex, entry and leafHash' });
+  }
+  return line as LogExportLine;
+}
+
+function parseJson(text: string, line: number, leafIndex?: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fail({ line, leafIndex, reason: 'the line is not JSON' });
+  }
+}
+
+function entryIdOf(entry: unknown): string | undefined {
+  const id = (entry as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function fail(problem: LogExportProblem): never {
+  const defined = Object.fromEntries(Object.entries(problem).filter(([, value]) => value !== undefined));
+  throw new ExportProblem(defined as unknown as LogExportProblem);
+}
