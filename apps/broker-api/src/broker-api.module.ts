@@ -2,6 +2,10 @@ import { BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
 import { ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule, REDIS_CLIENT } from '@app/queues';
+import {
+  BROKER_REGISTRY_ACTOR,
+  registryLogRecorder,
+} from '@app/exchange-log/registry-events/registry-log-recorder';
 import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
 import { ExchangeLogSequencerService } from './exchange-log/exchange-log-sequencer.service';
@@ -37,7 +41,8 @@ export class BrokerApiModule {
       imports: [
         PersistenceModule.forRoot(config.database, BROKER_SCHEMA),
         QueuesModule.forRoot(config.redis),
-        RegistryModule,
+        // A registry change made by the running broker is on the record too, in its own transaction.
+        RegistryModule.forRoot({ eventRecorder: registryLogRecorder(BROKER_REGISTRY_ACTOR) }),
         ClientAuthenticationModule.forRoot(new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile)),
         ThrottlerModule.forRoot([
           // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).

@@ -38,6 +38,8 @@ export async function openCliContext(env: Environment = process.env): Promise<Cl
   const { BROKER_SCHEMA } = await import('@app/broker-schema');
   const { PkiModule, PkiService, readPkiConfig } = await import('@app/pki');
   const { RegistryModule, RegistryService } = await import('@app/registry');
+  const { OSO_CLI_ACTOR, registryLogRecorder } =
+    await import('@app/exchange-log/registry-events/registry-log-recorder');
   const { Module } = await import('@nestjs/common');
   const { NestFactory } = await import('@nestjs/core');
   const database = readDatabaseConfig(env);
@@ -47,7 +49,8 @@ export async function openCliContext(env: Environment = process.env): Promise<Cl
   @Module({
     imports: [
       PersistenceModule.forRoot(database, BROKER_SCHEMA),
-      RegistryModule,
+      // Every registry and certificate change an operator makes lands in the exchange log.
+      RegistryModule.forRoot({ eventRecorder: registryLogRecorder(OSO_CLI_ACTOR) }),
       PkiModule.forRoot(pkiConfig),
     ],
   })

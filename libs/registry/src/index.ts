@@ -4,6 +4,7 @@ export * from './client-certificate.entity';
 export * from './mandate.entity';
 export * from './registry-schema';
 export * from './registry-error';
+export * from './registry-events';
 export * from './registry.module';
 export * from './registry.service';
 export * from './school-code';

@@ -1,9 +1,27 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
 import { RegistryService } from './registry.service';
 
-/** Needs a TypeORM connection in the importing application (see PersistenceModule). */
+/**
+ * Needs a TypeORM connection in the importing application (see PersistenceModule). Imported plainly, the
+ * registry records no events; an application that keeps the exchange log imports `forRoot` once.
+ */
 @Module({
   providers: [RegistryService],
   exports: [RegistryService],
 })
-export class RegistryModule {}
+export class RegistryModule {
+  /**
+   * The registry with its changes recorded by `eventRecorder`. The recorder is provided globally, because
+   * other modules (the PKI, the exchange, client authentication) import the plain RegistryModule and their
+   * RegistryService must record too.
+   */
+  static forRoot(options: { eventRecorder: RegistryEventRecorder }): DynamicModule {
+    return {
+      module: RegistryModule,
+      global: true,
+      providers: [{ provide: REGISTRY_EVENT_RECORDER, useValue: options.eventRecorder }],
+      exports: [REGISTRY_EVENT_RECORDER],
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
@@ -6,6 +6,13 @@ import { ClientCertificateEntity } from './client-certificate.entity';
 import { normalizeSerial } from './certificate-serial';
 import { MandateEntity, MandateSide } from './mandate.entity';
 import { RegistryError } from './registry-error';
+import {
+  CertificateHolder,
+  NO_REGISTRY_EVENTS,
+  REGISTRY_EVENT_RECORDER,
+  RegistryEventRecorder,
+  RegistryLogEvent,
+} from './registry-events';
 import { InvalidSchoolCodeError, SchoolCode, formatSchoolCode, parseSchoolCode } from './school-code';
 import { SCHOOL_SECTORS, SchoolSector } from './school-sector';
 import { SchoolEntity } from './school.entity';
@@ -51,7 +58,14 @@ export function isMandateActive(mandate: MandateEntity, at: Date): boolean {
  */
 @Injectable()
 export class RegistryService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly recorder: RegistryEventRecorder;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(REGISTRY_EVENT_RECORDER) recorder?: RegistryEventRecorder,
+  ) {
+    this.recorder = recorder ?? NO_REGISTRY_EVENTS;
+  }
 
   async addVendor(input: { id: string; name: string }): Promise<VendorEntity> {
     if (!VENDOR_ID_PATTERN.test(input.id)) {
@@ -61,11 +75,19 @@ export class RegistryService {
       );
     }
     const name = requireName(input.name, 'vendor name');
-    const vendors = this.dataSource.getRepository(VendorEntity);
-    if (await vendors.existsBy({ id: input.id })) {
-      throw new RegistryError('VENDOR_EXISTS', `vendor "${input.id}" is already registered`);
-    }
-    return vendors.save(vendors.create({ id: input.id, name }));
+    return this.dataSource.transaction(async (manager) => {
+      const vendors = manager.getRepository(VendorEntity);
+      if (await vendors.existsBy({ id: input.id })) {
+        throw new RegistryError('VENDOR_EXISTS', `vendor "${input.id}" is already registered`);
+      }
+      const vendor = await vendors.save(vendors.create({ id: input.id, name }));
+      await this.recorder.record(manager, {
+        type: 'vendor_added',
+        at: vendor.createdAt,
+        vendorId: vendor.id,
+      });
+      return vendor;
+    });
   }
 
   async addSchool(input: { code: string; name: string; sector: string }): Promise<SchoolEntity> {
@@ -77,11 +99,22 @@ export class RegistryService {
         `sector "${input.sector}" is not one of ${SCHOOL_SECTORS.join(', ')}`,
       );
     }
-    const schools = this.dataSource.getRepository(SchoolEntity);
-    if (await schools.existsBy(code)) {
-      throw new RegistryError('SCHOOL_EXISTS', `school ${formatSchoolCode(code)} is already registered`);
-    }
-    return schools.save(schools.create({ ...code, name, sector: input.sector as SchoolSector }));
+    return this.dataSource.transaction(async (manager) => {
+      const schools = manager.getRepository(SchoolEntity);
+      if (await schools.existsBy(code)) {
+        throw new RegistryError('SCHOOL_EXISTS', `school ${formatSchoolCode(code)} is already registered`);
+      }
+      const school = await schools.save(
+        schools.create({ ...code, name, sector: input.sector as SchoolSector }),
+      );
+      await this.recorder.record(manager, {
+        type: 'school_added',
+        at: school.createdAt,
+        schoolCode: formatSchoolCode(school),
+        sector: school.sector,
+      });
+      return school;
+    });
   }
 
   async addAuditor(input: { name: string }): Promise<AuditorEntity> {
@@ -91,11 +124,19 @@ export class RegistryService {
         `auditor name "${input.name}" must be 2-64 characters of a-z, 0-9, '.', '_' and '-'`,
       );
     }
-    const auditors = this.dataSource.getRepository(AuditorEntity);
-    if (await auditors.existsBy({ name: input.name })) {
-      throw new RegistryError('AUDITOR_EXISTS', `auditor "${input.name}" is already registered`);
-    }
-    return auditors.save(auditors.create({ name: input.name }));
+    return this.dataSource.transaction(async (manager) => {
+      const auditors = manager.getRepository(AuditorEntity);
+      if (await auditors.existsBy({ name: input.name })) {
+        throw new RegistryError('AUDITOR_EXISTS', `auditor "${input.name}" is already registered`);
+      }
+      const auditor = await auditors.save(auditors.create({ name: input.name }));
+      await this.recorder.record(manager, {
+        type: 'auditor_added',
+        at: auditor.createdAt,
+        auditorName: auditor.name,
+      });
+      return auditor;
+    });
   }
 
   async findVendor(id: string): Promise<VendorEntity> {
@@ -163,7 +204,7 @@ export class RegistryService {
         );
       }
       const repository = manager.getRepository(MandateEntity);
-      return repository.save(
+      const mandate = await repository.save(
         repository.create({
           schoolId: school.id,
           vendorId: vendor.id,
@@ -173,6 +214,8 @@ export class RegistryService {
           revokedAt: null,
         }),
       );
+      await this.recorder.record(manager, mandateEvent('mandate_granted', now, school, mandate));
+      return mandate;
     });
   }
 
@@ -180,20 +223,25 @@ export class RegistryService {
   async revokeMandate(input: { schoolCode: string; vendorId: string }): Promise<MandateEntity> {
     const school = await this.findSchool(input.schoolCode);
     await this.findVendor(input.vendorId);
-    const repository = this.dataSource.getRepository(MandateEntity);
-    const now = new Date();
-    const active = (
-      await repository.findBy({ schoolId: school.id, vendorId: input.vendorId, revokedAt: IsNull() })
-    ).filter((mandate) => mandate.validUntil === null || mandate.validUntil > now);
-    if (active.length === 0) {
-      throw new RegistryError(
-        'NO_ACTIVE_MANDATE',
-        `school ${formatSchoolCode(school)} has no open mandate for vendor "${input.vendorId}"`,
-      );
-    }
-    for (const mandate of active) mandate.revokedAt = now;
-    await repository.save(active);
-    return active[0];
+    return this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(MandateEntity);
+      const now = new Date();
+      const active = (
+        await repository.findBy({ schoolId: school.id, vendorId: input.vendorId, revokedAt: IsNull() })
+      ).filter((mandate) => mandate.validUntil === null || mandate.validUntil > now);
+      if (active.length === 0) {
+        throw new RegistryError(
+          'NO_ACTIVE_MANDATE',
+          `school ${formatSchoolCode(school)} has no open mandate for vendor "${input.vendorId}"`,
+        );
+      }
+      for (const mandate of active) mandate.revokedAt = now;
+      await repository.save(active);
+      for (const mandate of active) {
+        await this.recorder.record(manager, mandateEvent('mandate_revoked', now, school, mandate));
+      }
+      return active[0];
+    });
   }
 
   /** The schools for which a vendor may act at `at`, ordered by BRIN and vestiging. */
@@ -229,16 +277,29 @@ export class RegistryService {
       owner.kind === 'vendor'
         ? { vendorId: (await this.findVendor(owner.vendorId)).id, auditorId: null }
         : { vendorId: null, auditorId: (await this.findAuditor(owner.auditorName)).id };
-    const certificates = this.dataSource.getRepository(ClientCertificateEntity);
-    if (await certificates.existsBy({ fingerprintSha256: facts.fingerprintSha256 })) {
-      throw new RegistryError(
-        'CERTIFICATE_ALREADY_BOUND',
-        `certificate ${facts.fingerprintSha256} is already bound to a registry entry`,
+    return this.dataSource.transaction(async (manager) => {
+      const certificates = manager.getRepository(ClientCertificateEntity);
+      if (await certificates.existsBy({ fingerprintSha256: facts.fingerprintSha256 })) {
+        throw new RegistryError(
+          'CERTIFICATE_ALREADY_BOUND',
+          `certificate ${facts.fingerprintSha256} is already bound to a registry entry`,
+        );
+      }
+      const certificate = await certificates.save(
+        certificates.create({ ...facts, ...ownerColumns, revokedAt: null, revocationReason: null }),
       );
-    }
-    return certificates.save(
-      certificates.create({ ...facts, ...ownerColumns, revokedAt: null, revocationReason: null }),
-    );
+      await this.recorder.record(manager, {
+        type: 'certificate_issued',
+        at: certificate.createdAt,
+        holder:
+          owner.kind === 'vendor'
+            ? { kind: 'vendor', id: owner.vendorId }
+            : { kind: 'auditor', id: owner.auditorName },
+        serial: certificate.serial,
+        fingerprint: certificate.fingerprintSha256,
+      });
+      return certificate;
+    });
   }
 
   /** The bound certificate with its owner, or null when the fingerprint is not registered. */
@@ -250,20 +311,33 @@ export class RegistryService {
   }
 
   async revokeCertificate(serial: string, reason: string): Promise<ClientCertificateEntity> {
-    const certificates = this.dataSource.getRepository(ClientCertificateEntity);
-    const certificate = await certificates.findOneBy({ serial: normalizeSerial(serial) });
-    if (!certificate) {
-      throw new RegistryError('UNKNOWN_CERTIFICATE', `no certificate with serial ${serial} is registered`);
-    }
-    if (certificate.revokedAt !== null) {
-      throw new RegistryError(
-        'CERTIFICATE_ALREADY_REVOKED',
-        `certificate ${serial} was already revoked at ${certificate.revokedAt.toISOString()}`,
-      );
-    }
-    certificate.revokedAt = new Date();
-    certificate.revocationReason = reason;
-    return certificates.save(certificate);
+    return this.dataSource.transaction(async (manager) => {
+      const certificates = manager.getRepository(ClientCertificateEntity);
+      const certificate = await certificates.findOne({
+        where: { serial: normalizeSerial(serial) },
+        relations: { auditor: true },
+      });
+      if (!certificate) {
+        throw new RegistryError('UNKNOWN_CERTIFICATE', `no certificate with serial ${serial} is registered`);
+      }
+      if (certificate.revokedAt !== null) {
+        throw new RegistryError(
+          'CERTIFICATE_ALREADY_REVOKED',
+          `certificate ${serial} was already revoked at ${certificate.revokedAt.toISOString()}`,
+        );
+      }
+      certificate.revokedAt = new Date();
+      certificate.revocationReason = reason;
+      const revoked = await certificates.save(certificate);
+      await this.recorder.record(manager, {
+        type: 'certificate_revoked',
+        at: certificate.revokedAt,
+        holder: certificateHolder(certificate),
+        serial: certificate.serial,
+        reason,
+      });
+      return revoked;
+    });
   }
 
   revokedCertificates(): Promise<ClientCertificateEntity[]> {
@@ -316,4 +390,19 @@ function requireName(name: string, what: string): string {
     throw new RegistryError('INVALID_NAME', `${what} must be 1-200 characters`);
   }
   return trimmed;
+}
+
+function mandateEvent(
+  type: 'mandate_granted' | 'mandate_revoked',
+  at: Date,
+  school: SchoolEntity,
+  mandate: MandateEntity,
+): RegistryLogEvent {
+  return { type, at, schoolCode: formatSchoolCode(school), vendorId: mandate.vendorId, side: mandate.side };
+}
+
+function certificateHolder(certificate: ClientCertificateEntity): CertificateHolder | null {
+  if (certificate.vendorId !== null) return { kind: 'vendor', id: certificate.vendorId };
+  if (certificate.auditor) return { kind: 'auditor', id: certificate.auditor.name };
+  return null;
 }

@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import type { MandateSide } from './mandate.entity';
+
+/*
+ * What the registry tells the exchange log (issue #10): one event for every change of who may talk to the
+ * broker, recorded inside the transaction that makes the change. Ids and codes only: a vendor id, a school
+ * code and sector, an auditor name, a mandate's side, a certificate's serial, fingerprint and holder.
+ */
+
+/** The holder of a client certificate: a vendor by id, an auditor by name. */
+export interface CertificateHolder {
+  kind: 'vendor' | 'auditor';
+  id: string;
+}
+
+export type RegistryLogEvent =
+  | { type: 'vendor_added'; at: Date; vendorId: string }
+  | { type: 'school_added'; at: Date; schoolCode: string; sector: string }
+  | { type: 'auditor_added'; at: Date; auditorName: string }
+  | {
+      type: 'mandate_granted' | 'mandate_revoked';
+      at: Date;
+      schoolCode: string;
+      vendorId: string;
+      side: MandateSide;
+    }
+  | { type: 'certificate_issued'; at: Date; holder: CertificateHolder; serial: string; fingerprint: string }
+  | {
+      type: 'certificate_revoked';
+      at: Date;
+      holder: CertificateHolder | null;
+      serial: string;
+      reason: string;
+    };
+
+/**
+ * Where the registry's events go. `record` runs inside the transaction of the change, on its `manager`:
+ * when it throws, the change is rolled back with it, so no registry change happens that is not recorded.
+ */
+export interface RegistryEventRecorder {
+  record(manager: EntityManager, event: RegistryLogEvent): Promise<void>;
+}
+
+export const REGISTRY_EVENT_RECORDER = Symbol('REGISTRY_EVENT_RECORDER');
+
+/** Records nothing: the registry's default where no exchange log is plugged in (tests, TestPki). */
+export const NO_REGISTRY_EVENTS: RegistryEventRecorder = { record: async () => undefined };
