@@ -52,6 +52,9 @@ describe('RegistryService on PostgreSQL', () => {
   it('refuses duplicates and malformed entries with stable codes', async () => {
     expect(await refusal(registry.addVendor({ id: 'acme-las', name: 'Again' }))).toBe('VENDOR_EXISTS');
     expect(await refusal(registry.addVendor({ id: 'Acme LAS', name: 'x' }))).toBe('INVALID_VENDOR_ID');
+    // The id goes into the exchange log, which refuses what could be a BSN: the registry says so first.
+    expect(await refusal(registry.addVendor({ id: 'las-12345678', name: 'x' }))).toBe('INVALID_VENDOR_ID');
+    expect(await refusal(registry.addAuditor({ name: 'inspectie-20140602' }))).toBe('INVALID_NAME');
     expect(await refusal(registry.addVendor({ id: 'blank-name', name: '  ' }))).toBe('INVALID_NAME');
     expect(await refusal(registry.addSchool({ code: '12ab00', name: 'x', sector: 'PO' }))).toBe(
       'SCHOOL_EXISTS',

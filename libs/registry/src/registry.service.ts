@@ -21,6 +21,8 @@ import { VendorEntity } from './vendor.entity';
 
 const VENDOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
 const AUDITOR_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+/** Ids go into the exchange log, which refuses a run of digits that could be a BSN or a date. */
+const LONG_DIGIT_RUN = /[0-9]{8}/;
 
 /** The certificate facts the registry keeps; read from the certificate itself by the PKI. */
 export interface CertificateFacts {
@@ -68,10 +70,10 @@ export class RegistryService {
   }
 
   async addVendor(input: { id: string; name: string }): Promise<VendorEntity> {
-    if (!VENDOR_ID_PATTERN.test(input.id)) {
+    if (!VENDOR_ID_PATTERN.test(input.id) || LONG_DIGIT_RUN.test(input.id)) {
       throw new RegistryError(
         'INVALID_VENDOR_ID',
-        `vendor id "${input.id}" must be 2-64 characters of a-z, 0-9 and '-', starting with a letter or digit`,
+        `vendor id "${input.id}" must be 2-64 characters of a-z, 0-9 and '-', starting with a letter or digit, without 8 digits in a row`,
       );
     }
     const name = requireName(input.name, 'vendor name');
@@ -118,10 +120,10 @@ export class RegistryService {
   }
 
   async addAuditor(input: { name: string }): Promise<AuditorEntity> {
-    if (!AUDITOR_NAME_PATTERN.test(input.name)) {
+    if (!AUDITOR_NAME_PATTERN.test(input.name) || LONG_DIGIT_RUN.test(input.name)) {
       throw new RegistryError(
         'INVALID_NAME',
-        `auditor name "${input.name}" must be 2-64 characters of a-z, 0-9, '.', '_' and '-'`,
+        `auditor name "${input.name}" must be 2-64 characters of a-z, 0-9, '.', '_' and '-', without 8 digits in a row`,
       );
     }
     return this.dataSource.transaction(async (manager) => {
