@@ -49,25 +49,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
       request.socket.destroy();
       return;
     }
-    const [status, body] = this.toAnswer(exception, host);
+    const [status, body, retryAfterSeconds] = this.toAnswer(exception, host);
     // A busy broker says when to come back (RFC 9110 §10.2.3), as the rate limit's 429 does.
-    if (exception instanceof TransferError && exception.retryAfterSeconds !== undefined) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-    }
-    if (body.error === 'DATABASE_UNAVAILABLE') {
-      response.setHeader('Retry-After', String(DATABASE_OUTAGE_RETRY_AFTER_SECONDS));
-    }
-    if (body.error === 'DATABASE_BUSY' && !(exception instanceof TransferError)) {
-      response.setHeader('Retry-After', String(DATABASE_BUSY_RETRY_AFTER_SECONDS));
-    }
+    if (retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(retryAfterSeconds));
     response.status(status).json(body);
   }
 
-  private toAnswer(exception: unknown, host: ArgumentsHost): [number, ApiErrorBody] {
+  /** The status, the body, and for a busy or unreachable broker the seconds to wait before a retry. */
+  private toAnswer(
+    exception: unknown,
+    host: ArgumentsHost,
+  ): [number, ApiErrorBody, retryAfterSeconds?: number] {
     if (exception instanceof TransferError) {
       return [
         STATUS_BY_KIND[exception.kind],
         { error: exception.code, message: exception.message, ...(exception.details ?? {}) },
+        exception.retryAfterSeconds,
       ];
     }
     if (exception instanceof HttpException) {
@@ -90,6 +87,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
           error: 'DATABASE_BUSY',
           message: `The broker is too busy to handle this request now; nothing was changed. Retry after ${DATABASE_BUSY_RETRY_AFTER_SECONDS} s (see Retry-After).`,
         },
+        DATABASE_BUSY_RETRY_AFTER_SECONDS,
       ];
     }
     if (isDatabaseUnavailable(exception)) {
@@ -101,6 +99,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
           error: 'DATABASE_UNAVAILABLE',
           message: `The broker cannot reach its database now; nothing was changed. Retry after ${DATABASE_OUTAGE_RETRY_AFTER_SECONDS} s (see Retry-After).`,
         },
+        DATABASE_OUTAGE_RETRY_AFTER_SECONDS,
       ];
     }
     this.logger.error(`Unhandled ${safeCause(exception)} in ${componentOf(host)}`);
