@@ -149,7 +149,12 @@ describe('vendors hold the broker to account (exchange log proofs)', () => {
     const theirs = await stranger.get(`/v1/log/entries/${rows[0].id}/proof`);
     const missing = await stranger.get('/v1/log/entries/999999999999/proof');
     const malformed = await stranger.get('/v1/log/entries/1e3/proof');
-    for (const answer of [theirs, missing, malformed]) {
+    // Hostile ids: zero, negative, past bigint, SQL and NUL bytes, very long: refused the same way.
+    const hostile = [];
+    for (const id of ['0', '-1', '12345678901234567890', '1%3Bselect%201', '1%00', '9'.repeat(4000)]) {
+      hostile.push(await stranger.get(`/v1/log/entries/${id}/proof`));
+    }
+    for (const answer of [theirs, missing, malformed, ...hostile]) {
       expect([answer.status, answer.body.error]).toEqual([404, 'LOG_ENTRY_NOT_FOUND']);
     }
     // The same words: nothing tells an entry that exists from one that does not.
