@@ -18,7 +18,7 @@ export class RegistryChanges {
     private readonly recorder: RegistryEventRecorder,
   ) {}
 
-  changeVendor(input: { id: string; name: string }): Promise<VendorEntity> {
+  async changeVendor(input: { id: string; name: string }): Promise<VendorEntity> {
     const name = requireName(input.name, 'vendor name');
     return this.dataSource.transaction(async (manager) => {
       const vendor = await vendorOrRefuse(manager, input.id, { forUpdate: true });
@@ -35,7 +35,7 @@ export class RegistryChanges {
     });
   }
 
-  changeSchool(input: { code: string; name?: string; bevoegdGezag?: string }): Promise<SchoolEntity> {
+  async changeSchool(input: { code: string; name?: string; bevoegdGezag?: string }): Promise<SchoolEntity> {
     const name = input.name === undefined ? undefined : requireName(input.name, 'school name');
     const bevoegdGezag =
       input.bevoegdGezag === undefined ? undefined : requireBevoegdGezag(input.bevoegdGezag);
@@ -68,7 +68,11 @@ export class RegistryChanges {
    * makes it supervisory (its boards are dropped); what is not given stays. The result must obey the
    * scope rule, as when it was added.
    */
-  changeAuditor(input: { name: string; boards?: string[]; supervisory?: boolean }): Promise<AuditorEntity> {
+  async changeAuditor(input: {
+    name: string;
+    boards?: string[];
+    supervisory?: boolean;
+  }): Promise<AuditorEntity> {
     return this.dataSource.transaction(async (manager) => {
       const auditor = await auditorOrRefuse(manager, input.name, { forUpdate: true });
       if (input.boards === undefined && input.supervisory === undefined) return auditor;

@@ -255,4 +255,57 @@ describe('RegistryService on PostgreSQL', () => {
     expect(await registry.schoolCodesOfBoards(['99999'])).toEqual([]);
     expect(await registry.schoolCodesOfBoards([])).toEqual([]);
   });
+
+  it('changes a vendor, a school and an auditor, and refuses what add would refuse', async () => {
+    expect((await registry.changeVendor({ id: 'acme-las', name: 'Acme Leerlingvolgsysteem' })).name).toBe(
+      'Acme Leerlingvolgsysteem',
+    );
+    expect((await registry.findVendor('acme-las')).name).toBe('Acme Leerlingvolgsysteem');
+    expect(await refusal(registry.changeVendor({ id: 'nobody', name: 'x' }))).toBe('UNKNOWN_VENDOR');
+    expect(await refusal(registry.changeVendor({ id: 'acme-las', name: ' ' }))).toBe('INVALID_NAME');
+
+    // A school moves to another board: the board auditors' views follow.
+    await registry.changeSchool({ code: '78GH01', bevoegdGezag: TEST_BOARD, name: 'Dependance Oost' });
+    expect(await registry.findSchool('78GH01')).toMatchObject({
+      name: 'Dependance Oost',
+      bevoegdGezag: TEST_BOARD,
+    });
+    expect(await registry.schoolCodesOfBoards([OTHER_TEST_BOARD])).toEqual(['78GH00']);
+    expect(await refusal(registry.changeSchool({ code: '78GH00', bevoegdGezag: '1234' }))).toBe(
+      'INVALID_BEVOEGD_GEZAG',
+    );
+    expect(await refusal(registry.changeSchool({ code: '99ZZ00', name: 'x' }))).toBe('UNKNOWN_SCHOOL');
+    expect(await refusal(registry.changeSchool({ code: '99ZZ', name: 'x' }))).toBe('INVALID_SCHOOL_CODE');
+    expect((await registry.findSchool('78GH00')).bevoegdGezag).toBe(OTHER_TEST_BOARD);
+
+    // Boards alone make a board auditor, supervisory alone a supervisory one; what is not given stays.
+    await registry.changeAuditor({ name: 'privacy.board', supervisory: true });
+    expect(await registry.findAuditor('privacy.board')).toMatchObject({ boards: [], supervisory: true });
+    await registry.changeAuditor({ name: 'privacy.board', boards: [OTHER_TEST_BOARD] });
+    expect(await registry.findAuditor('privacy.board')).toMatchObject({
+      boards: [OTHER_TEST_BOARD],
+      supervisory: false,
+    });
+    await registry.changeAuditor({ name: 'privacy.board', supervisory: false });
+    expect((await registry.findAuditor('privacy.board')).boards).toEqual([OTHER_TEST_BOARD]);
+    expect(await refusal(registry.changeAuditor({ name: 'privacy.board', boards: [] }))).toBe(
+      'INVALID_AUDITOR_SCOPE',
+    );
+    expect(
+      await refusal(
+        registry.changeAuditor({ name: 'privacy.board', boards: [TEST_BOARD], supervisory: true }),
+      ),
+    ).toBe('INVALID_AUDITOR_SCOPE');
+    expect(await refusal(registry.changeAuditor({ name: 'ap', supervisory: false }))).toBe(
+      'INVALID_AUDITOR_SCOPE',
+    );
+    expect(await refusal(registry.changeAuditor({ name: 'nobody', supervisory: true }))).toBe(
+      'UNKNOWN_AUDITOR',
+    );
+    expect(await registry.findAuditor('privacy.board')).toMatchObject({
+      boards: [OTHER_TEST_BOARD],
+      supervisory: false,
+    });
+    expect(await registry.findAuditor('ap')).toMatchObject({ boards: [], supervisory: true });
+  });
 });

@@ -1,18 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
-import { MandateEntity, MandateSide } from './mandate.entity';
+import { MandateEntity } from './mandate.entity';
 import { CertificateFacts, CertificateOwner, RegistryCertificates } from './registry-certificates';
 import { RegistryChanges } from './registry-changes';
+import { MandateGrant, RegistryMandates } from './registry-mandates';
 import { RegistryError } from './registry-error';
-import {
-  NO_REGISTRY_EVENTS,
-  REGISTRY_EVENT_RECORDER,
-  RegistryEventRecorder,
-  RegistryLogEvent,
-} from './registry-events';
+import { NO_REGISTRY_EVENTS, REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
 import { auditorOrRefuse, schoolOrRefuse, vendorOrRefuse } from './registry-lookups';
 import {
   auditorScope,
@@ -29,6 +25,8 @@ import { findSchoolsByIds } from './school-lookup';
 import { VendorEntity } from './vendor.entity';
 
 export type { CertificateFacts, CertificateOwner } from './registry-certificates';
+export { isMandateActive } from './registry-mandates';
+export type { MandateGrant } from './registry-mandates';
 
 export interface RegistrySnapshot {
   vendors: VendorEntity[];
@@ -38,26 +36,18 @@ export interface RegistrySnapshot {
   certificates: ClientCertificateEntity[];
 }
 
-/** Whether a mandate lets its vendor act for the school at the given moment. */
-export function isMandateActive(mandate: MandateEntity, at: Date): boolean {
-  return (
-    mandate.revokedAt === null &&
-    mandate.validFrom.getTime() <= at.getTime() &&
-    (mandate.validUntil === null || mandate.validUntil.getTime() > at.getTime())
-  );
-}
-
 /**
  * The registry of who may talk to the broker: vendors, schools, the mandates between them, auditors and
  * the certificates bound to each. Refusals are RegistryErrors with stable codes, never HTTP exceptions.
- * Changes of existing entries live in RegistryChanges, certificates in RegistryCertificates; this is the
- * one face of the registry the rest of the broker uses.
+ * Changes of existing entries live in RegistryChanges, mandates in RegistryMandates, certificates in
+ * RegistryCertificates; this is the one face of the registry the rest of the broker uses.
  */
 @Injectable()
 export class RegistryService {
   private readonly recorder: RegistryEventRecorder;
   private readonly certificates: RegistryCertificates;
   private readonly changes: RegistryChanges;
+  private readonly mandates: RegistryMandates;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -66,6 +56,7 @@ export class RegistryService {
     this.recorder = recorder ?? NO_REGISTRY_EVENTS;
     this.certificates = new RegistryCertificates(dataSource, this.recorder);
     this.changes = new RegistryChanges(dataSource, this.recorder);
+    this.mandates = new RegistryMandates(dataSource, this.recorder);
   }
 
   async addVendor(input: { id: string; name: string }): Promise<VendorEntity> {
@@ -187,101 +178,30 @@ export class RegistryService {
   }
 
   /** Records that a school lets a vendor act for it, from `validFrom` (default: now) until `validUntil`. */
-  async grantMandate(input: {
-    schoolCode: string;
-    vendorId: string;
-    validFrom?: Date;
-    validUntil?: Date | null;
-    /** Which side of a transfer the mandate covers; default both (send and receive). */
-    side?: MandateSide;
-  }): Promise<MandateEntity> {
-    const school = await this.findSchool(input.schoolCode);
-    const vendor = await this.findVendor(input.vendorId);
-    const validFrom = input.validFrom ?? new Date();
-    const validUntil = input.validUntil ?? null;
-    if (validUntil !== null && validUntil.getTime() <= validFrom.getTime()) {
-      throw new RegistryError('INVALID_MANDATE_PERIOD', 'a mandate must end after it starts');
-    }
-    return this.dataSource.transaction(async (manager) => {
-      const open = await manager.getRepository(MandateEntity).findBy({
-        schoolId: school.id,
-        vendorId: vendor.id,
-        revokedAt: IsNull(),
-      });
-      const now = new Date();
-      if (open.some((mandate) => mandate.validUntil === null || mandate.validUntil > now)) {
-        throw new RegistryError(
-          'MANDATE_EXISTS',
-          `school ${formatSchoolCode(school)} has already mandated vendor "${vendor.id}"; revoke it first to change it`,
-        );
-      }
-      const repository = manager.getRepository(MandateEntity);
-      const mandate = await repository.save(
-        repository.create({
-          schoolId: school.id,
-          vendorId: vendor.id,
-          side: input.side ?? 'both',
-          validFrom,
-          validUntil,
-          revokedAt: null,
-        }),
-      );
-      await this.recorder.record(manager, mandateEvent('mandate_granted', now, school, mandate));
-      return mandate;
-    });
+  grantMandate(input: MandateGrant): Promise<MandateEntity> {
+    return this.mandates.grant(input);
   }
 
   /** Ends a school's mandate for a vendor now; the row stays as history. */
-  async revokeMandate(input: { schoolCode: string; vendorId: string }): Promise<MandateEntity> {
-    const school = await this.findSchool(input.schoolCode);
-    await this.findVendor(input.vendorId);
-    return this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(MandateEntity);
-      const now = new Date();
-      const active = (
-        await repository.findBy({ schoolId: school.id, vendorId: input.vendorId, revokedAt: IsNull() })
-      ).filter((mandate) => mandate.validUntil === null || mandate.validUntil > now);
-      if (active.length === 0) {
-        throw new RegistryError(
-          'NO_ACTIVE_MANDATE',
-          `school ${formatSchoolCode(school)} has no open mandate for vendor "${input.vendorId}"`,
-        );
-      }
-      for (const mandate of active) mandate.revokedAt = now;
-      await repository.save(active);
-      for (const mandate of active) {
-        await this.recorder.record(manager, mandateEvent('mandate_revoked', now, school, mandate));
-      }
-      return active[0];
-    });
+  revokeMandate(input: { schoolCode: string; vendorId: string }): Promise<MandateEntity> {
+    return this.mandates.revoke(input);
   }
 
   /** The schools for which a vendor may act at `at`, ordered by BRIN and vestiging. */
-  async mandatedSchools(vendorId: string, at: Date = new Date()): Promise<SchoolEntity[]> {
-    const mandates = await this.dataSource.getRepository(MandateEntity).find({
-      where: { vendorId, revokedAt: IsNull() },
-      relations: { school: true },
-    });
-    return mandates
-      .filter((mandate) => isMandateActive(mandate, at))
-      .map((mandate) => mandate.school as SchoolEntity)
-      .sort((a, b) => formatSchoolCode(a).localeCompare(formatSchoolCode(b)));
+  mandatedSchools(vendorId: string, at: Date = new Date()): Promise<SchoolEntity[]> {
+    return this.mandates.mandatedSchools(vendorId, at);
   }
 
   /**
    * The schools for which a vendor may act on one side of a transfer at `at`: as sender (`source`) or
    * receiver (`target`). The exchange asks this on every request, so a revoked mandate ends access at once.
    */
-  async schoolsActingFor(
+  schoolsActingFor(
     vendorId: string,
     side: 'source' | 'target',
     at: Date = new Date(),
   ): Promise<SchoolEntity[]> {
-    const mandates = await this.dataSource.getRepository(MandateEntity).find({
-      where: { vendorId, revokedAt: IsNull(), side: In([side, 'both']) },
-      relations: { school: true },
-    });
-    return mandates.filter((mandate) => isMandateActive(mandate, at)).map((mandate) => mandate.school!);
+    return this.mandates.schoolsActingFor(vendorId, side, at);
   }
 
   bindCertificate(owner: CertificateOwner, facts: CertificateFacts): Promise<ClientCertificateEntity> {
@@ -323,13 +243,4 @@ export class RegistryService {
       certificates,
     };
   }
-}
-
-function mandateEvent(
-  type: 'mandate_granted' | 'mandate_revoked',
-  at: Date,
-  school: SchoolEntity,
-  mandate: MandateEntity,
-): RegistryLogEvent {
-  return { type, at, schoolCode: formatSchoolCode(school), vendorId: mandate.vendorId, side: mandate.side };
 }
