@@ -53,7 +53,9 @@ export type RegistryLogEvent =
       holder: CertificateHolder | null;
       serial: string;
       reason: string;
-    };
+    }
+  /** The CA published its CRL: the registry's revocations, signed. Recorded by the PKI after the file is written. */
+  | { type: 'crl_published'; at: Date; crlNumber: number; revokedCount: number };
 
 /**
  * Where the registry's events go. `record` runs inside the transaction of the change, on its `manager`:

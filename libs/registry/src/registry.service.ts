@@ -221,6 +221,16 @@ export class RegistryService {
     return this.certificates.revoked();
   }
 
+  /**
+   * Records that the CA published a CRL of the registry's revocations. The CRL is a file, not a row: the
+   * PKI calls this right after writing it (see decisions.md, "Registry scopes and changes").
+   */
+  recordCrlPublished(input: { at: Date; crlNumber: number; revokedCount: number }): Promise<void> {
+    return this.dataSource.transaction((manager) =>
+      this.recorder.record(manager, { type: 'crl_published', ...input }),
+    );
+  }
+
   async isEmpty(): Promise<boolean> {
     return (await this.dataSource.getRepository(VendorEntity).count()) === 0;
   }

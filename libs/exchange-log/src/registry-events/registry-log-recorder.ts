@@ -75,6 +75,8 @@ export function registryLogEntry(event: RegistryLogEvent, actor: ExchangeActor):
           reason: event.reason,
         },
       };
+    case 'crl_published':
+      return { ...base, details: { crlNumber: event.crlNumber, revokedCount: event.revokedCount } };
   }
 }
 
