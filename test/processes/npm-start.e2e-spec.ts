@@ -78,7 +78,21 @@ describe('npm start (oso up)', () => {
     const { up, ports } = await startStack({ DATABASE_URL: databaseUrlFor(database) });
     try {
       expect(up.stdout).toContain(`oso up: created database ${database}`);
-      expect(up.stdout).toContain('oso up: demo registry created: 2 vendors, 2 schools, 1 auditor');
+      expect(up.stdout).toContain(
+        'oso up: demo registry created: 2 vendors, 2 schools of one school board, 2 auditors',
+      );
+      // The board's auditor and the inspectorate each get a certificate the broker knows.
+      for (const auditor of ['demo-auditor', 'demo-inspectorate']) {
+        const whoami = await httpsJson(ports.broker, '/v1/whoami', {
+          ca: readFileSync(join(workDir, 'pki', 'ca.crt')),
+          cert: readFileSync(join(workDir, 'pki', 'auditors', `${auditor}.crt`)),
+          key: readFileSync(join(workDir, 'pki', 'auditors', `${auditor}.key`)),
+        });
+        expect([whoami.status, whoami.body]).toEqual([
+          200,
+          expect.objectContaining({ kind: 'auditor', id: auditor }),
+        ]);
+      }
       const secrets = join(workDir, 'pki', 'broker-secrets.json');
       expect(up.stdout.join('\n')).toContain(
         `development secrets (pupil-key HMAC, vault key) created in ${secrets}`,

@@ -23,6 +23,11 @@ export async function createCrl(input: {
   revoked: RevokedSerial[];
   thisUpdate: Date;
   nextUpdate: Date;
+  /**
+   * RFC 5280 §5.2.3: increases with every CRL the CA publishes, so a relying party sees which is newer.
+   * The broker's CA always gives one; tests that play a foreign CA may leave it out.
+   */
+  crlNumber?: number;
 }): Promise<string> {
   const caCertificate = new x509.X509Certificate(input.caCertificatePem);
   const pkcs8 = createPrivateKey(input.caKeyPem).export({ type: 'pkcs8', format: 'der' });
@@ -34,6 +39,10 @@ export async function createCrl(input: {
     nextUpdate: input.nextUpdate,
     signingAlgorithm: algorithm,
     signingKey: signingKey as unknown as x509.X509CrlCreateParams['signingKey'],
+    extensions:
+      input.crlNumber === undefined
+        ? []
+        : [new x509.Extension(CRL_NUMBER_OID, false, derInteger(input.crlNumber))],
     entries: input.revoked.map((entry) => ({
       serialNumber: entry.serial.length % 2 === 0 ? entry.serial : `0${entry.serial}`,
       revocationDate: entry.revokedAt,
@@ -41,6 +50,29 @@ export async function createCrl(input: {
     })),
   });
   return x509.PemConverter.encode(crl.rawData, 'X509 CRL');
+}
+
+const CRL_NUMBER_OID = '2.5.29.20';
+const DER_INTEGER_TAG = 0x02;
+
+/** A non-negative integer as DER (CRLNumber ::= INTEGER): big-endian, a zero byte first if the top bit is set. */
+function derInteger(value: number): Uint8Array {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`CRL number ${value} is not a whole number`);
+  const bytes: number[] = [];
+  for (let rest = value; bytes.length === 0 || rest > 0; rest = Math.floor(rest / 256))
+    bytes.unshift(rest % 256);
+  if (bytes[0] >= 0x80) bytes.unshift(0);
+  return Uint8Array.from([DER_INTEGER_TAG, bytes.length, ...bytes]);
+}
+
+/** The CRL number of a CRL (PEM, either label), or null for a CRL without one (published before #10). */
+export function crlNumberOf(crlPem: string): number | null {
+  const crl = new x509.X509Crl(crlPem.replace(/X509 CRL/g, 'CRL'));
+  const extension = crl.extensions.find((each) => each.type === CRL_NUMBER_OID);
+  if (!extension) return null;
+  const der = new Uint8Array(extension.value);
+  if (der[0] !== DER_INTEGER_TAG || der[1] !== der.length - 2) return null;
+  return der.subarray(2).reduce((number, byte) => number * 256 + byte, 0);
 }
 
 /** When a CRL (PEM) stops being valid; a broker must have a fresh one before then. */

@@ -1,9 +1,10 @@
 import * as x509 from '@peculiar/x509';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
 import { TestPki } from '../../../test/support/test-pki';
-import { crlNextUpdate } from './crl';
+import { createCrl, crlNextUpdate, crlNumberOf } from './crl';
 
 describe('PkiService with a real CA and registry', () => {
   let pki: TestPki;
@@ -11,7 +12,7 @@ describe('PkiService with a real CA and registry', () => {
   beforeAll(async () => {
     pki = await TestPki.create(await createSuiteDatabase('pki'));
     await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await pki.registry.addAuditor({ name: 'inspectie' });
+    await pki.registry.addAuditor({ name: 'inspectie', supervisory: true });
   });
   afterAll(() => pki?.close());
 
@@ -75,5 +76,29 @@ describe('PkiService with a real CA and registry', () => {
     expect(await pki.pki.refreshCrlIfStale(later)).toBe(true);
     const nextUpdate = crlNextUpdate(readFileSync(pki.pki.store.crlFile, 'utf8'));
     expect(nextUpdate!.getTime()).toBeGreaterThan(later.getTime() + 29 * 86_400_000);
+  });
+
+  it('numbers every CRL one past the last, as RFC 5280 asks, readable by OpenSSL', async () => {
+    const numberNow = () => crlNumberOf(readFileSync(pki.pki.store.crlFile, 'utf8'));
+    const before = numberNow();
+    expect(before).toBeGreaterThanOrEqual(1);
+    await pki.pki.publishCrl();
+    await pki.pki.publishCrl();
+    expect(numberNow()).toBe(before! + 2);
+    // The encoding, checked by a parser that is not ours, around the sign bit of a DER INTEGER.
+    const ca = pki.pki.store.readCa();
+    for (const crlNumber of [127, 128, 255, 256, 99_999_999]) {
+      const pem = await createCrl({
+        caCertificatePem: ca.certificatePem,
+        caKeyPem: ca.keyPem,
+        revoked: [],
+        thisUpdate: new Date(),
+        nextUpdate: new Date(Date.now() + 86_400_000),
+        crlNumber,
+      });
+      expect(crlNumberOf(pem)).toBe(crlNumber);
+      const text = execFileSync('openssl', ['crl', '-noout', '-text'], { input: pem }).toString();
+      expect(text).toMatch(new RegExp(`X509v3 CRL Number:\\s*\\n\\s*${crlNumber}\\s*\\n`));
+    }
   });
 });

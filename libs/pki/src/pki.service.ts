@@ -2,7 +2,7 @@ import { CertificateOwner, RegistryService } from '@app/registry';
 import { Inject, Injectable } from '@nestjs/common';
 import { CertificateAuthority, validityFromNow } from './certificate-authority';
 import { certificateFacts } from './certificate-facts';
-import { createCrl, crlNextUpdate } from './crl';
+import { createCrl, crlNextUpdate, crlNumberOf } from './crl';
 import { RevocationReason } from './revocation-reasons';
 import { DevPkiStore, IssuedFiles } from './dev-pki-store';
 import { PkiConfig } from './pki.config';
@@ -85,10 +85,16 @@ export class PkiService {
     return certificateFacts(this.store.readCa().certificatePem).subject;
   }
 
+  /**
+   * Signs and writes a CRL of every revocation in the registry, numbered one past the current CRL's, and
+   * records it in the exchange log right after the file is written (a file has no transaction to share).
+   */
   async publishCrl(now: Date = new Date()): Promise<Date> {
     const ca = this.store.readCa();
     const revoked = await this.registry.revokedCertificates();
     const nextUpdate = new Date(now.getTime() + this.config.crlDays * 24 * 60 * 60 * 1000);
+    const current = this.store.readCrl();
+    const crlNumber = (current ? (crlNumberOf(current) ?? 0) : 0) + 1;
     const pem = await createCrl({
       caCertificatePem: ca.certificatePem,
       caKeyPem: ca.keyPem,
@@ -99,8 +105,10 @@ export class PkiService {
       })),
       thisUpdate: now,
       nextUpdate,
+      crlNumber,
     });
     this.store.writeCrl(pem);
+    await this.registry.recordCrlPublished({ at: now, crlNumber, revokedCount: revoked.length });
     return nextUpdate;
   }
 

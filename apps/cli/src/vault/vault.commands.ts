@@ -14,6 +14,9 @@ export function vaultCommands(): Command {
       const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
       const { BROKER_SCHEMA } = await import('@app/broker-schema');
       const { rotateDossierKeys } = await import('@app/transfers');
+      const { OSO_CLI_ACTOR } = await import('@app/exchange-log/registry-events/registry-log-recorder');
+      const { vaultRotationLogRecorder } =
+        await import('@app/exchange-log/registry-events/vault-log-recorder');
       const { DossierVault, readVaultConfig } = await import('@app/vault');
       const { DataSource } = await import('typeorm');
       const config = readVaultConfig();
@@ -24,7 +27,13 @@ export function vaultCommands(): Command {
         database,
       );
       try {
-        const result = await rotateDossierKeys(dataSource, new DossierVault(config), config.activeKekId);
+        // Every batch lands in the exchange log with the re-wraps it records, or neither does.
+        const result = await rotateDossierKeys(
+          dataSource,
+          new DossierVault(config),
+          config.activeKekId,
+          vaultRotationLogRecorder(OSO_CLI_ACTOR),
+        );
         say(
           `vault: ${result.rewrapped} dossier key(s) re-wrapped under "${config.activeKekId}", ` +
             `${result.alreadyCurrent} already were; keys no longer in use can now leave VAULT_KEKS`,

@@ -13,6 +13,7 @@ import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
 import { OSO_CLI_ACTOR, registryLogRecorder } from './registry-log-recorder';
+import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../../test/support/school-boards';
 
 const FINGERPRINT = 'ab'.repeat(32);
 
@@ -57,9 +58,9 @@ describe('registry changes in the exchange log (real PostgreSQL)', () => {
 
   it('records every change through the service, in order, with ids and codes only', async () => {
     const before = await lastEntryId(dataSource);
-    await registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO' });
+    await registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO', bevoegdGezag: TEST_BOARD });
     await registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await registry.addAuditor({ name: 'privacy.linde' });
+    await registry.addAuditor({ name: 'privacy.linde', boards: [TEST_BOARD] });
     await registry.grantMandate({ schoolCode: '12AB00', vendorId: 'acme-las', side: 'source' });
     await registry.bindCertificate(
       { kind: 'vendor', vendorId: 'acme-las' },
@@ -77,9 +78,19 @@ describe('registry changes in the exchange log (real PostgreSQL)', () => {
 
     const operator = { kind: 'operator', id: 'oso-cli' };
     expect(await entriesAfter(dataSource, before)).toEqual([
-      { type: 'school_added', actor: operator, schools: { subject: '12AB00' }, details: { sector: 'PO' } },
+      {
+        type: 'school_added',
+        actor: operator,
+        schools: { subject: '12AB00' },
+        details: { sector: 'PO', bevoegdGezag: TEST_BOARD },
+      },
       { type: 'vendor_added', actor: operator, schools: {}, details: { vendorId: 'acme-las' } },
-      { type: 'auditor_added', actor: operator, schools: {}, details: { auditorId: 'privacy.linde' } },
+      {
+        type: 'auditor_added',
+        actor: operator,
+        schools: {},
+        details: { auditorId: 'privacy.linde', boards: [TEST_BOARD], supervisory: false },
+      },
       {
         type: 'mandate_granted',
         actor: operator,
@@ -127,6 +138,109 @@ describe('registry changes in the exchange log (real PostgreSQL)', () => {
       { holderKind: 'auditor', holderId: 'privacy.linde', serial: 'ff01', fingerprint: 'cd'.repeat(32) },
       { holderKind: 'auditor', holderId: 'privacy.linde', serial: 'ff01', reason: 'superseded' },
     ]);
+  });
+
+  it('records changes with the names of the changed fields, and nothing for a change that changes nothing', async () => {
+    await registry.addSchool({ code: '34CD00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
+    await registry.addAuditor({ name: 'inspectie', supervisory: true });
+    const before = await lastEntryId(dataSource);
+    await registry.changeVendor({ id: 'acme-las', name: 'Acme Leerlingvolgsysteem' });
+    await registry.changeSchool({ code: '34CD00', name: 'Het Nieuwe College' });
+    await registry.changeSchool({ code: '34CD00', bevoegdGezag: OTHER_TEST_BOARD });
+    await registry.changeAuditor({ name: 'privacy.linde', boards: [OTHER_TEST_BOARD, TEST_BOARD] });
+    await registry.changeAuditor({ name: 'inspectie', boards: [TEST_BOARD] });
+    // The same values again, and refused changes: no entries.
+    await registry.changeVendor({ id: 'acme-las', name: 'Acme Leerlingvolgsysteem' });
+    await registry.changeSchool({
+      code: '34CD00',
+      name: 'Het Nieuwe College',
+      bevoegdGezag: OTHER_TEST_BOARD,
+    });
+    await registry.changeAuditor({ name: 'privacy.linde', boards: [TEST_BOARD, OTHER_TEST_BOARD] });
+    await expect(registry.changeAuditor({ name: 'inspectie', boards: [] })).rejects.toMatchObject({
+      code: 'INVALID_AUDITOR_SCOPE',
+    });
+    await expect(registry.changeSchool({ code: '34CD00', bevoegdGezag: 'x1234' })).rejects.toMatchObject({
+      code: 'INVALID_BEVOEGD_GEZAG',
+    });
+    await expect(registry.changeVendor({ id: 'nobody', name: 'x' })).rejects.toMatchObject({
+      code: 'UNKNOWN_VENDOR',
+    });
+
+    const operator = operatorActor();
+    expect(await entriesAfter(dataSource, before)).toEqual([
+      {
+        type: 'vendor_changed',
+        actor: operator,
+        schools: {},
+        details: { vendorId: 'acme-las', changed: ['name'] },
+      },
+      {
+        type: 'school_changed',
+        actor: operator,
+        schools: { subject: '34CD00' },
+        details: { changed: ['name'] },
+      },
+      {
+        type: 'school_changed',
+        actor: operator,
+        schools: { subject: '34CD00' },
+        details: { changed: ['bevoegdGezag'], bevoegdGezag: OTHER_TEST_BOARD },
+      },
+      {
+        type: 'auditor_changed',
+        actor: operator,
+        schools: {},
+        details: {
+          auditorId: 'privacy.linde',
+          changed: ['boards'],
+          boards: [TEST_BOARD, OTHER_TEST_BOARD],
+          supervisory: false,
+        },
+      },
+      {
+        type: 'auditor_changed',
+        actor: operator,
+        schools: {},
+        details: {
+          auditorId: 'inspectie',
+          changed: ['boards', 'supervisory'],
+          boards: [TEST_BOARD],
+          supervisory: false,
+        },
+      },
+    ]);
+    // The refused scope change left the row as it was.
+    expect(await registry.findAuditor('inspectie')).toMatchObject({
+      boards: [TEST_BOARD],
+      supervisory: false,
+    });
+  });
+
+  it('rolls a change back with its entry when the recorder throws', async () => {
+    const refusing: RegistryEventRecorder = {
+      record: async () => {
+        throw new Error('the log refused the entry');
+      },
+    };
+    const unrecorded = new RegistryService(dataSource, refusing);
+    const before = await lastEntryId(dataSource);
+    await expect(unrecorded.changeSchool({ code: '34CD00', bevoegdGezag: '10999' })).rejects.toThrow(
+      'the log refused the entry',
+    );
+    await expect(unrecorded.changeAuditor({ name: 'inspectie', supervisory: true })).rejects.toThrow(
+      'the log refused the entry',
+    );
+    await expect(unrecorded.changeVendor({ id: 'acme-las', name: 'Ghost' })).rejects.toThrow(
+      'the log refused the entry',
+    );
+    expect((await registry.findSchool('34CD00')).bevoegdGezag).toBe(OTHER_TEST_BOARD);
+    expect(await registry.findAuditor('inspectie')).toMatchObject({
+      boards: [TEST_BOARD],
+      supervisory: false,
+    });
+    expect((await registry.findVendor('acme-las')).name).toBe('Acme Leerlingvolgsysteem');
+    expect(await entriesAfter(dataSource, before)).toEqual([]);
   });
 
   it('leaves no registry row when the recorder throws: the change rolls back with its entry', async () => {
