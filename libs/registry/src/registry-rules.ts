@@ -65,6 +65,13 @@ export function requireBevoegdGezag(value: string): string {
       `bevoegd gezag "${value ?? ''}" must be the 5-digit DUO number of the school board, e.g. 41999`,
     );
   }
+  // The placeholder names no board: as an auditor's board it would open every school that lacks one.
+  if (value === UNKNOWN_BEVOEGD_GEZAG) {
+    throw new RegistryError(
+      'INVALID_BEVOEGD_GEZAG',
+      `bevoegd gezag ${UNKNOWN_BEVOEGD_GEZAG} only marks schools registered before the field existed; give the school board's real DUO number`,
+    );
+  }
   return value;
 }
 

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
 import { RegistryError, RegistryErrorCode } from './registry-error';
+import { UNKNOWN_BEVOEGD_GEZAG } from './registry-rules';
 import { RegistryModule } from './registry.module';
 import { CertificateFacts, RegistryService } from './registry.service';
 import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../test/support/school-boards';
@@ -184,7 +185,7 @@ describe('RegistryService on PostgreSQL', () => {
   });
 
   it('requires every school to name its bevoegd gezag: five digits, refused before anything is written', async () => {
-    for (const bevoegdGezag of ['4199', '419990', '4199a', ' 41999', '', undefined]) {
+    for (const bevoegdGezag of ['4199', '419990', '4199a', ' 41999', '', undefined, UNKNOWN_BEVOEGD_GEZAG]) {
       expect(
         await refusal(
           registry.addSchool({
@@ -219,6 +220,10 @@ describe('RegistryService on PostgreSQL', () => {
       await refusal(registry.addAuditor({ name: 'no-scope', boards: [TEST_BOARD], supervisory: true })),
     ).toBe('INVALID_AUDITOR_SCOPE');
     expect(await refusal(registry.addAuditor({ name: 'no-scope', boards: ['123'] }))).toBe(
+      'INVALID_BEVOEGD_GEZAG',
+    );
+    // The placeholder of schools from before the field: never a board an auditor can belong to.
+    expect(await refusal(registry.addAuditor({ name: 'no-scope', boards: [UNKNOWN_BEVOEGD_GEZAG] }))).toBe(
       'INVALID_BEVOEGD_GEZAG',
     );
     expect(await refusal(registry.findAuditor('no-scope'))).toBe('UNKNOWN_AUDITOR');
