@@ -186,4 +186,31 @@ describe('the exchange log on the real broker', () => {
       expect(JSON.parse(proof.body.leaf as string).id).toBe(entryId);
     }
   });
+
+  it('documents X-Log-Entry on the success answer of every exchange route that records, and only there', async () => {
+    const document = (await vo.get('/docs-json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>;
+    };
+    // The exchange's routes (the auditor API's are its own business).
+    const exchange = Object.entries(document.paths).filter(
+      ([path]) => path.startsWith('/v1/transfers') || path === '/v1/dossiers',
+    );
+    const documented = exchange.flatMap(([path, item]) =>
+      Object.entries(item).flatMap(([method, operation]) =>
+        Object.entries(operation.responses)
+          .filter(([, response]) => response.headers !== undefined && 'X-Log-Entry' in response.headers)
+          .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
+    );
+    expect(documented.sort()).toEqual(
+      [
+        'POST /v1/transfers 201',
+        'PUT /v1/transfers/{id}/dossier 201',
+        'POST /v1/dossiers 201',
+        'GET /v1/transfers/{id}/dossier 200',
+        'POST /v1/transfers/{id}/receipt 200',
+        'POST /v1/transfers/{id}/withdrawal 200',
+      ].sort(),
+    );
+  });
 });
