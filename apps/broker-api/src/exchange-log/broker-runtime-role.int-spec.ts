@@ -1,5 +1,12 @@
 import { BROKER_RUNTIME_PRIVILEGES, BROKER_RUNTIME_ROLE } from '@app/broker-schema';
 import { EXCHANGE_LOG_TABLES } from '@app/exchange-log';
+import { BROKER_SCHEMA } from '@app/broker-schema';
+import {
+  DatabaseRoleRefusedError,
+  connectWithRetry,
+  dataSourceOptions,
+  migrateWithLock,
+} from '@app/persistence';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
@@ -157,5 +164,110 @@ describe('the broker runs as the exchange log’s runtime role', () => {
     } finally {
       await owner.query('DROP TABLE runtime_role_probe');
     }
+  });
+});
+
+/**
+ * Production's recipe (docs/operator-guide.md, "Database roles"): the broker logs in as a user that is
+ * nothing but a member of the runtime role; only migrations use the owner. Then even a statement that
+ * tries to take another role is refused.
+ */
+describe('the broker on a login of its own (production)', () => {
+  const login = `oso_broker_${process.env.TEST_RUN_ID}`;
+  const outsider = `oso_outsider_${process.env.TEST_RUN_ID}`;
+  let pki: TestPki;
+  let broker: RunningBroker;
+  let owner: Client;
+  let loginUrl: string;
+
+  beforeAll(async () => {
+    const databaseUrl = await createSuiteDatabase('broker_runtime_login');
+    owner = new Client({ connectionString: databaseUrl });
+    await owner.connect();
+    // Roles belong to the cluster: named after the run, dropped after it.
+    await owner.query(`CREATE ROLE ${login} LOGIN IN ROLE ${BROKER_RUNTIME_ROLE}`);
+    await owner.query(`CREATE ROLE ${outsider} LOGIN`);
+    const url = new URL(databaseUrl);
+    url.username = login;
+    loginUrl = url.toString();
+    pki = await TestPki.create(databaseUrl);
+    await pki.registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO' });
+    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO' });
+    await pki.registry.addVendor({ id: 'vo-las', name: 'vo-las' });
+    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
+    broker = await startBroker({ DATABASE_URL: loginUrl, PKI_DIR: pki.dir });
+  });
+
+  afterAll(async () => {
+    await broker?.close();
+    await pki?.close();
+    const database = owner ? (await owner.query('SELECT current_database() AS name')).rows[0].name : null;
+    if (owner && database) {
+      await owner
+        .query(`REVOKE ALL ON DATABASE "${database}" FROM ${login}, ${outsider}`)
+        .catch(() => undefined);
+      await owner.query(`DROP OWNED BY ${login}, ${outsider}`).catch(() => undefined);
+      await owner.query(`DROP ROLE IF EXISTS ${login}`);
+      await owner.query(`DROP ROLE IF EXISTS ${outsider}`);
+    }
+    await owner?.end();
+  });
+
+  it('starts as that login: nothing to migrate, the exchange works, the log and other roles are out of reach', async () => {
+    // What main.ts does first, as the login: with the schema current, migrating needs no owner rights.
+    const migrator = await connectWithRetry(new DataSource(dataSourceOptions(loginUrl, BROKER_SCHEMA)), {
+      url: loginUrl,
+      startupTimeoutSeconds: 5,
+    });
+    try {
+      expect(await migrateWithLock(migrator)).toEqual([]);
+    } finally {
+      await migrator.destroy();
+    }
+
+    const vo = new VendorClient(
+      broker.port,
+      await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),
+      pki.caCertificate,
+    );
+    try {
+      const requested = await vo.post('/v1/transfers', {
+        targetSchool: TARGET,
+        sourceSchool: SOURCE,
+        pupil: { bsn: BSN, geboortedatum: '2014-06-02' },
+      });
+      expect(requested.status).toBe(201);
+    } finally {
+      vo.close();
+    }
+    const requests = broker.app.get(DataSource);
+    expect(await requests.query('SELECT session_user AS login, current_user AS role')).toEqual([
+      { login, role: BROKER_RUNTIME_ROLE },
+    ]);
+    const attempts: string[] = [];
+    for (const statement of [
+      'SET ROLE postgres',
+      `UPDATE ${EXCHANGE_LOG_TABLES.entries} SET actor_id = 'someone-else'`,
+      `DELETE FROM ${EXCHANGE_LOG_TABLES.entries}`,
+    ]) {
+      await requests.query(statement).then(
+        () => attempts.push(`allowed: ${statement}`),
+        (error: PgError) => attempts.push(error.code ?? 'no code'),
+      );
+    }
+    expect(attempts).toEqual(['42501', '42501', '42501']);
+  });
+
+  it('refuses to start on a login that is not a member of the runtime role, saying what to do', async () => {
+    const url = new URL(loginUrl);
+    url.username = outsider;
+    const attempt = connectWithRetry(
+      new DataSource(dataSourceOptions(url.toString(), BROKER_SCHEMA, { runAs: BROKER_RUNTIME_ROLE })),
+      { url: url.toString(), startupTimeoutSeconds: 5 },
+    );
+    await expect(attempt).rejects.toThrow(DatabaseRoleRefusedError);
+    await expect(attempt).rejects.toThrow(
+      /permission denied to set role "oso_broker_runtime".*grant the role/,
+    );
   });
 });
