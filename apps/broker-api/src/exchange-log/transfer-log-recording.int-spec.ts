@@ -166,8 +166,11 @@ describe('the exchange log on the real broker', () => {
       [['dossier_fetched', ...vendor('vo-las')]],
       [['receipt_confirmed', ...vendor('vo-las')]],
     ]);
-    // Exactly the entries each step wrote, in the order it wrote them.
-    for (const { answer, entries } of steps) expect(named(answer)).toEqual(entries.map((entry) => entry.id));
+    // Exactly the entries each step wrote, in the order it wrote them, under the answer's signature.
+    for (const { answer, entries } of steps) {
+      expect(named(answer)).toEqual(entries.map((entry) => entry.id));
+      expect(answer.headers['signature-input']).toContain('"x-log-entry"');
+    }
 
     // A step that changes nothing records nothing, and names nothing.
     const again = await step(() => vo.post(`/v1/transfers/${id}/receipt`, {}));
