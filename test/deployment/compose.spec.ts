@@ -9,6 +9,7 @@ import type { ZodRawShape } from 'zod';
 import { readBrokerApiConfig } from '../../apps/broker-api/src/broker-api.config';
 import { readReleaseWorkerConfig } from '../../apps/release-worker/src/release-worker.config';
 import * as configReader from '../../libs/config/src/read-config';
+import { readDatabaseConfig } from '../../libs/persistence/src/database.config';
 import {
   COMPOSE_FILE,
   composeEnvironment,
@@ -61,6 +62,7 @@ function requiredSettingsOf(read: (env: Environment) => unknown, env: Environmen
 function operatorSecrets(): Record<string, string> {
   return {
     POSTGRES_PASSWORD: randomBytes(12).toString('hex'),
+    BROKER_DB_PASSWORD: randomBytes(12).toString('hex'),
     PUPIL_KEY_SECRET: randomBytes(32).toString('base64'),
     VAULT_KEKS: `kek-2026:${randomBytes(32).toString('base64')}`,
     VAULT_ACTIVE_KEK: 'kek-2026',
@@ -106,10 +108,19 @@ describe('docker/compose.yaml', () => {
 
   it('refuses to start, naming the variable, while a secret is missing', () => {
     const secrets = operatorSecrets();
-    const environment = composeEnvironment('broker-api');
+    // The owner's password is the migrate service's alone; the broker has its own login's.
+    const services = ['postgres', 'migrate', 'broker-api'].map(composeEnvironment);
     for (const name of Object.keys(secrets)) {
       const without = { ...secrets, [name]: undefined };
-      expect(() => interpolateEnvironment(environment, without)).toThrow(new RegExp(`\\b${name}\\b`));
+      const refusals = services.filter((environment) => {
+        try {
+          interpolateEnvironment(environment, without);
+          return false;
+        } catch (error) {
+          return new RegExp(`\\b${name}\\b`).test((error as Error).message);
+        }
+      });
+      expect([name, refusals.length > 0]).toEqual([name, true]);
     }
     expect(() => interpolate('${POSTGRES_PASSWORD:?x}', {})).toThrow(/POSTGRES_PASSWORD/);
   });
@@ -124,6 +135,13 @@ describe('docker/compose.yaml', () => {
       interpolateEnvironment(composeEnvironment('release-worker'), secrets),
     );
     expect(new URL(api.database.url).host).toBe('postgres:5432');
+    // The broker serves as its own login; only the one-shot migrate service has the owner's.
+    expect(new URL(api.database.url).username).toBe('oso_broker');
+    expect(api.database.migrationUrl).toBe(api.database.url);
+    const migrate = readDatabaseConfig(interpolateEnvironment(composeEnvironment('migrate'), secrets));
+    expect(new URL(migrate.migrationUrl).username).toBe('postgres');
+    expect(new URL(migrate.migrationUrl).password).toBe(secrets.POSTGRES_PASSWORD);
+    expect(new URL(api.database.url).password).toBe(secrets.BROKER_DB_PASSWORD);
     expect(new URL(api.redis.url).host).toBe('redis:6379');
     expect(new URL(worker.redis.url).host).toBe('redis:6379');
     // The api's health check reads the worker's heartbeat under the prefix: it must be the same.

@@ -1,4 +1,4 @@
-import { BROKER_SCHEMA } from '@app/broker-schema';
+import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
 import { ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule, REDIS_CLIENT } from '@app/queues';
@@ -39,7 +39,8 @@ export class BrokerApiModule {
     return {
       module: BrokerApiModule,
       imports: [
-        PersistenceModule.forRoot(config.database, BROKER_SCHEMA),
+        // Serving as the runtime role: a bug or an injection here cannot rewrite the log or delete rows.
+        PersistenceModule.forRoot(config.database, BROKER_SCHEMA, { runAs: BROKER_RUNTIME_ROLE }),
         QueuesModule.forRoot(config.redis),
         // A registry change made by the running broker is on the record too, in its own transaction.
         RegistryModule.forRoot({ eventRecorder: registryLogRecorder(BROKER_REGISTRY_ACTOR) }),

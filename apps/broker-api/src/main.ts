@@ -14,10 +14,12 @@ import { createOpsHealthServer } from './health/ops-health-server';
 runMain('broker-api', async () => {
   const config = readBrokerApiConfig();
 
-  // Dependencies first, with clear messages, before Nest starts logging.
+  // Dependencies first, with clear messages, before Nest starts logging. Migrations run as the schema's
+  // owner (DATABASE_MIGRATION_URL); everything after serves as the runtime role.
+  const owner = { ...config.database, url: config.database.migrationUrl };
   const migrator = await connectWithRetry(
-    new DataSource(dataSourceOptions(config.database.url, BROKER_SCHEMA)),
-    config.database,
+    new DataSource(dataSourceOptions(owner.url, BROKER_SCHEMA, { applicationName: 'oso-broker-migrator' })),
+    owner,
   );
   const applied = await migrateWithLock(migrator);
   await migrator.destroy();

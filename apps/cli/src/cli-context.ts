@@ -17,10 +17,12 @@ export async function migrateDatabase(env: Environment = process.env): Promise<s
     await import('@app/persistence');
   const { BROKER_SCHEMA } = await import('@app/broker-schema');
   const { DataSource } = await import('typeorm');
+  // As the schema's owner: the login in DATABASE_URL may be the broker's runtime login.
   const database = readDatabaseConfig(env);
+  const owner = { ...database, url: database.migrationUrl };
   const dataSource = await connectWithRetry(
-    new DataSource(dataSourceOptions(database.url, BROKER_SCHEMA)),
-    database,
+    new DataSource(dataSourceOptions(owner.url, BROKER_SCHEMA)),
+    owner,
   );
   try {
     return await migrateWithLock(dataSource);

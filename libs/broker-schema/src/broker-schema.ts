@@ -2,6 +2,7 @@ import { combineSchemas } from '@app/persistence/database-schema';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from '@app/registry/registry-schema';
 import { TRANSFER_ENTITIES, TRANSFER_MIGRATIONS } from '@app/transfers/transfer-schema';
 import { EXCHANGE_LOG_ENTITIES, EXCHANGE_LOG_MIGRATIONS } from '@app/exchange-log/storage';
+import { BrokerRuntimePrivileges1764700000000 } from './migrations/1764700000000-broker-runtime-privileges';
 
 /**
  * The broker's database: every domain's entities and migrations, composed here and nowhere else. The
@@ -15,4 +16,6 @@ export const BROKER_SCHEMA = combineSchemas(
   { entities: REGISTRY_ENTITIES, migrations: REGISTRY_MIGRATIONS },
   { entities: TRANSFER_ENTITIES, migrations: TRANSFER_MIGRATIONS },
   { entities: EXCHANGE_LOG_ENTITIES, migrations: EXCHANGE_LOG_MIGRATIONS },
+  // What the broker's runtime role may do to all of the above: composed here, where all tables are known.
+  { entities: [], migrations: [BrokerRuntimePrivileges1764700000000] },
 );

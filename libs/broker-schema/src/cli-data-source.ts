@@ -9,4 +9,4 @@ import { BROKER_SCHEMA } from './broker-schema';
  * list the new class in that domain's `…_MIGRATIONS`): generating a migration compares the entities
  * with a database. Applying migrations goes through `npm run migration:run`, which takes the advisory lock.
  */
-export default new DataSource(dataSourceOptions(readDatabaseConfig().url, BROKER_SCHEMA));
+export default new DataSource(dataSourceOptions(readDatabaseConfig().migrationUrl, BROKER_SCHEMA));

@@ -1,1 +1,2 @@
 export * from './broker-schema';
+export * from './runtime-privileges';

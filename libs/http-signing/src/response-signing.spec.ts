@@ -70,6 +70,33 @@ describe('broker response signatures', () => {
     });
   });
 
+  it('covers the response headers asked for when present, so changing one breaks the signature', async () => {
+    const { request } = await exchange();
+    const sign = (headers: MessageHeaders) =>
+      signResponse(
+        { status: 201, headers, body: BODY, coveredHeaders: ['x-log-entry'] },
+        request,
+        brokerKey,
+        NOW,
+      );
+    const named = { 'content-type': 'application/json', 'x-log-entry': '41, 42' };
+    const headers = { ...named, ...(await sign(named)) };
+    const outcome = await verify({ status: 201, headers, body: BODY, request });
+    expect(outcome).toMatchObject({ ok: true });
+    expect(outcome.ok && outcome.verified.coveredComponents).toContain('"x-log-entry"');
+    const changed = { ...headers, 'x-log-entry': '41' };
+    await expectRefused(verify({ status: 201, headers: changed, body: BODY, request }), 'SIGNATURE_INVALID');
+    // Absent from the answer, it is not covered (and its absence is not a refusal).
+    const plain = { 'content-type': 'application/json' };
+    const without = await verify({
+      status: 201,
+      headers: { ...plain, ...(await sign(plain)) },
+      body: BODY,
+      request,
+    });
+    expect(without.ok && without.verified.coveredComponents).not.toContain('"x-log-entry"');
+  });
+
   it('refuses a changed status (SIGNATURE_INVALID) and a changed body (CONTENT_DIGEST_MISMATCH)', async () => {
     const { request, headers } = await exchange();
     await expectRefused(verify({ status: 201, headers, body: BODY, request }), 'SIGNATURE_INVALID');

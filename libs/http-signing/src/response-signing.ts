@@ -19,6 +19,11 @@ export interface ResponseToSign {
   status: number;
   headers: HeaderInput;
   body: Buffer;
+  /**
+   * Response headers (lowercase) the signature covers too, when the response has them: what the client
+   * may need to prove besides status and body (e.g. the log entries a step wrote).
+   */
+  coveredHeaders?: readonly string[];
 }
 
 /** The components every broker response covers. */
@@ -76,9 +81,11 @@ export async function signResponse(
   const contentDigest = createContentDigest(response.body);
   const headers: MessageHeaders = { ...normalizeHeaders(response.headers), 'content-digest': contentDigest };
   const requestHeaders = normalizeHeaders(request.headers);
+  const present = (response.coveredHeaders ?? []).filter((name) => headers[name] !== undefined);
+  const components = [...responseComponents(requestHeaders), ...present.map((name) => `"${name}"`)];
   const signature = await createSignature(
     key,
-    { label: RESPONSE_SIGNATURE_LABEL, components: responseComponents(requestHeaders), created: now },
+    { label: RESPONSE_SIGNATURE_LABEL, components, created: now },
     { status: response.status, headers },
     { method: request.method, url: request.url, headers: requestHeaders },
   );

@@ -8,7 +8,7 @@ import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { vendorTenant } from './staging-validation';
 import { TransferAccess } from './transfer-access';
 import { TransferError } from './transfer-error';
-import type { TransferEventRecorder } from './transfer-events';
+import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor } from './transfer-events';
 import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { serveVersion } from './transfer-state-changes';
@@ -33,11 +33,16 @@ export class DossierStaging {
    * The sending school's vendor stages (klaarzetten) a dossier, for a known request (`transferId`) or
    * ahead of one. The dossier is validated with the strict rules; a new upload is a new frozen version.
    */
-  stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
-    return refuseWhenBusy(() => this.stageVersion(vendorId, bytes, transferId));
+  stage(vendor: ActingVendor, bytes: Buffer, transferId?: string): Promise<Recorded<StagingResult>> {
+    return refuseWhenBusy(() => this.stageVersion(vendor, bytes, transferId));
   }
 
-  private async stageVersion(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
+  private async stageVersion(
+    vendor: ActingVendor,
+    bytes: Buffer,
+    transferId?: string,
+  ): Promise<Recorded<StagingResult>> {
+    const vendorId = vendor.id;
     const forTransfer = transferId ? await this.access.visibleTransfer(vendorId, transferId, 'source') : null;
     if (forTransfer && !OPEN_STATES.includes(forTransfer.transfer.state)) {
       throw new TransferError(
@@ -102,6 +107,7 @@ export class DossierStaging {
     // Sealed before the line is taken: encrypting a large dossier need not hold up the others.
     const id = randomUUID();
     const sealed = this.sealer.seal(bytes, versionContext(id));
+    const trail = new EntryTrail(this.recorder);
     return inTransaction(this.dataSource, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const versions = new DossierVersionRepository(manager);
@@ -128,10 +134,10 @@ export class DossierStaging {
         stagedAt: now,
         purgedAt: null,
       });
-      await this.recorder.record(manager, {
+      await trail.record(manager, {
         type: 'version_staged',
         at: now,
-        actor: { kind: 'vendor', id: vendorId, side: 'source' },
+        actor: eventActor('source_vendor', vendor),
         sourceSchoolId: source.id,
         targetSchoolId: null,
         transferId: null,
@@ -149,14 +155,14 @@ export class DossierStaging {
         manager,
       );
       const served: string[] = [];
-      const by = { actor: 'source_vendor', vendorId } as const;
+      const by = { actor: 'source_vendor', vendor } as const;
       for (const transfer of open) {
         const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
         if (profileMisfit(version, source, target)) continue;
-        await serveVersion(manager, this.recorder, transfer, version, by, now);
+        await serveVersion(manager, trail, transfer, version, by, now);
         served.push(transfer.id);
       }
-      return { version: toVersionView(version), transfers: served, warnings: verdict.warnings };
+      return trail.answer({ version: toVersionView(version), transfers: served, warnings: verdict.warnings });
     });
   }
 }

@@ -24,7 +24,7 @@ export async function expireOverdueTransfers(
         await changeTransferState(manager, recorder, transfer, {
           event: 'expire',
           actor: 'broker',
-          vendorId: null,
+          vendor: null,
           version: null,
           at: now,
         });

@@ -19,9 +19,17 @@ export const TRANSFER_LOG_EVENT_TYPES = [
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
-/** Who caused an event: a vendor, on one side of the transfer, or the broker itself. */
+/** The vendor a request comes from, and the certificate it authenticated with: the log names both. */
+export interface ActingVendor {
+  id: string;
+  /** SHA-256 of the client certificate (lowercase hex), as the registry binds it. */
+  certificateFingerprint: string;
+}
+
+/** Who caused an event: a vendor (with its certificate), on one side of the transfer, or the broker itself. */
 export type TransferEventActor =
-  { kind: 'vendor'; id: string; side: 'target' | 'source' } | { kind: 'broker'; id: null; side: null };
+  | { kind: 'vendor'; id: string; certificateFingerprint: string; side: 'target' | 'source' }
+  | { kind: 'broker'; id: null; side: null };
 
 interface TransferLogEventBase {
   at: Date;
@@ -60,16 +68,44 @@ export type TransferLogEvent =
 /**
  * Where the exchange's events go. `record` runs inside the transaction of the change, on its
  * `manager`: when it throws, the change and its history are rolled back with it, so nothing happens
- * that is not recorded.
+ * that is not recorded. It answers the id of the log entry it wrote (null when no log is kept).
  */
 export interface TransferEventRecorder {
-  record(manager: EntityManager, event: TransferLogEvent): Promise<void>;
+  record(manager: EntityManager, event: TransferLogEvent): Promise<string | null>;
 }
 
 export const TRANSFER_EVENT_RECORDER = Symbol('TRANSFER_EVENT_RECORDER');
 
 /** Records nothing: the exchange's default until the exchange log is plugged in. */
-export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => undefined };
+export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => null };
+
+/** A use case's answer and the ids of the log entries its step wrote, in order (none if it changed nothing). */
+export interface Recorded<T> {
+  result: T;
+  logEntries: readonly string[];
+}
+
+/**
+ * The entries one use case records: wraps the process's recorder for one call, so the answer can name
+ * them. A new trail per call, so requests share nothing; a step that is rolled back throws, so its ids
+ * never reach an answer.
+ */
+export class EntryTrail implements TransferEventRecorder {
+  private readonly ids: string[] = [];
+
+  constructor(private readonly recorder: TransferEventRecorder) {}
+
+  async record(manager: EntityManager, event: TransferLogEvent): Promise<string | null> {
+    const id = await this.recorder.record(manager, event);
+    if (id !== null) this.ids.push(id);
+    return id;
+  }
+
+  /** `result` with the entries recorded so far. */
+  answer<T>(result: T): Recorded<T> {
+    return { result, logEntries: [...this.ids] };
+  }
+}
 
 /** The log's type for a lifecycle step: the three the issue names have their own, the rest are state changes. */
 export function stateEventType(step: TransferEvent): TransferStateEvent['type'] {
@@ -80,9 +116,14 @@ export function stateEventType(step: TransferEvent): TransferStateEvent['type'] 
 }
 
 /** The log's actor for the history's: the vendor's side follows from its role in the transfer. */
-export function eventActor(actor: TransferActor, vendorId: string | null): TransferEventActor {
+export function eventActor(actor: TransferActor, vendor: ActingVendor | null): TransferEventActor {
   if (actor === 'broker') return { kind: 'broker', id: null, side: null };
   // A bug, not a refusal: every vendor step knows its vendor.
-  if (vendorId === null) throw new Error(`a ${actor} step without its vendor id`);
-  return { kind: 'vendor', id: vendorId, side: actor === 'target_vendor' ? 'target' : 'source' };
+  if (vendor === null) throw new Error(`a ${actor} step without its vendor`);
+  return {
+    kind: 'vendor',
+    id: vendor.id,
+    certificateFingerprint: vendor.certificateFingerprint,
+    side: actor === 'target_vendor' ? 'target' : 'source',
+  };
 }

@@ -5,7 +5,7 @@ import { DossierVersionRepository } from './dossier-version-repository';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { TransferAccess } from './transfer-access';
 import { TransferError } from './transfer-error';
-import type { TransferEventRecorder } from './transfer-events';
+import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor } from './transfer-events';
 import type { TransferHistoryEntity } from './transfer-history.entity';
 import { TransferHistoryRepository } from './transfer-history-repository';
 import type { TransferState } from './transfer-lifecycle';
@@ -94,10 +94,10 @@ export class TransferQueries {
 
   /** The released dossier, byte for byte as staged, for the receiving school's vendor only. */
   async fetchDossier(
-    vendorId: string,
+    vendor: ActingVendor,
     transferId: string,
-  ): Promise<{ bytes: Buffer; version: DossierVersionView }> {
-    const { transfer } = await this.access.visibleTransfer(vendorId, transferId, 'target');
+  ): Promise<Recorded<{ bytes: Buffer; version: DossierVersionView }>> {
+    const { transfer } = await this.access.visibleTransfer(vendor.id, transferId, 'target');
     // A purged transfer's payload is gone for good: saying "not released yet" would invite a retry.
     if (transfer.state === 'purged') throw dossierPurged();
     if ((transfer.state !== 'released' && transfer.state !== 'received') || !transfer.releasedVersionId) {
@@ -111,18 +111,19 @@ export class TransferQueries {
     if (version.purgedAt || !version.ciphertext || !version.wrappedKey) throw dossierPurged();
     const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
     // Recorded before the bytes leave: a fetch the log cannot record does not happen.
+    const trail = new EntryTrail(this.recorder);
     await inTransaction(this.dataSource, (manager) =>
-      this.recorder.record(manager, {
+      trail.record(manager, {
         type: 'dossier_fetched',
         at: this.clock(),
-        actor: { kind: 'vendor', id: vendorId, side: 'target' },
+        actor: eventActor('target_vendor', vendor),
         sourceSchoolId: transfer.sourceSchoolId,
         targetSchoolId: transfer.targetSchoolId,
         transferId: transfer.id,
         versionHash: version.canonicalSha256,
       }),
     );
-    return { bytes, version: toVersionView(version) };
+    return trail.answer({ bytes, version: toVersionView(version) });
   }
 
   async describe(transfer: TransferEntity, roles: TransferRole[]): Promise<TransferView> {

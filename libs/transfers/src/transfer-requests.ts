@@ -6,7 +6,7 @@ import { profileMisfit } from './exchange-profile';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { TransferAccess } from './transfer-access';
 import { TransferError } from './transfer-error';
-import type { TransferEventRecorder } from './transfer-events';
+import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { openTransferRequest, serveVersion } from './transfer-state-changes';
@@ -36,11 +36,12 @@ export class TransferRequests {
   ) {}
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
-  request(vendorId: string, input: TransferRequest): Promise<TransferView> {
-    return refuseWhenBusy(() => this.recordRequest(vendorId, input));
+  request(vendor: ActingVendor, input: TransferRequest): Promise<Recorded<TransferView>> {
+    return refuseWhenBusy(() => this.recordRequest(vendor, input));
   }
 
-  private async recordRequest(vendorId: string, input: TransferRequest): Promise<TransferView> {
+  private async recordRequest(vendor: ActingVendor, input: TransferRequest): Promise<Recorded<TransferView>> {
+    const vendorId = vendor.id;
     const problem = pupilKeyProblem(input.pupil);
     if (problem) throw new TransferError('PUPIL_KEY_INVALID', 'invalid', `pupil: ${problem}.`);
     const target = await this.access.school(input.targetSchool, 'targetSchool');
@@ -52,6 +53,7 @@ export class TransferRequests {
     const pupilKeyHash = hashPupilKey(input.pupil, this.settings.pupilKeySecret);
     const now = this.clock();
 
+    const trail = new EntryTrail(this.recorder);
     const transferId = await inTransaction(this.dataSource, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const open = await new TransferRepository(manager).openBetween(target.id, source.id, pupilKeyHash);
@@ -63,30 +65,27 @@ export class TransferRequests {
           { transferId: open.id },
         );
       }
-      const transfer = await openTransferRequest(manager, this.recorder, {
-        id: randomUUID(),
-        targetSchoolId: target.id,
-        sourceSchoolId: source.id,
-        pupilKeyHash,
-        reason: input.reason ?? null,
-        requestedByVendorId: vendorId,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + this.settings.requestLifetimeDays * 86_400_000),
-      });
+      const transfer = await openTransferRequest(
+        manager,
+        trail,
+        {
+          id: randomUUID(),
+          targetSchoolId: target.id,
+          sourceSchoolId: source.id,
+          pupilKeyHash,
+          reason: input.reason ?? null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + this.settings.requestLifetimeDays * 86_400_000),
+        },
+        vendor,
+      );
       // A dossier staged before the request is matched now, if it fits the receiving school.
       const staged = await new DossierVersionRepository(manager).latestLiveInLine(source.id, pupilKeyHash);
       if (staged && !profileMisfit(staged, source, target)) {
-        await serveVersion(
-          manager,
-          this.recorder,
-          transfer,
-          staged,
-          { actor: 'broker', vendorId: null },
-          now,
-        );
+        await serveVersion(manager, trail, transfer, staged, { actor: 'broker', vendor: null }, now);
       }
       return transfer.id;
     });
-    return this.queries.view(vendorId, transferId);
+    return trail.answer(await this.queries.view(vendorId, transferId));
   }
 }

@@ -20,9 +20,12 @@ import { TEST_BOARD } from '../../../test/support/school-boards';
 class TableRecorder implements TransferEventRecorder {
   refuse: (event: TransferLogEvent) => boolean = () => false;
 
-  async record(manager: EntityManager, event: TransferLogEvent): Promise<void> {
+  async record(manager: EntityManager, event: TransferLogEvent): Promise<string> {
     if (this.refuse(event)) throw new Error('the log refused the event');
-    await manager.query('INSERT INTO recorded_events (event) VALUES ($1)', [JSON.stringify(event)]);
+    const [{ id }] = await manager.query('INSERT INTO recorded_events (event) VALUES ($1) RETURNING id', [
+      JSON.stringify(event),
+    ]);
+    return String(id);
   }
 }
 
@@ -39,6 +42,9 @@ describe('one place where transfers change state', () => {
   const pupil = { bsn: '123456782', geboortedatum: '2012-03-04' };
   const otherPupil = { bsn: '111222333', geboortedatum: '2012-05-06' };
   const secret = randomBytes(32);
+  // The vendors as the API hands them in: each with the certificate it authenticated with.
+  const poLas = { id: 'po-las', certificateFingerprint: 'a'.repeat(64) };
+  const voLas = { id: 'vo-las', certificateFingerprint: 'b'.repeat(64) };
 
   const count = async (table: string) =>
     Number((await dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
@@ -47,7 +53,9 @@ describe('one place where transfers change state', () => {
       JSON.parse(row.event),
     );
   const request = (target: string, who = pupil) =>
-    service.request('vo-las', { targetSchool: target, sourceSchool: '00YY00', pupil: who });
+    service
+      .request(voLas, { targetSchool: target, sourceSchool: '00YY00', pupil: who })
+      .then((recorded) => recorded.result);
 
   beforeAll(async () => {
     const url = await createSuiteDatabase('state_changes');
@@ -106,7 +114,7 @@ describe('one place where transfers change state', () => {
       const eventsBefore = await count('recorded_events');
       // The last write of the staging transaction: everything before it is rolled back too.
       recorder.refuse = (event) => event.type === 'state_changed' && event.toState === 'awaiting_evidence';
-      await expect(service.stage('po-las', povoDossierFor(pupil), id)).rejects.toThrow(
+      await expect(service.stage(poLas, povoDossierFor(pupil), id)).rejects.toThrow(
         'the log refused the event',
       );
       expect(await count('dossier_versions')).toBe(0);
@@ -119,10 +127,10 @@ describe('one place where transfers change state', () => {
 
     it('a vendor step and a fetch: nothing changes, no dossier leaves', async () => {
       const [{ id }] = await service.lookup('po-las', { sourceSchool: '00YY00', pupil });
-      await service.stage('po-las', povoDossierFor(pupil), id);
+      await service.stage(poLas, povoDossierFor(pupil), id);
       const historyBefore = await count('transfer_history');
       recorder.refuse = (event) => event.type === 'withdrawn';
-      await expect(service.withdraw('vo-las', id)).rejects.toThrow('the log refused the event');
+      await expect(service.withdraw(voLas, id)).rejects.toThrow('the log refused the event');
       expect((await service.view('vo-las', id)).state).toBe('awaiting_evidence');
       expect(await count('transfer_history')).toBe(historyBefore);
 
@@ -132,16 +140,19 @@ describe('one place where transfers change state', () => {
         [id],
       );
       recorder.refuse = (event) => event.type === 'dossier_fetched';
-      await expect(service.fetchDossier('vo-las', id)).rejects.toThrow('the log refused the event');
+      await expect(service.fetchDossier(voLas, id)).rejects.toThrow('the log refused the event');
       recorder.refuse = () => false;
-      expect((await service.fetchDossier('vo-las', id)).bytes).toEqual(povoDossierFor(pupil));
+      expect((await service.fetchDossier(voLas, id)).result.bytes).toEqual(povoDossierFor(pupil));
     });
   });
 
   it('vendors’ steps and the expiry sweep emit through the same function, each with its history row', async () => {
     await dataSource.query('TRUNCATE recorded_events');
     // Staged ahead, then matched by a request; a second request expires; the first is fetched and received.
-    const staged = await service.stage('po-las', povoDossierFor(otherPupil));
+    const { result: staged, logEntries: stagedEntries } = await service.stage(
+      poLas,
+      povoDossierFor(otherPupil),
+    );
     const matched = await request('01XZ00', otherPupil);
     const overdue = await request('02AB00', otherPupil);
     await dataSource.query(`UPDATE transfers SET expires_at = now() - interval '1 day' WHERE id = $1`, [
@@ -152,15 +163,37 @@ describe('one place where transfers change state', () => {
       `UPDATE transfers SET state = 'released', released_version_id = current_version_id WHERE id = $1`,
       [matched.id],
     );
-    await service.fetchDossier('vo-las', matched.id);
-    await service.acknowledgeReceipt('vo-las', matched.id);
+    const fetched = await service.fetchDossier(voLas, matched.id);
+    const received = await service.acknowledgeReceipt(voLas, matched.id);
+    // Acknowledging again changes nothing, so it names no entry.
+    const again = await service.acknowledgeReceipt(voLas, matched.id);
 
     const events = await recorded();
+    // Each answer names exactly the entries its step recorded, in order.
+    const ids: string[] = (await dataSource.query('SELECT id FROM recorded_events ORDER BY id')).map(
+      (row: { id: string }) => String(row.id),
+    );
+    expect([stagedEntries, fetched.logEntries, received.logEntries, again.logEntries]).toEqual([
+      [ids[0]],
+      [ids[10]],
+      [ids[11]],
+      [],
+    ]);
     const versionHash = staged.version.canonicalSha256;
     const broker = { kind: 'broker', id: null, side: null };
-    const receiver = { kind: 'vendor', id: 'vo-las', side: 'target' };
+    const receiver = {
+      kind: 'vendor',
+      id: 'vo-las',
+      certificateFingerprint: voLas.certificateFingerprint,
+      side: 'target',
+    };
     expect(events.map((event) => [event.type, event.transferId, event.actor, event.versionHash])).toEqual([
-      ['version_staged', null, { kind: 'vendor', id: 'po-las', side: 'source' }, versionHash],
+      [
+        'version_staged',
+        null,
+        { ...receiver, id: 'po-las', certificateFingerprint: poLas.certificateFingerprint, side: 'source' },
+        versionHash,
+      ],
       ['request_created', matched.id, receiver, null],
       ['request_matched', matched.id, broker, versionHash],
       ['state_changed', matched.id, broker, versionHash],

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { DossierVersionEntity } from './dossier-version.entity';
 import { TransferError } from './transfer-error';
-import { TransferEventRecorder, eventActor, stateEventType } from './transfer-events';
+import { ActingVendor, TransferEventRecorder, eventActor, stateEventType } from './transfer-events';
 import { TransferHistoryRepository } from './transfer-history-repository';
 import { TransferActor, TransferEvent, nextState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
@@ -17,8 +17,8 @@ import { TransferEntity } from './transfer.entity';
 export interface StateStep {
   event: TransferEvent;
   actor: TransferActor;
-  /** The acting vendor; null when the broker acts. */
-  vendorId: string | null;
+  /** The acting vendor and its certificate; null when the broker acts. */
+  vendor: ActingVendor | null;
   version: DossierVersionEntity | null;
   at: Date;
 }
@@ -48,14 +48,14 @@ export async function changeTransferState(
     fromState,
     toState: transfer.state,
     actor: step.actor,
-    actorVendorId: step.vendorId,
+    actorVendorId: step.vendor?.id ?? null,
     versionId: step.version?.id ?? null,
     at: step.at,
   });
   await recorder.record(manager, {
     type: stateEventType(step.event),
     at: step.at,
-    actor: eventActor(step.actor, step.vendorId),
+    actor: eventActor(step.actor, step.vendor),
     sourceSchoolId: transfer.sourceSchoolId,
     targetSchoolId: transfer.targetSchoolId,
     transferId: transfer.id,
@@ -70,10 +70,15 @@ export async function changeTransferState(
 export async function openTransferRequest(
   manager: EntityManager,
   recorder: TransferEventRecorder,
-  request: Omit<TransferEntity, 'state' | 'currentVersionId' | 'releasedVersionId' | 'updatedAt'>,
+  request: Omit<
+    TransferEntity,
+    'state' | 'currentVersionId' | 'releasedVersionId' | 'updatedAt' | 'requestedByVendorId'
+  >,
+  requester: ActingVendor,
 ): Promise<TransferEntity> {
   const transfer = await new TransferRepository(manager).insert({
     ...request,
+    requestedByVendorId: requester.id,
     state: 'requested',
     currentVersionId: null,
     releasedVersionId: null,
@@ -92,7 +97,7 @@ export async function openTransferRequest(
   await recorder.record(manager, {
     type: 'request_created',
     at: transfer.createdAt,
-    actor: eventActor('target_vendor', transfer.requestedByVendorId),
+    actor: eventActor('target_vendor', requester),
     sourceSchoolId: transfer.sourceSchoolId,
     targetSchoolId: transfer.targetSchoolId,
     transferId: transfer.id,
@@ -111,13 +116,13 @@ export async function serveVersion(
   recorder: TransferEventRecorder,
   transfer: TransferEntity,
   version: DossierVersionEntity,
-  by: { actor: TransferActor; vendorId: string | null },
+  by: { actor: TransferActor; vendor: ActingVendor | null },
   at: Date,
 ): Promise<void> {
   await recorder.record(manager, {
     type: 'request_matched',
     at,
-    actor: eventActor(by.actor, by.vendorId),
+    actor: eventActor(by.actor, by.vendor),
     sourceSchoolId: transfer.sourceSchoolId,
     targetSchoolId: transfer.targetSchoolId,
     transferId: transfer.id,
@@ -130,7 +135,7 @@ export async function serveVersion(
   await changeTransferState(manager, recorder, transfer, {
     event: 'await_evidence',
     actor: 'broker',
-    vendorId: null,
+    vendor: null,
     version,
     at,
   });

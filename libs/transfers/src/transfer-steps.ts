@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { TransferAccess } from './transfer-access';
-import type { TransferEventRecorder } from './transfer-events';
+import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferEvent, TransferState } from './transfer-lifecycle';
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
@@ -18,39 +18,40 @@ export class TransferSteps {
     private readonly clock: () => Date,
   ) {}
 
-  /** The receiving vendor confirms it has the dossier; repeating it changes nothing. */
-  async acknowledgeReceipt(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.takeStep(vendorId, transferId, 'acknowledge_receipt', ['received']);
+  /** The receiving vendor confirms it has the dossier; repeating it changes nothing (and records nothing). */
+  async acknowledgeReceipt(vendor: ActingVendor, transferId: string): Promise<Recorded<TransferView>> {
+    return this.takeStep(vendor, transferId, 'acknowledge_receipt', ['received']);
   }
 
   /** The receiving vendor no longer needs the dossier. */
-  async withdraw(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.takeStep(vendorId, transferId, 'withdraw', ['withdrawn']);
+  async withdraw(vendor: ActingVendor, transferId: string): Promise<Recorded<TransferView>> {
+    return this.takeStep(vendor, transferId, 'withdraw', ['withdrawn']);
   }
 
   /** One step of the receiving vendor, on the locked transfer; a step already taken is not repeated. */
   private takeStep(
-    vendorId: string,
+    vendor: ActingVendor,
     transferId: string,
     event: TransferEvent,
     alreadyDone: TransferState[],
-  ): Promise<TransferView> {
+  ): Promise<Recorded<TransferView>> {
     return refuseWhenBusy(async () => {
-      const { roles } = await this.access.visibleTransfer(vendorId, transferId, 'target');
+      const { roles } = await this.access.visibleTransfer(vendor.id, transferId, 'target');
+      const trail = new EntryTrail(this.recorder);
       const transfer = await inTransaction(this.dataSource, async (manager) => {
         const locked = await new TransferRepository(manager).lockById(transferId);
         if (!alreadyDone.includes(locked.state)) {
-          await changeTransferState(manager, this.recorder, locked, {
+          await changeTransferState(manager, trail, locked, {
             event,
             actor: 'target_vendor',
-            vendorId,
+            vendor,
             version: null,
             at: this.clock(),
           });
         }
         return locked;
       });
-      return this.queries.describe(transfer, roles);
+      return trail.answer(await this.queries.describe(transfer, roles));
     });
   }
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
 import type { PupilKey } from './pupil-key';
 import { TransferAccess } from './transfer-access';
-import { NO_TRANSFER_EVENTS, TransferEventRecorder } from './transfer-events';
+import { ActingVendor, NO_TRANSFER_EVENTS, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
 import { TransferRequest, TransferRequests } from './transfer-requests';
 import { TransferSteps } from './transfer-steps';
@@ -79,13 +79,13 @@ export class TransferService {
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
-  request(vendorId: string, input: TransferRequest): Promise<TransferView> {
-    return this.requests.request(vendorId, input);
+  request(vendor: ActingVendor, input: TransferRequest): Promise<Recorded<TransferView>> {
+    return this.requests.request(vendor, input);
   }
 
   /** The sending school's vendor stages a dossier, for a request (`transferId`) or ahead of one. */
-  stage(vendorId: string, bytes: Buffer, transferId?: string): Promise<StagingResult> {
-    return this.staging.stage(vendorId, bytes, transferId);
+  stage(vendor: ActingVendor, bytes: Buffer, transferId?: string): Promise<Recorded<StagingResult>> {
+    return this.staging.stage(vendor, bytes, transferId);
   }
 
   /** One transfer as the calling vendor may see it: state, schools, current version, history. */
@@ -108,19 +108,19 @@ export class TransferService {
 
   /** The released dossier, byte for byte as staged, for the receiving school's vendor only. */
   fetchDossier(
-    vendorId: string,
+    vendor: ActingVendor,
     transferId: string,
-  ): Promise<{ bytes: Buffer; version: DossierVersionView }> {
-    return refuseWhenBusy(() => this.queries.fetchDossier(vendorId, transferId));
+  ): Promise<Recorded<{ bytes: Buffer; version: DossierVersionView }>> {
+    return refuseWhenBusy(() => this.queries.fetchDossier(vendor, transferId));
   }
 
   /** The receiving vendor confirms it has the dossier; repeating it changes nothing. */
-  acknowledgeReceipt(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.steps.acknowledgeReceipt(vendorId, transferId);
+  acknowledgeReceipt(vendor: ActingVendor, transferId: string): Promise<Recorded<TransferView>> {
+    return this.steps.acknowledgeReceipt(vendor, transferId);
   }
 
   /** The receiving vendor no longer needs the dossier. */
-  withdraw(vendorId: string, transferId: string): Promise<TransferView> {
-    return this.steps.withdraw(vendorId, transferId);
+  withdraw(vendor: ActingVendor, transferId: string): Promise<Recorded<TransferView>> {
+    return this.steps.withdraw(vendor, transferId);
   }
 }

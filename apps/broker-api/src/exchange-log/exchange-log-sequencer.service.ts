@@ -1,4 +1,4 @@
-import { BROKER_SCHEMA } from '@app/broker-schema';
+import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
 import { LogSequencer } from '@app/exchange-log';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -24,16 +24,24 @@ export class ExchangeLogSequencerService implements OnApplicationBootstrap, OnAp
   constructor(@Inject(BROKER_API_CONFIG) private readonly config: BrokerApiConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const base = dataSourceOptions(this.config.database.url, BROKER_SCHEMA);
     this.dataSource = await connectWithRetry(
-      new DataSource({
-        ...base,
-        extra: { ...base.extra, max: SEQUENCER_POOL_SIZE, application_name: 'oso-broker-sequencer' },
-      } as typeof base),
+      new DataSource(
+        dataSourceOptions(this.config.database.url, BROKER_SCHEMA, {
+          // The sequencer only adds leaves, subtree hashes and checkpoints: the runtime role suffices.
+          runAs: BROKER_RUNTIME_ROLE,
+          poolSize: SEQUENCER_POOL_SIZE,
+          applicationName: 'oso-broker-sequencer',
+        }),
+      ),
       this.config.database,
     );
     this.sequencer = new LogSequencer(this.dataSource, { signingKey: this.config.exchangeLog.signingKey });
     this.sequencer.start();
+  }
+
+  /** The sequencer's own pool, while it runs (the tests check as whom it acts). */
+  get connections(): DataSource | undefined {
+    return this.dataSource;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -17,8 +17,9 @@ export function transferLogEntry(
     type: event.type,
     at: event.at,
     actor:
+      // A vendor's entry names the certificate it authenticated with: which key acted, not only whose.
       event.actor.kind === 'vendor'
-        ? { kind: 'vendor', id: event.actor.id }
+        ? { kind: 'vendor', id: event.actor.id, certificateFingerprint: event.actor.certificateFingerprint }
         : { kind: 'broker', id: BROKER_ACTOR_ID },
     schools: {
       source: schoolCode(event.sourceSchoolId),

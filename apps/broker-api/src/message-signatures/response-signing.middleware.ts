@@ -1,5 +1,6 @@
 import { MessageSigningKey, signResponse, targetUriOf } from '@app/http-signing';
 import { Logger } from '@nestjs/common';
+import { LOG_ENTRY_HEADER } from '../exchange-log/log-entry-header';
 import type { NextFunction, Request, Response } from 'express';
 
 /**
@@ -39,7 +40,13 @@ export function responseSigningMiddleware(key: MessageSigningKey) {
       const done = [chunk, encoding, callback].find((argument) => typeof argument === 'function') as
         (() => void) | undefined;
       signResponse(
-        { status: response.statusCode, headers: response.getHeaders() as Record<string, string>, body },
+        {
+          status: response.statusCode,
+          headers: response.getHeaders() as Record<string, string>,
+          body,
+          // The entries a step wrote are part of what the broker said, and provable as such.
+          coveredHeaders: [LOG_ENTRY_HEADER.toLowerCase()],
+        },
         {
           method: request.method,
           url: targetUriOf(request.headers.host ?? '', request.originalUrl),

@@ -1,5 +1,6 @@
 import { AuthenticatedClient } from '@app/pki';
 import {
+  ActingVendor,
   StagingResult,
   TRANSFER_REASONS,
   TRANSFER_STATES,
@@ -39,6 +40,7 @@ import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
+import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
 import { RequestWithRawBody, dossierBytes } from '../request-bodies/request-bodies';
 import { TransferIdPipe } from './transfer-id.pipe';
 
@@ -98,6 +100,11 @@ function vendorOf(client: AuthenticatedClient): string {
   return client.vendorId;
 }
 
+/** The calling vendor and the certificate it authenticated with: each log entry of its step names both. */
+function actingVendor(client: AuthenticatedClient): ActingVendor {
+  return { id: vendorOf(client), certificateFingerprint: client.certificate.fingerprintSha256 };
+}
+
 /**
  * The vendor API of the exchange. Identity comes from the client certificate (checked before routing);
  * which schools a vendor may act for, on which side, is checked by the transfer service on every call.
@@ -120,6 +127,7 @@ export class TransfersController {
   })
   @ApiCreatedResponse({
     description: 'The new transfer.',
+    headers: LOG_ENTRY_HEADER_DOC,
     content: docs.jsonOf('TransferView', { requested: docs.EXAMPLE_NEW_TRANSFER }),
   })
   @ApiErrorResponses(
@@ -135,8 +143,16 @@ export class TransfersController {
     'DATABASE_BUSY',
   )
   @Post('transfers')
-  request(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<TransferView> {
-    return this.transfers.request(vendorOf(client), parse(transferRequestSchema, body, 'body'));
+  async request(
+    @Client() client: AuthenticatedClient,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TransferView> {
+    const recorded = await this.transfers.request(
+      actingVendor(client),
+      parse(transferRequestSchema, body, 'body'),
+    );
+    return answerWithLogEntries(response, recorded);
   }
 
   /** Either side's transfers, newest first; `role=source&state=requested` is the sender's inbox. */
@@ -231,6 +247,7 @@ export class TransfersController {
   @ApiBody({ schema: { type: 'string' }, examples: { dossier: { value: docs.EXAMPLE_DOSSIER_XML } } })
   @ApiCreatedResponse({
     description: 'The staged version.',
+    headers: LOG_ENTRY_HEADER_DOC,
     content: docs.jsonOf('StagingResult', { staged: docs.EXAMPLE_STAGING }),
   })
   @ApiErrorResponses(
@@ -255,12 +272,14 @@ export class TransfersController {
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Put('transfers/:id/dossier')
   @HttpCode(201)
-  stageForTransfer(
+  async stageForTransfer(
     @Client() client: AuthenticatedClient,
     @Param('id', TransferIdPipe) id: string,
     @Req() request: RequestWithRawBody,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<StagingResult> {
-    return this.transfers.stage(vendorOf(client), dossierBytes(request), id);
+    const vendor = actingVendor(client);
+    return answerWithLogEntries(response, await this.transfers.stage(vendor, dossierBytes(request), id));
   }
 
   /** The sending school's vendor stages a dossier before any request; it is matched when one arrives. */
@@ -274,6 +293,7 @@ export class TransfersController {
   @ApiBody({ schema: { type: 'string' }, examples: { dossier: { value: docs.EXAMPLE_DOSSIER_XML } } })
   @ApiCreatedResponse({
     description: 'The staged version.',
+    headers: LOG_ENTRY_HEADER_DOC,
     content: docs.jsonOf('StagingResult', { ahead: docs.EXAMPLE_STAGED_AHEAD }),
   })
   @ApiErrorResponses(
@@ -292,11 +312,13 @@ export class TransfersController {
   )
   @Post('dossiers')
   @HttpCode(201)
-  stageAhead(
+  async stageAhead(
     @Client() client: AuthenticatedClient,
     @Req() request: RequestWithRawBody,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<StagingResult> {
-    return this.transfers.stage(vendorOf(client), dossierBytes(request));
+    const vendor = actingVendor(client);
+    return answerWithLogEntries(response, await this.transfers.stage(vendor, dossierBytes(request)));
   }
 
   /** The released dossier, exactly the bytes that were staged, for the receiving school's vendor. */
@@ -313,6 +335,7 @@ export class TransfersController {
       'X-Dossier-Version': { description: 'The released version’s number.', schema: { type: 'integer' } },
       'X-Dossier-Sha256': { description: 'SHA-256 (hex) of the body.', schema: { type: 'string' } },
       'Cache-Control': { description: '`no-store`.', schema: { type: 'string' } },
+      ...LOG_ENTRY_HEADER_DOC,
     },
     content: { 'application/xml': { schema: { type: 'string' }, example: docs.EXAMPLE_DOSSIER_XML } },
   })
@@ -332,7 +355,8 @@ export class TransfersController {
     @Param('id', TransferIdPipe) id: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StreamableFile> {
-    const { bytes, version } = await this.transfers.fetchDossier(vendorOf(client), id);
+    const recorded = await this.transfers.fetchDossier(actingVendor(client), id);
+    const { bytes, version } = answerWithLogEntries(response, recorded);
     response.setHeader('Content-Type', 'application/xml');
     response.setHeader('X-Dossier-Version', String(version.version));
     response.setHeader('X-Dossier-Sha256', version.contentSha256);
@@ -345,6 +369,7 @@ export class TransfersController {
   })
   @ApiOkResponse({
     description: 'The transfer.',
+    headers: LOG_ENTRY_HEADER_DOC,
     content: docs.jsonOf('TransferView', { received: { ...docs.EXAMPLE_TRANSFER, state: 'received' } }),
   })
   @ApiErrorResponses(
@@ -359,11 +384,12 @@ export class TransfersController {
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/receipt')
   @HttpCode(200)
-  receipt(
+  async receipt(
     @Client() client: AuthenticatedClient,
     @Param('id', TransferIdPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<TransferView> {
-    return this.transfers.acknowledgeReceipt(vendorOf(client), id);
+    return answerWithLogEntries(response, await this.transfers.acknowledgeReceipt(actingVendor(client), id));
   }
 
   @ApiOperation({
@@ -372,6 +398,7 @@ export class TransfersController {
   })
   @ApiOkResponse({
     description: 'The transfer.',
+    headers: LOG_ENTRY_HEADER_DOC,
     content: docs.jsonOf('TransferView', { withdrawn: { ...docs.EXAMPLE_TRANSFER, state: 'withdrawn' } }),
   })
   @ApiErrorResponses(
@@ -386,10 +413,11 @@ export class TransfersController {
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @Post('transfers/:id/withdrawal')
   @HttpCode(200)
-  withdraw(
+  async withdraw(
     @Client() client: AuthenticatedClient,
     @Param('id', TransferIdPipe) id: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<TransferView> {
-    return this.transfers.withdraw(vendorOf(client), id);
+    return answerWithLogEntries(response, await this.transfers.withdraw(actingVendor(client), id));
   }
 }

@@ -60,6 +60,9 @@ export function requestCommand(): Command {
         process.stderr.write(
           `HTTP ${response.status}${response.responseSignature ? ' (broker signature verified)' : ''}\n`,
         );
+        // The exchange log entries this step wrote, to fetch their proofs with (docs/api-guide.md).
+        const logEntries = response.headers['x-log-entry'];
+        if (logEntries !== undefined) process.stderr.write(`X-Log-Entry: ${String(logEntries)}\n`);
         say(type.includes('json') && text ? JSON.stringify(JSON.parse(text), null, 2) : text);
         if (response.status >= 400) throw new CommandExit(1);
       } catch (error) {

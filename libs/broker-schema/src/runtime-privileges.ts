@@ -1,0 +1,37 @@
+import { EXCHANGE_LOG_TABLES } from '@app/exchange-log/storage/exchange-log-tables';
+
+/** The role every serving connection of the broker acts as (broker API requests, its sequencer). */
+export { BROKER_RUNTIME_ROLE } from '@app/exchange-log/storage/exchange-log-tables';
+
+/** What the broker's serving connections may do to a table; never DELETE or TRUNCATE: nothing deletes yet. */
+export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE';
+
+const READ_ADD: readonly TablePrivilege[] = ['SELECT', 'INSERT'];
+const READ_ADD_CHANGE: readonly TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE'];
+
+/**
+ * Every table of the broker's schema and what the runtime role may do to it: what the code does, and no
+ * more. Records (history, the log) are append-only; rows that change state (transfers, a version's
+ * wrapped key, a revoked mandate or certificate, a changed registry entry) may be updated; nothing is
+ * deleted. A new table gets nothing until its migration grants it (the default privileges are revoked),
+ * and `runtime-role.int-spec.ts` fails until it is listed here.
+ */
+export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]>> = {
+  vendors: READ_ADD_CHANGE,
+  schools: READ_ADD_CHANGE,
+  mandates: READ_ADD_CHANGE,
+  auditors: READ_ADD_CHANGE,
+  client_certificates: READ_ADD_CHANGE,
+  dossier_versions: READ_ADD_CHANGE,
+  transfers: READ_ADD_CHANGE,
+  transfer_history: READ_ADD,
+  [EXCHANGE_LOG_TABLES.entries]: READ_ADD,
+  [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,
+  [EXCHANGE_LOG_TABLES.treeNodes]: READ_ADD,
+  [EXCHANGE_LOG_TABLES.checkpoints]: READ_ADD,
+  // Which migrations ran: the migrator's business; the broker only reads it.
+  schema_migrations: ['SELECT'],
+};
+
+/** Sequences behind serial columns (identity columns need none: their table's INSERT right covers them). */
+export const BROKER_RUNTIME_SEQUENCES: readonly string[] = ['transfer_history_id_seq'];
