@@ -34,6 +34,12 @@ describe('readConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /must be a URL starting with postgres:\/\//],
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', /must be a URL/],
     [{ MODE: 'c' }, 'MODE', /must be one of a, b/],
+    [{ DATABASE_URL: 'mysql://broker:s3cret@db/x' }, 'DATABASE_URL', /got "mysql:\/\/broker:\*\*\*@db\/x"/],
+    [
+      { DATABASE_URL: 'postgres://broker:s3cret@db:port' },
+      'DATABASE_URL',
+      /got "postgres:\/\/broker:\*\*\*@db:port"/,
+    ],
   ])('refuses %j with one line naming %s', (env, variable, problem) => {
     let error: unknown;
     try {
@@ -47,5 +53,6 @@ describe('readConfig', () => {
     expect(configError.message).toMatch(new RegExp(`^Configuration error: ${variable} `));
     expect(configError.message).toMatch(problem);
     expect(configError.message).not.toContain('\n');
+    expect(configError.message).not.toContain('s3cret');
   });
 });

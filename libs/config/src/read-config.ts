@@ -21,10 +21,18 @@ export function readConfig<S extends z.ZodRawShape>(
     const issue = result.error.issues[0];
     const variable = String(issue.path[0] ?? '(unknown)');
     const got = input[variable];
-    const shown = got === undefined ? 'it is not set' : `got "${got}"`;
+    const shown = got === undefined ? 'it is not set' : `got "${withoutPassword(got)}"`;
     throw new ConfigError(variable, `${issue.message} (${shown})`);
   }
   return result.data;
+}
+
+/**
+ * A refused value is repeated so the operator sees the typo, but a URL's password never reaches a log:
+ * `scheme://user:secret@host` shows as `scheme://user:***@host`, parseable or not.
+ */
+function withoutPassword(value: string): string {
+  return value.replace(/(\/\/[^/?#@:]*:)[^@/?#]*@/, '$1***@');
 }
 
 /** Helpers for the value kinds our settings use; each explains in its message what a valid value is. */
