@@ -108,7 +108,7 @@ async function sequencerPart(options: Options): Promise<{ pass: boolean; apiProo
     const pass = rate.entriesPerSecond >= REQUIRED.entriesPerSecond;
     out(
       `   LogSequencer (batches of 5,000, leaves + subtree hashes + checkpoints written): ` +
-        `${perSecond(rate.entriesPerSecond)} (${rate.seconds.toFixed(2)} s, ${rate.checkpoints} checkpoints)`,
+        `${perSecond(rate.entriesPerSecond)} (${rate.seconds.toFixed(2)} s, checkpoints made: ${rate.checkpoints})`,
     );
     out(
       `   baseline, same entries in memory (leaf bytes, hashing, frontier; no writes): ` +
@@ -123,7 +123,7 @@ async function sequencerPart(options: Options): Promise<{ pass: boolean; apiProo
 }
 
 /** 2. Inclusion proofs from PostgreSQL on a large tree, against the same proofs in memory. */
-async function proofPart(options: Options, apiProofs: Spread | null): Promise<boolean> {
+async function proofPart(options: Options, apiProofs: Spread | null): Promise<boolean | null> {
   out(`2. Inclusion proofs on a ${options.size.toLocaleString('en')}-entry tree`);
   const warmUp = randomLeaves(options.size, WARM_UP_PROOFS);
   const leaves = randomLeaves(options.size, options.proofs);
@@ -162,11 +162,14 @@ async function proofPart(options: Options, apiProofs: Spread | null): Promise<bo
         );
       }
       out(`   every proof verified against the root (verifyInclusion)`);
-      const pass = options.size >= REQUIRED.proofTreeSize && fromDatabase.p99 < REQUIRED.proofMs;
-      const sizeNote = options.size < REQUIRED.proofTreeSize ? ' (tree smaller than the requirement’s)' : '';
-      out(
-        `   requirement < ${REQUIRED.proofMs} ms a proof (p99) on 10,000,000 entries: ${verdict(pass)}${sizeNote}`,
-      );
+      const requirement = `requirement < ${REQUIRED.proofMs} ms a proof (p99) on 10,000,000 entries`;
+      // A smaller tree says nothing about the requirement: neither PASS nor FAIL.
+      if (options.size < REQUIRED.proofTreeSize) {
+        out(`   ${requirement}: not judged (a tree of ${options.size.toLocaleString('en')}, see --size)`);
+        return null;
+      }
+      const pass = fromDatabase.p99 < REQUIRED.proofMs;
+      out(`   ${requirement}: ${verdict(pass)}`);
       return pass;
     });
   } finally {
@@ -227,7 +230,7 @@ async function main(): Promise<void> {
     `bench:log on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}, ` +
       `${new Date().toISOString()}`,
   );
-  const passes: boolean[] = [];
+  const passes: Array<boolean | null> = [];
   let apiProofs: Spread | null = null;
   if (options.parts.has('sequencer')) {
     const sequencer = await sequencerPart(options);
@@ -246,7 +249,7 @@ async function main(): Promise<void> {
     out();
   }
   out(
-    `bench:log took ${((Date.now() - start) / 1000).toFixed(0)} s; ${passes.filter(Boolean).length} of ${passes.length} requirements met`,
+    `bench:log took ${((Date.now() - start) / 1000).toFixed(0)} s; ${passes.filter((pass) => pass === true).length} of ${passes.filter((pass) => pass !== null).length} requirements judged were met`,
   );
   if (passes.includes(false)) process.exitCode = 1;
 }
