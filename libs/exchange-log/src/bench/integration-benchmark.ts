@@ -1,11 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { LogSigningKey, generateLogSigningKey } from '../checkpoint';
-import { inclusionProofForEntry, latestCheckpoint } from '../sequencer/log-reads';
+import { LogSigningKey } from '../checkpoint';
+import { canonicalEntryBytes } from '../entry/canonical-entry';
+import { MerkleFrontier, leafHash, verifyInclusion } from '../merkle';
+import { inclusionProofForEntry, latestCheckpoint, readExchangeLogEntry } from '../sequencer/log-reads';
 import { LogSequencer } from '../sequencer/log-sequencer';
-import { EXCHANGE_LOG_ENTITIES, EXCHANGE_LOG_MIGRATIONS, EXCHANGE_LOG_TABLES } from '../storage';
+import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
+import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
+import { msSince } from './bench-statistics';
+
+const { entries, checkpoints } = EXCHANGE_LOG_TABLES;
+
+/** How often the benchmark looks whether the last checkpoint has come. */
+const CHECKPOINT_POLL_MS = 100;
 
 export interface IntegrationRate {
   entries: number;
@@ -15,105 +22,103 @@ export interface IntegrationRate {
 }
 
 /**
- * Writes `entries` committed entries (state changes with realistic fields, in one statement: the append
- * path is not what is measured), then times the sequencer integrating all of them with its defaults —
- * leaf hashing, subtree hashes, leaf and node inserts, a signed checkpoint per second.
+ * Writes `count` committed entries (state changes with realistic fields) in one statement: the append
+ * path is the request's, not what the sequencer benchmark measures.
  */
-export async function measureIntegrationRate(
-  dataSource: DataSource,
-  key: LogSigningKey,
-  entries: number,
-): Promise<IntegrationRate> {
+export async function insertBenchmarkEntries(dataSource: DataSource, count: number): Promise<void> {
   await dataSource.query(
-    `INSERT INTO ${EXCHANGE_LOG_TABLES.entries} (at, event_type, actor_kind, actor_id, source_school,
+    `INSERT INTO ${entries} (at, event_type, actor_kind, actor_id, source_school,
        target_school, transfer_id, version_hash, details)
      SELECT now(), 'state_changed', 'broker', 'release-worker', '12AB00', '34CD00', gen_random_uuid(),
             encode(sha256(n::text::bytea), 'hex'),
             '{"event":"release","from":"release_queued","to":"released"}'::jsonb
        FROM generate_series(1, $1) AS n`,
-    [entries],
+    [count],
   );
-  const [{ count: before }] = await dataSource.query(
-    `SELECT count(*) FROM ${EXCHANGE_LOG_TABLES.checkpoints}`,
-  );
+}
+
+/**
+ * Times the sequencer integrating every entry not yet in the tree (`insertBenchmarkEntries` first), with
+ * its defaults: reading the entries, leaf hashing, subtree hashes, leaf and node inserts, a signed
+ * checkpoint per second.
+ */
+export async function measureIntegrationRate(
+  dataSource: DataSource,
+  key: LogSigningKey,
+  count: number,
+): Promise<IntegrationRate> {
+  const countCheckpoints = async () =>
+    Number((await dataSource.query(`SELECT count(*) AS n FROM ${checkpoints}`))[0].n);
+  const before = await countCheckpoints();
   const sequencer = new LogSequencer(dataSource, { signingKey: key });
   const start = process.hrtime.bigint();
   let integrated = 0;
-  while (integrated < entries) {
+  while (integrated < count) {
     const outcome = await sequencer.integrateBatch();
     integrated += outcome.integrated;
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const seconds = msSince(start) / 1000;
   // The last entries wait for the next checkpoint (at most a second), as they would in the running broker.
-  while (((await latestCheckpoint(dataSource.manager))?.treeSize ?? 0) < entries) {
-    await sleep(100);
+  while (((await latestCheckpoint(dataSource.manager))?.treeSize ?? 0) < count) {
+    await sleep(CHECKPOINT_POLL_MS);
     await sequencer.integrateBatch();
   }
-  const [{ count: after }] = await dataSource.query(
-    `SELECT count(*) FROM ${EXCHANGE_LOG_TABLES.checkpoints}`,
-  );
   return {
-    entries,
+    entries: count,
     seconds,
-    entriesPerSecond: entries / seconds,
-    checkpoints: Number(after) - Number(before),
+    entriesPerSecond: count / seconds,
+    checkpoints: (await countCheckpoints()) - before,
   };
 }
 
-/** Mean time of `inclusionProofForEntry` (leaf lookup, checkpoint, one subtree query) over random entries. */
-export async function measureInclusionProofMs(dataSource: DataSource, samples: number): Promise<number> {
+/**
+ * The baseline of the sequencer's rate: the same entries, read once, turned into leaf bytes, hashed and
+ * appended to an in-memory frontier — the sequencer's own work without PostgreSQL's writes.
+ */
+export async function measureInMemoryIntegrationRate(dataSource: DataSource): Promise<IntegrationRate> {
+  const rows: ExchangeLogEntryRow[] = await dataSource.query(
+    `SELECT ${ENTRY_COLUMNS} FROM ${entries} ORDER BY id`,
+  );
+  const frontier = MerkleFrontier.empty();
+  const start = process.hrtime.bigint();
+  for (const row of rows) frontier.append(leafHash(canonicalEntryBytes(entryFromRow(row))));
+  frontier.root();
+  const seconds = msSince(start) / 1000;
+  return { entries: rows.length, seconds, entriesPerSecond: rows.length / seconds, checkpoints: 0 };
+}
+
+/**
+ * Times `inclusionProofForEntry` — what the proof route runs: leaf lookup, latest checkpoint, one subtree
+ * query — for `samples` random entries; each proof is then verified against the checkpoint's root with
+ * the entry's leaf bytes as stored, outside the timing.
+ */
+export async function timeEntryInclusionProofs(dataSource: DataSource, samples: number): Promise<number[]> {
   const ids: Array<{ id: string }> = await dataSource.query(
-    `SELECT id FROM ${EXCHANGE_LOG_TABLES.entries} ORDER BY random() LIMIT $1`,
+    `SELECT id FROM ${entries} ORDER BY random() LIMIT $1`,
     [samples],
   );
-  const start = process.hrtime.bigint();
-  for (const { id } of ids) await inclusionProofForEntry(dataSource.manager, id);
-  return Number(process.hrtime.bigint() - start) / 1e6 / ids.length;
-}
-
-/** `node dist/libs/exchange-log/src/bench/integration-benchmark.js [ENTRIES]` on a throwaway database. */
-async function main(): Promise<void> {
-  const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const entries = Number(process.argv[2] ?? 100_000);
-  const database = `oso_bench_log_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: url.toString(),
-    entities: EXCHANGE_LOG_ENTITIES,
-    migrations: EXCHANGE_LOG_MIGRATIONS,
-    migrationsTableName: 'schema_migrations',
-  });
-  try {
-    await dataSource.initialize();
-    await dataSource.runMigrations();
-    const rate = await measureIntegrationRate(
-      dataSource,
-      generateLogSigningKey('bench/exchange-log'),
-      entries,
-    );
-    process.stdout.write(
-      `sequencer: ${rate.entries} entries integrated in ${rate.seconds.toFixed(2)} s = ` +
-        `${Math.round(rate.entriesPerSecond)} entries/s (${rate.checkpoints} checkpoints)\n`,
-    );
-    const proofMs = await measureInclusionProofMs(dataSource, 1_000);
-    process.stdout.write(
-      `inclusion proof: ${proofMs.toFixed(2)} ms on average in a tree of ${entries} entries\n`,
-    );
-  } finally {
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+  const timings: number[] = [];
+  const inclusions = [];
+  for (const { id } of ids) {
+    const start = process.hrtime.bigint();
+    inclusions.push(await inclusionProofForEntry(dataSource.manager, id));
+    timings.push(msSince(start));
   }
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
+  const checkpoint = await latestCheckpoint(dataSource.manager);
+  for (const inclusion of inclusions) {
+    const entry = await readExchangeLogEntry(dataSource.manager, inclusion.entryId);
+    const verified =
+      checkpoint !== null &&
+      entry !== null &&
+      inclusion.treeSize === checkpoint.treeSize &&
+      verifyInclusion(
+        leafHash(canonicalEntryBytes(entry)),
+        inclusion.leafIndex,
+        inclusion.treeSize,
+        inclusion.proof,
+        checkpoint.rootHash,
+      );
+    if (!verified) throw new Error(`the inclusion proof of entry ${inclusion.entryId} does not verify`);
+  }
+  return timings;
 }

@@ -3,4 +3,3 @@ export * from './tree-geometry';
 export * from './subtree-hashes';
 export * from './frontier';
 export * from './proofs';
-export * from './proof-benchmark';
