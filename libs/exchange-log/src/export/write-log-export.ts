@@ -43,7 +43,7 @@ export async function writeLogExport(
     checkpoint: checkpoint.signedNote,
   };
   await writeLine(out, JSON.stringify(header));
-  for (let from = 0; from < checkpoint.treeSize; from += pageSize) {
+  for (let from = 0; from < checkpoint.treeSize && !out.destroyed; from += pageSize) {
     const to = Math.min(from + pageSize, checkpoint.treeSize);
     const rows: Array<ExchangeLogEntryRow & { leaf_index: string; leaf_hash: Buffer | null }> =
       await manager.query(
@@ -75,6 +75,8 @@ function qualified(alias: string, columns: string): string {
     .join(', ');
 }
 
+/** Honours back-pressure; a reader that stopped early (a verifier at its first problem) closes `out`. */
 async function writeLine(out: Writable, text: string): Promise<void> {
-  if (!out.write(`${text}\n`)) await once(out, 'drain');
+  if (out.destroyed) return;
+  if (!out.write(`${text}\n`)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
 }
