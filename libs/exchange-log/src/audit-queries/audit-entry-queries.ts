@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
+import type { ExchangeEventType } from '../entry/exchange-event-types';
 import type { AuditScope } from './audit-scope';
 import type { AuditEntryFilter } from './audit-views';
 
@@ -100,4 +101,17 @@ export async function findCertificateEntries(
     `${SELECT_ROWS} ${conditions.where()} ORDER BY e.id LIMIT $${conditions.params.length}`,
     conditions.params,
   );
+}
+
+/** The entries of one type about any of `transferIds` (the caller has scoped the transfers), oldest first. */
+export async function findTransfersEntriesOfType(
+  manager: EntityManager,
+  transferIds: readonly string[],
+  eventType: ExchangeEventType,
+): Promise<AuditEntryRow[]> {
+  if (transferIds.length === 0) return [];
+  return manager.query(`${SELECT_ROWS} WHERE e.transfer_id = ANY($1) AND e.event_type = $2 ORDER BY e.id`, [
+    [...transferIds],
+    eventType,
+  ]);
 }
