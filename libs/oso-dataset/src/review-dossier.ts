@@ -64,7 +64,10 @@ export function applyRules(
 
 /** The categories with data in the dossier: school and pupil are its core, the others by their blocks. */
 function heldCategories(dossier: DossierUnderReview): string[] {
-  const core: Record<string, DossierElement | null> = { cat_school: dossier.school, cat_leerling: dossier.leerling };
+  const core: Record<string, DossierElement | null> = {
+    cat_school: dossier.school,
+    cat_leerling: dossier.leerling,
+  };
   return ALL_CATEGORIES.filter((category) =>
     category in core ? core[category] !== null : (CATEGORY_BLOCKS[category]?.(dossier).length ?? 0) > 0,
   );

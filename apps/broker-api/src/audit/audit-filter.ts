@@ -1,9 +1,4 @@
-import {
-  ACTOR_KINDS,
-  AUDIT_FILTER_NAMES,
-  AuditEntryFilter,
-  isExchangeEventType,
-} from '@app/exchange-log';
+import { ACTOR_KINDS, AUDIT_FILTER_NAMES, AuditEntryFilter, isExchangeEventType } from '@app/exchange-log';
 import { isUuid, tokenProblem } from '@app/exchange-log/entry/detail-values';
 import { BRIN_PATTERN, VESTIGING_PATTERN } from '@app/registry/school-code';
 import { AuditError } from './audit-error';

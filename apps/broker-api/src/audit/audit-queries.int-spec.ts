@@ -17,7 +17,7 @@ import { AuditQueries, AuditorIdentity } from './audit-queries.service';
 const BOARD = '11111';
 const OTHER_BOARD = '22222';
 const SCHOOLS = { po: '01AA00', vo: '01BB00', otherPo: '02AA00', otherVo: '02BB00' } as const;
-const [BSN, OTHER_BSN] = validBsns(2, 33_000_000);
+const [BSN, OTHER_BSN, ...MORE_BSNS] = validBsns(5, 33_000_000);
 const BIRTH_DATE = '2014-03-09';
 /** Generous: the sequencer checkpoints within about a second; a loaded machine may take longer. */
 const CHECKPOINT_WAIT_MS = 30_000;
@@ -83,8 +83,18 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     const { registry } = pki;
     await registry.addSchool({ code: SCHOOLS.po, name: 'Basisschool', sector: 'PO', bevoegdGezag: BOARD });
     await registry.addSchool({ code: SCHOOLS.vo, name: 'College', sector: 'VO', bevoegdGezag: BOARD });
-    await registry.addSchool({ code: SCHOOLS.otherPo, name: 'Ander PO', sector: 'PO', bevoegdGezag: OTHER_BOARD });
-    await registry.addSchool({ code: SCHOOLS.otherVo, name: 'Ander VO', sector: 'VO', bevoegdGezag: OTHER_BOARD });
+    await registry.addSchool({
+      code: SCHOOLS.otherPo,
+      name: 'Ander PO',
+      sector: 'PO',
+      bevoegdGezag: OTHER_BOARD,
+    });
+    await registry.addSchool({
+      code: SCHOOLS.otherVo,
+      name: 'Ander VO',
+      sector: 'VO',
+      bevoegdGezag: OTHER_BOARD,
+    });
     for (const id of ['vo-las', 'other-las']) await registry.addVendor({ id, name: id });
     await registry.grantMandate({ schoolCode: SCHOOLS.vo, vendorId: 'vo-las', side: 'target' });
     await registry.grantMandate({ schoolCode: SCHOOLS.otherVo, vendorId: 'other-las', side: 'target' });
@@ -110,6 +120,14 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
       pupil: { bsn: OTHER_BSN, geboortedatum: BIRTH_DATE },
     });
     expect([requested.status, foreign.status]).toEqual([201, 201]);
+    for (const bsn of MORE_BSNS) {
+      const more = await voVendor.post('/v1/transfers', {
+        targetSchool: SCHOOLS.vo,
+        sourceSchool: SCHOOLS.po,
+        pupil: { bsn, geboortedatum: BIRTH_DATE },
+      });
+      expect(more.status).toBe(201);
+    }
     ownTransfer = requested.body.id as string;
     foreignTransfer = foreign.body.id as string;
     await untilCheckpointed();
@@ -138,8 +156,10 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     const everything = await allEntries(inspectorate);
     const transfers = everything.map((entry) => entry.transferId);
     expect(transfers).toEqual(expect.arrayContaining([ownTransfer, foreignTransfer]));
-    expect(everything.map((entry) => entry.type)).toEqual(
-      expect.arrayContaining(['vendor_added', 'auditor_added', 'certificate_issued']),
+    // The board auditors' own queries name no school: only the supervisory auditor sees them.
+    const unscoped = everything.filter((entry) => Object.keys(entry.schools).length === 0);
+    expect(unscoped.map((entry) => entry.actor)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'auditor', id: 'board-officer' })]),
     );
     // Asking for another board's school gives nothing, not an error that would confirm it.
     expect(await allEntries(officer, `&school=${SCHOOLS.otherVo}`)).toEqual([]);
@@ -184,13 +204,13 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   });
 
   it('pages newest first with a cursor, every entry once, and refuses a cursor it did not hand out', async () => {
-    const all = await allEntries(inspectorate, '&type=certificate_issued');
+    const all = await allEntries(inspectorate, '&type=request_created');
     expect(all.length).toBeGreaterThanOrEqual(5);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
-      const page = await inspectorate.get(`/v1/audit/entries?type=certificate_issued&limit=2${query}`);
+      const page = await inspectorate.get(`/v1/audit/entries?type=request_created&limit=2${query}`);
       expect(page.status).toBe(200);
       const entries = page.body.entries as Entry[];
       expect(entries.length).toBeLessThanOrEqual(2);
@@ -234,7 +254,9 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   });
 
   it('records every query as an auditor_query entry naming its filters, never their values', async () => {
-    const before = Number((await database.query('SELECT max(id) AS id FROM exchange_log_entries')).rows[0].id);
+    const before = Number(
+      (await database.query('SELECT max(id) AS id FROM exchange_log_entries')).rows[0].id,
+    );
     await officer.get(`/v1/audit/entries?school=${SCHOOLS.vo}&actorId=vo-las&limit=5`);
     await officer.get(`/v1/audit/transfers/${ownTransfer}/timeline`);
     await officer.get('/v1/audit/checkpoint');
@@ -252,17 +274,26 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
         actor_certificate_fingerprint: officerFingerprint,
       });
     }
-    expect(rows[0].details).toEqual({ query: 'entries', filters: ['school', 'actorId'], resultCount: expect.any(Number) });
+    expect(rows[0].details).toEqual({
+      query: 'entries',
+      filters: ['school', 'actorId'],
+      resultCount: expect.any(Number),
+    });
     expect(rows[0].subject_school).toBe(SCHOOLS.vo);
     expect(JSON.stringify(rows[0].details)).not.toContain('vo-las');
-    expect(rows[1]).toMatchObject({ transfer_id: ownTransfer, details: { query: 'timeline', resultCount: 1 } });
+    expect(rows[1]).toMatchObject({
+      transfer_id: ownTransfer,
+      details: { query: 'timeline', resultCount: 1 },
+    });
   });
 
   it('answers the checkpoint as a signed note and the log’s integrity as intact', async () => {
     const checkpoint = await officer.get('/v1/audit/checkpoint');
     expect(checkpoint.status).toBe(200);
     expect(checkpoint.headers['content-type']).toMatch(/^text\/plain/);
-    expect(openCheckpoint(checkpoint.raw.toString('utf8'), [pki.logVerifierKey]).checkpoint.size).toBeGreaterThan(0);
+    expect(
+      openCheckpoint(checkpoint.raw.toString('utf8'), [pki.logVerifierKey]).checkpoint.size,
+    ).toBeGreaterThan(0);
     const integrity = await officer.get('/v1/audit/integrity');
     expect(integrity.status).toBe(200);
     expect(integrity.body).toEqual({ treeSize: expect.any(Number), ok: true });
@@ -286,11 +317,18 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     const [target] = await allEntries(officer, `&transfer=${ownTransfer}`);
     expect(target.integrity).toBe('verified');
     const tamper = async (actorId: string) => {
-      await database.query('ALTER TABLE exchange_log_entries DISABLE TRIGGER exchange_log_entries_append_only');
+      await database.query(
+        'ALTER TABLE exchange_log_entries DISABLE TRIGGER exchange_log_entries_append_only',
+      );
       try {
-        await database.query('UPDATE exchange_log_entries SET actor_id = $1 WHERE id = $2', [actorId, target.id]);
+        await database.query('UPDATE exchange_log_entries SET actor_id = $1 WHERE id = $2', [
+          actorId,
+          target.id,
+        ]);
       } finally {
-        await database.query('ALTER TABLE exchange_log_entries ENABLE TRIGGER exchange_log_entries_append_only');
+        await database.query(
+          'ALTER TABLE exchange_log_entries ENABLE TRIGGER exchange_log_entries_append_only',
+        );
       }
     };
     await tamper('someone-else');
@@ -304,7 +342,11 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
       const integrity = await broker.app.get(AuditQueries).integrity(identity);
       expect(integrity).toMatchObject({
         ok: false,
-        firstProblem: { leafIndex: target.leafIndex, entryId: target.id, problem: expect.stringContaining('does not hash') },
+        firstProblem: {
+          leafIndex: target.leafIndex,
+          entryId: target.id,
+          problem: expect.stringContaining('does not hash'),
+        },
       });
       const [changed] = await allEntries(officer, `&transfer=${ownTransfer}`);
       expect(changed).toMatchObject({

@@ -76,7 +76,10 @@ export class AuditQueries {
       const checkpoint = await this.checkedCheckpoint(manager);
       const entries = await this.views(manager, served, checkpoint, withProofs);
       const nextCursor = rows.length > limit ? encodeCursor(served[served.length - 1].id) : null;
-      return { answer: { entries, nextCursor, checkpoint: answerOf(checkpoint) }, resultCount: entries.length };
+      return {
+        answer: { entries, nextCursor, checkpoint: answerOf(checkpoint) },
+        resultCount: entries.length,
+      };
     });
   }
 
@@ -85,12 +88,21 @@ export class AuditQueries {
     if (!isUuid(transferId)) throw auditTransferNotFound();
     const record = { query: 'timeline', filters: ['transferId'], transferId };
     // The query is recorded even when nothing is found: asking about a transfer is itself an event.
-    const timeline = await auditedRead(this.dataSource, this.registry, auditor, record, async (manager, scope) => {
-      const rows = await findTransferEntries(manager, scope, transferId);
-      const checkpoint = await this.checkedCheckpoint(manager);
-      const entries = await this.views(manager, rows, checkpoint, true);
-      return { answer: { transferId, entries, checkpoint: answerOf(checkpoint) }, resultCount: rows.length };
-    });
+    const timeline = await auditedRead(
+      this.dataSource,
+      this.registry,
+      auditor,
+      record,
+      async (manager, scope) => {
+        const rows = await findTransferEntries(manager, scope, transferId);
+        const checkpoint = await this.checkedCheckpoint(manager);
+        const entries = await this.views(manager, rows, checkpoint, true);
+        return {
+          answer: { transferId, entries, checkpoint: answerOf(checkpoint) },
+          resultCount: rows.length,
+        };
+      },
+    );
     if (timeline.entries.length === 0) throw auditTransferNotFound();
     return timeline;
   }

@@ -19,7 +19,13 @@ export const INCIDENT_REPORT_MAX_ENTRIES = 5_000;
 
 export interface PupilReport {
   /** The pupil's transfers that involve a school in your scope. */
-  transfers: Array<{ transferId: string; sourceSchool: string; targetSchool: string; state: string; requestedAt: string }>;
+  transfers: Array<{
+    transferId: string;
+    sourceSchool: string;
+    targetSchool: string;
+    state: string;
+    requestedAt: string;
+  }>;
   /** Every version staged for the pupil that you may see, oldest first. */
   versions: Array<{
     versionHash: string;
@@ -75,7 +81,10 @@ export class AuditReports {
     const problem = pupilKeyProblem(pupil);
     if (problem !== null) throw new AuditError('PUPIL_KEY_INVALID', `pupil: ${problem}.`);
     const pupilKeyHash = hashPupilKey(pupil, this.settings.pupilKeySecret);
-    const record = { query: 'pupilReport', filters: [pupil.bsn ? 'bsn' : 'onderwijsnummer', 'geboortedatum'] };
+    const record = {
+      query: 'pupilReport',
+      filters: [pupil.bsn ? 'bsn' : 'onderwijsnummer', 'geboortedatum'],
+    };
     return auditedRead(this.dataSource, this.registry, auditor, record, async (manager, scope) => {
       const schools = scope.kind === 'all' ? null : scope.schools;
       const transfers = await pupilTransfers(manager, pupilKeyHash, schools);
@@ -119,29 +128,37 @@ export class AuditReports {
     window: { certificateFingerprint: string; from?: Date; to?: Date },
   ): Promise<IncidentReport> {
     const filters = checkAuditFilter(window);
-    return auditedRead(this.dataSource, this.registry, auditor, { query: 'incidentReport', filters }, async (manager, scope) => {
-      const rows = await findCertificateEntries(manager, scope, window, INCIDENT_REPORT_MAX_ENTRIES + 1);
-      const served = rows.slice(0, INCIDENT_REPORT_MAX_ENTRIES);
-      const checkpoint = await this.queries.checkedCheckpoint(manager);
-      const views = await this.queries.views(manager, served, checkpoint, false);
-      const bySchool = new Map<string, AuditEntryView[]>();
-      const withoutSchool: AuditEntryView[] = [];
-      for (const view of views) {
-        const named = [...new Set(Object.values(view.schools))].filter(
-          (school) => scope.kind === 'all' || scope.schools.includes(school),
-        );
-        if (named.length === 0) withoutSchool.push(view);
-        for (const school of named) bySchool.set(school, [...(bySchool.get(school) ?? []), view]);
-      }
-      const answer: IncidentReport = {
-        certificateFingerprint: window.certificateFingerprint,
-        from: window.from?.toISOString() ?? null,
-        to: window.to?.toISOString() ?? null,
-        schools: [...bySchool].sort(([a], [b]) => a.localeCompare(b)).map(([school, entries]) => ({ school, entries })),
-        withoutSchool,
-        truncated: rows.length > INCIDENT_REPORT_MAX_ENTRIES,
-      };
-      return { answer, resultCount: served.length };
-    });
+    return auditedRead(
+      this.dataSource,
+      this.registry,
+      auditor,
+      { query: 'incidentReport', filters },
+      async (manager, scope) => {
+        const rows = await findCertificateEntries(manager, scope, window, INCIDENT_REPORT_MAX_ENTRIES + 1);
+        const served = rows.slice(0, INCIDENT_REPORT_MAX_ENTRIES);
+        const checkpoint = await this.queries.checkedCheckpoint(manager);
+        const views = await this.queries.views(manager, served, checkpoint, false);
+        const bySchool = new Map<string, AuditEntryView[]>();
+        const withoutSchool: AuditEntryView[] = [];
+        for (const view of views) {
+          const named = [...new Set(Object.values(view.schools))].filter(
+            (school) => scope.kind === 'all' || scope.schools.includes(school),
+          );
+          if (named.length === 0) withoutSchool.push(view);
+          for (const school of named) bySchool.set(school, [...(bySchool.get(school) ?? []), view]);
+        }
+        const answer: IncidentReport = {
+          certificateFingerprint: window.certificateFingerprint,
+          from: window.from?.toISOString() ?? null,
+          to: window.to?.toISOString() ?? null,
+          schools: [...bySchool]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([school, entries]) => ({ school, entries })),
+          withoutSchool,
+          truncated: rows.length > INCIDENT_REPORT_MAX_ENTRIES,
+        };
+        return { answer, resultCount: served.length };
+      },
+    );
   }
 }

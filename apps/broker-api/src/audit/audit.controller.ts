@@ -7,19 +7,17 @@ import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_RETRY_AFTER_SECONDS } from '../exchange-log/log-proofs.controller';
 import { AuditError } from './audit-error';
-import {
-  AuditEntryPage,
-  AuditQueries,
-  AuditTimeline,
-  LogIntegrity,
-} from './audit-queries.service';
+import { AuditEntryPage, AuditQueries, AuditTimeline, LogIntegrity } from './audit-queries.service';
 import { entriesQuerySchema, filterOf, parseAudit } from './audit-query-parsing';
 import { auditorOf } from './auditor-of';
 
 const ENTRY_FILTER_QUERIES: Array<{ name: string; description: string }> = [
   { name: 'from', description: 'Entries at or after this time (ISO 8601).' },
   { name: 'to', description: 'Entries before this time (ISO 8601).' },
-  { name: 'school', description: 'A school code (BRIN + vestiging): entries naming it as source, target or subject.' },
+  {
+    name: 'school',
+    description: 'A school code (BRIN + vestiging): entries naming it as source, target or subject.',
+  },
   { name: 'transfer', description: 'A transfer id.' },
   { name: 'type', description: 'An event type (docs/exchange-log.md).' },
   { name: 'actorKind', description: 'vendor, auditor, broker or operator.' },
@@ -27,7 +25,10 @@ const ENTRY_FILTER_QUERIES: Array<{ name: string; description: string }> = [
   { name: 'certificate', description: 'SHA-256 fingerprint (lowercase hex) of the actor’s certificate.' },
   { name: 'cursor', description: 'The nextCursor of the previous page.' },
   { name: 'limit', description: 'Entries per page, 1-200 (default 50).' },
-  { name: 'proofs', description: '`true`: each entry with its inclusion proof against the page’s checkpoint.' },
+  {
+    name: 'proofs',
+    description: '`true`: each entry with its inclusion proof against the page’s checkpoint.',
+  },
 ];
 
 function ApiEntryFilterQueries(): MethodDecorator {
@@ -88,7 +89,10 @@ export class AuditController {
     description: 'A C2SP signed note; verify it with the log’s public key (`log-key.pub`).',
   })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'The signed note.', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'The signed note.',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'LOG_CHECKPOINT_NOT_YET_MADE')
   @Get('checkpoint')
   @Header('Cache-Control', 'no-store')

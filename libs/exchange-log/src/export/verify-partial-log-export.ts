@@ -35,7 +35,8 @@ export async function verifyPartialExport(
     if (text.length === 0) continue;
     const line = readLine(text, lineNumber, lastLeaf + 1) as PartialLogExportLine;
     const at = { line: lineNumber, leafIndex: line.leafIndex, entryId: entryIdOf(line.entry) };
-    if (line.leafIndex <= lastLeaf) fail({ ...at, reason: `leaf ${line.leafIndex} comes after leaf ${lastLeaf}` });
+    if (line.leafIndex <= lastLeaf)
+      fail({ ...at, reason: `leaf ${line.leafIndex} comes after leaf ${lastLeaf}` });
     if (line.leafIndex >= checkpoint.size) {
       fail({ ...at, reason: `the checkpoint covers ${checkpoint.size} leaves; this one is beyond it` });
     }
@@ -85,9 +86,15 @@ function readPartialHeader(
   return checkpoint;
 }
 
-function checkConsistency(header: Partial<PartialLogExportHeader>, previous: Checkpoint, checkpoint: Checkpoint): void {
+function checkConsistency(
+  header: Partial<PartialLogExportHeader>,
+  previous: Checkpoint,
+  checkpoint: Checkpoint,
+): void {
   if (previous.size > checkpoint.size) {
-    fail({ reason: `the earlier checkpoint covers ${previous.size} leaves, more than this export's ${checkpoint.size}` });
+    fail({
+      reason: `the earlier checkpoint covers ${previous.size} leaves, more than this export's ${checkpoint.size}`,
+    });
   }
   const consistency = header.consistency;
   if (consistency?.fromSize !== previous.size || !Array.isArray(consistency.proof)) {

@@ -7,11 +7,7 @@ import { PostgresSubtreeHashes } from '../sequencer/postgres-subtree-hashes';
 import { StoredCheckpoint, latestCheckpoint } from '../sequencer/log-reads';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
-import {
-  LOG_EXPORT_FORMAT_V2,
-  PartialLogExportHeader,
-  PartialLogExportLine,
-} from './export-format';
+import { LOG_EXPORT_FORMAT_V2, PartialLogExportHeader, PartialLogExportLine } from './export-format';
 import { EXPORT_PAGE_SIZE, NoCheckpointYetError, writeExportLine } from './write-log-export';
 
 const { entries, leaves, treeNodes } = EXCHANGE_LOG_TABLES;
@@ -65,7 +61,9 @@ export async function writePartialLogExport(
   if (selection.scope.kind === 'schools') {
     params.push([...selection.scope.schools]);
     const p = `$${params.length}`;
-    where.push(`(e.source_school = ANY(${p}) OR e.target_school = ANY(${p}) OR e.subject_school = ANY(${p}))`);
+    where.push(
+      `(e.source_school = ANY(${p}) OR e.target_school = ANY(${p}) OR e.subject_school = ANY(${p}))`,
+    );
   }
   if (selection.from) where.push(`e.at >= $${params.push(selection.from)}`);
   if (selection.to) where.push(`e.at < $${params.push(selection.to)}`);
