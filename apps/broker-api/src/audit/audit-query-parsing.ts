@@ -23,6 +23,26 @@ export const entriesQuerySchema = z
   })
   .strict();
 
+export const pupilReportSchema = z
+  .object({
+    bsn: z.string().max(MAX_QUERY_VALUE).optional(),
+    onderwijsnummer: z.string().max(MAX_QUERY_VALUE).optional(),
+    geboortedatum: z.string().max(MAX_QUERY_VALUE),
+  })
+  .strict();
+
+export const incidentQuerySchema = z
+  .object({ certificate: text, from: time.optional(), to: time.optional() })
+  .strict();
+
+const treeSize = z.coerce.number().int().min(0);
+
+export const consistencyQuerySchema = z.object({ from: treeSize, to: treeSize.optional() }).strict();
+
+export const exportQuerySchema = z
+  .object({ from: time.optional(), to: time.optional(), previous: treeSize.optional() })
+  .strict();
+
 export type EntriesQuery = z.infer<typeof entriesQuerySchema>;
 
 /** The query's filter in the service's terms (API names: `transfer`, `type`, `certificate`). */
