@@ -90,7 +90,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID', 'CURSOR_INVALID')
   @Get('entries')
   @Header('Cache-Control', 'no-store')
-  entries(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<AuditEntryPage> {
+  auditEntries(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<AuditEntryPage> {
     const auditor = auditorOf(client);
     const parsed = parseAudit(entriesQuerySchema, query, 'query');
     return this.audit.entries(
@@ -110,7 +110,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_TRANSFER_NOT_FOUND')
   @Get('transfers/:transferId/timeline')
   @Header('Cache-Control', 'no-store')
-  timeline(
+  auditTimeline(
     @Client() client: AuthenticatedClient,
     @Param('transferId') transferId: string,
   ): Promise<AuditTimeline> {
@@ -129,7 +129,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'LOG_CHECKPOINT_NOT_YET_MADE')
   @Get('checkpoint')
   @Header('Cache-Control', 'no-store')
-  async checkpoint(
+  async auditCheckpoint(
     @Client() client: AuthenticatedClient,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
@@ -149,7 +149,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY')
   @Get('integrity')
   @Header('Cache-Control', 'no-store')
-  integrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
+  auditIntegrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
     return this.audit.integrity(auditorOf(client));
   }
 
@@ -184,7 +184,7 @@ export class AuditController {
   @Post('pupil-reports')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  pupilReport(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<PupilReport> {
+  auditPupilReport(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<PupilReport> {
     const auditor = auditorOf(client);
     const key = parseAudit(pupilReportSchema, body, 'body');
     return this.reports.pupilReport(auditor, key);
@@ -204,7 +204,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID')
   @Get('incidents')
   @Header('Cache-Control', 'no-store')
-  incidents(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<IncidentReport> {
+  auditIncidents(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<IncidentReport> {
     const auditor = auditorOf(client);
     const parsed = parseAudit(incidentQuerySchema, query, 'query');
     return this.reports.incidentReport(auditor, {
@@ -228,7 +228,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'LOG_ENTRY_NOT_FOUND', 'LOG_ENTRY_NOT_YET_INTEGRATED')
   @Get('entries/:entryId/proof')
   @Header('Cache-Control', 'no-store')
-  entryProof(
+  auditEntryProof(
     @Client() client: AuthenticatedClient,
     @Param('entryId') entryId: string,
   ): Promise<AuditEntryProof> {
@@ -252,7 +252,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID', 'LOG_TREE_SIZE_OUT_OF_RANGE')
   @Get('consistency')
   @Header('Cache-Control', 'no-store')
-  consistency(
+  auditConsistency(
     @Client() client: AuthenticatedClient,
     @Query() query: unknown,
   ): Promise<AuditConsistencyProof> {
@@ -288,7 +288,7 @@ export class AuditController {
     'LOG_CHECKPOINT_NOT_YET_MADE',
   )
   @Get('export')
-  async export(
+  async auditExport(
     @Client() client: AuthenticatedClient,
     @Query() query: unknown,
     @Res() response: Response,
