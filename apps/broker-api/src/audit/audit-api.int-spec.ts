@@ -13,7 +13,8 @@ import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../../test/support/school-boards';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
-import { VendorClient } from '../../../../test/support/vendor-client';
+import { JsonSchema, schemaProblems } from '../../../../test/support/openapi-conformance';
+import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
 
 /**
  * The auditor API's reports, proofs and exports on the real broker, after a whole transfer (request,
@@ -308,6 +309,47 @@ describe('the auditor API: reports, proofs and exports', () => {
     ).toMatchObject({
       ok: true,
     });
+  });
+
+  it('answers as its OpenAPI document says, route by route', async () => {
+    const document = (await officer.get('/docs-json')).body as {
+      components: { schemas: Record<string, JsonSchema> };
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>
+      >;
+    };
+    const { rows } = await database.query(
+      `SELECT id::text FROM exchange_log_entries WHERE transfer_id = $1 ORDER BY id LIMIT 1`,
+      [transferId],
+    );
+    const calls: Array<[string, string, () => Promise<ApiResponse>]> = [
+      ['get', '/v1/audit/entries', () => officer.get('/v1/audit/entries?proofs=true&limit=5')],
+      [
+        'get',
+        '/v1/audit/transfers/{transferId}/timeline',
+        () => officer.get(`/v1/audit/transfers/${transferId}/timeline`),
+      ],
+      ['get', '/v1/audit/integrity', () => officer.get('/v1/audit/integrity')],
+      ['post', '/v1/audit/pupil-reports', () => officer.post('/v1/audit/pupil-reports', PUPIL)],
+      [
+        'get',
+        '/v1/audit/incidents',
+        () => inspectorate.get(`/v1/audit/incidents?certificate=${officerFingerprint}`),
+      ],
+      [
+        'get',
+        '/v1/audit/entries/{entryId}/proof',
+        () => officer.get(`/v1/audit/entries/${rows[0].id}/proof`),
+      ],
+      ['get', '/v1/audit/consistency', () => officer.get('/v1/audit/consistency?from=1')],
+    ];
+    for (const [method, path, call] of calls) {
+      const answer = await call();
+      const schema = document.paths[path]?.[method]?.responses['200']?.content?.['application/json']?.schema;
+      expect([path, answer.status, schema !== undefined]).toEqual([path, 200, true]);
+      expect([path, schemaProblems(document, schema!, answer.body)]).toEqual([path, []]);
+    }
   });
 
   it('refuses vendors on the report, proof and export routes with 403 AUDITOR_ONLY', async () => {

@@ -23,6 +23,7 @@ import {
 import type { Response } from 'express';
 import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
+import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_RETRY_AFTER_SECONDS } from '../exchange-log/log-proofs.controller';
 import { AuditError } from './audit-error';
@@ -86,7 +87,10 @@ export class AuditController {
       'against the latest signed checkpoint (`integrity`); with `proofs=true` also its inclusion proof.',
   })
   @ApiEntryFilterQueries()
-  @ApiOkResponse({ description: 'One page of entries, and the checkpoint they were checked against.' })
+  @ApiOkResponse({
+    description: 'One page of entries, and the checkpoint they were checked against.',
+    content: docs.jsonOf('AuditEntryPage', {}),
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID', 'CURSOR_INVALID')
   @Get('entries')
   @Header('Cache-Control', 'no-store')
@@ -106,7 +110,10 @@ export class AuditController {
     description: 'Every entry about the transfer, oldest first, each with its inclusion proof.',
   })
   @ApiParam({ name: 'transferId', description: 'The transfer’s id (a UUID).', schema: { type: 'string' } })
-  @ApiOkResponse({ description: 'The entries and the checkpoint their proofs lead to.' })
+  @ApiOkResponse({
+    description: 'The entries and the checkpoint their proofs lead to.',
+    content: docs.jsonOf('AuditTimeline', {}),
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_TRANSFER_NOT_FOUND')
   @Get('transfers/:transferId/timeline')
   @Header('Cache-Control', 'no-store')
@@ -145,7 +152,10 @@ export class AuditController {
       'Every entry re-hashed and the tree rebuilt, as `oso audit verify` does with an export; names the ' +
       'first leaf (and entry) that does not match what the log signed.',
   })
-  @ApiOkResponse({ description: '`ok`, the tree size, and the first problem when there is one.' })
+  @ApiOkResponse({
+    description: '`ok`, the tree size, and the first problem when there is one.',
+    content: docs.jsonOf('LogIntegrity', {}),
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY')
   @Get('integrity')
   @Header('Cache-Control', 'no-store')
@@ -174,7 +184,10 @@ export class AuditController {
       additionalProperties: false,
     },
   })
-  @ApiOkResponse({ description: 'The pupil’s transfers, versions, evidence and fetches in your scope.' })
+  @ApiOkResponse({
+    description: 'The pupil’s transfers, versions, evidence and fetches in your scope.',
+    content: docs.jsonOf('PupilReport', {}),
+  })
   @ApiErrorResponses(
     { signed: true, body: 'json' },
     'AUDITOR_ONLY',
@@ -200,6 +213,7 @@ export class AuditController {
   @ApiQuery({ name: 'to', description: 'Before (ISO 8601).', required: false })
   @ApiOkResponse({
     description: 'Entries per school, entries naming no school, and whether the list was cut.',
+    content: docs.jsonOf('IncidentReport', {}),
   })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID')
   @Get('incidents')
@@ -224,7 +238,7 @@ export class AuditController {
     description: 'The entry’s id (a positive integer).',
     schema: { type: 'string' },
   })
-  @ApiOkResponse({ description: 'The entry and its proof.' })
+  @ApiOkResponse({ description: 'The entry and its proof.', content: docs.jsonOf('LogEntryProof', {}) })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'LOG_ENTRY_NOT_FOUND', 'LOG_ENTRY_NOT_YET_INTEGRATED')
   @Get('entries/:entryId/proof')
   @Header('Cache-Control', 'no-store')
@@ -248,6 +262,7 @@ export class AuditController {
   })
   @ApiOkResponse({
     description: 'The proof, and the signed checkpoint of `to` when one was made at that size.',
+    content: docs.jsonOf('AuditConsistencyProof', {}),
   })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID', 'LOG_TREE_SIZE_OUT_OF_RANGE')
   @Get('consistency')
