@@ -117,7 +117,10 @@ export async function findTransfersEntriesOfType(
 }
 
 /** The signed note of the checkpoint of exactly `treeSize` leaves, or null when none was made at that size. */
-export async function signedCheckpointOfSize(manager: EntityManager, treeSize: number): Promise<string | null> {
+export async function signedCheckpointOfSize(
+  manager: EntityManager,
+  treeSize: number,
+): Promise<string | null> {
   const rows: Array<{ signed_note: string }> = await manager.query(
     `SELECT signed_note FROM ${EXCHANGE_LOG_TABLES.checkpoints} WHERE tree_size = $1`,
     [treeSize],

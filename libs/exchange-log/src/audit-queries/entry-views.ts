@@ -47,14 +47,22 @@ async function entryView(
   if (entry.transferId !== undefined) view.transferId = entry.transferId;
   if (entry.versionHash !== undefined) view.versionHash = entry.versionHash;
   if (checkpoint !== null && leafIndex !== null && leafIndex < checkpoint.size) {
-    const proof = await inclusionProof(leafIndex, checkpoint.size, hashes);
-    if (verifyInclusion(leafHash(leaf), leafIndex, checkpoint.size, proof, checkpoint.rootHash)) {
+    const hash = leafHash(leaf);
+    const [proof, [storedLeaf]] = await Promise.all([
+      inclusionProof(leafIndex, checkpoint.size, hashes),
+      hashes.subtreeHashes([{ level: 0, index: leafIndex }]),
+    ]);
+    if (verifyInclusion(hash, leafIndex, checkpoint.size, proof, checkpoint.rootHash)) {
       view.integrity = 'verified';
     } else {
       view.integrity = 'does_not_match_log';
-      view.integrityProblem =
-        `entry ${entry.id} as stored now does not hash to leaf ${leafIndex} of the signed tree of ` +
-        `${checkpoint.size} entries: it was changed, swapped or moved after it was logged`;
+      // The stored leaf hash only tells the two cases apart; the signed root decided.
+      view.integrityProblem = hash.equals(storedLeaf)
+        ? `entry ${entry.id} hashes to the leaf stored at ${leafIndex}, but that leaf does not lead to the ` +
+          `signed root of ${checkpoint.size} entries: the tree's stored hashes were rewritten here (this ` +
+          'entry, or one next to it in the tree, was changed together with them)'
+        : `entry ${entry.id} as stored now does not hash to leaf ${leafIndex} of the signed tree of ` +
+          `${checkpoint.size} entries: it was changed, swapped or moved after it was logged`;
     }
     if (withProofs) view.inclusionProof = proof.map((hash) => hash.toString('base64'));
   }
