@@ -122,6 +122,7 @@ export class DossierStaging {
         byteLength: bytes.length,
         contentSha256,
         canonicalSha256: facts.contentHash,
+        dataCategories: facts.heldCategories,
         warningCount: verdict.warnings.length,
         ciphertext: sealed.ciphertext,
         iv: sealed.iv,
