@@ -10,6 +10,7 @@ import { ClientCredentials, TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
 import { POVO_PUPIL } from '../support/large-dossiers';
 import { POVO_TEXT } from './hostile-dossiers';
+import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * What the broker says back, found by a second black-box probe: no value of the sender's is repeated in
@@ -28,8 +29,18 @@ describe('attack: what the broker answers', () => {
   beforeAll(async () => {
     const databaseUrl = await createSuiteDatabase('attack_answers');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: '00YY00',
+      name: 'Testschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({
+      code: '01XZ00',
+      name: 'Het College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
     await pki.registry.addVendor({ id: 'both-las', name: 'both-las' });
     await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'both-las', side: 'source' });
     await pki.registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'both-las', side: 'target' });

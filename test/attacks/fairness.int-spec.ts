@@ -5,6 +5,7 @@ import { POVO_EXAMPLE, dossierAtElementLimit, dossierWithAttachments } from '../
 import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
+import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Defects 2 and 3 of issue #8, as far as the validation pool goes: one vendor's parallel large dossiers
@@ -29,7 +30,12 @@ describe('attack: one vendor floods the validation pool', () => {
   beforeAll(async () => {
     databaseUrl = await createSuiteDatabase('attack_fairness');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
+    await pki.registry.addSchool({
+      code: '00YY00',
+      name: 'Testschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
     for (const id of ['flood-las', 'other-las']) await pki.registry.addVendor({ id, name: id });
     await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'flood-las', side: 'source' });
     broker = await startBroker({

@@ -11,6 +11,7 @@ import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
 import { POVO_DOSSIER_BYTES, POVO_PUPIL } from '../support/large-dossiers';
+import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Attacks on the HTTP edge (issue #8, defects 1 and 9, and the probes that held): no spelling of a path
@@ -121,8 +122,18 @@ describe('attack: the HTTP edge', () => {
     await database.connect();
     pki = await TestPki.create(databaseUrl);
     ca = pki.caCertificate;
-    await pki.registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: '00YY00',
+      name: 'Testschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({
+      code: '01XZ00',
+      name: 'Het College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
     await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
     await pki.registry.addVendor({ id: 'other-las', name: 'Other LAS' });
     await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'acme-las', side: 'source' });

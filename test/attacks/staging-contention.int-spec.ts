@@ -4,6 +4,7 @@ import { POVO_EXAMPLE, POVO_PUPIL } from '../support/large-dossiers';
 import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
+import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Defect 10 of issue #8: many uploads for one pupil at once. Staging serialises them on the pupil's
@@ -28,8 +29,8 @@ describe('attack: concurrent uploads for one pupil', () => {
     databaseUrl = await createSuiteDatabase('attack_staging_contention');
     pki = await TestPki.create(databaseUrl);
     const registry = pki.registry;
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
     for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
     await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
     await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });

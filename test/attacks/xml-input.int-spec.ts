@@ -14,6 +14,7 @@ import {
   withAttachment,
   withinLeerling,
 } from './hostile-dossiers';
+import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Hostile XML through the real broker (mutual TLS, signed requests, the validation pool, PostgreSQL):
@@ -41,8 +42,8 @@ describe('attacks with hostile XML on the API', () => {
     const databaseUrl = await createSuiteDatabase('xml_input_attacks');
     pki = await TestPki.create(databaseUrl);
     const registry = pki.registry;
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
     for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
     await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
     await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });

@@ -102,8 +102,13 @@ describe('oso audit', () => {
     const noKey = await oso('audit', 'verify', '--log-key', file('log.jsonl'), file('log.jsonl'));
     expect(noKey.code).toBe(2);
     expect(noKey.stderr.join('\n')).toContain('holds no verifier key');
-    const asAuditor = await oso('audit', 'export', '--as', 'demo-auditor');
-    expect(asAuditor.code).toBe(2);
-    expect(asAuditor.stderr.join('\n')).toContain('needs the auditor API, which is not built yet');
+    for (const args of [[], ['--as', 'demo-auditor', '--database']]) {
+      const sourceless = await oso('audit', 'export', ...args);
+      expect(sourceless.code).toBe(2);
+      expect(sourceless.stderr.join('\n')).toContain('say where to read the log from');
+    }
+    const rangeOfOperator = await oso('audit', 'export', '--database', '--from', '2026-01-01T00:00:00Z');
+    expect(rangeOfOperator.code).toBe(2);
+    expect(rangeOfOperator.stderr.join('\n')).toContain('go with --as');
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuilt } from '../support/built-process';
 import { osoInProcess } from '../support/oso-in-process';
+import { TEST_BOARD } from '../support/school-boards';
 import { createSuiteDatabase } from '../support/suite-database';
 
 /**
@@ -35,11 +36,31 @@ describe('oso registry and pki commands', () => {
     for (const args of [
       ['registry', 'add-vendor', 'acme-las', '--name', 'Acme LAS'],
       ['registry', 'add-vendor', 'beta-las', '--name', 'Beta LAS'],
-      ['registry', 'add-school', '12AB00', '--name', 'De Linde', '--sector', 'po'],
-      ['registry', 'add-school', '34CD00', '--name', 'Het College', '--sector', 'VO'],
+      [
+        'registry',
+        'add-school',
+        '12AB00',
+        '--name',
+        'De Linde',
+        '--sector',
+        'po',
+        '--bevoegd-gezag',
+        TEST_BOARD,
+      ],
+      [
+        'registry',
+        'add-school',
+        '34CD00',
+        '--name',
+        'Het College',
+        '--sector',
+        'VO',
+        '--bevoegd-gezag',
+        TEST_BOARD,
+      ],
       ['registry', 'mandate', '--school', '12AB00', '--vendor', 'acme-las'],
       ['registry', 'mandate', '--school', '34CD00', '--vendor', 'beta-las', '--until', '2099-01-01'],
-      ['registry', 'add-auditor', 'inspectie'],
+      ['registry', 'add-auditor', 'inspectie', '--supervisory'],
     ]) {
       const result = await oso(...args);
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: [] });
@@ -78,7 +99,17 @@ describe('oso registry and pki commands', () => {
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toEqual(['oso: VENDOR_EXISTS: vendor "acme-las" is already registered']);
 
-    const badSchool = await oso('registry', 'add-school', '12AB', '--name', 'x', '--sector', 'PO');
+    const badSchool = await oso(
+      'registry',
+      'add-school',
+      '12AB',
+      '--name',
+      'x',
+      '--sector',
+      'PO',
+      '--bevoegd-gezag',
+      TEST_BOARD,
+    );
     expect(badSchool.code).toBe(1);
     expect(badSchool.stderr[0]).toMatch(/^oso: INVALID_SCHOOL_CODE: .*12AB00/);
 

@@ -10,6 +10,7 @@ import { POVO_EXAMPLE } from '../support/large-dossiers';
 import { createSuiteDatabase } from '../support/suite-database';
 import { TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
+import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * `oso vault rotate` (the built CLI) on dossiers the real broker staged: afterwards every row names the
@@ -34,8 +35,13 @@ describe('oso vault rotate on staged dossiers', () => {
   beforeAll(async () => {
     databaseUrl = await createSuiteDatabase('vault_rotation');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: SOURCE,
+      name: 'Basisschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
     for (const id of ['po-las', 'vo-las']) await pki.registry.addVendor({ id, name: id });
     await pki.registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
     await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });

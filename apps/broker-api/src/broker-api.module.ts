@@ -8,6 +8,8 @@ import {
 } from '@app/exchange-log/registry-events/registry-log-recorder';
 import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
+import { verifierKey } from '@app/exchange-log';
+import { AuditModule } from './audit/audit.module';
 import { ExchangeLogSequencerService } from './exchange-log/exchange-log-sequencer.service';
 import { LogProofsController } from './exchange-log/log-proofs.controller';
 import { TRANSFER_LOG_RECORDER } from './exchange-log/transfer-log-recorder';
@@ -54,6 +56,10 @@ export class BrokerApiModule {
           validation: config.validation,
           // Every step of a transfer lands in the exchange log, in the transaction that takes it.
           eventRecorder: TRANSFER_LOG_RECORDER,
+        }),
+        AuditModule.forRoot({
+          logVerifierKey: verifierKey(config.exchangeLog.signingKey),
+          pupilKeySecret: config.transfers.pupilKeySecret,
         }),
       ],
       controllers: [

@@ -11,3 +11,4 @@ export * from './sequencer/log-reads';
 export * from './sequencer/postgres-subtree-hashes';
 export * from './log-key/log-key.config';
 export * from './export';
+export * from './audit-queries';

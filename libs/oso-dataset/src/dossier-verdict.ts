@@ -41,6 +41,11 @@ export interface DossierFacts {
   pupil: PupilKey;
   inzage: InzageBlock | null;
   categories: Record<string, string>;
+  /**
+   * The categories (`cat_…` names of `categorie_uitlevering`) the dossier actually holds data of, in the
+   * table's order: for the auditors' "which data categories did that version hold". Names only.
+   */
+  heldCategories: string[];
   attachments: AttachmentSummary[];
   /** SHA-256 (hex) of the dossier in exclusive XML canonical form, without comments ('' unless asked for). */
   contentHash: string;

@@ -4,6 +4,7 @@ import { FindingList } from './finding-list';
 import { DossierTree, lineAt, linesOf } from './read-dossier-tree';
 import { attachmentsOf } from './rules/attachment.rules';
 import { rulesFor } from './rules/all-rules';
+import { ALL_CATEGORIES, CATEGORY_BLOCKS } from './rules/category.rules';
 import { RuleSet } from './rules/dossier-rule';
 import { DossierUnderReview } from './rules/dossier-under-review';
 
@@ -61,6 +62,17 @@ export function applyRules(
   return { ...findings.finish(), dossier };
 }
 
+/** The categories with data in the dossier: school and pupil are its core, the others by their blocks. */
+function heldCategories(dossier: DossierUnderReview): string[] {
+  const core: Record<string, DossierElement | null> = {
+    cat_school: dossier.school,
+    cat_leerling: dossier.leerling,
+  };
+  return ALL_CATEGORIES.filter((category) =>
+    category in core ? core[category] !== null : (CATEGORY_BLOCKS[category]?.(dossier).length ?? 0) > 0,
+  );
+}
+
 /** The facts the broker uses (profile, pupil key, inzage, categories, attachments). */
 export function dossierFacts(dossier: DossierUnderReview, contentHash: string): DossierFacts {
   const inzage = dossier.inzage;
@@ -86,6 +98,7 @@ export function dossierFacts(dossier: DossierUnderReview, contentHash: string): 
         }
       : null,
     categories: Object.fromEntries((table?.children ?? []).map((entry) => [entry.name, entry.text.trim()])),
+    heldCategories: heldCategories(dossier),
     attachments: attachmentsOf(dossier).map((attachment) => ({
       path: pathOf(attachment.element),
       fileName: attachment.name,

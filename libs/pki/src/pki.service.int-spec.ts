@@ -11,7 +11,7 @@ describe('PkiService with a real CA and registry', () => {
   beforeAll(async () => {
     pki = await TestPki.create(await createSuiteDatabase('pki'));
     await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await pki.registry.addAuditor({ name: 'inspectie' });
+    await pki.registry.addAuditor({ name: 'inspectie', supervisory: true });
   });
   afterAll(() => pki?.close());
 

@@ -4,6 +4,8 @@ export * from './client-certificate.entity';
 export * from './mandate.entity';
 export * from './registry-schema';
 export * from './registry-error';
+export { UNKNOWN_BEVOEGD_GEZAG } from './registry-rules';
+export type { AuditorScope } from './registry-rules';
 export * from './registry-events';
 export * from './registry.module';
 export * from './registry.service';

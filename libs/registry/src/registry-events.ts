@@ -4,7 +4,8 @@ import type { MandateSide } from './mandate.entity';
 /*
  * What the registry tells the exchange log (issue #10): one event for every change of who may talk to the
  * broker, recorded inside the transaction that makes the change. Ids and codes only: a vendor id, a school
- * code and sector, an auditor name, a mandate's side, a certificate's serial, fingerprint and holder.
+ * code, sector and bevoegd gezag, an auditor name and scope, a mandate's side, a certificate's serial,
+ * fingerprint and holder. A change event names the fields that changed, never a display name's value.
  */
 
 /** The holder of a client certificate: a vendor by id, an auditor by name. */
@@ -13,10 +14,31 @@ export interface CertificateHolder {
   id: string;
 }
 
+export type SchoolField = 'name' | 'bevoegdGezag';
+export type AuditorField = 'boards' | 'supervisory';
+
 export type RegistryLogEvent =
   | { type: 'vendor_added'; at: Date; vendorId: string }
-  | { type: 'school_added'; at: Date; schoolCode: string; sector: string }
-  | { type: 'auditor_added'; at: Date; auditorName: string }
+  | { type: 'vendor_changed'; at: Date; vendorId: string; changed: Array<'name'> }
+  | { type: 'school_added'; at: Date; schoolCode: string; sector: string; bevoegdGezag: string }
+  | {
+      type: 'school_changed';
+      at: Date;
+      schoolCode: string;
+      changed: SchoolField[];
+      /** The new bevoegd gezag, when it changed. */
+      bevoegdGezag?: string;
+    }
+  | { type: 'auditor_added'; at: Date; auditorName: string; boards: string[]; supervisory: boolean }
+  | {
+      type: 'auditor_changed';
+      at: Date;
+      auditorName: string;
+      changed: AuditorField[];
+      /** The scope after the change. */
+      boards: string[];
+      supervisory: boolean;
+    }
   | {
       type: 'mandate_granted' | 'mandate_revoked';
       at: Date;

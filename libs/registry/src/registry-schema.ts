@@ -2,6 +2,7 @@ import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
 import { MandateEntity } from './mandate.entity';
 import { Registry1763790000000 } from './migrations/1763790000000-registry';
+import { AuditorScope1764660000000 } from './migrations/1764660000000-auditor-scope';
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
 
@@ -15,4 +16,4 @@ export const REGISTRY_ENTITIES = [
 ];
 
 /** The registry's migrations, oldest first. A new one goes in `migrations/` and here. */
-export const REGISTRY_MIGRATIONS = [Registry1763790000000];
+export const REGISTRY_MIGRATIONS = [Registry1763790000000, AuditorScope1764660000000];

@@ -7,6 +7,7 @@ import { createSuiteDatabase } from '../../../test/support/suite-database';
 import { RegistryError, RegistryErrorCode } from './registry-error';
 import { RegistryModule } from './registry.module';
 import { CertificateFacts, RegistryService } from './registry.service';
+import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../test/support/school-boards';
 
 async function refusal(work: Promise<unknown>): Promise<RegistryErrorCode> {
   try {
@@ -44,7 +45,7 @@ describe('RegistryService on PostgreSQL', () => {
     registry = context.get(RegistryService);
     dataSource = context.get(DataSource);
     await registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO' });
+    await registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO', bevoegdGezag: TEST_BOARD });
   });
 
   afterAll(() => context?.close());
@@ -56,15 +57,19 @@ describe('RegistryService on PostgreSQL', () => {
     expect(await refusal(registry.addVendor({ id: 'las-12345678', name: 'x' }))).toBe('INVALID_VENDOR_ID');
     expect(await refusal(registry.addAuditor({ name: 'inspectie-20140602' }))).toBe('INVALID_NAME');
     expect(await refusal(registry.addVendor({ id: 'blank-name', name: '  ' }))).toBe('INVALID_NAME');
-    expect(await refusal(registry.addSchool({ code: '12ab00', name: 'x', sector: 'PO' }))).toBe(
-      'SCHOOL_EXISTS',
-    );
-    expect(await refusal(registry.addSchool({ code: '12AB', name: 'x', sector: 'PO' }))).toBe(
-      'INVALID_SCHOOL_CODE',
-    );
-    expect(await refusal(registry.addSchool({ code: '99ZZ00', name: 'x', sector: 'HBO' }))).toBe(
-      'INVALID_SECTOR',
-    );
+    expect(
+      await refusal(
+        registry.addSchool({ code: '12ab00', name: 'x', sector: 'PO', bevoegdGezag: TEST_BOARD }),
+      ),
+    ).toBe('SCHOOL_EXISTS');
+    expect(
+      await refusal(registry.addSchool({ code: '12AB', name: 'x', sector: 'PO', bevoegdGezag: TEST_BOARD })),
+    ).toBe('INVALID_SCHOOL_CODE');
+    expect(
+      await refusal(
+        registry.addSchool({ code: '99ZZ00', name: 'x', sector: 'HBO', bevoegdGezag: TEST_BOARD }),
+      ),
+    ).toBe('INVALID_SECTOR');
     expect(await refusal(registry.grantMandate({ schoolCode: '99ZZ00', vendorId: 'acme-las' }))).toBe(
       'UNKNOWN_SCHOOL',
     );
@@ -76,18 +81,34 @@ describe('RegistryService on PostgreSQL', () => {
   it('keeps the database itself strict about BRIN codes and sectors', async () => {
     await expect(
       dataSource.query(
-        `INSERT INTO schools (brin, vestiging, name, sector) VALUES ('1ABC', '00', 'x', 'PO')`,
+        `INSERT INTO schools (brin, vestiging, name, sector, bevoegd_gezag) VALUES ('1ABC', '00', 'x', 'PO', '10001')`,
       ),
     ).rejects.toThrow(/check constraint/);
     await expect(
       dataSource.query(
-        `INSERT INTO schools (brin, vestiging, name, sector) VALUES ('12AB', '07', 'x', 'HBO')`,
+        `INSERT INTO schools (brin, vestiging, name, sector, bevoegd_gezag) VALUES ('12AB', '07', 'x', 'HBO', '10001')`,
       ),
     ).rejects.toThrow(/check constraint/);
+    await expect(
+      dataSource.query(
+        `INSERT INTO schools (brin, vestiging, name, sector, bevoegd_gezag) VALUES ('12AB', '07', 'x', 'PO', '4199')`,
+      ),
+    ).rejects.toThrow(/ck_schools_bevoegd_gezag/);
+    await expect(
+      dataSource.query(
+        `INSERT INTO schools (brin, vestiging, name, sector) VALUES ('12AB', '07', 'x', 'PO')`,
+      ),
+    ).rejects.toThrow(/bevoegd_gezag/);
+    await expect(
+      dataSource.query(`INSERT INTO auditors (name, boards, supervisory) VALUES ('both', '{10001}', true)`),
+    ).rejects.toThrow(/ck_auditors_scope/);
+    await expect(
+      dataSource.query(`INSERT INTO auditors (name, boards) VALUES ('short-board', '{10001,123}')`),
+    ).rejects.toThrow(/ck_auditors_scope/);
   });
 
   it('grants, lists and revokes mandates, keeping history', async () => {
-    await registry.addSchool({ code: '34CD00', name: 'Het College', sector: 'VO' });
+    await registry.addSchool({ code: '34CD00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
     await registry.grantMandate({ schoolCode: '34CD00', vendorId: 'acme-las' });
     expect(await refusal(registry.grantMandate({ schoolCode: '34CD00', vendorId: 'acme-las' }))).toBe(
       'MANDATE_EXISTS',
@@ -108,7 +129,7 @@ describe('RegistryService on PostgreSQL', () => {
   });
 
   it('honours a mandate period: not before its start, not after its end', async () => {
-    await registry.addSchool({ code: '56EF00', name: 'Later', sector: 'PO' });
+    await registry.addSchool({ code: '56EF00', name: 'Later', sector: 'PO', bevoegdGezag: TEST_BOARD });
     const start = new Date(Date.now() + 86_400_000);
     await registry.grantMandate({ schoolCode: '56EF00', vendorId: 'acme-las', validFrom: start });
     const brins = async (at: Date) =>
@@ -128,7 +149,7 @@ describe('RegistryService on PostgreSQL', () => {
   });
 
   it('binds a certificate to exactly one owner and revokes it by serial', async () => {
-    await registry.addAuditor({ name: 'inspectie' });
+    await registry.addAuditor({ name: 'inspectie', supervisory: true });
     await registry.bindCertificate({ kind: 'vendor', vendorId: 'acme-las' }, facts('a', '1f2e'));
     await registry.bindCertificate({ kind: 'auditor', auditorName: 'inspectie' }, facts('b', '3c4d'));
     expect(
@@ -160,5 +181,78 @@ describe('RegistryService on PostgreSQL', () => {
         `UPDATE client_certificates SET auditor_id = (SELECT id FROM auditors LIMIT 1) WHERE serial = '1f2e'`,
       ),
     ).rejects.toThrow(/ck_client_certificates_one_owner/);
+  });
+
+  it('requires every school to name its bevoegd gezag: five digits, refused before anything is written', async () => {
+    for (const bevoegdGezag of ['4199', '419990', '4199a', ' 41999', '', undefined]) {
+      expect(
+        await refusal(
+          registry.addSchool({
+            code: '90AA00',
+            name: 'x',
+            sector: 'PO',
+            bevoegdGezag: bevoegdGezag as string,
+          }),
+        ),
+      ).toBe('INVALID_BEVOEGD_GEZAG');
+    }
+    expect(await refusal(registry.findSchool('90AA00'))).toBe('UNKNOWN_SCHOOL');
+    const school = await registry.addSchool({
+      code: '78GH00',
+      name: 'Bestuur twee',
+      sector: 'VO',
+      bevoegdGezag: OTHER_TEST_BOARD,
+    });
+    expect((await registry.findSchool('78GH00')).bevoegdGezag).toBe(OTHER_TEST_BOARD);
+    expect(school.bevoegdGezag).toBe(OTHER_TEST_BOARD);
+  });
+
+  it('gives an auditor exactly one scope: its boards, or supervisory', async () => {
+    expect(await refusal(registry.addAuditor({ name: 'no-scope' }))).toBe('INVALID_AUDITOR_SCOPE');
+    expect(await refusal(registry.addAuditor({ name: 'no-scope', boards: [] }))).toBe(
+      'INVALID_AUDITOR_SCOPE',
+    );
+    expect(await refusal(registry.addAuditor({ name: 'no-scope', supervisory: false }))).toBe(
+      'INVALID_AUDITOR_SCOPE',
+    );
+    expect(
+      await refusal(registry.addAuditor({ name: 'no-scope', boards: [TEST_BOARD], supervisory: true })),
+    ).toBe('INVALID_AUDITOR_SCOPE');
+    expect(await refusal(registry.addAuditor({ name: 'no-scope', boards: ['123'] }))).toBe(
+      'INVALID_BEVOEGD_GEZAG',
+    );
+    expect(await refusal(registry.findAuditor('no-scope'))).toBe('UNKNOWN_AUDITOR');
+
+    await registry.addAuditor({
+      name: 'privacy.board',
+      boards: [OTHER_TEST_BOARD, TEST_BOARD, OTHER_TEST_BOARD],
+    });
+    await registry.addAuditor({ name: 'ap', supervisory: true });
+    // Stored once each and sorted, as the log records them.
+    expect(await registry.findAuditor('privacy.board')).toMatchObject({
+      boards: [TEST_BOARD, OTHER_TEST_BOARD],
+      supervisory: false,
+    });
+    expect(await registry.findAuditor('ap')).toMatchObject({ boards: [], supervisory: true });
+  });
+
+  it("finds the codes of a board's schools, and of no other board's", async () => {
+    await registry.addSchool({
+      code: '78GH01',
+      name: 'Dependance',
+      sector: 'VO',
+      bevoegdGezag: OTHER_TEST_BOARD,
+    });
+    expect(await registry.schoolCodesOfBoards([OTHER_TEST_BOARD])).toEqual(['78GH00', '78GH01']);
+    expect(await registry.schoolCodesOfBoards([TEST_BOARD])).toEqual(['12AB00', '34CD00', '56EF00']);
+    expect(await registry.schoolCodesOfBoards([OTHER_TEST_BOARD, TEST_BOARD])).toEqual([
+      '12AB00',
+      '34CD00',
+      '56EF00',
+      '78GH00',
+      '78GH01',
+    ]);
+    expect(await registry.schoolCodesOfBoards(['99999'])).toEqual([]);
+    expect(await registry.schoolCodesOfBoards([])).toEqual([]);
   });
 });

@@ -3,39 +3,32 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
-import { normalizeSerial } from './certificate-serial';
 import { MandateEntity, MandateSide } from './mandate.entity';
+import { CertificateFacts, CertificateOwner, RegistryCertificates } from './registry-certificates';
+import { RegistryChanges } from './registry-changes';
 import { RegistryError } from './registry-error';
 import {
-  CertificateHolder,
   NO_REGISTRY_EVENTS,
   REGISTRY_EVENT_RECORDER,
   RegistryEventRecorder,
   RegistryLogEvent,
 } from './registry-events';
-import { InvalidSchoolCodeError, SchoolCode, formatSchoolCode, parseSchoolCode } from './school-code';
-import { SCHOOL_SECTORS, SchoolSector } from './school-sector';
+import { auditorOrRefuse, schoolOrRefuse, vendorOrRefuse } from './registry-lookups';
+import {
+  auditorScope,
+  requireAuditorName,
+  requireBevoegdGezag,
+  requireName,
+  requireSector,
+  requireVendorId,
+  toSchoolCode,
+} from './registry-rules';
+import { formatSchoolCode } from './school-code';
 import { SchoolEntity } from './school.entity';
 import { findSchoolsByIds } from './school-lookup';
 import { VendorEntity } from './vendor.entity';
 
-const VENDOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
-const AUDITOR_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
-/** Ids go into the exchange log, which refuses a run of digits that could be a BSN or a date. */
-const LONG_DIGIT_RUN = /[0-9]{8}/;
-
-/** The certificate facts the registry keeps; read from the certificate itself by the PKI. */
-export interface CertificateFacts {
-  fingerprintSha256: string;
-  serial: string;
-  subject: string;
-  issuer: string;
-  notBefore: Date;
-  notAfter: Date;
-}
-
-export type CertificateOwner =
-  { kind: 'vendor'; vendorId: string } | { kind: 'auditor'; auditorName: string };
+export type { CertificateFacts, CertificateOwner } from './registry-certificates';
 
 export interface RegistrySnapshot {
   vendors: VendorEntity[];
@@ -57,25 +50,26 @@ export function isMandateActive(mandate: MandateEntity, at: Date): boolean {
 /**
  * The registry of who may talk to the broker: vendors, schools, the mandates between them, auditors and
  * the certificates bound to each. Refusals are RegistryErrors with stable codes, never HTTP exceptions.
+ * Changes of existing entries live in RegistryChanges, certificates in RegistryCertificates; this is the
+ * one face of the registry the rest of the broker uses.
  */
 @Injectable()
 export class RegistryService {
   private readonly recorder: RegistryEventRecorder;
+  private readonly certificates: RegistryCertificates;
+  private readonly changes: RegistryChanges;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() @Inject(REGISTRY_EVENT_RECORDER) recorder?: RegistryEventRecorder,
   ) {
     this.recorder = recorder ?? NO_REGISTRY_EVENTS;
+    this.certificates = new RegistryCertificates(dataSource, this.recorder);
+    this.changes = new RegistryChanges(dataSource, this.recorder);
   }
 
   async addVendor(input: { id: string; name: string }): Promise<VendorEntity> {
-    if (!VENDOR_ID_PATTERN.test(input.id) || LONG_DIGIT_RUN.test(input.id)) {
-      throw new RegistryError(
-        'INVALID_VENDOR_ID',
-        `vendor id "${input.id}" must be 2-64 characters of a-z, 0-9 and '-', starting with a letter or digit, without 8 digits in a row`,
-      );
-    }
+    requireVendorId(input.id);
     const name = requireName(input.name, 'vendor name');
     return this.dataSource.transaction(async (manager) => {
       const vendors = manager.getRepository(VendorEntity);
@@ -92,74 +86,81 @@ export class RegistryService {
     });
   }
 
-  async addSchool(input: { code: string; name: string; sector: string }): Promise<SchoolEntity> {
+  async addSchool(input: {
+    code: string;
+    name: string;
+    sector: string;
+    bevoegdGezag: string;
+  }): Promise<SchoolEntity> {
     const code = toSchoolCode(input.code);
     const name = requireName(input.name, 'school name');
-    if (!(SCHOOL_SECTORS as readonly string[]).includes(input.sector)) {
-      throw new RegistryError(
-        'INVALID_SECTOR',
-        `sector "${input.sector}" is not one of ${SCHOOL_SECTORS.join(', ')}`,
-      );
-    }
+    const sector = requireSector(input.sector);
+    const bevoegdGezag = requireBevoegdGezag(input.bevoegdGezag);
     return this.dataSource.transaction(async (manager) => {
       const schools = manager.getRepository(SchoolEntity);
       if (await schools.existsBy(code)) {
         throw new RegistryError('SCHOOL_EXISTS', `school ${formatSchoolCode(code)} is already registered`);
       }
-      const school = await schools.save(
-        schools.create({ ...code, name, sector: input.sector as SchoolSector }),
-      );
+      const school = await schools.save(schools.create({ ...code, name, sector, bevoegdGezag }));
       await this.recorder.record(manager, {
         type: 'school_added',
         at: school.createdAt,
         schoolCode: formatSchoolCode(school),
         sector: school.sector,
+        bevoegdGezag: school.bevoegdGezag,
       });
       return school;
     });
   }
 
-  async addAuditor(input: { name: string }): Promise<AuditorEntity> {
-    if (!AUDITOR_NAME_PATTERN.test(input.name) || LONG_DIGIT_RUN.test(input.name)) {
-      throw new RegistryError(
-        'INVALID_NAME',
-        `auditor name "${input.name}" must be 2-64 characters of a-z, 0-9, '.', '_' and '-', without 8 digits in a row`,
-      );
-    }
+  /** A board auditor (`boards`: bevoegd-gezag numbers) or a supervisory one, never both or neither. */
+  async addAuditor(input: {
+    name: string;
+    boards?: string[];
+    supervisory?: boolean;
+  }): Promise<AuditorEntity> {
+    requireAuditorName(input.name);
+    const scope = auditorScope(input);
     return this.dataSource.transaction(async (manager) => {
       const auditors = manager.getRepository(AuditorEntity);
       if (await auditors.existsBy({ name: input.name })) {
         throw new RegistryError('AUDITOR_EXISTS', `auditor "${input.name}" is already registered`);
       }
-      const auditor = await auditors.save(auditors.create({ name: input.name }));
+      const auditor = await auditors.save(auditors.create({ name: input.name, ...scope }));
       await this.recorder.record(manager, {
         type: 'auditor_added',
         at: auditor.createdAt,
         auditorName: auditor.name,
+        boards: auditor.boards,
+        supervisory: auditor.supervisory,
       });
       return auditor;
     });
   }
 
-  async findVendor(id: string): Promise<VendorEntity> {
-    const vendor = await this.dataSource.getRepository(VendorEntity).findOneBy({ id });
-    if (!vendor) throw new RegistryError('UNKNOWN_VENDOR', `no vendor "${id}" is registered`);
-    return vendor;
+  changeVendor(input: { id: string; name: string }): Promise<VendorEntity> {
+    return this.changes.changeVendor(input);
   }
 
-  async findAuditor(name: string): Promise<AuditorEntity> {
-    const auditor = await this.dataSource.getRepository(AuditorEntity).findOneBy({ name });
-    if (!auditor) throw new RegistryError('UNKNOWN_AUDITOR', `no auditor "${name}" is registered`);
-    return auditor;
+  changeSchool(input: { code: string; name?: string; bevoegdGezag?: string }): Promise<SchoolEntity> {
+    return this.changes.changeSchool(input);
   }
 
-  async findSchool(schoolCode: string): Promise<SchoolEntity> {
-    const code = toSchoolCode(schoolCode);
-    const school = await this.dataSource.getRepository(SchoolEntity).findOneBy(code);
-    if (!school) {
-      throw new RegistryError('UNKNOWN_SCHOOL', `no school ${formatSchoolCode(code)} is registered`);
-    }
-    return school;
+  changeAuditor(input: { name: string; boards?: string[]; supervisory?: boolean }): Promise<AuditorEntity> {
+    return this.changes.changeAuditor(input);
+  }
+
+  findVendor(id: string): Promise<VendorEntity> {
+    return vendorOrRefuse(this.dataSource.manager, id);
+  }
+
+  /** The auditor with its scope (`boards`, `supervisory`). */
+  findAuditor(name: string): Promise<AuditorEntity> {
+    return auditorOrRefuse(this.dataSource.manager, name);
+  }
+
+  findSchool(schoolCode: string): Promise<SchoolEntity> {
+    return schoolOrRefuse(this.dataSource.manager, schoolCode);
   }
 
   async schoolById(id: string): Promise<SchoolEntity> {
@@ -174,6 +175,15 @@ export class RegistryService {
    */
   schoolsWithIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<SchoolEntity[]> {
     return findSchoolsByIds(manager, ids);
+  }
+
+  /** The codes (BRIN + vestiging) of the schools run by these boards, sorted: a board auditor's view. */
+  async schoolCodesOfBoards(boards: string[]): Promise<string[]> {
+    if (boards.length === 0) return [];
+    const schools = await this.dataSource
+      .getRepository(SchoolEntity)
+      .find({ where: { bevoegdGezag: In([...new Set(boards)]) }, order: { brin: 'ASC', vestiging: 'ASC' } });
+    return schools.map(formatSchoolCode);
   }
 
   /** Records that a school lets a vendor act for it, from `validFrom` (default: now) until `validUntil`. */
@@ -274,81 +284,21 @@ export class RegistryService {
     return mandates.filter((mandate) => isMandateActive(mandate, at)).map((mandate) => mandate.school!);
   }
 
-  async bindCertificate(owner: CertificateOwner, facts: CertificateFacts): Promise<ClientCertificateEntity> {
-    const ownerColumns =
-      owner.kind === 'vendor'
-        ? { vendorId: (await this.findVendor(owner.vendorId)).id, auditorId: null }
-        : { vendorId: null, auditorId: (await this.findAuditor(owner.auditorName)).id };
-    return this.dataSource.transaction(async (manager) => {
-      const certificates = manager.getRepository(ClientCertificateEntity);
-      if (await certificates.existsBy({ fingerprintSha256: facts.fingerprintSha256 })) {
-        throw new RegistryError(
-          'CERTIFICATE_ALREADY_BOUND',
-          `certificate ${facts.fingerprintSha256} is already bound to a registry entry`,
-        );
-      }
-      const certificate = await certificates.save(
-        certificates.create({ ...facts, ...ownerColumns, revokedAt: null, revocationReason: null }),
-      );
-      await this.recorder.record(manager, {
-        type: 'certificate_issued',
-        at: certificate.createdAt,
-        holder:
-          owner.kind === 'vendor'
-            ? { kind: 'vendor', id: owner.vendorId }
-            : { kind: 'auditor', id: owner.auditorName },
-        serial: certificate.serial,
-        fingerprint: certificate.fingerprintSha256,
-      });
-      return certificate;
-    });
+  bindCertificate(owner: CertificateOwner, facts: CertificateFacts): Promise<ClientCertificateEntity> {
+    return this.certificates.bind(owner, facts);
   }
 
   /** The bound certificate with its owner, or null when the fingerprint is not registered. */
   findCertificate(fingerprintSha256: string): Promise<ClientCertificateEntity | null> {
-    return this.dataSource.getRepository(ClientCertificateEntity).findOne({
-      where: { fingerprintSha256 },
-      relations: { vendor: true, auditor: true },
-    });
+    return this.certificates.find(fingerprintSha256);
   }
 
-  async revokeCertificate(serial: string, reason: string): Promise<ClientCertificateEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      const certificates = manager.getRepository(ClientCertificateEntity);
-      const certificate = await certificates.findOne({
-        where: { serial: normalizeSerial(serial) },
-        relations: { auditor: true },
-      });
-      if (!certificate) {
-        throw new RegistryError('UNKNOWN_CERTIFICATE', `no certificate with serial ${serial} is registered`);
-      }
-      if (certificate.revokedAt !== null) {
-        throw new RegistryError(
-          'CERTIFICATE_ALREADY_REVOKED',
-          `certificate ${serial} was already revoked at ${certificate.revokedAt.toISOString()}`,
-        );
-      }
-      certificate.revokedAt = new Date();
-      certificate.revocationReason = reason;
-      const revoked = await certificates.save(certificate);
-      await this.recorder.record(manager, {
-        type: 'certificate_revoked',
-        at: certificate.revokedAt,
-        holder: certificateHolder(certificate),
-        serial: certificate.serial,
-        reason,
-      });
-      return revoked;
-    });
+  revokeCertificate(serial: string, reason: string): Promise<ClientCertificateEntity> {
+    return this.certificates.revoke(serial, reason);
   }
 
   revokedCertificates(): Promise<ClientCertificateEntity[]> {
-    return this.dataSource
-      .getRepository(ClientCertificateEntity)
-      .createQueryBuilder('certificate')
-      .where('certificate.revoked_at IS NOT NULL')
-      .orderBy('certificate.revoked_at', 'ASC')
-      .getMany();
+    return this.certificates.revoked();
   }
 
   async isEmpty(): Promise<boolean> {
@@ -375,25 +325,6 @@ export class RegistryService {
   }
 }
 
-function toSchoolCode(input: string): SchoolCode {
-  try {
-    return parseSchoolCode(input);
-  } catch (error) {
-    if (error instanceof InvalidSchoolCodeError) {
-      throw new RegistryError('INVALID_SCHOOL_CODE', error.message);
-    }
-    throw error;
-  }
-}
-
-function requireName(name: string, what: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0 || trimmed.length > 200) {
-    throw new RegistryError('INVALID_NAME', `${what} must be 1-200 characters`);
-  }
-  return trimmed;
-}
-
 function mandateEvent(
   type: 'mandate_granted' | 'mandate_revoked',
   at: Date,
@@ -401,10 +332,4 @@ function mandateEvent(
   mandate: MandateEntity,
 ): RegistryLogEvent {
   return { type, at, schoolCode: formatSchoolCode(school), vendorId: mandate.vendorId, side: mandate.side };
-}
-
-function certificateHolder(certificate: ClientCertificateEntity): CertificateHolder | null {
-  if (certificate.vendorId !== null) return { kind: 'vendor', id: certificate.vendorId };
-  if (certificate.auditor) return { kind: 'auditor', id: certificate.auditor.name };
-  return null;
 }

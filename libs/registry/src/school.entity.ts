@@ -20,6 +20,10 @@ export class SchoolEntity {
   @Column({ type: 'varchar', length: 3 })
   sector!: SchoolSector;
 
+  /** The DUO number (5 digits) of the school board that runs the school; board auditors see by it. */
+  @Column({ name: 'bevoegd_gezag', type: 'char', length: 5 })
+  bevoegdGezag!: string;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -8,6 +8,7 @@ import { createSuiteDatabase } from '../../../test/support/suite-database';
 import { rotateDossierKeys } from './dossier-key-rotation';
 import { DossierVersionEntity } from './dossier-version.entity';
 import { sealedOf, versionContext } from './transfer.service';
+import { TEST_BOARD } from '../../../test/support/school-boards';
 
 /** Rotation on real PostgreSQL: every version re-wrapped, ciphertexts untouched, old key no longer needed. */
 describe('rotating the key-encryption key of stored dossiers', () => {
@@ -30,6 +31,7 @@ describe('rotating the key-encryption key of stored dossiers', () => {
       code: '00YY00',
       name: 'School',
       sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
     });
     await new RegistryService(dataSource).addVendor({ id: 'po-las', name: 'PO LAS' });
     const versions = dataSource.getRepository(DossierVersionEntity);

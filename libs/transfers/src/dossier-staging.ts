@@ -116,6 +116,7 @@ export class DossierStaging {
         byteLength: bytes.length,
         contentSha256,
         canonicalSha256: facts.contentHash,
+        dataCategories: facts.heldCategories,
         warningCount: verdict.warnings.length,
         ciphertext: sealed.ciphertext,
         iv: sealed.iv,

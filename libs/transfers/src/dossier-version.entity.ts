@@ -36,6 +36,10 @@ export class DossierVersionEntity {
   @Column({ name: 'canonical_sha256', type: 'char', length: 64 })
   canonicalSha256!: string;
 
+  /** The data categories the version held (`cat_…` names from its validation); null when not recorded. */
+  @Column({ name: 'data_categories', type: 'text', array: true, nullable: true })
+  dataCategories!: string[] | null;
+
   @Column({ name: 'warning_count', type: 'integer', default: 0 })
   warningCount!: number;
 

@@ -16,3 +16,4 @@ export * from './transfers.module';
 export * from './dossier-key-rotation';
 export * from './request-expiry';
 export * from './staging-validation';
+export * from './pupil-report-queries';

@@ -1,5 +1,6 @@
 import { DossierVersionEntity } from './dossier-version.entity';
 import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
+import { DossierVersionCategories1764300000000 } from './migrations/1764300000000-dossier-version-categories';
 import { TransferHistoryEntity } from './transfer-history.entity';
 import { TransferEntity } from './transfer.entity';
 
@@ -10,4 +11,4 @@ export const TRANSFER_ENTITIES = [DossierVersionEntity, TransferEntity, Transfer
  * The exchange's migrations, oldest first. A new one goes in `migrations/` and here. They build on the
  * registry's tables (schools, vendors, mandates), whose migrations are older.
  */
-export const TRANSFER_MIGRATIONS = [Transfers1763800000000];
+export const TRANSFER_MIGRATIONS = [Transfers1763800000000, DossierVersionCategories1764300000000];

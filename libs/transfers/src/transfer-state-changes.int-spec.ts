@@ -11,6 +11,7 @@ import { expireOverdueTransfers } from './request-expiry';
 import { StagingValidation } from './staging-validation';
 import type { TransferEventRecorder, TransferLogEvent } from './transfer-events';
 import { TransferService } from './transfer.service';
+import { TEST_BOARD } from '../../../test/support/school-boards';
 
 /**
  * A recorder as the exchange log will be one: it writes its own row with the transaction's `manager`,
@@ -56,9 +57,14 @@ describe('one place where transfers change state', () => {
     });
     await dataSource.query('CREATE TABLE recorded_events (id bigserial PRIMARY KEY, event text NOT NULL)');
     const registry = new RegistryService(dataSource);
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
-    await registry.addSchool({ code: '02AB00', name: 'Ander College', sector: 'VO' });
+    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({
+      code: '02AB00',
+      name: 'Ander College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
     await registry.addVendor({ id: 'po-las', name: 'PO LAS' });
     await registry.addVendor({ id: 'vo-las', name: 'VO LAS' });
     await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });

@@ -7,6 +7,7 @@ import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
 import { POVO_DOSSIER_BYTES, POVO_PUPIL } from '../../../../test/support/large-dossiers';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * The OpenAPI document on the real broker: served over mutual TLS like everything else, complete (every
@@ -54,8 +55,18 @@ describe('API documentation', () => {
   beforeAll(async () => {
     const databaseUrl = await createSuiteDatabase('apidocs');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: '00YY00',
+      name: 'Testschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({
+      code: '01XZ00',
+      name: 'Het College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
     await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
     // One vendor on both sides keeps the walk through the flow short.
     await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'acme-las', side: 'source' });

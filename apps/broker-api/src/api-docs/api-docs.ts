@@ -20,6 +20,7 @@ export const API_TAGS = {
   transfers: 'Transfers',
   onboarding: 'Onboarding',
   exchangeLog: 'Exchange log',
+  audit: 'Auditors',
   health: 'Health',
 } as const;
 
@@ -119,6 +120,10 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     .addTag(
       API_TAGS.exchangeLog,
       'Hold the broker to account: its signed checkpoint, proofs of your entries.',
+    )
+    .addTag(
+      API_TAGS.audit,
+      'For auditor certificates: query the exchange log in your scope, timelines, reports, proofs, exports.',
     )
     .addTag(API_TAGS.health, 'The broker’s dependencies.')
     .build();

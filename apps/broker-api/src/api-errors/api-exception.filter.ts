@@ -8,6 +8,8 @@ import {
 } from '@app/persistence/database-unavailable';
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { ApiErrorBody } from './api-error';
+import { AuditError } from '../audit/audit-error';
+import { ERROR_CATALOGUE } from './error-catalogue';
 
 export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
   invalid: 400,
@@ -64,6 +66,14 @@ export class ApiExceptionFilter implements ExceptionFilter {
       return [
         STATUS_BY_KIND[exception.kind],
         { error: exception.code, message: exception.message, ...(exception.details ?? {}) },
+        exception.retryAfterSeconds,
+      ];
+    }
+    if (exception instanceof AuditError) {
+      // Every audit refusal is a catalogued code (its union is checked against the catalogue's keys).
+      return [
+        ERROR_CATALOGUE[exception.code].status,
+        { error: exception.code, message: exception.message },
         exception.retryAfterSeconds,
       ];
     }

@@ -213,12 +213,27 @@ export const ERROR_CATALOGUE = {
     meaning: 'cursor is not a nextCursor this broker handed out.',
     example: 'cursor is not one this broker handed out.',
   },
+  AUDIT_FILTER_INVALID: {
+    status: 400,
+    meaning: 'An auditor query’s filter or limit cannot match the log (a bad time, school code, id or type).',
+    example: 'school must be a school code (BRIN + vestiging), e.g. 12AB00.',
+  },
+  LOG_TREE_SIZE_OUT_OF_RANGE: {
+    status: 400,
+    meaning: 'A consistency proof needs 1 ≤ from ≤ to ≤ the latest checkpoint’s tree size.',
+    example: 'The latest checkpoint covers 120 entries; there is no proof for a tree of 200.',
+  },
 
   // Who may do what.
   VENDOR_ONLY: {
     status: 403,
     meaning: 'An auditor’s certificate on a transfer route; only LAS vendors take part in transfers.',
     example: 'Only LAS vendors take part in transfers; auditors read the log.',
+  },
+  AUDITOR_ONLY: {
+    status: 403,
+    meaning: 'A vendor’s certificate on an auditor route; the auditor API is for auditor certificates.',
+    example: 'Only auditors query the exchange log here; vendors prove their own entries under /v1/log.',
   },
   SCHOOL_NOT_MANDATED: {
     status: 403,
@@ -245,6 +260,11 @@ export const ERROR_CATALOGUE = {
     meaning:
       'No exchange log entry with this id about a school that mandates you (whether or not it exists).',
     example: 'No exchange log entry with this id about a school that mandates you.',
+  },
+  AUDIT_TRANSFER_NOT_FOUND: {
+    status: 404,
+    meaning: 'No transfer with this id about a school in your scope (whether or not it exists).',
+    example: 'No transfer with this id about a school in your scope (whether or not it exists).',
   },
 
   // The transfer's state.

@@ -17,6 +17,8 @@ const PROMISES = 'apps/broker-api/src/transfers/documented-promises.int-spec.ts'
 const HTTP_EDGE = 'test/attacks/http-edge.int-spec.ts';
 const FAIRNESS = 'test/attacks/fairness.int-spec.ts';
 const LOG_PROOFS = 'apps/broker-api/src/exchange-log/log-proofs.int-spec.ts';
+const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
+const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -173,6 +175,19 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   DATABASE_UNAVAILABLE: api(
     'apps/broker-api/src/health/health-dependencies.int-spec.ts',
     'answers 503 "down" when PostgreSQL refuses the broker’s database (vendors: DATABASE_UNAVAILABLE), and 200 once it admits it again',
+  ),
+  AUDITOR_ONLY: api(AUDIT_QUERIES, 'refuses vendors on every auditor route with 403 AUDITOR_ONLY'),
+  AUDIT_TRANSFER_NOT_FOUND: api(
+    AUDIT_QUERIES,
+    'gives a transfer’s timeline to the auditors of its schools, and to nobody else',
+  ),
+  AUDIT_FILTER_INVALID: api(
+    AUDIT_QUERIES,
+    'filters by event type, actor, certificate and time, and refuses filters that cannot match',
+  ),
+  LOG_TREE_SIZE_OUT_OF_RANGE: api(
+    AUDIT_API,
+    'answers entry and consistency proofs against signed checkpoints, and refuses sizes beyond them',
   ),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {

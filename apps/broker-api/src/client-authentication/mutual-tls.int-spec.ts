@@ -6,6 +6,7 @@ import { RunningBroker, startBroker } from '../../../../test/support/broker-fixt
 import { httpsJson } from '../../../../test/support/https-client';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki, foreignClient } from '../../../../test/support/test-pki';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /** Real TLS handshakes against the real broker wiring, with certificates from a real (test) CA. */
 describe('mutual TLS on broker-api', () => {
@@ -33,16 +34,36 @@ describe('mutual TLS on broker-api', () => {
     ca = pki.caCertificate;
     await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
     await pki.registry.addVendor({ id: 'other-las', name: 'Other LAS' });
-    await pki.registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO' });
-    await pki.registry.addSchool({ code: '12AB01', name: 'De Linde, dependance', sector: 'PO' });
-    await pki.registry.addSchool({ code: '34CD00', name: 'Het College', sector: 'VO' });
-    await pki.registry.addSchool({ code: '56EF00', name: 'Oud mandaat', sector: 'PO' });
+    await pki.registry.addSchool({
+      code: '12AB00',
+      name: 'De Linde',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({
+      code: '12AB01',
+      name: 'De Linde, dependance',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({
+      code: '34CD00',
+      name: 'Het College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({
+      code: '56EF00',
+      name: 'Oud mandaat',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
     await pki.registry.grantMandate({ schoolCode: '12AB01', vendorId: 'acme-las' });
     await pki.registry.grantMandate({ schoolCode: '12AB00', vendorId: 'acme-las' });
     await pki.registry.grantMandate({ schoolCode: '34CD00', vendorId: 'other-las' });
     await pki.registry.grantMandate({ schoolCode: '56EF00', vendorId: 'acme-las' });
     await pki.registry.revokeMandate({ schoolCode: '56EF00', vendorId: 'acme-las' });
-    await pki.registry.addAuditor({ name: 'inspectie' });
+    await pki.registry.addAuditor({ name: 'inspectie', supervisory: true });
     vendor = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
     broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
   });

@@ -6,6 +6,7 @@ import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * Vendors hold the broker to account on the real broker: its sequencer (started with the API) integrates
@@ -31,11 +32,21 @@ describe('vendors hold the broker to account (exchange log proofs)', () => {
   beforeAll(async () => {
     const databaseUrl = await createSuiteDatabase('exchange_log_proofs');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO' });
-    await pki.registry.addSchool({ code: OTHER, name: 'Ander College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: SOURCE,
+      name: 'Basisschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
+    await pki.registry.addSchool({
+      code: OTHER,
+      name: 'Ander College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
     for (const id of ['vo-las', 'other-las']) await pki.registry.addVendor({ id, name: id });
-    await pki.registry.addAuditor({ name: 'privacy-officer' });
+    await pki.registry.addAuditor({ name: 'privacy-officer', boards: [TEST_BOARD] });
     await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
     await pki.registry.grantMandate({ schoolCode: OTHER, vendorId: 'other-las', side: 'target' });
     broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });

@@ -6,6 +6,7 @@ import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * Every step of a transfer on the real broker lands in the exchange log, in the same transaction as the
@@ -26,8 +27,13 @@ describe('the exchange log on the real broker', () => {
   beforeAll(async () => {
     const databaseUrl = await createSuiteDatabase('exchange_log_recording');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: SOURCE,
+      name: 'Basisschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
     for (const id of ['po-las', 'vo-las']) await pki.registry.addVendor({ id, name: id });
     await pki.registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
     await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });

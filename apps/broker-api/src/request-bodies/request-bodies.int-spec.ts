@@ -11,6 +11,7 @@ import { signedRequestBytes } from '../../../../test/support/signed-raw';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * What the API guide promises about request bodies, on the real broker: `text/xml` dossiers, gzip
@@ -33,8 +34,13 @@ describe('request bodies as documented', () => {
   beforeAll(async () => {
     const databaseUrl = await createSuiteDatabase('bodies');
     pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO' });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO' });
+    await pki.registry.addSchool({
+      code: SOURCE,
+      name: 'Basisschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
     for (const id of ['po-las', 'vo-las']) await pki.registry.addVendor({ id, name: id });
     await pki.registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
     await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });

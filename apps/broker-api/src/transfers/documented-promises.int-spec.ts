@@ -7,6 +7,7 @@ import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * What docs/api-guide.md promises about the exchange beyond its happy path, each on the real broker: the
@@ -34,9 +35,14 @@ describe('documented promises of the exchange', () => {
     const databaseUrl = await createSuiteDatabase('promises');
     pki = await TestPki.create(databaseUrl);
     const registry = pki.registry;
-    await registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO' });
-    await registry.addSchool({ code: TARGET, name: 'College', sector: 'VO' });
-    await registry.addSchool({ code: LEAVING_TARGET, name: 'Tweede college', sector: 'VO' });
+    await registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({
+      code: LEAVING_TARGET,
+      name: 'Tweede college',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
     for (const id of ['po-las', 'vo-las', 'leaving-las']) await registry.addVendor({ id, name: id });
     await registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
     await registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });

@@ -12,6 +12,7 @@ import {
   POVO_PUPIL,
   POVO_RECIPE,
 } from '../../../../test/support/large-dossiers';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * The exchange between two LAS vendors over the real broker: mutual TLS with certificates of the test
@@ -59,19 +60,34 @@ describe('the exchange API', () => {
     const databaseUrl = await createSuiteDatabase('exchange');
     pki = await TestPki.create(databaseUrl);
     const registry = pki.registry;
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO' });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO' });
-    await registry.addSchool({ code: '02AB00', name: 'Ander College', sector: 'VO' });
-    await registry.addSchool({ code: '03CD00', name: 'Andere basisschool', sector: 'PO' });
+    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
+    await registry.addSchool({
+      code: '02AB00',
+      name: 'Ander College',
+      sector: 'VO',
+      bevoegdGezag: TEST_BOARD,
+    });
+    await registry.addSchool({
+      code: '03CD00',
+      name: 'Andere basisschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
     for (const id of ['po-las', 'vo-las', 'other-las']) await registry.addVendor({ id, name: id });
     await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
     await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
     await registry.grantMandate({ schoolCode: '02AB00', vendorId: 'other-las', side: 'target' });
     await registry.grantMandate({ schoolCode: '03CD00', vendorId: 'other-las', side: 'source' });
     // po-las also sends for 04EF00, so it can (wrongly) stage that school's dossier for 00YY00's request.
-    await registry.addSchool({ code: '04EF00', name: 'Derde basisschool', sector: 'PO' });
+    await registry.addSchool({
+      code: '04EF00',
+      name: 'Derde basisschool',
+      sector: 'PO',
+      bevoegdGezag: TEST_BOARD,
+    });
     await registry.grantMandate({ schoolCode: '04EF00', vendorId: 'po-las', side: 'source' });
-    await registry.addAuditor({ name: 'inspectie' });
+    await registry.addAuditor({ name: 'inspectie', supervisory: true });
     broker = await startBroker({
       DATABASE_URL: databaseUrl,
       PKI_DIR: pki.dir,

@@ -12,6 +12,7 @@ import {
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * ../shared/oso/README.md: "Every OV example must validate and must be exchangeable end to end." Each
@@ -78,7 +79,12 @@ class ExampleExchange {
     const pki = await TestPki.create(databaseUrl);
     const registry = pki.registry;
     const source = sourceCodeOf(examples[0]);
-    await registry.addSchool({ code: source, name: 'Testschool', sector: examples[0].facts.sendingSector });
+    await registry.addSchool({
+      code: source,
+      name: 'Testschool',
+      sector: examples[0].facts.sendingSector,
+      bevoegdGezag: TEST_BOARD,
+    });
     for (const id of ['sending-las', 'receiving-las']) await registry.addVendor({ id, name: id });
     await registry.grantMandate({ schoolCode: source, vendorId: 'sending-las', side: 'source' });
     const targets = new Map<string, string>();
@@ -87,7 +93,7 @@ class ExampleExchange {
       if (targets.has(key)) continue;
       const sector = receivingSectorOf(example);
       const code = receivingSchoolCode(example, [source, ...targets.values()]);
-      await registry.addSchool({ code, name: `Ontvangende school ${key}`, sector });
+      await registry.addSchool({ code, name: `Ontvangende school ${key}`, sector, bevoegdGezag: TEST_BOARD });
       await registry.grantMandate({ schoolCode: code, vendorId: 'receiving-las', side: 'target' });
       targets.set(key, code);
     }

@@ -2,13 +2,14 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CommandExit, UsageError, say } from '../output';
+import { callAuditorApi } from './auditor-api-client';
 
 /** Exit codes of `oso audit verify`: 0 verified, 1 the export or a checkpoint does not verify, 2 usage/IO. */
 const EXIT_NOT_VERIFIED = 1;
 
-const AUDITOR_API_PENDING =
-  '--as <auditor> needs the auditor API, which is not built yet (issue #10); ' +
-  'an operator exports from the broker database with --database';
+const SOURCE_NEEDED =
+  'say where to read the log from: --as <auditor> (through the auditor API) or --database (operator)';
+const DEFAULT_BROKER = `https://localhost:${process.env.BROKER_PORT ?? '8443'}`;
 
 function readText(file: string, what: string): string {
   try {
@@ -49,9 +50,36 @@ async function withLogDatabase<T>(
   }
 }
 
-function requireDatabaseSource(options: { as?: string; database?: boolean }): void {
-  if (options.as !== undefined) throw new UsageError(AUDITOR_API_PENDING);
-  if (!options.database) throw new UsageError(`say where to read the log from: ${AUDITOR_API_PENDING}`);
+interface SourceOptions {
+  as?: string;
+  database?: boolean;
+  broker: string;
+}
+
+/** Exactly one of --as and --database. */
+function requireOneSource(options: SourceOptions): void {
+  if ((options.as === undefined) === !options.database) throw new UsageError(SOURCE_NEEDED);
+}
+
+/** The tree size of `--previous` (a signed checkpoint or an earlier export), for the export's proof. */
+function previousTreeSize(file: string): number {
+  const note = previousCheckpointFrom(readText(file, 'the checkpoint'), file);
+  const size = Number(note.split('\n')[1]);
+  if (!Number.isSafeInteger(size) || size < 0) throw new UsageError(`${file} holds no checkpoint tree size`);
+  return size;
+}
+
+function exportPath(options: { from?: string; to?: string; previous?: string }): string {
+  const query = new URLSearchParams();
+  for (const bound of ['from', 'to'] as const) {
+    const value = options[bound];
+    if (value === undefined) continue;
+    if (Number.isNaN(Date.parse(value))) throw new UsageError(`--${bound} must be an ISO 8601 time`);
+    query.set(bound, new Date(value).toISOString());
+  }
+  if (options.previous !== undefined) query.set('previous', String(previousTreeSize(options.previous)));
+  const text = query.toString();
+  return `/v1/audit/export${text ? `?${text}` : ''}`;
 }
 
 /** `oso audit …`: the exchange log for auditors and operators (docs/exchange-log.md, "Verifying offline"). */
@@ -94,7 +122,11 @@ export function auditCommands(): Command {
           throw new CommandExit(EXIT_NOT_VERIFIED);
         }
         const { origin, size, rootHash } = verdict.checkpoint;
-        say(`OK: ${size} entries, checkpoint ${origin} ${size} ${rootHash.toString('base64')}`);
+        const entries =
+          verdict.partial === undefined
+            ? `${size} entries`
+            : `${verdict.partial.entries} of ${size} entries, each proven included`;
+        say(`OK: ${entries}, checkpoint ${origin} ${size} ${rootHash.toString('base64')}`);
         if (verdict.previous !== undefined) {
           const earlier = verdict.previous;
           say(
@@ -107,11 +139,33 @@ export function auditCommands(): Command {
     });
   audit
     .command('export')
-    .description('write the whole exchange log under its latest checkpoint as JSON Lines to stdout')
-    .option('--database', 'operator: read the broker database (DATABASE_URL)')
-    .option('--as <auditor>', 'auditor: through the auditor API (not built yet)')
-    .action(async (options: { as?: string; database?: boolean }) => {
-      requireDatabaseSource(options);
+    .description('write the exchange log under its latest checkpoint as JSON Lines to stdout')
+    .option(
+      '--as <auditor>',
+      'auditor: through the signed auditor API (certificate from the development PKI)',
+    )
+    .option('--database', 'operator: read the broker database (DATABASE_URL): the whole log')
+    .option('--broker <url>', 'the broker, with --as', DEFAULT_BROKER)
+    .option('--from <time>', 'with --as: entries at or after this time (ISO 8601)')
+    .option('--to <time>', 'with --as: entries before this time (ISO 8601)')
+    .option('--previous <file>', 'with --as: an earlier checkpoint (or export) to prove consistency with')
+    .action(async (options: SourceOptions & { from?: string; to?: string; previous?: string }) => {
+      requireOneSource(options);
+      if (options.as !== undefined) {
+        const body = await callAuditorApi({ as: options.as, broker: options.broker }, exportPath(options));
+        process.stdout.write(body);
+        const header = JSON.parse(body.subarray(0, body.indexOf(10)).toString('utf8')) as { format: string };
+        const lines =
+          body
+            .toString('utf8')
+            .split('\n')
+            .filter((line) => line.length > 0).length - 1;
+        process.stderr.write(`oso: exported ${lines} entries as ${options.as} (${header.format})\n`);
+        return;
+      }
+      if (options.from !== undefined || options.to !== undefined || options.previous !== undefined) {
+        throw new UsageError('--from, --to and --previous go with --as (the operator exports the whole log)');
+      }
       const { writeLogExport, NoCheckpointYetError } =
         await import('@app/exchange-log/export/write-log-export');
       const checkpoint = await withLogDatabase((manager) => writeLogExport(manager, process.stdout)).catch(
@@ -128,10 +182,20 @@ export function auditCommands(): Command {
   audit
     .command('checkpoint')
     .description("print the exchange log's latest signed checkpoint (a C2SP signed note)")
+    .option(
+      '--as <auditor>',
+      'auditor: through the signed auditor API (certificate from the development PKI)',
+    )
     .option('--database', 'operator: read the broker database (DATABASE_URL)')
-    .option('--as <auditor>', 'auditor: through the auditor API (not built yet)')
-    .action(async (options: { as?: string; database?: boolean }) => {
-      requireDatabaseSource(options);
+    .option('--broker <url>', 'the broker, with --as', DEFAULT_BROKER)
+    .action(async (options: SourceOptions) => {
+      requireOneSource(options);
+      if (options.as !== undefined) {
+        process.stdout.write(
+          await callAuditorApi({ as: options.as, broker: options.broker }, '/v1/audit/checkpoint'),
+        );
+        return;
+      }
       const { latestCheckpoint } = await import('@app/exchange-log/sequencer/log-reads');
       const checkpoint = await withLogDatabase((manager) => latestCheckpoint(manager));
       if (checkpoint === null) {

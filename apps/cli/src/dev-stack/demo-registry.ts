@@ -1,21 +1,28 @@
 import { certificateFacts } from '@app/pki/certificate-facts';
 import { existsSync, readFileSync } from 'node:fs';
+import { UNKNOWN_BEVOEGD_GEZAG } from '@app/registry/registry-rules';
 import type { CliContext } from '../cli-context';
 
 /**
  * The registry a newcomer gets from `npm start`: a primary school (BRIN 00YY, the sending school of the
- * dossier `npm run demo` generates) and a secondary school, each served by its own vendor, and an auditor.
+ * dossier `npm run demo` generates) and a secondary school, each served by its own vendor, both run by
+ * one school board (bevoegd gezag); an auditor of that board and a supervisory auditor (the inspectorate).
  */
 export const DEMO_REGISTRY = {
   vendors: [
     { id: 'demo-po-las', name: 'Demo LAS primair onderwijs', school: '00YY00' },
     { id: 'demo-vo-las', name: 'Demo LAS voortgezet onderwijs', school: '01XZ00' },
   ],
+  /** The demo school board (bevoegd gezag): a made-up DUO number. */
+  bevoegdGezag: '41999',
   schools: [
     { code: '00YY00', name: 'Testschool (demo, PO)', sector: 'PO' },
     { code: '01XZ00', name: 'Demo College (demo, VO)', sector: 'VO' },
   ],
+  /** The board's privacy officer: sees the two demo schools. */
   auditor: 'demo-auditor',
+  /** The inspectorate: sees every school. */
+  supervisoryAuditor: 'demo-inspectorate',
 } as const;
 
 /**
@@ -44,13 +51,18 @@ export async function ensureDemoRegistry(
 ): Promise<DemoClient[]> {
   const { registry, pki } = context;
   if (await registry.isEmpty()) {
-    for (const school of DEMO_REGISTRY.schools) await registry.addSchool(school);
+    for (const school of DEMO_REGISTRY.schools) {
+      await registry.addSchool({ ...school, bevoegdGezag: DEMO_REGISTRY.bevoegdGezag });
+    }
     for (const vendor of DEMO_REGISTRY.vendors) {
       await registry.addVendor(vendor);
       await registry.grantMandate({ schoolCode: vendor.school, vendorId: vendor.id });
     }
-    await registry.addAuditor({ name: DEMO_REGISTRY.auditor });
-    log('demo registry created: 2 vendors, 2 schools, 1 auditor');
+    await registry.addAuditor({ name: DEMO_REGISTRY.auditor, boards: [DEMO_REGISTRY.bevoegdGezag] });
+    await registry.addAuditor({ name: DEMO_REGISTRY.supervisoryAuditor, supervisory: true });
+    log('demo registry created: 2 vendors, 2 schools of one school board, 2 auditors');
+  } else {
+    await completeDemoScopes(context, log);
   }
 
   const clients: DemoClient[] = [];
@@ -61,12 +73,12 @@ export async function ensureDemoRegistry(
       id: vendor.id,
       label: `vendor ${vendor.id} (school ${vendor.school})`,
     })),
-    {
-      owner: { kind: 'auditor', auditorName: DEMO_REGISTRY.auditor } as const,
+    ...[DEMO_REGISTRY.auditor, DEMO_REGISTRY.supervisoryAuditor].map((name) => ({
+      owner: { kind: 'auditor', auditorName: name } as const,
       role: 'auditor' as const,
-      id: DEMO_REGISTRY.auditor,
-      label: `auditor ${DEMO_REGISTRY.auditor}`,
-    },
+      id: name,
+      label: `auditor ${name}`,
+    })),
   ];
   for (const { owner, role, id, label } of owners) {
     const files = pki.store.clientFiles(role, id);
@@ -97,4 +109,31 @@ async function usable(context: CliContext, certificateFile: string): Promise<boo
   const facts = certificateFacts(readFileSync(certificateFile));
   const bound = await context.registry.findCertificate(facts.fingerprintSha256);
   return bound !== null && bound.revokedAt === null && bound.notAfter.getTime() > Date.now();
+}
+
+/**
+ * A demo registry made before schools had a bevoegd gezag and auditors a scope (its database migrated
+ * with placeholders): the demo entries still in that state get the demo board and scopes, and the
+ * supervisory auditor is added. Entries someone changed by hand keep their changes.
+ */
+async function completeDemoScopes(context: CliContext, log: (line: string) => void): Promise<void> {
+  const { registry } = context;
+  const found = <T>(lookup: Promise<T>): Promise<T | null> => lookup.catch(() => null);
+  const auditor = await found(registry.findAuditor(DEMO_REGISTRY.auditor));
+  if (auditor === null) return; // not a demo registry
+  for (const school of DEMO_REGISTRY.schools) {
+    const existing = await found(registry.findSchool(school.code));
+    if (existing?.bevoegdGezag === UNKNOWN_BEVOEGD_GEZAG) {
+      await registry.changeSchool({ code: school.code, bevoegdGezag: DEMO_REGISTRY.bevoegdGezag });
+      log(`demo school ${school.code} now belongs to school board ${DEMO_REGISTRY.bevoegdGezag}`);
+    }
+  }
+  if (!auditor.supervisory && auditor.boards.length === 0) {
+    await registry.changeAuditor({ name: auditor.name, boards: [DEMO_REGISTRY.bevoegdGezag] });
+    log(`auditor ${auditor.name} now audits school board ${DEMO_REGISTRY.bevoegdGezag}`);
+  }
+  if ((await found(registry.findAuditor(DEMO_REGISTRY.supervisoryAuditor))) === null) {
+    await registry.addAuditor({ name: DEMO_REGISTRY.supervisoryAuditor, supervisory: true });
+    log(`supervisory auditor ${DEMO_REGISTRY.supervisoryAuditor} added`);
+  }
 }

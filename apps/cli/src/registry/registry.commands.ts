@@ -13,6 +13,15 @@ function parseDate(value: string): Date {
   return date;
 }
 
+/** Commander's way to gather a repeatable option. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function describeScope(auditor: { boards: string[]; supervisory: boolean }): string {
+  return auditor.supervisory ? 'supervisory: every school' : `boards ${auditor.boards.join(', ') || '-'}`;
+}
+
 /** `oso registry …`: set up vendors, schools, mandates and auditors. */
 export function registryCommands(): Command {
   const registry = new Command('registry').description('manage vendors, schools, mandates and auditors');
@@ -33,20 +42,81 @@ export function registryCommands(): Command {
     .argument('<school>', 'BRIN + vestiging, e.g. 12AB00')
     .requiredOption('--name <name>', 'school name')
     .requiredOption('--sector <sector>', 'PO, VO, SO, VSO or MBO')
-    .action(async (code: string, options: { name: string; sector: string }) => {
+    .requiredOption('--bevoegd-gezag <number>', "DUO number (5 digits) of the school's board")
+    .action(async (code: string, options: { name: string; sector: string; bevoegdGezag: string }) => {
       const school = await withCliContext(({ registry }) =>
-        registry.addSchool({ code, name: options.name, sector: options.sector.toUpperCase() }),
+        registry.addSchool({
+          code,
+          name: options.name,
+          sector: options.sector.toUpperCase(),
+          bevoegdGezag: options.bevoegdGezag,
+        }),
       );
-      say(`school ${formatSchoolCode(school)} (${school.sector}) registered`);
+      say(
+        `school ${formatSchoolCode(school)} (${school.sector}, bevoegd gezag ${school.bevoegdGezag}) registered`,
+      );
     });
 
   registry
     .command('add-auditor')
-    .description('register an auditor (read-only access to the exchange log)')
-    .argument('<name>', 'short name, e.g. inspectie')
-    .action(async (name: string) => {
-      await withCliContext(({ registry }) => registry.addAuditor({ name }));
-      say(`auditor ${name} registered`);
+    .description('register an auditor (read-only access to the exchange log of its schools)')
+    .argument('<name>', 'short name, e.g. privacy.linde')
+    .option(
+      '--board <number>',
+      'a school board (bevoegd gezag) whose schools it audits; repeatable',
+      collect,
+      [],
+    )
+    .option('--supervisory', 'audits every school (the inspectorate, the AP); no --board')
+    .action(async (name: string, options: { board: string[]; supervisory?: boolean }) => {
+      const auditor = await withCliContext(({ registry }) =>
+        registry.addAuditor({ name, boards: options.board, supervisory: options.supervisory ?? false }),
+      );
+      say(`auditor ${auditor.name} (${describeScope(auditor)}) registered`);
+    });
+
+  registry
+    .command('change-vendor')
+    .description("change a vendor's display name")
+    .argument('<id>', 'vendor id')
+    .requiredOption('--name <name>', 'new display name')
+    .action(async (id: string, options: { name: string }) => {
+      const vendor = await withCliContext(({ registry }) =>
+        registry.changeVendor({ id, name: options.name }),
+      );
+      say(`vendor ${vendor.id}: name "${vendor.name}"`);
+    });
+
+  registry
+    .command('change-school')
+    .description("change a school's name or bevoegd gezag")
+    .argument('<school>', 'BRIN + vestiging')
+    .option('--name <name>', 'new school name')
+    .option('--bevoegd-gezag <number>', "DUO number (5 digits) of the school's board")
+    .action(async (code: string, options: { name?: string; bevoegdGezag?: string }) => {
+      if (options.name === undefined && options.bevoegdGezag === undefined) {
+        throw new UsageError('give --name, --bevoegd-gezag or both');
+      }
+      const school = await withCliContext(({ registry }) =>
+        registry.changeSchool({ code, name: options.name, bevoegdGezag: options.bevoegdGezag }),
+      );
+      say(`school ${formatSchoolCode(school)}: name "${school.name}", bevoegd gezag ${school.bevoegdGezag}`);
+    });
+
+  registry
+    .command('change-auditor')
+    .description("change an auditor's scope: its boards, or supervisory")
+    .argument('<name>', 'auditor name')
+    .option('--board <number>', 'the boards it audits from now on (replaces its boards); repeatable', collect)
+    .option('--supervisory', 'audits every school from now on (drops its boards)')
+    .action(async (name: string, options: { board?: string[]; supervisory?: boolean }) => {
+      if (options.board === undefined && options.supervisory === undefined) {
+        throw new UsageError('give --board (repeatable) or --supervisory');
+      }
+      const auditor = await withCliContext(({ registry }) =>
+        registry.changeAuditor({ name, boards: options.board, supervisory: options.supervisory }),
+      );
+      say(`auditor ${auditor.name}: ${describeScope(auditor)}`);
     });
 
   registry
@@ -129,8 +199,13 @@ export function registryCommands(): Command {
       );
       say('\nSchools');
       printTable(
-        ['SCHOOL', 'SECTOR', 'NAME'],
-        snapshot.schools.map((school) => [formatSchoolCode(school), school.sector, school.name]),
+        ['SCHOOL', 'SECTOR', 'BEVOEGD GEZAG', 'NAME'],
+        snapshot.schools.map((school) => [
+          formatSchoolCode(school),
+          school.sector,
+          school.bevoegdGezag,
+          school.name,
+        ]),
       );
       say('\nMandates');
       printTable(
@@ -146,8 +221,8 @@ export function registryCommands(): Command {
       );
       say('\nAuditors');
       printTable(
-        ['NAME'],
-        snapshot.auditors.map((auditor) => [auditor.name]),
+        ['NAME', 'SCOPE'],
+        snapshot.auditors.map((auditor) => [auditor.name, describeScope(auditor)]),
       );
       const auditorNames = new Map(snapshot.auditors.map((auditor) => [auditor.id, auditor.name]));
       say('\nCertificates');

@@ -27,3 +27,27 @@ export interface LogExportLine {
    */
   leafHash: string;
 }
+
+/**
+ * A partial export (an auditor's schools, or a time range): only some leaves, so the root cannot be
+ * rebuilt from them. Each line carries its RFC 9162 inclusion proof against the header's checkpoint,
+ * and the header optionally a consistency proof from an earlier tree size the client named.
+ */
+export const LOG_EXPORT_FORMAT_V2 = 'oso-exchange-log-export/v2';
+
+export interface PartialLogExportHeader {
+  format: typeof LOG_EXPORT_FORMAT_V2;
+  origin: string;
+  /** The checkpoint's tree size: every line's proof leads to its root. */
+  treeSize: number;
+  checkpoint: string;
+  /** What was selected (for the reader; the verifier checks entries, not completeness). */
+  selection: { schools: 'all' | string[]; from?: string; to?: string };
+  /** RFC 9162 consistency proof (base64) from the tree of `fromSize` leaves to `treeSize`. */
+  consistency?: { fromSize: number; proof: string[] };
+}
+
+export interface PartialLogExportLine extends LogExportLine {
+  /** RFC 9162 inclusion proof of the leaf in the checkpoint's tree, bottom-up, base64. */
+  inclusionProof: string[];
+}

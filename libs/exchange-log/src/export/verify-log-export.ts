@@ -1,8 +1,9 @@
 import { Checkpoint, openCheckpoint, parseVerifierKey } from '../checkpoint';
 import { canonicalEntryBytes } from '../entry/canonical-entry';
 import { EMPTY_TREE_ROOT, MerkleFrontier, leafHash } from '../merkle';
-import { LOG_EXPORT_FORMAT, LogExportHeader, LogExportLine } from './export-format';
+import { LOG_EXPORT_FORMAT, LOG_EXPORT_FORMAT_V2, LogExportHeader, LogExportLine } from './export-format';
 import { ExportedEntryError, entryFromExport } from './export-entry';
+import { verifyPartialExport } from './verify-partial-log-export';
 
 export interface LogExportVerifyOptions {
   /** The log's verifier key (C2SP vkey text, `log-key.pub`); its name is the log's origin. */
@@ -21,9 +22,16 @@ export interface LogExportProblem {
 }
 
 export type LogExportVerdict =
-  { ok: true; checkpoint: Checkpoint; previous?: Checkpoint } | { ok: false; problem: LogExportProblem };
+  | {
+      ok: true;
+      checkpoint: Checkpoint;
+      previous?: Checkpoint;
+      /** A partial (v2) export: how many entries it holds, each proven included in the checkpoint. */
+      partial?: { entries: number };
+    }
+  | { ok: false; problem: LogExportProblem };
 
-class ExportProblem extends Error {
+export class ExportProblem extends Error {
   constructor(readonly problem: LogExportProblem) {
     super(problem.reason);
   }
@@ -41,7 +49,9 @@ export async function verifyLogExport(
   options: LogExportVerifyOptions,
 ): Promise<LogExportVerdict> {
   try {
-    return await verify(lines, options);
+    const [first, rest] = await firstLine(lines);
+    const all = withFirst(first, rest);
+    return isPartialHeader(first) ? await verifyPartialExport(all, options) : await verify(all, options);
   } catch (error) {
     if (error instanceof ExportProblem) return { ok: false, problem: error.problem };
     throw error;
@@ -103,6 +113,35 @@ async function verify(
   return finish(checkpoint, frontier, lineNumber, previous, previousRoot);
 }
 
+/** The first line, and the rest of the lines not yet read. */
+async function firstLine(
+  lines: AsyncIterable<string> | Iterable<string>,
+): Promise<[string | undefined, AsyncIterator<string> | Iterator<string>]> {
+  const iterator =
+    Symbol.asyncIterator in lines
+      ? (lines as AsyncIterable<string>)[Symbol.asyncIterator]()
+      : (lines as Iterable<string>)[Symbol.iterator]();
+  const first = await iterator.next();
+  return [first.done ? undefined : first.value, iterator];
+}
+
+async function* withFirst(
+  first: string | undefined,
+  rest: AsyncIterator<string> | Iterator<string>,
+): AsyncGenerator<string> {
+  if (first === undefined) return;
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+function isPartialHeader(text: string | undefined): boolean {
+  try {
+    return (JSON.parse(text ?? '') as { format?: unknown } | null)?.format === LOG_EXPORT_FORMAT_V2;
+  } catch {
+    return false;
+  }
+}
+
 function finish(
   checkpoint: Checkpoint,
   frontier: MerkleFrontier,
@@ -157,7 +196,7 @@ function readHeader(text: string, verifierKey: string, origin: string): Checkpoi
   return checkpoint;
 }
 
-function openSigned(
+export function openSigned(
   note: string,
   verifierKey: string,
   origin: string,
@@ -171,7 +210,7 @@ function openSigned(
   }
 }
 
-function readLine(text: string, lineNumber: number, expected: number): LogExportLine {
+export function readLine(text: string, lineNumber: number, expected: number): LogExportLine {
   const line = parseJson(text, lineNumber, expected) as Partial<LogExportLine>;
   if (
     typeof line !== 'object' ||
@@ -184,7 +223,7 @@ function readLine(text: string, lineNumber: number, expected: number): LogExport
   return line as LogExportLine;
 }
 
-function parseJson(text: string, line: number, leafIndex?: number): unknown {
+export function parseJson(text: string, line: number, leafIndex?: number): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -192,12 +231,12 @@ function parseJson(text: string, line: number, leafIndex?: number): unknown {
   }
 }
 
-function entryIdOf(entry: unknown): string | undefined {
+export function entryIdOf(entry: unknown): string | undefined {
   const id = (entry as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id : undefined;
 }
 
-function fail(problem: LogExportProblem): never {
+export function fail(problem: LogExportProblem): never {
   const defined = Object.fromEntries(Object.entries(problem).filter(([, value]) => value !== undefined));
   throw new ExportProblem(defined as unknown as LogExportProblem);
 }

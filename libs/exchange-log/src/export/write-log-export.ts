@@ -42,8 +42,8 @@ export async function writeLogExport(
     to: checkpoint.treeSize,
     checkpoint: checkpoint.signedNote,
   };
-  await writeLine(out, JSON.stringify(header));
-  for (let from = 0; from < checkpoint.treeSize; from += pageSize) {
+  await writeExportLine(out, JSON.stringify(header));
+  for (let from = 0; from < checkpoint.treeSize && !out.destroyed; from += pageSize) {
     const to = Math.min(from + pageSize, checkpoint.treeSize);
     const rows: Array<ExchangeLogEntryRow & { leaf_index: string; leaf_hash: Buffer | null }> =
       await manager.query(
@@ -63,7 +63,7 @@ export async function writeLogExport(
       };
       return JSON.stringify(line);
     });
-    if (page.length > 0) await writeLine(out, page.join('\n'));
+    if (page.length > 0) await writeExportLine(out, page.join('\n'));
   }
   return checkpoint;
 }
@@ -75,6 +75,8 @@ function qualified(alias: string, columns: string): string {
     .join(', ');
 }
 
-async function writeLine(out: Writable, text: string): Promise<void> {
-  if (!out.write(`${text}\n`)) await once(out, 'drain');
+/** Honours back-pressure; a reader that stopped early (a verifier at its first problem) closes `out`. */
+export async function writeExportLine(out: Writable, text: string): Promise<void> {
+  if (out.destroyed) return;
+  if (!out.write(`${text}\n`)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
 }

@@ -17,10 +17,38 @@ export function registryLogEntry(event: RegistryLogEvent, actor: ExchangeActor):
   switch (event.type) {
     case 'vendor_added':
       return { ...base, details: { vendorId: event.vendorId } };
+    case 'vendor_changed':
+      return { ...base, details: { vendorId: event.vendorId, changed: event.changed } };
     case 'school_added':
-      return { ...base, schools: { subject: event.schoolCode }, details: { sector: event.sector } };
+      return {
+        ...base,
+        schools: { subject: event.schoolCode },
+        details: { sector: event.sector, bevoegdGezag: event.bevoegdGezag },
+      };
+    case 'school_changed':
+      return {
+        ...base,
+        schools: { subject: event.schoolCode },
+        details: {
+          changed: event.changed,
+          ...(event.bevoegdGezag !== undefined ? { bevoegdGezag: event.bevoegdGezag } : {}),
+        },
+      };
     case 'auditor_added':
-      return { ...base, details: { auditorId: event.auditorName } };
+      return {
+        ...base,
+        details: { auditorId: event.auditorName, boards: event.boards, supervisory: event.supervisory },
+      };
+    case 'auditor_changed':
+      return {
+        ...base,
+        details: {
+          auditorId: event.auditorName,
+          changed: event.changed,
+          boards: event.boards,
+          supervisory: event.supervisory,
+        },
+      };
     case 'mandate_granted':
     case 'mandate_revoked':
       return {

@@ -13,6 +13,7 @@ import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
 import { OSO_CLI_ACTOR, registryLogRecorder } from './registry-log-recorder';
+import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 const FINGERPRINT = 'ab'.repeat(32);
 
@@ -57,9 +58,9 @@ describe('registry changes in the exchange log (real PostgreSQL)', () => {
 
   it('records every change through the service, in order, with ids and codes only', async () => {
     const before = await lastEntryId(dataSource);
-    await registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO' });
+    await registry.addSchool({ code: '12AB00', name: 'De Linde', sector: 'PO', bevoegdGezag: TEST_BOARD });
     await registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await registry.addAuditor({ name: 'privacy.linde' });
+    await registry.addAuditor({ name: 'privacy.linde', boards: [TEST_BOARD] });
     await registry.grantMandate({ schoolCode: '12AB00', vendorId: 'acme-las', side: 'source' });
     await registry.bindCertificate(
       { kind: 'vendor', vendorId: 'acme-las' },
@@ -77,9 +78,19 @@ describe('registry changes in the exchange log (real PostgreSQL)', () => {
 
     const operator = { kind: 'operator', id: 'oso-cli' };
     expect(await entriesAfter(dataSource, before)).toEqual([
-      { type: 'school_added', actor: operator, schools: { subject: '12AB00' }, details: { sector: 'PO' } },
+      {
+        type: 'school_added',
+        actor: operator,
+        schools: { subject: '12AB00' },
+        details: { sector: 'PO', bevoegdGezag: TEST_BOARD },
+      },
       { type: 'vendor_added', actor: operator, schools: {}, details: { vendorId: 'acme-las' } },
-      { type: 'auditor_added', actor: operator, schools: {}, details: { auditorId: 'privacy.linde' } },
+      {
+        type: 'auditor_added',
+        actor: operator,
+        schools: {},
+        details: { auditorId: 'privacy.linde', boards: [TEST_BOARD], supervisory: false },
+      },
       {
         type: 'mandate_granted',
         actor: operator,
