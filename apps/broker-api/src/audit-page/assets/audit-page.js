@@ -267,7 +267,11 @@ function entryRow(view, verdict, withTimelineLinks) {
   const event = el('td', words ?? entry.type);
   event.title = entry.type;
   row.append(event);
-  const actor = el('td', `${ACTOR_WORDS[entry.actor.kind] ?? entry.actor.kind} ${entry.actor.id}`);
+  const actorWords = ACTOR_WORDS[entry.actor.kind] ?? entry.actor.kind;
+  const actor = el(
+    'td',
+    entry.actor.id === entry.actor.kind ? actorWords : `${actorWords} ${entry.actor.id}`,
+  );
   if (entry.actor.fingerprint) actor.title = `certificate SHA-256 ${entry.actor.fingerprint}`;
   row.append(actor);
   row.append(el('td', readableSchools(entry.schools)));
@@ -411,11 +415,16 @@ async function loadIntegrity() {
       'it matches its latest signed checkpoint.';
   } else {
     const problem = integrity.firstProblem;
-    const entry = problem?.entryId ? `entry ${problem.entryId}` : 'an entry that is missing';
+    // A negative leaf: only the root fails (entries and their stored leaf hashes were both rewritten), so
+    // no single leaf can be named; the entries' own marks below still show which rows changed.
+    const where =
+      problem === undefined || problem.leafIndex < 0
+        ? 'no single leaf to name'
+        : `leaf ${problem.leafIndex}, ${problem.entryId ? `entry ${problem.entryId}` : 'its entry is missing'}`;
     banner.className = 'banner bad';
     banner.textContent =
-      `THE LOG DOES NOT MATCH ITS SIGNED CHECKPOINT: leaf ${problem?.leafIndex}, ${entry}: ` +
-      `${problem?.problem ?? 'no detail given'}. Report this to the broker's operator and your supervisor.`;
+      `THE LOG DOES NOT MATCH ITS SIGNED CHECKPOINT: ${where}: ${problem?.problem ?? 'no detail given'}. ` +
+      "Report this to the broker's operator and your supervisor.";
   }
 }
 
