@@ -24,6 +24,7 @@ import {
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
+import { asSuperuser } from '../../../../test/support/log-tamper';
 import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
@@ -196,23 +197,6 @@ describe('the auditor web page', () => {
     return rows as Array<{ leaf: number; id: string; type: string }>;
   }
 
-  /** What a superuser attacker does: switch off the append-only triggers, change rows, switch them on. */
-  async function asSuperuser(change: (db: Client) => Promise<unknown>): Promise<void> {
-    const tables = ['exchange_log_entries', 'exchange_log_leaves'];
-    await database.query('BEGIN');
-    try {
-      for (const table of tables)
-        await database.query(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_append_only`);
-      await change(database);
-      for (const table of tables)
-        await database.query(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_append_only`);
-      await database.query('COMMIT');
-    } catch (error) {
-      await database.query('ROLLBACK');
-      throw error;
-    }
-  }
-
   async function openPage(credentials: ClientCredentials): Promise<{ context: BrowserContext; page: Page }> {
     const context = await contextWithCertificate(browser, broker.port, credentials);
     const page = await context.newPage();
@@ -319,7 +303,7 @@ describe('the auditor web page', () => {
     }
     await checkpointCoveringAll();
     browser = await launchChromium();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -722,7 +706,7 @@ describe('the auditor web page', () => {
         'SELECT details FROM exchange_log_entries WHERE id = $1',
         [changed.id],
       );
-      await asSuperuser((db) =>
+      await asSuperuser(database, (db) =>
         db.query(`UPDATE exchange_log_entries SET details = details || '{"to":"released"}' WHERE id = $1`, [
           changed.id,
         ]),
@@ -750,7 +734,7 @@ describe('the auditor web page', () => {
           await context.close();
         }
       } finally {
-        await asSuperuser((db) =>
+        await asSuperuser(database, (db) =>
           db.query('UPDATE exchange_log_entries SET details = $2 WHERE id = $1', [
             changed.id,
             original[0].details,
@@ -771,7 +755,7 @@ describe('the auditor web page', () => {
       const { rows: saved } = await database.query('SELECT * FROM exchange_log_entries WHERE id = $1', [
         deleted.id,
       ]);
-      await asSuperuser(async (db) => {
+      await asSuperuser(database, async (db) => {
         await db.query('DELETE FROM exchange_log_leaves WHERE leaf_index = $1', [deleted.leaf]);
         await db.query('DELETE FROM exchange_log_entries WHERE id = $1', [deleted.id]);
       });
@@ -789,7 +773,7 @@ describe('the auditor web page', () => {
       } finally {
         const row = saved[0];
         const columns = Object.keys(row);
-        await asSuperuser(async (db) => {
+        await asSuperuser(database, async (db) => {
           await db.query(
             `INSERT INTO exchange_log_entries (${columns.join(', ')}) OVERRIDING SYSTEM VALUE
              VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
@@ -809,7 +793,7 @@ describe('the auditor web page', () => {
              FROM exchange_log_entries o WHERE (e.id, o.id) IN (($1::bigint, $2::bigint), ($2, $1))`,
           [first.id, second.id],
         );
-      await asSuperuser(swap);
+      await asSuperuser(database, swap);
       try {
         const { context, page } = await openPage(boardAuditor);
         try {
@@ -822,7 +806,7 @@ describe('the auditor web page', () => {
           await context.close();
         }
       } finally {
-        await asSuperuser(swap);
+        await asSuperuser(database, swap);
       }
       const { context, page } = await openPage(boardAuditor);
       await expect(page.locator('#integrity').textContent()).resolves.toMatch(
