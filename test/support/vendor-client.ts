@@ -54,7 +54,8 @@ export class VendorClient {
     });
     const text = response.body.toString('utf8');
     let parsed: Record<string, unknown> = {};
-    if (String(response.headers['content-type'] ?? '').includes('json') && text) {
+    // JSON answers only: a JSON Lines export (application/jsonl) is read from `raw`.
+    if (/[/+]json\s*(;|$)/.test(String(response.headers['content-type'] ?? '')) && text) {
       parsed = JSON.parse(text) as Record<string, unknown>;
     }
     return {

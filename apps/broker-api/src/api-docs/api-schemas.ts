@@ -270,6 +270,128 @@ export const API_SCHEMAS = {
     },
     checkpoint: string('The signed checkpoint (C2SP signed note) of treeSize entries.'),
   }),
+  AuditEntry: object(
+    {
+      id: string('The entry’s id.'),
+      leafIndex: orNull(
+        { type: 'integer', minimum: 0 },
+        'Its place in the Merkle tree; null until integrated.',
+      ),
+      at: timestamp('When it happened.'),
+      type: string('The event type (docs/exchange-log.md).'),
+      actor: object(
+        {
+          kind: string('vendor, auditor, broker or operator.'),
+          id: string('Its id.'),
+          certificateFingerprint: sha256('SHA-256 of its certificate.'),
+        },
+        ['certificateFingerprint'],
+      ),
+      schools: object(
+        {
+          source: string('Sending school.'),
+          target: string('Receiving school.'),
+          subject: string('The school a registry event or query is about.'),
+        },
+        ['source', 'target', 'subject'],
+      ),
+      transferId: uuid('The transfer.'),
+      versionHash: sha256('The dossier version’s canonical SHA-256.'),
+      details: {
+        type: 'object',
+        description: 'Declared per event type: ids, counts, flags, never personal data.',
+      },
+      leaf: string('The canonical JSON of the row as it is now: the leaf bytes.'),
+      integrity: { type: 'string', enum: ['verified', 'not_yet_checkpointed', 'does_not_match_log'] },
+      integrityProblem: string('Why it does not match the signed log.'),
+      inclusionProof: { type: 'array', items: string('A node hash, base64.', { format: 'byte' }) },
+    },
+    ['transferId', 'versionHash', 'integrityProblem', 'inclusionProof'],
+  ),
+  AuditCheckpoint: object({
+    treeSize: { type: 'integer', minimum: 0 },
+    signedNote: string('The signed checkpoint (C2SP signed note).'),
+  }),
+  AuditEntryPage: object({
+    entries: { type: 'array', items: { $ref: '#/components/schemas/AuditEntry' } },
+    nextCursor: orNull(string('Give it as cursor for the next, older page.')),
+    checkpoint: orNull({ $ref: '#/components/schemas/AuditCheckpoint' }),
+  }),
+  AuditTimeline: object({
+    transferId: uuid('The transfer.'),
+    entries: { type: 'array', items: { $ref: '#/components/schemas/AuditEntry' } },
+    checkpoint: orNull({ $ref: '#/components/schemas/AuditCheckpoint' }),
+  }),
+  LogIntegrity: object(
+    {
+      treeSize: { type: 'integer', minimum: 0 },
+      ok: { type: 'boolean' },
+      firstProblem: object({
+        leafIndex: { type: 'integer', minimum: -1, description: '-1: only the root tells.' },
+        entryId: orNull(string('The entry, when one can be named.')),
+        problem: string('What is wrong.'),
+      }),
+    },
+    ['firstProblem'],
+  ),
+  PupilReport: object({
+    transfers: {
+      type: 'array',
+      items: object({
+        transferId: uuid('The transfer.'),
+        sourceSchool: string('Sending school.'),
+        targetSchool: string('Receiving school.'),
+        state: { type: 'string', enum: [...TRANSFER_STATES] },
+        requestedAt: timestamp('When it was requested.'),
+      }),
+    },
+    versions: {
+      type: 'array',
+      items: object({
+        versionHash: sha256('Canonical SHA-256 of the version.'),
+        version: { type: 'integer', minimum: 1 },
+        profile: string('Its profile, e.g. POVO.'),
+        sourceSchool: string('The school that staged it.'),
+        stagedAt: timestamp('When.'),
+        stagedByVendorId: string('By which vendor.'),
+        dataCategories: orNull({ type: 'array', items: string('A cat_… name.') }, 'null: not recorded.'),
+        purged: { type: 'boolean' },
+      }),
+    },
+    evidence: { type: 'array', maxItems: 0, description: 'None before the release gate (issue #11).' },
+    received: {
+      type: 'array',
+      items: object({
+        entryId: string('The dossier_fetched entry.'),
+        transferId: uuid('The transfer.'),
+        receivingSchool: string('Receiving school.'),
+        vendorId: string('The vendor that fetched it.'),
+        at: timestamp('When.'),
+        versionHash: sha256('The version fetched.'),
+        dataCategories: orNull({ type: 'array', items: string('A cat_… name.') }),
+      }),
+    },
+  }),
+  IncidentReport: object({
+    certificateFingerprint: sha256('The certificate.'),
+    from: orNull(timestamp('Window start.')),
+    to: orNull(timestamp('Window end.')),
+    schools: {
+      type: 'array',
+      items: object({
+        school: string('School code.'),
+        entries: { type: 'array', items: { $ref: '#/components/schemas/AuditEntry' } },
+      }),
+    },
+    withoutSchool: { type: 'array', items: { $ref: '#/components/schemas/AuditEntry' } },
+    truncated: { type: 'boolean' },
+  }),
+  AuditConsistencyProof: object({
+    fromSize: { type: 'integer', minimum: 0 },
+    toSize: { type: 'integer', minimum: 0 },
+    consistencyProof: { type: 'array', items: string('A node hash, base64.', { format: 'byte' }) },
+    checkpoint: orNull(string('The signed checkpoint of toSize, when one was made at that size.')),
+  }),
   HealthReport: object({
     status: { type: 'string', enum: ['ok', 'degraded', 'down'] },
     database: componentHealth(),

@@ -23,6 +23,7 @@ import {
 import type { Response } from 'express';
 import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
+import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_RETRY_AFTER_SECONDS } from '../exchange-log/log-proofs.controller';
 import { AuditError } from './audit-error';
@@ -86,11 +87,14 @@ export class AuditController {
       'against the latest signed checkpoint (`integrity`); with `proofs=true` also its inclusion proof.',
   })
   @ApiEntryFilterQueries()
-  @ApiOkResponse({ description: 'One page of entries, and the checkpoint they were checked against.' })
+  @ApiOkResponse({
+    description: 'One page of entries, and the checkpoint they were checked against.',
+    content: docs.jsonOf('AuditEntryPage', {}),
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID', 'CURSOR_INVALID')
   @Get('entries')
   @Header('Cache-Control', 'no-store')
-  entries(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<AuditEntryPage> {
+  auditEntries(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<AuditEntryPage> {
     const auditor = auditorOf(client);
     const parsed = parseAudit(entriesQuerySchema, query, 'query');
     return this.audit.entries(
@@ -106,11 +110,14 @@ export class AuditController {
     description: 'Every entry about the transfer, oldest first, each with its inclusion proof.',
   })
   @ApiParam({ name: 'transferId', description: 'The transfer’s id (a UUID).', schema: { type: 'string' } })
-  @ApiOkResponse({ description: 'The entries and the checkpoint their proofs lead to.' })
+  @ApiOkResponse({
+    description: 'The entries and the checkpoint their proofs lead to.',
+    content: docs.jsonOf('AuditTimeline', {}),
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_TRANSFER_NOT_FOUND')
   @Get('transfers/:transferId/timeline')
   @Header('Cache-Control', 'no-store')
-  timeline(
+  auditTimeline(
     @Client() client: AuthenticatedClient,
     @Param('transferId') transferId: string,
   ): Promise<AuditTimeline> {
@@ -129,7 +136,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'LOG_CHECKPOINT_NOT_YET_MADE')
   @Get('checkpoint')
   @Header('Cache-Control', 'no-store')
-  async checkpoint(
+  async auditCheckpoint(
     @Client() client: AuthenticatedClient,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
@@ -145,11 +152,14 @@ export class AuditController {
       'Every entry re-hashed and the tree rebuilt, as `oso audit verify` does with an export; names the ' +
       'first leaf (and entry) that does not match what the log signed.',
   })
-  @ApiOkResponse({ description: '`ok`, the tree size, and the first problem when there is one.' })
+  @ApiOkResponse({
+    description: '`ok`, the tree size, and the first problem when there is one.',
+    content: docs.jsonOf('LogIntegrity', {}),
+  })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY')
   @Get('integrity')
   @Header('Cache-Control', 'no-store')
-  integrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
+  auditIntegrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
     return this.audit.integrity(auditorOf(client));
   }
 
@@ -174,7 +184,10 @@ export class AuditController {
       additionalProperties: false,
     },
   })
-  @ApiOkResponse({ description: 'The pupil’s transfers, versions, evidence and fetches in your scope.' })
+  @ApiOkResponse({
+    description: 'The pupil’s transfers, versions, evidence and fetches in your scope.',
+    content: docs.jsonOf('PupilReport', {}),
+  })
   @ApiErrorResponses(
     { signed: true, body: 'json' },
     'AUDITOR_ONLY',
@@ -184,7 +197,7 @@ export class AuditController {
   @Post('pupil-reports')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  pupilReport(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<PupilReport> {
+  auditPupilReport(@Client() client: AuthenticatedClient, @Body() body: unknown): Promise<PupilReport> {
     const auditor = auditorOf(client);
     const key = parseAudit(pupilReportSchema, body, 'body');
     return this.reports.pupilReport(auditor, key);
@@ -200,11 +213,12 @@ export class AuditController {
   @ApiQuery({ name: 'to', description: 'Before (ISO 8601).', required: false })
   @ApiOkResponse({
     description: 'Entries per school, entries naming no school, and whether the list was cut.',
+    content: docs.jsonOf('IncidentReport', {}),
   })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID')
   @Get('incidents')
   @Header('Cache-Control', 'no-store')
-  incidents(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<IncidentReport> {
+  auditIncidents(@Client() client: AuthenticatedClient, @Query() query: unknown): Promise<IncidentReport> {
     const auditor = auditorOf(client);
     const parsed = parseAudit(incidentQuerySchema, query, 'query');
     return this.reports.incidentReport(auditor, {
@@ -224,11 +238,11 @@ export class AuditController {
     description: 'The entry’s id (a positive integer).',
     schema: { type: 'string' },
   })
-  @ApiOkResponse({ description: 'The entry and its proof.' })
+  @ApiOkResponse({ description: 'The entry and its proof.', content: docs.jsonOf('LogEntryProof', {}) })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'LOG_ENTRY_NOT_FOUND', 'LOG_ENTRY_NOT_YET_INTEGRATED')
   @Get('entries/:entryId/proof')
   @Header('Cache-Control', 'no-store')
-  entryProof(
+  auditEntryProof(
     @Client() client: AuthenticatedClient,
     @Param('entryId') entryId: string,
   ): Promise<AuditEntryProof> {
@@ -248,11 +262,12 @@ export class AuditController {
   })
   @ApiOkResponse({
     description: 'The proof, and the signed checkpoint of `to` when one was made at that size.',
+    content: docs.jsonOf('AuditConsistencyProof', {}),
   })
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY', 'AUDIT_FILTER_INVALID', 'LOG_TREE_SIZE_OUT_OF_RANGE')
   @Get('consistency')
   @Header('Cache-Control', 'no-store')
-  consistency(
+  auditConsistency(
     @Client() client: AuthenticatedClient,
     @Query() query: unknown,
   ): Promise<AuditConsistencyProof> {
@@ -288,7 +303,7 @@ export class AuditController {
     'LOG_CHECKPOINT_NOT_YET_MADE',
   )
   @Get('export')
-  async export(
+  async auditExport(
     @Client() client: AuthenticatedClient,
     @Query() query: unknown,
     @Res() response: Response,

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import type { Checkpoint } from '../checkpoint';
 import { canonicalEntryBytes } from '../entry/canonical-entry';
-import { inclusionProof, leafHash, verifyInclusion } from '../merkle';
+import { SubtreeAddress, SubtreeHashes, inclusionProof, leafHash, verifyInclusion } from '../merkle';
 import { PostgresSubtreeHashes } from '../sequencer/postgres-subtree-hashes';
 import { entryFromRow } from '../storage/append-exchange-event';
 import type { AuditEntryRow } from './audit-entry-queries';
@@ -19,38 +19,80 @@ export async function entryViews(
   checkpoint: Checkpoint | null,
   withProofs: boolean,
 ): Promise<AuditEntryView[]> {
-  const hashes = new PostgresSubtreeHashes(manager);
-  const views: AuditEntryView[] = [];
-  for (const row of rows) {
-    const entry = entryFromRow(row);
-    const leaf = canonicalEntryBytes(entry);
-    const leafIndex = row.leaf_index === null ? null : Number(row.leaf_index);
-    const view: AuditEntryView = {
-      id: entry.id,
-      leafIndex,
-      at: entry.at.toISOString(),
-      type: entry.type,
-      actor: { ...entry.actor },
-      schools: { ...entry.schools },
-      details: entry.details,
-      leaf: leaf.toString('utf8'),
-      integrity: 'not_yet_checkpointed',
-    };
-    if (entry.transferId !== undefined) view.transferId = entry.transferId;
-    if (entry.versionHash !== undefined) view.versionHash = entry.versionHash;
-    if (checkpoint !== null && leafIndex !== null && leafIndex < checkpoint.size) {
-      const proof = await inclusionProof(leafIndex, checkpoint.size, hashes);
-      if (verifyInclusion(leafHash(leaf), leafIndex, checkpoint.size, proof, checkpoint.rootHash)) {
-        view.integrity = 'verified';
-      } else {
-        view.integrity = 'does_not_match_log';
-        view.integrityProblem =
-          `entry ${entry.id} as stored now does not hash to leaf ${leafIndex} of the signed tree of ` +
-          `${checkpoint.size} entries: it was changed, swapped or moved after it was logged`;
-      }
-      if (withProofs) view.inclusionProof = proof.map((hash) => hash.toString('base64'));
+  // A page's proofs in one query instead of one each: the asks of all rows are gathered, then answered.
+  const hashes = new GatheredSubtreeHashes(new PostgresSubtreeHashes(manager));
+  return Promise.all(rows.map((row) => entryView(row, checkpoint, withProofs, hashes)));
+}
+
+async function entryView(
+  row: AuditEntryRow,
+  checkpoint: Checkpoint | null,
+  withProofs: boolean,
+  hashes: SubtreeHashes,
+): Promise<AuditEntryView> {
+  const entry = entryFromRow(row);
+  const leaf = canonicalEntryBytes(entry);
+  const leafIndex = row.leaf_index === null ? null : Number(row.leaf_index);
+  const view: AuditEntryView = {
+    id: entry.id,
+    leafIndex,
+    at: entry.at.toISOString(),
+    type: entry.type,
+    actor: { ...entry.actor },
+    schools: { ...entry.schools },
+    details: entry.details,
+    leaf: leaf.toString('utf8'),
+    integrity: 'not_yet_checkpointed',
+  };
+  if (entry.transferId !== undefined) view.transferId = entry.transferId;
+  if (entry.versionHash !== undefined) view.versionHash = entry.versionHash;
+  if (checkpoint !== null && leafIndex !== null && leafIndex < checkpoint.size) {
+    const proof = await inclusionProof(leafIndex, checkpoint.size, hashes);
+    if (verifyInclusion(leafHash(leaf), leafIndex, checkpoint.size, proof, checkpoint.rootHash)) {
+      view.integrity = 'verified';
+    } else {
+      view.integrity = 'does_not_match_log';
+      view.integrityProblem =
+        `entry ${entry.id} as stored now does not hash to leaf ${leafIndex} of the signed tree of ` +
+        `${checkpoint.size} entries: it was changed, swapped or moved after it was logged`;
     }
-    views.push(view);
+    if (withProofs) view.inclusionProof = proof.map((hash) => hash.toString('base64'));
   }
-  return views;
+  return view;
+}
+
+/**
+ * Answers every `subtreeHashes` call made in the same turn of the event loop with one call to `inner`
+ * (one query for a whole page of proofs).
+ */
+class GatheredSubtreeHashes implements SubtreeHashes {
+  private asks: Array<{
+    wanted: ReadonlyArray<SubtreeAddress>;
+    resolve: (hashes: Buffer[]) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+
+  constructor(private readonly inner: SubtreeHashes) {}
+
+  subtreeHashes(wanted: ReadonlyArray<SubtreeAddress>): Promise<Buffer[]> {
+    return new Promise((resolve, reject) => {
+      this.asks.push({ wanted, resolve, reject });
+      if (this.asks.length === 1) setImmediate(() => void this.answer());
+    });
+  }
+
+  private async answer(): Promise<void> {
+    const asks = this.asks;
+    this.asks = [];
+    try {
+      const all = await this.inner.subtreeHashes(asks.flatMap((ask) => ask.wanted));
+      let offset = 0;
+      for (const ask of asks) {
+        ask.resolve(all.slice(offset, offset + ask.wanted.length));
+        offset += ask.wanted.length;
+      }
+    } catch (error) {
+      for (const ask of asks) ask.reject(error);
+    }
+  }
 }

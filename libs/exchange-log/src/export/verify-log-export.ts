@@ -210,7 +210,8 @@ export function openSigned(
   }
 }
 
-export function readLine(text: string, lineNumber: number, expected: number): LogExportLine {
+/** One entry line; `expected` is the leaf it should be, when the format says (v1: the next leaf). */
+export function readLine(text: string, lineNumber: number, expected?: number): LogExportLine {
   const line = parseJson(text, lineNumber, expected) as Partial<LogExportLine>;
   if (
     typeof line !== 'object' ||

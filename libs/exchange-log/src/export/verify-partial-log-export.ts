@@ -33,7 +33,8 @@ export async function verifyPartialExport(
       continue;
     }
     if (text.length === 0) continue;
-    const line = readLine(text, lineNumber, lastLeaf + 1) as PartialLogExportLine;
+    // A partial export skips leaves: an unreadable line names no leaf, only itself.
+    const line = readLine(text, lineNumber) as PartialLogExportLine;
     const at = { line: lineNumber, leafIndex: line.leafIndex, entryId: entryIdOf(line.entry) };
     if (line.leafIndex <= lastLeaf)
       fail({ ...at, reason: `leaf ${line.leafIndex} comes after leaf ${lastLeaf}` });

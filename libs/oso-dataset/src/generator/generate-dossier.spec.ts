@@ -126,6 +126,19 @@ describe('what the recipe asks for', () => {
     expect(ALL_CATEGORIES.filter((category) => some.includes(`<${category}>OPT-UIT`))).toHaveLength(2);
   });
 
+  it('reports the categories a valid dossier holds, names only: opted-out ones are not among them', async () => {
+    const full = (await verdictOf(generateDossier({ profile: 'POVO' }).xml)).facts!.heldCategories;
+    const some = (
+      await verdictOf(generateDossier({ profile: 'POVO', optOut: ['verzuim', 'cat_cijferlijsten'] }).xml)
+    ).facts!.heldCategories;
+    expect(full).toEqual(
+      expect.arrayContaining(['cat_school', 'cat_leerling', 'cat_verzuim', 'cat_cijferlijsten']),
+    );
+    expect(some).toEqual(full.filter((category) => !['cat_verzuim', 'cat_cijferlijsten'].includes(category)));
+    // In the table's order, and nothing but category names.
+    expect(full).toEqual(ALL_CATEGORIES.filter((category) => full.includes(category)));
+  });
+
   it('keeps a secret address secret: no address of pupil or parents, placeholders for phone and e-mail', () => {
     const { xml } = generateDossier({ profile: 'POPO', secretAddress: true });
     const pupil = xml.slice(xml.indexOf('<leerling>'));
