@@ -688,11 +688,16 @@ describe('the auditor web page', () => {
         for (const row of checked) expect(row.verdictText).toContain('not signed by the log key');
         // The broker's own key, pinned: no warning, entries verify again (also after a reload).
         await page.click('#unpin');
+        await page.waitForSelector('#key-pin-state:has-text("not pinned")');
         await page.click('#pin-current');
+        // Pinning checks the key first (WebCrypto, asynchronous): wait until it is stored.
+        await page.waitForSelector('#key-pin-state:has-text("pinned in this browser")');
         await page.reload();
         await settled(page);
         await expect(page.locator('#key-warning').isHidden()).resolves.toBe(true);
-        await expect(page.locator('#key-pin-state').textContent()).resolves.toContain('pinned');
+        await expect(page.locator('#key-pin-state').textContent()).resolves.toContain(
+          'pinned in this browser',
+        );
         expect((await shownRows(page, 'entries')).filter((row) => row.verdict === 'failed')).toEqual([]);
       } finally {
         await context.close();
