@@ -20,6 +20,26 @@ export default tseslint.config(
     },
   },
   {
+    // The auditor page's browser code (JavaScript with // @ts-check): browser globals, no Node.
+    files: ['apps/broker-api/src/audit-page/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        crypto: 'readonly',
+        fetch: 'readonly',
+        localStorage: 'readonly',
+        atob: 'readonly',
+        btoa: 'readonly',
+        TextEncoder: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+        Intl: 'readonly',
+      },
+    },
+  },
+  {
     // Persistence is how the broker talks to PostgreSQL, for any domain: the domains hand it their entities
     // and migrations (see libs/broker-schema), so it must not reach for them itself.
     files: ['libs/persistence/**/*.ts'],

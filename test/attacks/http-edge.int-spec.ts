@@ -23,8 +23,8 @@ import { TEST_BOARD } from '../support/school-boards';
 const POVO = POVO_DOSSIER_BYTES;
 const PUPIL = POVO_PUPIL;
 const TRANSFER_REQUEST = { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil: PUPIL, reason: 'overstap' };
-/** The routes that need no signature: health and the API documentation (a browser cannot sign). */
-const PUBLIC_ROUTE = /^GET (\/health|\/docs|\/docs-json|\/docs\/.*)$/;
+/** The routes that need no signature: health, the API documentation and the auditor page (a browser cannot sign). */
+const PUBLIC_ROUTE = /^GET (\/health|\/docs|\/docs-json|\/docs\/.*|\/audit|\/audit\/.*)$/;
 
 interface ExpressLayer {
   route?: { path: string; methods: Record<string, boolean> };

@@ -10,6 +10,7 @@ import { RegistryModule } from '@app/registry';
 import { TransfersModule } from '@app/transfers';
 import { verifierKey } from '@app/exchange-log';
 import { AuditModule } from './audit/audit.module';
+import { AuditPageController } from './audit-page/audit-page.controller';
 import { ExchangeLogSequencerService } from './exchange-log/exchange-log-sequencer.service';
 import { LogProofsController } from './exchange-log/log-proofs.controller';
 import { TRANSFER_LOG_RECORDER } from './exchange-log/transfer-log-recorder';
@@ -70,6 +71,8 @@ export class BrokerApiModule {
         ValidateController,
         EchoController,
         LogProofsController,
+        // The auditors' web page: on AuditQueries, like the signed auditor API.
+        AuditPageController,
       ],
       providers: [
         { provide: BROKER_API_CONFIG, useValue: config },

@@ -245,6 +245,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'You are one side of the transfer, but this step belongs to the other side.',
     example: 'Only the receiving school’s vendor may do this.',
   },
+  AUDIT_PAGE_CROSS_SITE: {
+    status: 403,
+    meaning: 'The auditor page refuses requests another site made the browser send (Sec-Fetch-Site).',
+    example:
+      'The auditor page answers only requests it makes itself: open it by typing its address or from a bookmark, not from another site.',
+  },
   TRANSFER_NOT_FOUND: {
     status: 404,
     meaning: 'No transfer with this id for the schools that mandated you (whether or not it exists).',

@@ -121,6 +121,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
     'leaves the vendor unable to act for the school from its end on: 403 for new steps, 404 for its transfers',
   ),
   ROLE_NOT_ALLOWED: api(EXCHANGE, 'lets each side do only its own part'),
+  AUDIT_PAGE_CROSS_SITE: api(
+    'apps/broker-api/src/audit-page/audit-page.int-spec.ts',
+    'refuses what another site makes the auditor’s browser send with 403 AUDIT_PAGE_CROSS_SITE, logging no query',
+  ),
   TRANSFER_NOT_FOUND: api(
     PROMISES,
     'leaves the vendor unable to act for the school from its end on: 403 for new steps, 404 for its transfers',
