@@ -20,7 +20,7 @@ import {
   AuditEntryPage,
   AuditQueries,
   AuditTimeline,
-  LogIntegrity,
+  CheckedLogIntegrity,
 } from '../audit/audit-queries.service';
 import { entriesQuerySchema, filterOf, parseAudit } from '../audit/audit-query-parsing';
 import { auditorOf } from '../audit/auditor-of';
@@ -154,7 +154,7 @@ export class AuditPageController {
   @ApiOkResponse({ description: '`ok`, the tree size, and the first problem when there is one.' })
   @PageErrors()
   @Get('api/integrity')
-  auditPageIntegrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
+  auditPageIntegrity(@Client() client: AuthenticatedClient): Promise<CheckedLogIntegrity> {
     return this.audit.integrity(auditorOf(client));
   }
 
