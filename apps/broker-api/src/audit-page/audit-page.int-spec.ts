@@ -395,6 +395,50 @@ describe('the auditor web page', () => {
       expect((await pageGet('/audit', boardAuditor, { 'sec-fetch-site': 'none' })).status).toBe(200);
     });
 
+    it('opens the page from a link on another site, but nothing else another site asks for', async () => {
+      const link = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+      const before = await auditorQueryCount(BOARD_AUDITOR);
+      for (const site of ['cross-site', 'same-site']) {
+        const page = await pageGet('/audit', boardAuditor, { 'sec-fetch-site': site, ...link });
+        expect([site, page.status]).toEqual([site, 200]);
+        expect(page.headers['content-type']).toMatch(/^text\/html/);
+        expect(page.headers['content-security-policy']).toBe(AUDIT_PAGE_CSP);
+        // The same page fetched, framed or embedded by the other site stays refused.
+        for (const [mode, dest] of [
+          ['navigate', 'iframe'],
+          ['cors', 'empty'],
+          ['no-cors', 'document'],
+        ]) {
+          const answer = await pageGet('/audit', boardAuditor, {
+            'sec-fetch-site': site,
+            'sec-fetch-mode': mode,
+            'sec-fetch-dest': dest,
+          });
+          expect([site, mode, dest, answer.status]).toEqual([site, mode, dest, 403]);
+        }
+        // Claiming a navigation does not open the data routes or the page's files.
+        for (const path of [
+          '/audit/api/entries',
+          '/audit/api/integrity',
+          '/audit/api/checkpoint',
+          '/audit/api/log-key',
+          '/audit/assets/audit-page.js',
+        ]) {
+          const answer = await pageGet(path, boardAuditor, { 'sec-fetch-site': site, ...link });
+          expect([site, path, answer.status, JSON.parse(answer.text).error]).toEqual([
+            site,
+            path,
+            403,
+            'AUDIT_PAGE_CROSS_SITE',
+          ]);
+        }
+      }
+      expect(await auditorQueryCount(BOARD_AUDITOR)).toBe(before);
+      // A vendor's certificate gets no page from a link either.
+      const vendorLink = await pageGet('/audit', vendor, { 'sec-fetch-site': 'cross-site', ...link });
+      expect([vendorLink.status, JSON.parse(vendorLink.text).error]).toEqual([403, 'AUDITOR_ONLY']);
+    });
+
     it('answers GET only, and only its own files', async () => {
       for (const method of ['POST', 'PUT', 'DELETE']) {
         expect([method, (await pageGet('/audit/api/entries', boardAuditor, {}, method)).status]).toEqual([
@@ -656,6 +700,21 @@ describe('the auditor web page', () => {
       } finally {
         await context.close();
       }
+    });
+
+    it('opens from a link on another site (a mail or an intranet page), and then works as usual', async () => {
+      const context = await contextWithCertificate(browser, broker.port, boardAuditor);
+      const page = await context.newPage();
+      // A document of an opaque origin: to the broker, the click comes from another site.
+      const link = `<a id="go" href="${brokerOrigin(broker.port)}/audit">Open the exchange log</a>`;
+      await page.goto(`data:text/html,${encodeURIComponent(link)}`);
+      const [response] = await Promise.all([page.waitForNavigation(), page.click('#go')]);
+      expect(response?.status()).toBe(200);
+      expect((await response!.request().allHeaders())['sec-fetch-site']).toBe('cross-site');
+      await settled(page);
+      expect((await shownRows(page, 'entries')).length).toBeGreaterThan(0);
+      await expect(page.locator('#integrity').getAttribute('class')).resolves.toMatch(/\bok\b/);
+      await context.close();
     });
 
     it('shows the inspectorate schools of every board, a board auditor only its own', async () => {
