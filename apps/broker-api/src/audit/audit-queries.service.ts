@@ -5,7 +5,6 @@ import {
   AuditEntryView,
   AuditTimeline,
   Checkpoint,
-  LogIntegrity,
   StoredCheckpoint,
   checkLogIntegrity,
   entryViews,
