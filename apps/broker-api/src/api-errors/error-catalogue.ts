@@ -248,7 +248,7 @@ export const ERROR_CATALOGUE = {
   AUDIT_PAGE_CROSS_SITE: {
     status: 403,
     meaning:
-      'The auditor page refuses requests another site made the browser send (Sec-Fetch-Site), except a link that opens the page itself.',
+      'The auditor page refuses what another site makes the browser send, but a link to the page (Sec-Fetch-*).',
     example:
       'The auditor page answers only requests it makes itself: another site may link to the page (/audit), but not load its files or data.',
   },
