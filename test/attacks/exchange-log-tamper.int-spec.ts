@@ -99,7 +99,12 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
     await pki.registry.addVendor({ id: 'vo-las', name: 'vo-las' });
     await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
     await pki.registry.addAuditor({ name: 'inspectie', supervisory: true });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
+    broker = await startBroker({
+      DATABASE_URL: databaseUrl,
+      PKI_DIR: pki.dir,
+      // Each tamper must be seen by the very next integrity call, not after the shared check's age.
+      AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0',
+    });
     vendor = new VendorClient(
       broker.port,
       await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),

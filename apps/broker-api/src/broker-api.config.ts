@@ -27,7 +27,20 @@ export interface BrokerApiConfig {
   validation: ValidationPoolSettings;
   /** The exchange log's checkpoint signing key: the broker refuses to start without it. */
   exchangeLog: { signingKey: LogSigningKey; verifierKeyFile: string };
+  audit: AuditConfig;
 }
+
+/** The auditor API's own knobs. */
+export interface AuditConfig {
+  /**
+   * How long one whole-log integrity check answers every auditor before the next one re-hashes the log
+   * (0: every call checks afresh). Bounds the cost of N auditors opening the page; see decisions.md.
+   */
+  integrityMaxAgeSeconds: number;
+}
+
+/** Five minutes: a privacy officer's page shows a check at most this old; the log is re-hashed ≤ 12×/hour. */
+export const DEFAULT_INTEGRITY_MAX_AGE_SECONDS = 5 * 60;
 
 /** What one vendor may send: body sizes and a request rate, so one client cannot starve the others. */
 export interface ApiLimits {
@@ -49,6 +62,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       API_MAX_DOSSIER_BYTES: setting.positiveInt(20 * 1024 * 1024),
       API_MAX_JSON_BYTES: setting.positiveInt(64 * 1024),
       API_RATE_LIMIT_PER_MINUTE: setting.positiveInt(600),
+      AUDIT_INTEGRITY_MAX_AGE_SECONDS: setting.nonNegativeInt(DEFAULT_INTEGRITY_MAX_AGE_SECONDS),
     },
     env,
   );
@@ -76,6 +90,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     },
     validation: readValidationPoolSettings(env),
     exchangeLog: exchangeLogConfig(env),
+    audit: { integrityMaxAgeSeconds: raw.AUDIT_INTEGRITY_MAX_AGE_SECONDS },
   };
 }
 

@@ -62,6 +62,7 @@ export class BrokerApiModule {
         AuditModule.forRoot({
           logVerifierKey: verifierKey(config.exchangeLog.signingKey),
           pupilKeySecret: config.transfers.pupilKeySecret,
+          integrityMaxAgeSeconds: config.audit.integrityMaxAgeSeconds,
         }),
       ],
       controllers: [

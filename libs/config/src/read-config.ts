@@ -50,6 +50,12 @@ export const setting = {
       .int('must be a whole number')
       .positive('must be greater than 0')
       .default(fallback),
+  nonNegativeInt: (fallback: number) =>
+    z.coerce
+      .number({ invalid_type_error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more')
+      .default(fallback),
   url: (protocols: string[], fallback: string) =>
     z
       .string()

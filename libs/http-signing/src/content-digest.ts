@@ -17,6 +17,26 @@ export interface VerifiedDigest {
 export type ContentDigestOutcome =
   { ok: true; digests: VerifiedDigest[] } | { ok: false; refusal: SignatureRefusal };
 
+/** The digests of a body that was passed on as it arrived instead of kept (a streamed download). */
+export type BodyDigests = Record<ContentDigestAlgorithm, Buffer>;
+
+/** Hashes a body chunk by chunk with every algorithm we check, so it can be checked without keeping it. */
+export class BodyDigester {
+  private readonly hashes = {
+    'sha-256': createHash(NODE_HASH['sha-256']),
+    'sha-512': createHash(NODE_HASH['sha-512']),
+  };
+
+  update(chunk: Buffer): void {
+    this.hashes['sha-256'].update(chunk);
+    this.hashes['sha-512'].update(chunk);
+  }
+
+  digests(): BodyDigests {
+    return { 'sha-256': this.hashes['sha-256'].digest(), 'sha-512': this.hashes['sha-512'].digest() };
+  }
+}
+
 /** The `Content-Digest` field value for these exact body bytes, e.g. `sha-256=:X48E9q…=:`. */
 export function createContentDigest(body: Buffer, algorithm: ContentDigestAlgorithm = 'sha-256'): string {
   const digest = createHash(NODE_HASH[algorithm]).update(body).digest();
@@ -25,10 +45,13 @@ export function createContentDigest(body: Buffer, algorithm: ContentDigestAlgori
 
 /**
  * Checks a `Content-Digest` header against the raw body bytes (not a re-serialised JSON object: the
- * digest is over what went over the wire). Every sha-256 and sha-512 member must match; other
+ * digest is over what went over the wire), or against their digests when the body was streamed on. Every sha-256 and sha-512 member must match; other
  * algorithms are ignored, as RFC 9530 allows, but at least one member we check must be present.
  */
-export function verifyContentDigest(header: string | undefined, body: Buffer): ContentDigestOutcome {
+export function verifyContentDigest(
+  header: string | undefined,
+  body: Buffer | BodyDigests,
+): ContentDigestOutcome {
   if (header === undefined || header.trim() === '') {
     return missing(
       'The message has a body but no Content-Digest header. Add `Content-Digest: sha-256=:<base64 of the SHA-256 of the body>:` (RFC 9530) and cover it in the signature.',
@@ -53,7 +76,9 @@ export function verifyContentDigest(header: string | undefined, body: Buffer): C
       );
     }
     const claimed = Buffer.from(value);
-    const actual = createHash(NODE_HASH[algorithm]).update(body).digest();
+    const actual = Buffer.isBuffer(body)
+      ? createHash(NODE_HASH[algorithm]).update(body).digest()
+      : body[algorithm];
     if (claimed.length !== actual.length || !timingSafeEqual(claimed, actual)) {
       return {
         ok: false,

@@ -1,3 +1,4 @@
+import type { BodyDigests } from './content-digest';
 import { HeaderInput, normalizeHeaders } from './message-headers';
 import { AnsweredRequest, RESPONSE_COMPONENTS, requestSignatureComponent } from './response-signing';
 import { VerificationOutcome } from './signature-refusal';
@@ -11,7 +12,8 @@ import { CertificateKey } from './signing-keys';
 export interface SignedResponseToVerify {
   status: number;
   headers: HeaderInput;
-  body: Buffer;
+  /** The body, or its digests when it was streamed on rather than kept (see `BodyDigester`). */
+  body: Buffer | BodyDigests;
   /** The request as the client sent it, with its Signature headers. */
   request: AnsweredRequest;
   /** The label the client signed the request with; the response must then cover that signature. */

@@ -1,6 +1,6 @@
 import type { InnerList, Item } from 'structured-headers';
 import { isInnerList, parseDictionary, parseItem, serializeItem } from 'structured-headers';
-import { VerifiedDigest, verifyContentDigest } from './content-digest';
+import { BodyDigests, VerifiedDigest, verifyContentDigest } from './content-digest';
 import { headerValue } from './message-headers';
 import { SignableRequest, SignableResponse, signatureBase } from './signature-base';
 import { SignatureAlgorithm, algorithmForKey, describeKey, verifyWith } from './signature-algorithm';
@@ -45,7 +45,8 @@ export interface SignedMessage {
   message: SignableRequest | SignableResponse;
   /** For a response: the request it answers, for components with `;req`. */
   request?: SignableRequest;
-  body: Buffer | undefined;
+  /** The body, or its digests when it was streamed on rather than kept. */
+  body: Buffer | BodyDigests | undefined;
 }
 
 interface Candidate {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { RedisNonceStore } from './redis-nonce-store';
 import { targetUriOf, verifySignedRequest } from './request-verification';
@@ -11,6 +12,8 @@ import { signResponse } from './response-signing';
 import { SignatureRefusalError } from './signature-refusal';
 import { SignedClient } from './signed-client';
 import { certificateKey, messageSigningKey } from './signing-keys';
+
+const LARGE_BODY_BYTES = 4 * 1024 * 1024;
 
 const prefix = `${process.env.REDIS_PREFIX ?? 'oso-test-local'}-signed-client-${randomBytes(3).toString('hex')}`;
 
@@ -61,6 +64,20 @@ describe('SignedClient against a mutual-TLS server (real Redis)', () => {
         nonceStore,
       });
       const status = outcome.ok ? 200 : 401;
+      if (req.url?.startsWith('/large')) {
+        // A signed body in many chunks; `/large-altered` sends other bytes than it signed.
+        const large = Buffer.alloc(LARGE_BODY_BYTES, 'a');
+        const added = await signResponse(
+          { status, headers: {}, body: large },
+          { method: 'GET', url, headers: req.headers },
+          brokerKey,
+        );
+        if (req.url === '/large-altered') large[LARGE_BODY_BYTES - 1] = 0x62;
+        res.writeHead(status, added);
+        for (let at = 0; at < large.length; at += 64 * 1024) res.write(large.subarray(at, at + 64 * 1024));
+        res.end();
+        return;
+      }
       const payload = Buffer.from(
         JSON.stringify(
           outcome.ok ? outcome.verified : { error: outcome.refusal.code, message: outcome.refusal.message },
@@ -175,6 +192,33 @@ describe('SignedClient against a mutual-TLS server (real Redis)', () => {
     await expect(
       signed.request(`${base}/closes-kept-alive`, { nonce: randomBytes(16).toString('base64url') }),
     ).rejects.toMatchObject({ name: 'ReusedConnectionClosedError' });
+  });
+
+  it('streams a large answer into a writable, checking the signature over what streamed by', async () => {
+    let received = 0;
+    let writes = 0;
+    const sink = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        writes += 1;
+        setImmediate(done);
+      },
+    });
+    const answer = await client().requestToStream(`${base}/large`, sink);
+    expect(answer).toMatchObject({ status: 200, errorBody: null });
+    expect(answer.responseSignature?.digest).toEqual([{ algorithm: 'sha-256', value: expect.any(String) }]);
+    expect(received).toBe(LARGE_BODY_BYTES);
+    expect(writes).toBeGreaterThan(1);
+
+    // Other bytes than the broker signed: written on, then refused once the end shows it.
+    const discarded = new Writable({ write: (_chunk, _encoding, done) => done() });
+    await expect(client().requestToStream(`${base}/large-altered`, discarded)).rejects.toMatchObject({
+      code: 'CONTENT_DIGEST_MISMATCH',
+    });
+    await expect(client().requestToStream(`${base}/unsigned`, discarded)).rejects.toMatchObject({
+      code: 'SIGNATURE_MISSING',
+    });
   });
 
   it('without the broker certificate returns the answer unverified', async () => {

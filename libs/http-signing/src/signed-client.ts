@@ -1,5 +1,8 @@
 import { Agent, request as httpsRequest } from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { BodyDigester } from './content-digest';
 import { HeaderInput, MessageHeaders, normalizeHeaders } from './message-headers';
 import { signRequest } from './request-signing';
 import { verifySignedResponse } from './response-verification';
@@ -103,6 +106,57 @@ export class SignedClient {
       responseSignature = outcome.verified;
     }
     return { ...response, responseSignature };
+  }
+
+  /**
+   * A GET whose successful (2xx) body is written to `out` as it arrives, honouring back-pressure, instead
+   * of being kept: for answers too large to hold (a log export). The body is hashed on the way and the
+   * broker's signature checked once it has all arrived, so a failed check throws AFTER `out` received
+   * the bytes: the caller must then treat them as untrusted. An error answer is kept and returned.
+   */
+  async requestToStream(
+    url: string | URL,
+    out: Writable,
+  ): Promise<Omit<SignedClientResponse, 'body'> & { errorBody: Buffer | null }> {
+    const signed = await signRequest(
+      { method: 'GET', url },
+      { key: this.signingKey, now: this.options.clock?.() ?? new Date() },
+    );
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = httpsRequest(
+        new URL(signed.url),
+        { method: 'GET', headers: signed.headers, agent: this.agent, servername: this.options.servername },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    const status = res.statusCode ?? 0;
+    const headers = normalizeHeaders(res.headers as IncomingHttpHeaders);
+    const digester = new BodyDigester();
+    const kept: Buffer[] = [];
+    const streamed = status >= 200 && status < 300;
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      digester.update(chunk);
+      if (!streamed) kept.push(chunk);
+      else if (!out.write(chunk)) await once(out, 'drain');
+    }
+    let responseSignature: VerifiedSignature | null = null;
+    if (this.broker) {
+      const outcome = await verifySignedResponse({
+        status,
+        headers,
+        body: streamed ? digester.digests() : Buffer.concat(kept),
+        request: { method: 'GET', url: signed.url, headers: signed.headers },
+        requestSignatureLabel: signed.label,
+        broker: this.broker,
+        now: this.options.clock?.() ?? new Date(),
+        maxAgeSeconds: this.options.maxResponseAgeSeconds,
+      });
+      if (!outcome.ok) throw new SignatureRefusalError(outcome.refusal);
+      responseSignature = outcome.verified;
+    }
+    return { status, headers, responseSignature, errorBody: streamed ? null : Buffer.concat(kept) };
   }
 
   close(): void {

@@ -324,7 +324,9 @@ export const API_SCHEMAS = {
   }),
   LogIntegrity: object(
     {
-      treeSize: { type: 'integer', minimum: 0 },
+      treeSize: { type: 'integer', minimum: 0, description: 'The size of the checkpoint checked against.' },
+      checkpoint: orNull(string('That checkpoint, as a C2SP signed note (null before the first).')),
+      checkedAt: string('When the check began (ISO 8601); a check is reused for a bounded age.'),
       ok: { type: 'boolean' },
       firstProblem: object({
         leafIndex: { type: 'integer', minimum: -1, description: '-1: only the root tells.' },

@@ -247,9 +247,10 @@ export const ERROR_CATALOGUE = {
   },
   AUDIT_PAGE_CROSS_SITE: {
     status: 403,
-    meaning: 'The auditor page refuses requests another site made the browser send (Sec-Fetch-Site).',
+    meaning:
+      'The auditor page refuses what another site makes the browser send, but a link to the page (Sec-Fetch-*).',
     example:
-      'The auditor page answers only requests it makes itself: open it by typing its address or from a bookmark, not from another site.',
+      'The auditor page answers only requests it makes itself: another site may link to the page (/audit), but not load its files or data.',
   },
   TRANSFER_NOT_FOUND: {
     status: 404,

@@ -20,7 +20,7 @@ import {
   AuditEntryPage,
   AuditQueries,
   AuditTimeline,
-  LogIntegrity,
+  CheckedLogIntegrity,
 } from '../audit/audit-queries.service';
 import { entriesQuerySchema, filterOf, parseAudit } from '../audit/audit-query-parsing';
 import { auditorOf } from '../audit/auditor-of';
@@ -28,7 +28,7 @@ import { Client } from '../client-authentication/authenticated-client.decorator'
 import { LOG_RETRY_AFTER_SECONDS } from '../exchange-log/log-proofs.controller';
 import { PublicRoute } from '../message-signatures/public-route.decorator';
 import { AuditPageAssets } from './audit-page-assets';
-import { AuditPageGuard } from './audit-page.guard';
+import { AuditPageGuard, OpensFromLinks } from './audit-page.guard';
 
 const PAGE_QUERIES: Array<[name: string, description: string]> = [
   ['from', 'Entries at or after this time (ISO 8601).'],
@@ -53,7 +53,8 @@ function PageOperation(summary: string, description: string): MethodDecorator {
     summary,
     description:
       `${description} For the auditor’s browser: mutual TLS with an auditor certificate, no signature, ` +
-      'same-origin requests only (`Sec-Fetch-Site`), GET only, `Cache-Control: no-store`.',
+      'same-origin requests only (`Sec-Fetch-Site`; the page itself also opens from a link on another ' +
+      'site), GET only, `Cache-Control: no-store`.',
   });
 }
 
@@ -83,6 +84,7 @@ export class AuditPageController {
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } })
   @PageErrors()
+  @OpensFromLinks()
   @Get()
   auditPage(@Res() response: Response): void {
     response.type('html').send(this.assets.page);
@@ -154,7 +156,7 @@ export class AuditPageController {
   @ApiOkResponse({ description: '`ok`, the tree size, and the first problem when there is one.' })
   @PageErrors()
   @Get('api/integrity')
-  auditPageIntegrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
+  auditPageIntegrity(@Client() client: AuthenticatedClient): Promise<CheckedLogIntegrity> {
     return this.audit.integrity(auditorOf(client));
   }
 

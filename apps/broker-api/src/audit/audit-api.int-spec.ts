@@ -186,7 +186,7 @@ describe('the auditor API: reports, proofs and exports', () => {
   });
 
   it('groups what one certificate did in a window by school, within the auditor’s scope', async () => {
-    // Vendors' transfer steps carry no certificate fingerprint yet; auditors' queries do.
+    // An auditor's own queries carry its certificate's fingerprint too.
     for (const school of [SOURCE, TARGET]) await officer.get(`/v1/audit/entries?school=${school}&limit=1`);
     await officer.get('/v1/audit/checkpoint');
     type Group = { school: string; entries: Array<{ type: string; details: Record<string, unknown> }> };
@@ -216,6 +216,69 @@ describe('the auditor API: reports, proofs and exports', () => {
     expect(past.body).toMatchObject({ schools: [], withoutSchool: [] });
     const bad = await officer.get('/v1/audit/incidents?certificate=vo-las');
     expect([bad.status, bad.body.error]).toEqual([400, 'AUDIT_FILTER_INVALID']);
+  });
+
+  it('finds a vendor certificate’s transfer steps by certificate, grouped by school', async () => {
+    type Group = { school: string; entries: Array<{ type: string; transferId?: string; actor: object }> };
+    const incident = await officer.get(`/v1/audit/incidents?certificate=${voFingerprint}`);
+    expect(incident.status).toBe(200);
+    const groups = incident.body.schools as Group[];
+    // vo-las requested the transfer (naming both schools) and fetched the dossier (naming both).
+    expect(groups.map((group) => group.school)).toEqual([SOURCE, TARGET].sort());
+    for (const group of groups) {
+      expect(group.entries.map((entry) => entry.type)).toEqual(
+        expect.arrayContaining(['request_created', 'dossier_fetched']),
+      );
+      for (const entry of group.entries) {
+        expect(entry).toMatchObject({
+          transferId,
+          actor: { kind: 'vendor', id: 'vo-las', certificateFingerprint: voFingerprint },
+        });
+      }
+    }
+    // The sending vendor's staging is not vo-las's doing.
+    const types = groups.flatMap((group) => group.entries.map((entry) => entry.type));
+    expect(types).not.toContain('version_staged');
+    const foreign = await otherOfficer.get(`/v1/audit/incidents?certificate=${voFingerprint}`);
+    expect(foreign.body).toMatchObject({ schools: [], withoutSchool: [] });
+  });
+
+  it('shares one whole-log integrity check, reuses it for its age, says which checkpoint and when, and records every call', async () => {
+    const before = Number(
+      (await database.query('SELECT max(id) AS id FROM exchange_log_entries')).rows[0].id,
+    );
+    const answers = await Promise.all([
+      officer.get('/v1/audit/integrity'),
+      inspectorate.get('/v1/audit/integrity'),
+      officer.get('/v1/audit/integrity'),
+    ]);
+    for (const answer of answers) expect(answer.status).toBe(200);
+    const [first] = answers;
+    expect(first.body).toMatchObject({ ok: true, checkedAt: expect.any(String) });
+    for (const answer of answers) expect(answer.body).toEqual(first.body);
+    expect(openCheckpoint(first.body.checkpoint as string, [pki.logVerifierKey]).checkpoint.size).toBe(
+      first.body.treeSize,
+    );
+
+    // The log moves on (the calls above are entries) and a newer checkpoint is signed; within the default
+    // age the same check still answers, naming the older checkpoint it covers.
+    const newer = await untilCheckpointed();
+    expect(newer).toBeGreaterThan(first.body.treeSize as number);
+    const again = await officer.get('/v1/audit/integrity');
+    expect(again.body).toEqual(first.body);
+
+    const { rows } = await database.query(
+      `SELECT actor_id, details FROM exchange_log_entries
+        WHERE id > $1 AND event_type = 'auditor_query' ORDER BY id`,
+      [before],
+    );
+    expect(rows.map((row) => [row.actor_id, row.details.query])).toEqual(
+      expect.arrayContaining([
+        ['board-officer', 'integrity'],
+        ['inspectorate', 'integrity'],
+      ]),
+    );
+    expect(rows.filter((row) => row.details.query === 'integrity')).toHaveLength(4);
   });
 
   it('answers entry and consistency proofs against signed checkpoints, and refuses sizes beyond them', async () => {

@@ -101,7 +101,12 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     await registry.addAuditor({ name: 'board-officer', boards: [BOARD] });
     await registry.addAuditor({ name: 'other-officer', boards: [OTHER_BOARD] });
     await registry.addAuditor({ name: 'inspectorate', supervisory: true });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
+    broker = await startBroker({
+      DATABASE_URL: databaseUrl,
+      PKI_DIR: pki.dir,
+      // Each tamper must be seen by the very next integrity call, not after the shared check's age.
+      AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0',
+    });
     database = new Client({ connectionString: databaseUrl });
     await database.connect();
     [officer, officerFingerprint] = await client({ kind: 'auditor', auditorName: 'board-officer' });
@@ -296,7 +301,15 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     ).toBeGreaterThan(0);
     const integrity = await officer.get('/v1/audit/integrity');
     expect(integrity.status).toBe(200);
-    expect(integrity.body).toEqual({ treeSize: expect.any(Number), ok: true });
+    expect(integrity.body).toEqual({
+      treeSize: expect.any(Number),
+      checkpoint: expect.any(String),
+      checkedAt: expect.any(String),
+      ok: true,
+    });
+    // The answer names the checkpoint it was checked against, and it verifies with the log key.
+    const checked = openCheckpoint(integrity.body.checkpoint as string, [pki.logVerifierKey]).checkpoint;
+    expect(checked.size).toBe(integrity.body.treeSize);
     expect(broker.app.get(AuditQueries).logPublicKey()).toBe(pki.logVerifierKey);
   });
 

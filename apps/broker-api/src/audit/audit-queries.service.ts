@@ -5,7 +5,6 @@ import {
   AuditEntryView,
   AuditTimeline,
   Checkpoint,
-  LogIntegrity,
   StoredCheckpoint,
   checkLogIntegrity,
   entryViews,
@@ -22,8 +21,10 @@ import { auditTransferNotFound } from './audit-error';
 import { checkAuditFilter, checkPageLimit, decodeCursor, encodeCursor } from './audit-filter';
 import { AuditorIdentity, auditedRead } from './audited-read';
 import { AUDIT_SETTINGS, AuditSettings } from './audit-settings';
+import { CheckedLogIntegrity, SharedIntegrityCheck } from './shared-integrity-check';
 
 export type { AuditorIdentity } from './audited-read';
+export type { CheckedLogIntegrity } from './shared-integrity-check';
 export type {
   AuditCheckpoint,
   AuditEntryFilter,
@@ -47,11 +48,19 @@ export interface CheckedCheckpoint {
  */
 @Injectable()
 export class AuditQueries {
+  /** One whole-log re-hash at a time in this process, its answer reused for a bounded age. */
+  private readonly integrityCheck: SharedIntegrityCheck;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: RegistryService,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
-  ) {}
+  ) {
+    this.integrityCheck = new SharedIntegrityCheck(
+      () => checkLogIntegrity(this.dataSource.manager, this.settings.logVerifierKey),
+      this.settings.integrityMaxAgeSeconds * 1000,
+    );
+  }
 
   /** Entries matching `filter`, newest first, a page at a time. */
   async entries(
@@ -118,12 +127,19 @@ export class AuditQueries {
     });
   }
 
-  /** The whole tree re-hashed against the latest checkpoint, as the offline verifier does it. */
-  async integrity(auditor: AuditorIdentity): Promise<LogIntegrity> {
-    return auditedRead(this.dataSource, this.registry, auditor, { query: 'integrity' }, async (manager) => {
-      const integrity = await checkLogIntegrity(manager, this.settings.logVerifierKey);
-      return { answer: integrity, resultCount: integrity.treeSize };
-    });
+  /**
+   * The whole tree re-hashed against the latest checkpoint, as the offline verifier does it: shared by
+   * concurrent callers and reused for `integrityMaxAgeSeconds` (the answer says which checkpoint and
+   * when). The re-hash runs outside the auditor's transaction, so waiting callers hold no connection;
+   * each call is still recorded, and an auditor the registry does not know is refused before it starts.
+   */
+  async integrity(auditor: AuditorIdentity): Promise<CheckedLogIntegrity> {
+    await this.registry.findAuditor(auditor.auditorName);
+    const integrity = await this.integrityCheck.current();
+    return auditedRead(this.dataSource, this.registry, auditor, { query: 'integrity' }, async () => ({
+      answer: integrity,
+      resultCount: integrity.treeSize,
+    }));
   }
 
   /** The log's public key (C2SP verifier key text, as `log-key.pub`): public, so not recorded. */

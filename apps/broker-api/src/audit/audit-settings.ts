@@ -4,6 +4,8 @@ export interface AuditSettings {
   logVerifierKey: string;
   /** The broker's pupil-key secret: a pupil report computes the same key the exchange stored. */
   pupilKeySecret: Buffer;
+  /** How long one whole-log integrity check is reused (0: never). */
+  integrityMaxAgeSeconds: number;
 }
 
 export const AUDIT_SETTINGS = Symbol('AUDIT_SETTINGS');

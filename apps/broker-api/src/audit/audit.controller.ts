@@ -27,7 +27,7 @@ import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_RETRY_AFTER_SECONDS } from '../exchange-log/log-proofs.controller';
 import { AuditError } from './audit-error';
-import { AuditEntryPage, AuditQueries, AuditTimeline, LogIntegrity } from './audit-queries.service';
+import { AuditEntryPage, AuditQueries, AuditTimeline, CheckedLogIntegrity } from './audit-queries.service';
 import {
   consistencyQuerySchema,
   entriesQuerySchema,
@@ -159,7 +159,7 @@ export class AuditController {
   @ApiErrorResponses({ signed: true }, 'AUDITOR_ONLY')
   @Get('integrity')
   @Header('Cache-Control', 'no-store')
-  auditIntegrity(@Client() client: AuthenticatedClient): Promise<LogIntegrity> {
+  auditIntegrity(@Client() client: AuthenticatedClient): Promise<CheckedLogIntegrity> {
     return this.audit.integrity(auditorOf(client));
   }
 

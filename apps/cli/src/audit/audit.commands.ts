@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CommandExit, UsageError, say } from '../output';
-import { callAuditorApi } from './auditor-api-client';
+import { callAuditorApi, streamAuditorApi } from './auditor-api-client';
+import { LineCountingStdout } from './line-counting-stdout';
 
 /** Exit codes of `oso audit verify`: 0 verified, 1 the export or a checkpoint does not verify, 2 usage/IO. */
 const EXIT_NOT_VERIFIED = 1;
@@ -152,15 +153,12 @@ export function auditCommands(): Command {
     .action(async (options: SourceOptions & { from?: string; to?: string; previous?: string }) => {
       requireOneSource(options);
       if (options.as !== undefined) {
-        const body = await callAuditorApi({ as: options.as, broker: options.broker }, exportPath(options));
-        process.stdout.write(body);
-        const header = JSON.parse(body.subarray(0, body.indexOf(10)).toString('utf8')) as { format: string };
-        const lines =
-          body
-            .toString('utf8')
-            .split('\n')
-            .filter((line) => line.length > 0).length - 1;
-        process.stderr.write(`oso: exported ${lines} entries as ${options.as} (${header.format})\n`);
+        // Streamed to stdout as it arrives: the CLI never holds the export.
+        const out = new LineCountingStdout();
+        await streamAuditorApi({ as: options.as, broker: options.broker }, exportPath(options), out);
+        await new Promise<void>((resolve) => out.end(resolve));
+        const format = (JSON.parse(out.firstLine || '{}') as { format?: string }).format ?? 'unknown format';
+        process.stderr.write(`oso: exported ${out.lines - 1} entries as ${options.as} (${format})\n`);
         return;
       }
       if (options.from !== undefined || options.to !== undefined || options.previous !== undefined) {

@@ -76,7 +76,10 @@ export interface AuditTimeline {
 }
 
 export interface LogIntegrity {
+  /** The size of the checkpoint checked against (0 before the first). */
   treeSize: number;
+  /** That checkpoint, as its C2SP signed note (null before the first). */
+  checkpoint: string | null;
   ok: boolean;
   /**
    * The first thing wrong. `leafIndex` is -1 and `entryId` null when no single leaf can be named: the

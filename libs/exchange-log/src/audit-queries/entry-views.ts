@@ -1,10 +1,11 @@
 import { EntityManager } from 'typeorm';
 import type { Checkpoint } from '../checkpoint';
 import { canonicalEntryBytes } from '../entry/canonical-entry';
-import { SubtreeAddress, SubtreeHashes, inclusionProof, leafHash, verifyInclusion } from '../merkle';
+import { SubtreeHashes, inclusionProof, leafHash, verifyInclusion } from '../merkle';
 import { PostgresSubtreeHashes } from '../sequencer/postgres-subtree-hashes';
 import { entryFromRow } from '../storage/append-exchange-event';
 import type { AuditEntryRow } from './audit-entry-queries';
+import { GatheredSubtreeHashes } from './gathered-subtree-hashes';
 import type { AuditEntryView } from './audit-views';
 
 /**
@@ -67,40 +68,4 @@ async function entryView(
     if (withProofs) view.inclusionProof = proof.map((hash) => hash.toString('base64'));
   }
   return view;
-}
-
-/**
- * Answers every `subtreeHashes` call made in the same turn of the event loop with one call to `inner`
- * (one query for a whole page of proofs).
- */
-class GatheredSubtreeHashes implements SubtreeHashes {
-  private asks: Array<{
-    wanted: ReadonlyArray<SubtreeAddress>;
-    resolve: (hashes: Buffer[]) => void;
-    reject: (error: unknown) => void;
-  }> = [];
-
-  constructor(private readonly inner: SubtreeHashes) {}
-
-  subtreeHashes(wanted: ReadonlyArray<SubtreeAddress>): Promise<Buffer[]> {
-    return new Promise((resolve, reject) => {
-      this.asks.push({ wanted, resolve, reject });
-      if (this.asks.length === 1) setImmediate(() => void this.answer());
-    });
-  }
-
-  private async answer(): Promise<void> {
-    const asks = this.asks;
-    this.asks = [];
-    try {
-      const all = await this.inner.subtreeHashes(asks.flatMap((ask) => ask.wanted));
-      let offset = 0;
-      for (const ask of asks) {
-        ask.resolve(all.slice(offset, offset + ask.wanted.length));
-        offset += ask.wanted.length;
-      }
-    } catch (error) {
-      for (const ask of asks) ask.reject(error);
-    }
-  }
 }

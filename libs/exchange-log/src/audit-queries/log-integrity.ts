@@ -19,16 +19,18 @@ export async function checkLogIntegrity(manager: EntityManager, verifierKey: str
   // The verifier stops at the first problem: the writer is told to stop, not left waiting to drain.
   stream.destroy();
   let treeSize: number;
+  let checkpoint: string;
   try {
-    treeSize = (await writing).treeSize;
+    ({ treeSize, signedNote: checkpoint } = await writing);
   } catch (error) {
-    if (error instanceof NoCheckpointYetError) return { treeSize: 0, ok: true };
+    if (error instanceof NoCheckpointYetError) return { treeSize: 0, checkpoint: null, ok: true };
     throw error;
   }
-  if (verdict.ok) return { treeSize, ok: true };
+  if (verdict.ok) return { treeSize, checkpoint, ok: true };
   const { leafIndex, entryId, reason } = verdict.problem;
   return {
     treeSize,
+    checkpoint,
     ok: false,
     firstProblem: { leafIndex: leafIndex ?? -1, entryId: entryId ?? null, problem: reason },
   };

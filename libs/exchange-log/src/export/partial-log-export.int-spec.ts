@@ -101,6 +101,29 @@ describe('partial exports of the exchange log (v2)', () => {
     expect(await verify(window)).toMatchObject({ ok: true, partial: { entries: 3 } });
   });
 
+  it('reads a page’s inclusion proofs with one query, not one per entry', async () => {
+    // The real database, its queries counted: the entries' page query plus one for all their proofs.
+    let queries = 0;
+    const counting = Object.create(dataSource.manager) as EntityManager;
+    counting.query = (...args: Parameters<EntityManager['query']>) => {
+      queries += 1;
+      return dataSource.manager.query(...args);
+    };
+    const whole: PartialExportSelection = { scope: { kind: 'all' } };
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const { written } = await writePartialLogExport(counting, out, whole, { pageSize: ENTRIES });
+    expect(written).toBe(ENTRIES);
+    // The latest checkpoint; then one page of ENTRIES with one proof query; then the empty last page.
+    expect(queries).toBe(4);
+    expect(await verify(chunks.join(''))).toMatchObject({ ok: true, partial: { entries: ENTRIES } });
+  });
+
   it('fails at the entry a superuser changed, and at any entry with one byte changed', async () => {
     const runner = dataSource.createQueryRunner();
     await runner.connect();

@@ -7,6 +7,7 @@ import { PostgresSubtreeHashes } from '../sequencer/postgres-subtree-hashes';
 import { StoredCheckpoint, latestCheckpoint } from '../sequencer/log-reads';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
+import { GatheredSubtreeHashes } from '../audit-queries/gathered-subtree-hashes';
 import { LOG_EXPORT_FORMAT_V2, PartialLogExportHeader, PartialLogExportLine } from './export-format';
 import { EXPORT_PAGE_SIZE, NoCheckpointYetError, writeExportLine } from './write-log-export';
 
@@ -85,18 +86,20 @@ export async function writePartialLogExport(
         params,
       );
     if (rows.length === 0) break;
-    const page: string[] = [];
-    for (const row of rows) {
-      const leafIndex = Number(row.leaf_index);
-      const proof = await inclusionProof(leafIndex, size, hashes);
+    // The page's proofs together: their asks are gathered into one query (see GatheredSubtreeHashes).
+    const gathered = new GatheredSubtreeHashes(hashes);
+    const proofs = await Promise.all(
+      rows.map((row) => inclusionProof(Number(row.leaf_index), size, gathered)),
+    );
+    const page = rows.map((row, position) => {
       const line: PartialLogExportLine = {
-        leafIndex,
+        leafIndex: Number(row.leaf_index),
         entry: canonicalEntry(entryFromRow(row)),
         leafHash: row.leaf_hash?.toString('base64') ?? '',
-        inclusionProof: proof.map((hash) => hash.toString('base64')),
+        inclusionProof: proofs[position].map((hash) => hash.toString('base64')),
       };
-      page.push(JSON.stringify(line));
-    }
+      return JSON.stringify(line);
+    });
     await writeExportLine(out, page.join('\n'));
     written += rows.length;
     params[params.length - 2] = Number(rows[rows.length - 1].leaf_index);

@@ -408,11 +408,13 @@ async function loadIntegrity() {
   banner.className = 'banner';
   banner.textContent = 'Checking the whole log…';
   const integrity = await (await get('/audit/api/integrity')).json();
+  // The server re-hashes at most once per few minutes and shares the answer, so say when and against what.
+  const checked = `at ${readableTime(integrity.checkedAt)}, against its signed checkpoint of ${integrity.treeSize.toLocaleString()} entries`;
   if (integrity.ok) {
     banner.className = 'banner ok';
     banner.textContent =
-      `The broker re-hashed the whole log (${integrity.treeSize.toLocaleString()} entries): ` +
-      'it matches its latest signed checkpoint.';
+      `The broker re-hashed the whole log ${checked}: it matches. ` +
+      'A change made since shows at the next check; each entry below is checked in this browser now.';
   } else {
     const problem = integrity.firstProblem;
     // A negative leaf: only the root fails (entries and their stored leaf hashes were both rewritten), so
@@ -423,7 +425,8 @@ async function loadIntegrity() {
         : `leaf ${problem.leafIndex}, ${problem.entryId ? `entry ${problem.entryId}` : 'its entry is missing'}`;
     banner.className = 'banner bad';
     banner.textContent =
-      `THE LOG DOES NOT MATCH ITS SIGNED CHECKPOINT: ${where}: ${problem?.problem ?? 'no detail given'}. ` +
+      `THE LOG DOES NOT MATCH ITS SIGNED CHECKPOINT (checked ${checked}): ${where}: ` +
+      `${problem?.problem ?? 'no detail given'}. ` +
       "Report this to the broker's operator and your supervisor.";
   }
 }
