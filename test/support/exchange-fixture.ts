@@ -37,11 +37,10 @@ export interface AuditorSetup {
   supervisory?: boolean;
 }
 
-/** The common case: a PO school sending to a VO school on the test board. */
-export const TWO_SCHOOLS: readonly SchoolSetup[] = [
-  { code: SOURCE_SCHOOL, name: 'Testschool', sector: 'PO' },
-  { code: TARGET_SCHOOL, name: 'Het College', sector: 'VO' },
-];
+export const PRIMARY_SCHOOL: SchoolSetup = { code: SOURCE_SCHOOL, name: 'Testschool', sector: 'PO' };
+export const SECONDARY_SCHOOL: SchoolSetup = { code: TARGET_SCHOOL, name: 'Het College', sector: 'VO' };
+/** The common case: a PO school sending to a VO school, both on the test board. */
+export const TWO_SCHOOLS: readonly SchoolSetup[] = [PRIMARY_SCHOOL, SECONDARY_SCHOOL];
 
 /** The common case: `po` sends for the PO school, `vo` receives for the VO school. */
 export const TWO_VENDORS = {
@@ -72,7 +71,7 @@ export interface ExchangeOptions<V extends string, A extends string> {
   }) => Promise<Record<string, string> | void>;
 }
 
-export interface Exchange<C extends string> {
+export interface Exchange<C extends string = keyof typeof TWO_VENDORS> {
   broker: RunningBroker;
   pki: TestPki;
   databaseUrl: string;
