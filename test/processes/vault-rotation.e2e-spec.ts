@@ -7,7 +7,7 @@ import type { RunningBroker } from '../support/broker-fixture';
 import { runBuilt } from '../support/built-process';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../support/dossier-pupil';
 import { POVO_EXAMPLE } from '../support/large-dossiers';
-import { Exchange, startExchange } from '../support/exchange-fixture';
+import { Exchange, schoolPair, startExchange } from '../support/exchange-fixture';
 import { VendorClient } from '../support/vendor-client';
 
 /**
@@ -33,11 +33,7 @@ describe('oso vault rotate on staged dossiers', () => {
   beforeAll(async () => {
     exchange = await startExchange({
       suite: 'vault_rotation',
-      schools: [
-        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
-        { code: TARGET, name: 'College', sector: 'VO' },
-      ],
-      vendors: { po: { id: 'po-las', sends: [SOURCE] }, vo: { id: 'vo-las', receives: [TARGET] } },
+      ...schoolPair(SOURCE, TARGET),
       // The broker knows both keys (as during a rotation) and still wraps new dossiers with the old one.
       env: { VAULT_KEKS: BOTH_KEKS, VAULT_ACTIVE_KEK: 'old-kek' },
     });

@@ -48,6 +48,20 @@ export const TWO_VENDORS = {
   vo: { id: 'vo-las', receives: [TARGET_SCHOOL] },
 } satisfies Record<string, VendorSetup>;
 
+/**
+ * The common case at other school codes (a spec that takes its sender from a dossier): a PO school
+ * `source` and a VO school `target`, `po` sending for the one and `vo` receiving for the other.
+ */
+export function schoolPair(source: string, target: string) {
+  return {
+    schools: [
+      { ...PRIMARY_SCHOOL, code: source },
+      { ...SECONDARY_SCHOOL, code: target },
+    ],
+    vendors: { po: { ...TWO_VENDORS.po, sends: [source] }, vo: { ...TWO_VENDORS.vo, receives: [target] } },
+  };
+}
+
 export interface ExchangeOptions<V extends string, A extends string> {
   /** Names the suite's own database (suites run in parallel). */
   suite: string;

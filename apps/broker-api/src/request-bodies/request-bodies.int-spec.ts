@@ -8,7 +8,7 @@ import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { expectBsnNotEchoed } from '../../../../test/support/pupil-echo';
 import { RawAnswer, exchange, openTls, rawRequest } from '../../../../test/support/raw-tls';
 import { signedRequestBytes } from '../../../../test/support/signed-raw';
-import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { Exchange, schoolPair, startExchange } from '../../../../test/support/exchange-fixture';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
 
@@ -33,14 +33,7 @@ describe('request bodies as documented', () => {
   let vo: VendorClient;
 
   beforeAll(async () => {
-    fixture = await startExchange({
-      suite: 'bodies',
-      schools: [
-        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
-        { code: TARGET, name: 'College', sector: 'VO' },
-      ],
-      vendors: { po: { id: 'po-las', sends: [SOURCE] }, vo: { id: 'vo-las', receives: [TARGET] } },
-    });
+    fixture = await startExchange({ suite: 'bodies', ...schoolPair(SOURCE, TARGET) });
     ({ pki, broker, database } = fixture);
     ({ po, vo } = fixture.clients);
     sender = fixture.credentials.po;

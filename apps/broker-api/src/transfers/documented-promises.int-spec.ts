@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
-import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { Exchange, schoolPair, startExchange } from '../../../../test/support/exchange-fixture';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
 
@@ -32,18 +32,11 @@ describe('documented promises of the exchange', () => {
   let bsns: string[];
 
   beforeAll(async () => {
+    const pair = schoolPair(SOURCE, TARGET);
     exchange = await startExchange({
       suite: 'promises',
-      schools: [
-        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
-        { code: TARGET, name: 'College', sector: 'VO' },
-        { code: LEAVING_TARGET, name: 'Tweede college', sector: 'VO' },
-      ],
-      vendors: {
-        po: { id: 'po-las', sends: [SOURCE] },
-        vo: { id: 'vo-las', receives: [TARGET] },
-        leaving: { id: 'leaving-las' },
-      },
+      schools: [...pair.schools, { code: LEAVING_TARGET, name: 'Tweede college', sector: 'VO' }],
+      vendors: { ...pair.vendors, leaving: { id: 'leaving-las' } },
       env: {
         TRANSFER_REQUEST_LIFETIME_DAYS: String(LIFETIME_DAYS),
         TRANSFER_EXPIRY_SWEEP_SECONDS: '1',
