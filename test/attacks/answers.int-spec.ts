@@ -1,16 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { connect } from 'node:tls';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
+import type { RunningBroker } from '../support/broker-fixture';
 import { rawRequest } from '../support/raw-tls';
 import { expectBsnNotEchoed } from '../support/pupil-echo';
 import { signedRequestBytes } from '../support/signed-raw';
-import { createSuiteDatabase } from '../support/suite-database';
+import { Exchange, SOURCE_SCHOOL, TARGET_SCHOOL, startExchange } from '../support/exchange-fixture';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
 import { POVO_PUPIL } from '../support/large-dossiers';
 import { POVO_TEXT } from './hostile-dossiers';
-import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * What the broker says back, found by a second black-box probe: no value of the sender's is repeated in
@@ -20,6 +19,7 @@ import { TEST_BOARD } from '../support/school-boards';
  */
 describe('attack: what the broker answers', () => {
   const MARK = 'Piet_Jansen_269326728';
+  let exchange: Exchange<'vendor'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
@@ -27,36 +27,16 @@ describe('attack: what the broker answers', () => {
   let vendor: VendorClient;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('attack_answers');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: '00YY00',
-      name: 'Testschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'attack_answers',
+      vendors: { vendor: { id: 'both-las', sends: [SOURCE_SCHOOL], receives: [TARGET_SCHOOL] } },
     });
-    await pki.registry.addSchool({
-      code: '01XZ00',
-      name: 'Het College',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addVendor({ id: 'both-las', name: 'both-las' });
-    await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'both-las', side: 'source' });
-    await pki.registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'both-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    credentials = await pki.issueBound({ kind: 'vendor', vendorId: 'both-las' });
-    vendor = new VendorClient(broker.port, credentials, pki.caCertificate);
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ pki, broker, database } = exchange);
+    credentials = exchange.credentials.vendor;
+    vendor = exchange.clients.vendor;
   });
 
-  afterAll(async () => {
-    vendor?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const stored = async () =>
     Number(

@@ -1,10 +1,10 @@
 import { createCrl } from '@app/pki';
 import { writeFileSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
+import type { RunningBroker } from '../support/broker-fixture';
+import { Exchange, startExchange } from '../support/exchange-fixture';
 import { exchange, openTls } from '../support/raw-tls';
 import { signedRequestBytes } from '../support/signed-raw';
-import { createSuiteDatabase } from '../support/suite-database';
 import {
   ClientCredentials,
   TestPki,
@@ -19,6 +19,8 @@ import {
  * trust is called untrusted, never the broker's revocation problem.
  */
 describe('attack: client certificates', () => {
+  // Not `exchange`: that name is raw-tls's request-and-answer helper here.
+  let fixture: Exchange<'acme'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let ca: Buffer;
@@ -34,18 +36,17 @@ describe('attack: client certificates', () => {
     new Promise((resolve) => setTimeout(resolve, Math.max(0, time - Date.now())));
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('attack_certificates');
-    pki = await TestPki.create(databaseUrl);
+    fixture = await startExchange({
+      suite: 'attack_certificates',
+      schools: [],
+      vendors: { acme: { id: 'acme-las', name: 'Acme LAS' } },
+    });
+    ({ pki, broker } = fixture);
     ca = pki.caCertificate;
-    await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    vendor = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
+    vendor = fixture.credentials.acme;
   });
 
-  afterAll(async () => {
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => fixture?.close());
 
   it('refuses a certificate that expires while its kept-alive connection is open', async () => {
     const notAfter = Date.now() + SHORT_LIFETIME_MS;

@@ -1,11 +1,10 @@
 import { StagingValidation } from '@app/transfers';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from '../support/broker-fixture';
+import { Exchange, PRIMARY_SCHOOL, startExchange } from '../support/exchange-fixture';
 import { POVO_EXAMPLE, dossierAtElementLimit, dossierWithAttachments } from '../support/large-dossiers';
-import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
-import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Defects 2 and 3 of issue #8, as far as the validation pool goes: one vendor's parallel large dossiers
@@ -16,6 +15,7 @@ import { TEST_BOARD } from '../support/school-boards';
 const MB = 1024 * 1024;
 
 describe('attack: one vendor floods the validation pool', () => {
+  let exchange: Exchange<'flood' | 'other'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
@@ -28,44 +28,29 @@ describe('attack: one vendor floods the validation pool', () => {
   let databaseUrl: string;
 
   beforeAll(async () => {
-    databaseUrl = await createSuiteDatabase('attack_fairness');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: '00YY00',
-      name: 'Testschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'attack_fairness',
+      schools: [PRIMARY_SCHOOL],
+      vendors: { flood: { id: 'flood-las', sends: ['00YY00'] }, other: { id: 'other-las' } },
+      env: { VALIDATION_THREADS: '2', VALIDATION_IDLE_SECONDS: '1' },
     });
-    for (const id of ['flood-las', 'other-las']) await pki.registry.addVendor({ id, name: id });
-    await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'flood-las', side: 'source' });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      VALIDATION_THREADS: '2',
-      VALIDATION_IDLE_SECONDS: '1',
-    });
-    floodCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'flood-las' });
-    otherCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'other-las' });
+    ({ pki, broker, database, databaseUrl } = exchange);
+    floodCredentials = exchange.credentials.flood;
+    otherCredentials = exchange.credentials.other;
     pool = broker.app.get(StagingValidation).pool;
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
   });
 
   // Fresh connections for each test: a kept-alive socket the broker closed while idle (its 5 s
   // keep-alive) can be picked for the next burst before this busy process sees it close (ECONNRESET).
   beforeEach(() => {
-    flood = new VendorClient(broker.port, floodCredentials, pki.caCertificate);
-    other = new VendorClient(broker.port, otherCredentials, pki.caCertificate);
+    flood = exchange.newClient('flood');
+    other = exchange.newClient('other');
   });
   afterEach(() => {
     for (const vendor of [flood, other]) vendor?.close();
   });
 
-  afterAll(async () => {
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const storedVersions = async () =>

@@ -1,17 +1,15 @@
 import { createContentDigest, messageSigningKey, signRequest } from '@app/http-signing';
-import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { HEADERS_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from '../../apps/broker-api/src/server-limits';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
+import type { RunningBroker } from '../support/broker-fixture';
+import { Exchange, SOURCE_SCHOOL, TARGET_SCHOOL, startExchange } from '../support/exchange-fixture';
 import { exchange, openTls, rawRequest } from '../support/raw-tls';
 import { signedRequestBytes } from '../support/signed-raw';
-import { createSuiteDatabase } from '../support/suite-database';
 import { ClientCredentials, TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
 import { POVO_DOSSIER_BYTES, POVO_PUPIL } from '../support/large-dossiers';
-import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Attacks on the HTTP edge (issue #8, defects 1 and 9, and the probes that held): no spelling of a path
@@ -36,6 +34,8 @@ interface Answer {
 }
 
 describe('attack: the HTTP edge', () => {
+  // Not `exchange`: that name is raw-tls's request-and-answer helper here.
+  let fixture: Exchange<'acme' | 'other'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
@@ -117,49 +117,24 @@ describe('attack: the HTTP edge', () => {
   }
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('attack_http_edge');
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
-    pki = await TestPki.create(databaseUrl);
+    fixture = await startExchange({
+      suite: 'attack_http_edge',
+      vendors: {
+        acme: { id: 'acme-las', name: 'Acme LAS', sends: [SOURCE_SCHOOL], receives: [TARGET_SCHOOL] },
+        other: { id: 'other-las', name: 'Other LAS' },
+      },
+      pinBrokerCertificate: true,
+    });
+    ({ pki, broker, database } = fixture);
     ca = pki.caCertificate;
-    await pki.registry.addSchool({
-      code: '00YY00',
-      name: 'Testschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addSchool({
-      code: '01XZ00',
-      name: 'Het College',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await pki.registry.addVendor({ id: 'other-las', name: 'Other LAS' });
-    await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'acme-las', side: 'source' });
-    await pki.registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'acme-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    acme = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
-    const brokerCertificate = readFileSync(pki.pki.store.serverCertificateFile);
-    acmeClient = new VendorClient(broker.port, acme, ca, brokerCertificate);
-    other = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'other-las' }),
-      ca,
-      brokerCertificate,
-    );
+    acme = fixture.credentials.acme;
+    ({ acme: acmeClient, other } = fixture.clients);
     const created = await acmeClient.post('/v1/transfers', TRANSFER_REQUEST);
     expect(created.status).toBe(201);
     transferId = created.body.id as string;
   });
 
-  afterAll(async () => {
-    acmeClient?.close();
-    other?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => fixture?.close());
 
   describe('defect 1: no spelling of a signed route is served without a signature', () => {
     function registeredRoutes(): Array<{ method: string; path: string }> {

@@ -1,10 +1,7 @@
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
+import { Exchange, startExchange } from '../support/exchange-fixture';
 import { POVO_EXAMPLE, POVO_PUPIL } from '../support/large-dossiers';
-import { createSuiteDatabase } from '../support/suite-database';
-import { ClientCredentials, TestPki } from '../support/test-pki';
 import { ApiResponse, VendorClient } from '../support/vendor-client';
-import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Defect 10 of issue #8: many uploads for one pupil at once. Staging serialises them on the pupil's
@@ -16,53 +13,36 @@ const PUPIL = POVO_PUPIL; // the pupil of the POVO dossier staged below
 const BUSY_CODES = ['TRANSFER_LINE_BUSY', 'DATABASE_BUSY', 'VALIDATION_CAPACITY_EXHAUSTED'];
 
 describe('attack: concurrent uploads for one pupil', () => {
-  let pki: TestPki;
-  let broker: RunningBroker;
+  let exchange: Exchange;
   let database: Client;
   let databaseUrl: string;
-  let poCredentials: ClientCredentials;
-  let voCredentials: ClientCredentials;
   let po: VendorClient;
   let vo: VendorClient;
 
   beforeAll(async () => {
-    databaseUrl = await createSuiteDatabase('attack_staging_contention');
-    pki = await TestPki.create(databaseUrl);
-    const registry = pki.registry;
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
-    await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      // Let every upload through validation, so that all of them reach the database together.
-      VALIDATION_RUNNING_PER_VENDOR: '2',
-      VALIDATION_WAITING_PER_VENDOR: '64',
-      VALIDATION_WAITING_MB_PER_VENDOR: '64',
+    exchange = await startExchange({
+      suite: 'attack_staging_contention',
+      env: {
+        // Let every upload through validation, so that all of them reach the database together.
+        VALIDATION_RUNNING_PER_VENDOR: '2',
+        VALIDATION_WAITING_PER_VENDOR: '64',
+        VALIDATION_WAITING_MB_PER_VENDOR: '64',
+      },
     });
-    poCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'po-las' });
-    voCredentials = await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' });
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ database, databaseUrl } = exchange);
   });
 
   // Fresh connections for each test: a kept-alive socket the broker closed while idle (its 5 s
   // keep-alive) can be picked for the next burst before this busy process sees it close (ECONNRESET).
   beforeEach(() => {
-    po = new VendorClient(broker.port, poCredentials, pki.caCertificate);
-    vo = new VendorClient(broker.port, voCredentials, pki.caCertificate);
+    po = exchange.newClient('po');
+    vo = exchange.newClient('vo');
   });
   afterEach(() => {
     for (const vendor of [po, vo]) vendor?.close();
   });
 
-  afterAll(async () => {
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   /** Every answer is a staged version or "busy, retry": never a 500, never without Retry-After. */
   function expectStagedOrBusy(answers: ApiResponse[]): { staged: number; busy: string[] } {

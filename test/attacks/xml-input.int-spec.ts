@@ -1,8 +1,6 @@
 import { DOSSIER_SHAPE_LIMITS, MAX_FINDINGS } from '@app/oso-dataset';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
-import { createSuiteDatabase } from '../support/suite-database';
-import { TestPki } from '../support/test-pki';
+import { Exchange, startExchange } from '../support/exchange-fixture';
 import { VendorClient } from '../support/vendor-client';
 import { BZIP2_400_MIB_OF_ZEROS, forgedZip, nestedZip } from './forged-zip';
 import {
@@ -14,7 +12,6 @@ import {
   withAttachment,
   withinLeerling,
 } from './hostile-dossiers';
-import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * Hostile XML through the real broker (mutual TLS, signed requests, the validation pool, PostgreSQL):
@@ -25,8 +22,7 @@ const MiB = 1024 * 1024;
 const MAX_ANSWER_BYTES = 100 * 1024;
 
 describe('attacks with hostile XML on the API', () => {
-  let pki: TestPki;
-  let broker: RunningBroker;
+  let exchange: Exchange;
   let database: Client;
   let attacker: VendorClient;
   let bystander: VendorClient;
@@ -39,37 +35,12 @@ describe('attacks with hostile XML on the API', () => {
     lyingZip = forgedZip([
       { name: 'word/document.xml', content: Buffer.alloc(200 * MiB), claimedSize: 1_000 },
     ]);
-    const databaseUrl = await createSuiteDatabase('xml_input_attacks');
-    pki = await TestPki.create(databaseUrl);
-    const registry = pki.registry;
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
-    await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    const ca = pki.caCertificate;
-    attacker = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'po-las' }),
-      ca,
-    );
-    bystander = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),
-      ca,
-    );
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    exchange = await startExchange({ suite: 'xml_input_attacks' });
+    ({ database } = exchange);
+    ({ po: attacker, vo: bystander } = exchange.clients);
   });
 
-  afterAll(async () => {
-    attacker?.close();
-    bystander?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const storedVersions = async () =>
     Number((await database.query<{ count: string }>('SELECT count(*) FROM dossier_versions')).rows[0].count);

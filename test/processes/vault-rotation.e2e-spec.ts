@@ -3,14 +3,12 @@ import { DossierVault, readVaultConfig } from '@app/vault';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
+import type { RunningBroker } from '../support/broker-fixture';
 import { runBuilt } from '../support/built-process';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../support/dossier-pupil';
 import { POVO_EXAMPLE } from '../support/large-dossiers';
-import { createSuiteDatabase } from '../support/suite-database';
-import { TestPki } from '../support/test-pki';
+import { Exchange, schoolPair, startExchange } from '../support/exchange-fixture';
 import { VendorClient } from '../support/vendor-client';
-import { TEST_BOARD } from '../support/school-boards';
 
 /**
  * `oso vault rotate` (the built CLI) on dossiers the real broker staged: afterwards every row names the
@@ -24,8 +22,8 @@ const NEW_KEK = `new-kek:${randomBytes(32).toString('base64')}`;
 const BOTH_KEKS = `${OLD_KEK},${NEW_KEK}`;
 
 describe('oso vault rotate on staged dossiers', () => {
+  let exchange: Exchange;
   let databaseUrl: string;
-  let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
   let po: VendorClient;
@@ -33,31 +31,14 @@ describe('oso vault rotate on staged dossiers', () => {
   const staged = new Map<string, Buffer>(); // transfer id → the bytes staged for it
 
   beforeAll(async () => {
-    databaseUrl = await createSuiteDatabase('vault_rotation');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: SOURCE,
-      name: 'Basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'vault_rotation',
+      ...schoolPair(SOURCE, TARGET),
+      // The broker knows both keys (as during a rotation) and still wraps new dossiers with the old one.
+      env: { VAULT_KEKS: BOTH_KEKS, VAULT_ACTIVE_KEK: 'old-kek' },
     });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    for (const id of ['po-las', 'vo-las']) await pki.registry.addVendor({ id, name: id });
-    await pki.registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
-    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    // The broker knows both keys (as during a rotation) and still wraps new dossiers with the old one.
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      VAULT_KEKS: BOTH_KEKS,
-      VAULT_ACTIVE_KEK: 'old-kek',
-    });
-    const client = async (vendorId: string) =>
-      new VendorClient(broker.port, await pki.issueBound({ kind: 'vendor', vendorId }), pki.caCertificate);
-    po = await client('po-las');
-    vo = await client('vo-las');
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ databaseUrl, broker, database } = exchange);
+    ({ po, vo } = exchange.clients);
     for (const bsn of validBsns(2, 41_000_000)) {
       const pupil = { bsn, geboortedatum: '2014-05-01' };
       const request = await vo.post('/v1/transfers', { targetSchool: TARGET, sourceSchool: SOURCE, pupil });
@@ -73,13 +54,7 @@ describe('oso vault rotate on staged dossiers', () => {
     }
   });
 
-  afterAll(async () => {
-    po?.close();
-    vo?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const rows = async () =>
     (

@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { ERROR_CATALOGUE, ERROR_CODES } from '../api-errors/error-catalogue';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
 import { JsonSchema, schemaProblems } from '../../../../test/support/openapi-conformance';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import {
+  Exchange,
+  SOURCE_SCHOOL,
+  TARGET_SCHOOL,
+  startExchange,
+} from '../../../../test/support/exchange-fixture';
 import { TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
 import { POVO_DOSSIER_BYTES, POVO_PUPIL } from '../../../../test/support/large-dossiers';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * The OpenAPI document on the real broker: served over mutual TLS like everything else, complete (every
@@ -47,47 +50,29 @@ interface ExpressLayer {
 }
 
 describe('API documentation', () => {
+  let exchange: Exchange<'vendor'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let vendor: VendorClient;
   let document: OpenApi;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('apidocs');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: '00YY00',
-      name: 'Testschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'apidocs',
+      // One vendor on both sides keeps the walk through the flow short.
+      vendors: {
+        vendor: { id: 'acme-las', name: 'Acme LAS', sends: [SOURCE_SCHOOL], receives: [TARGET_SCHOOL] },
+      },
+      pinBrokerCertificate: true,
     });
-    await pki.registry.addSchool({
-      code: '01XZ00',
-      name: 'Het College',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    // One vendor on both sides keeps the walk through the flow short.
-    await pki.registry.grantMandate({ schoolCode: '00YY00', vendorId: 'acme-las', side: 'source' });
-    await pki.registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'acme-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    vendor = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' }),
-      pki.caCertificate,
-      readFileSync(pki.pki.store.serverCertificateFile),
-    );
+    ({ pki, broker } = exchange);
+    vendor = exchange.clients.vendor;
     const response = await vendor.get('/docs-json');
     expect(response.status).toBe(200);
     document = response.body as unknown as OpenApi;
   });
 
-  afterAll(async () => {
-    vendor?.close();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const operations = () =>
     Object.entries(document.paths).flatMap(([path, item]) =>

@@ -2,14 +2,14 @@ import { createCrl } from '@app/pki';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { HealthService } from '../health/health.service';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki, foreignClient } from '../../../../test/support/test-pki';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /** Real TLS handshakes against the real broker wiring, with certificates from a real (test) CA. */
 describe('mutual TLS on broker-api', () => {
+  let exchange: Exchange<'acme' | 'other' | 'inspectie'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let ca: Buffer;
@@ -29,49 +29,29 @@ describe('mutual TLS on broker-api', () => {
   }
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('mtls');
-    pki = await TestPki.create(databaseUrl);
+    exchange = await startExchange({
+      suite: 'mtls',
+      schools: [
+        { code: '12AB00', name: 'De Linde', sector: 'PO' },
+        { code: '12AB01', name: 'De Linde, dependance', sector: 'PO' },
+        { code: '34CD00', name: 'Het College', sector: 'VO' },
+        { code: '56EF00', name: 'Oud mandaat', sector: 'PO' },
+      ],
+      vendors: {
+        acme: { id: 'acme-las', name: 'Acme LAS', serves: ['12AB01', '12AB00', '56EF00'] },
+        other: { id: 'other-las', name: 'Other LAS', serves: ['34CD00'] },
+      },
+      auditors: { inspectie: { name: 'inspectie', supervisory: true } },
+      beforeBroker: async ({ pki }) => {
+        await pki.registry.revokeMandate({ schoolCode: '56EF00', vendorId: 'acme-las' });
+      },
+    });
+    ({ pki, broker } = exchange);
     ca = pki.caCertificate;
-    await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    await pki.registry.addVendor({ id: 'other-las', name: 'Other LAS' });
-    await pki.registry.addSchool({
-      code: '12AB00',
-      name: 'De Linde',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addSchool({
-      code: '12AB01',
-      name: 'De Linde, dependance',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addSchool({
-      code: '34CD00',
-      name: 'Het College',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addSchool({
-      code: '56EF00',
-      name: 'Oud mandaat',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.grantMandate({ schoolCode: '12AB01', vendorId: 'acme-las' });
-    await pki.registry.grantMandate({ schoolCode: '12AB00', vendorId: 'acme-las' });
-    await pki.registry.grantMandate({ schoolCode: '34CD00', vendorId: 'other-las' });
-    await pki.registry.grantMandate({ schoolCode: '56EF00', vendorId: 'acme-las' });
-    await pki.registry.revokeMandate({ schoolCode: '56EF00', vendorId: 'acme-las' });
-    await pki.registry.addAuditor({ name: 'inspectie', supervisory: true });
-    vendor = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
+    vendor = exchange.credentials.acme;
   });
 
-  afterAll(async () => {
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   it('gives a registered vendor its identity, certificate and currently mandated schools', async () => {
     const response = await get('/v1/whoami', vendor);

@@ -9,12 +9,9 @@ import {
 } from '@app/persistence';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { validBsns } from '../../../../test/support/dossier-pupil';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
-import { TestPki } from '../../../../test/support/test-pki';
-import { VendorClient } from '../../../../test/support/vendor-client';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 import { ExchangeLogSequencerService } from './exchange-log-sequencer.service';
 
 /**
@@ -25,11 +22,16 @@ import { ExchangeLogSequencerService } from './exchange-log-sequencer.service';
 const SOURCE = '01XZ00';
 const TARGET = '02XZ00';
 const [BSN] = validBsns(1, 32_000_000);
+const SCHOOLS = [
+  { code: SOURCE, name: 'Basisschool', sector: 'PO' },
+  { code: TARGET, name: 'College', sector: 'VO' },
+] as const;
+const VENDORS = { vo: { id: 'vo-las', receives: [TARGET] } };
 
 type PgError = Error & { code?: string };
 
 describe('the broker runs as the exchange log’s runtime role', () => {
-  let pki: TestPki;
+  let exchange: Exchange<'vo'>;
   let broker: RunningBroker;
   let owner: Client;
   let entryId: string;
@@ -39,49 +41,25 @@ describe('the broker runs as the exchange log’s runtime role', () => {
   };
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('broker_runtime_role');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: SOURCE,
-      name: 'Basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({ suite: 'broker_runtime_role', schools: SCHOOLS, vendors: VENDORS });
+    ({ broker, database: owner } = exchange);
+    const { vo } = exchange.clients;
+    // The exchange works as that role: the request, its history and its log entry are written.
+    const requested = await vo.post('/v1/transfers', {
+      targetSchool: TARGET,
+      sourceSchool: SOURCE,
+      pupil: { bsn: BSN, geboortedatum: '2014-06-02' },
     });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await pki.registry.addVendor({ id: 'vo-las', name: 'vo-las' });
-    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    owner = new Client({ connectionString: databaseUrl });
-    await owner.connect();
-    const vo = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),
-      pki.caCertificate,
+    expect(requested.status).toBe(201);
+    const { rows } = await owner.query(
+      `SELECT id FROM ${EXCHANGE_LOG_TABLES.entries} WHERE transfer_id = $1`,
+      [requested.body.id],
     );
-    try {
-      // The exchange works as that role: the request, its history and its log entry are written.
-      const requested = await vo.post('/v1/transfers', {
-        targetSchool: TARGET,
-        sourceSchool: SOURCE,
-        pupil: { bsn: BSN, geboortedatum: '2014-06-02' },
-      });
-      expect(requested.status).toBe(201);
-      const { rows } = await owner.query(
-        `SELECT id FROM ${EXCHANGE_LOG_TABLES.entries} WHERE transfer_id = $1`,
-        [requested.body.id],
-      );
-      expect(rows).toHaveLength(1);
-      entryId = String(rows[0].id);
-    } finally {
-      vo.close();
-    }
+    expect(rows).toHaveLength(1);
+    entryId = String(rows[0].id);
   });
 
-  afterAll(async () => {
-    await owner?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const refusal = (pool: DataSource, statement: string, parameters: unknown[] = []) =>
     pool.query(statement, parameters).then(
@@ -181,37 +159,34 @@ describe('the broker runs as the exchange log’s runtime role', () => {
 describe('the broker on a login of its own (production)', () => {
   const login = `oso_broker_${process.env.TEST_RUN_ID}`;
   const outsider = `oso_outsider_${process.env.TEST_RUN_ID}`;
-  let pki: TestPki;
+  let exchange: Exchange<'vo'>;
   let broker: RunningBroker;
   let owner: Client;
   let loginUrl: string;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('broker_runtime_login');
-    owner = new Client({ connectionString: databaseUrl });
-    await owner.connect();
-    // Roles belong to the cluster: named after the run, dropped after it.
-    await owner.query(`CREATE ROLE ${login} LOGIN IN ROLE ${BROKER_RUNTIME_ROLE}`);
-    await owner.query(`CREATE ROLE ${outsider} LOGIN`);
-    const url = new URL(databaseUrl);
-    url.username = login;
-    loginUrl = url.toString();
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: SOURCE,
-      name: 'Basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'broker_runtime_login',
+      schools: SCHOOLS,
+      vendors: VENDORS,
+      beforeBroker: async ({ databaseUrl }) => {
+        // Its own connection: it drops the roles after the exchange (and its connections) closed.
+        owner = new Client({ connectionString: databaseUrl });
+        await owner.connect();
+        // Roles belong to the cluster: named after the run, dropped after it.
+        await owner.query(`CREATE ROLE ${login} LOGIN IN ROLE ${BROKER_RUNTIME_ROLE}`);
+        await owner.query(`CREATE ROLE ${outsider} LOGIN`);
+        const url = new URL(databaseUrl);
+        url.username = login;
+        loginUrl = url.toString();
+        return { DATABASE_URL: loginUrl };
+      },
     });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await pki.registry.addVendor({ id: 'vo-las', name: 'vo-las' });
-    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: loginUrl, PKI_DIR: pki.dir });
+    ({ broker } = exchange);
   });
 
   afterAll(async () => {
-    await broker?.close();
-    await pki?.close();
+    await exchange?.close();
     const database = owner ? (await owner.query('SELECT current_database() AS name')).rows[0].name : null;
     if (owner && database) {
       await owner
@@ -236,21 +211,12 @@ describe('the broker on a login of its own (production)', () => {
       await migrator.destroy();
     }
 
-    const vo = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),
-      pki.caCertificate,
-    );
-    try {
-      const requested = await vo.post('/v1/transfers', {
-        targetSchool: TARGET,
-        sourceSchool: SOURCE,
-        pupil: { bsn: BSN, geboortedatum: '2014-06-02' },
-      });
-      expect(requested.status).toBe(201);
-    } finally {
-      vo.close();
-    }
+    const requested = await exchange.clients.vo.post('/v1/transfers', {
+      targetSchool: TARGET,
+      sourceSchool: SOURCE,
+      pupil: { bsn: BSN, geboortedatum: '2014-06-02' },
+    });
+    expect(requested.status).toBe(201);
     const requests = broker.app.get(DataSource);
     expect(await requests.query('SELECT session_user AS login, current_user AS role')).toEqual([
       { login, role: BROKER_RUNTIME_ROLE },

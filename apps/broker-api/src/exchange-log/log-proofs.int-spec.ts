@@ -1,9 +1,8 @@
 import { SEQUENCER_LOCK_KEY, leafHash, openCheckpoint, verifyInclusion } from '@app/exchange-log';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
 import { TEST_BOARD } from '../../../../test/support/school-boards';
@@ -22,49 +21,32 @@ const [BSN] = validBsns(1, 32_000_000);
 const CHECKPOINT_WAIT_MS = 20_000;
 
 describe('vendors hold the broker to account (exchange log proofs)', () => {
+  let exchange: Exchange<'vo' | 'stranger' | 'auditor'>;
   let pki: TestPki;
-  let broker: RunningBroker;
   let database: Client;
   let vo: VendorClient;
   let stranger: VendorClient;
   let auditor: VendorClient;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('exchange_log_proofs');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: SOURCE,
-      name: 'Basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'exchange_log_proofs',
+      schools: [
+        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
+        { code: TARGET, name: 'College', sector: 'VO' },
+        { code: OTHER, name: 'Ander College', sector: 'VO' },
+      ],
+      vendors: {
+        vo: { id: 'vo-las', receives: [TARGET] },
+        stranger: { id: 'other-las', receives: [OTHER] },
+      },
+      auditors: { auditor: { name: 'privacy-officer', boards: [TEST_BOARD] } },
     });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await pki.registry.addSchool({
-      code: OTHER,
-      name: 'Ander College',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    for (const id of ['vo-las', 'other-las']) await pki.registry.addVendor({ id, name: id });
-    await pki.registry.addAuditor({ name: 'privacy-officer', boards: [TEST_BOARD] });
-    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    await pki.registry.grantMandate({ schoolCode: OTHER, vendorId: 'other-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    const client = async (owner: Parameters<TestPki['issueBound']>[0]) =>
-      new VendorClient(broker.port, await pki.issueBound(owner), pki.caCertificate);
-    vo = await client({ kind: 'vendor', vendorId: 'vo-las' });
-    stranger = await client({ kind: 'vendor', vendorId: 'other-las' });
-    auditor = await client({ kind: 'auditor', auditorName: 'privacy-officer' });
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ pki, database } = exchange);
+    ({ vo, stranger, auditor } = exchange.clients);
   });
 
-  afterAll(async () => {
-    for (const each of [vo, stranger, auditor]) each?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   /** Holds the sequencer's lock, as another broker process would: nothing is integrated meanwhile. */
   const holdSequencerLock = () => database.query('SELECT pg_advisory_lock($1)', [SEQUENCER_LOCK_KEY]);

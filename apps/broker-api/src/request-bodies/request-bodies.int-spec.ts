@@ -2,16 +2,15 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Client } from 'pg';
 import { HEADERS_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from '../server-limits';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { expectBsnNotEchoed } from '../../../../test/support/pupil-echo';
 import { RawAnswer, exchange, openTls, rawRequest } from '../../../../test/support/raw-tls';
 import { signedRequestBytes } from '../../../../test/support/signed-raw';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { Exchange, schoolPair, startExchange } from '../../../../test/support/exchange-fixture';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * What the API guide promises about request bodies, on the real broker: `text/xml` dossiers, gzip
@@ -24,6 +23,8 @@ const BSNS = validBsns(10, 31_000_000);
 const pupil = (bsn: string) => ({ bsn, geboortedatum: '2014-05-01' });
 
 describe('request bodies as documented', () => {
+  // Not `exchange`: that name is raw-tls's request-and-answer helper here.
+  let fixture: Exchange<'po' | 'vo'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
@@ -32,37 +33,13 @@ describe('request bodies as documented', () => {
   let vo: VendorClient;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('bodies');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: SOURCE,
-      name: 'Basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    for (const id of ['po-las', 'vo-las']) await pki.registry.addVendor({ id, name: id });
-    await pki.registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
-    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    sender = await pki.issueBound({ kind: 'vendor', vendorId: 'po-las' });
-    po = new VendorClient(broker.port, sender, pki.caCertificate);
-    vo = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),
-      pki.caCertificate,
-    );
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    fixture = await startExchange({ suite: 'bodies', ...schoolPair(SOURCE, TARGET) });
+    ({ pki, broker, database } = fixture);
+    ({ po, vo } = fixture.clients);
+    sender = fixture.credentials.po;
   });
 
-  afterAll(async () => {
-    po?.close();
-    vo?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => fixture?.close());
 
   const tls = () => ({ ca: pki.caCertificate, cert: sender.cert, key: sender.key });
   const versionCount = async () =>

@@ -1,13 +1,12 @@
 import { RequestExpirySweep } from '@app/transfers';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { Exchange, schoolPair, startExchange } from '../../../../test/support/exchange-fixture';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * What docs/api-guide.md promises about the exchange beyond its happy path, each on the real broker: the
@@ -23,6 +22,7 @@ const [PUPIL_BSN, ...MORE_BSNS] = validBsns(80, 21_000_000);
 const pupil = (bsn: string) => ({ bsn, geboortedatum: '2014-05-01' });
 
 describe('documented promises of the exchange', () => {
+  let exchange: Exchange<'po' | 'vo' | 'leaving'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
@@ -32,42 +32,22 @@ describe('documented promises of the exchange', () => {
   let bsns: string[];
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('promises');
-    pki = await TestPki.create(databaseUrl);
-    const registry = pki.registry;
-    await registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({
-      code: LEAVING_TARGET,
-      name: 'Tweede college',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
+    const pair = schoolPair(SOURCE, TARGET);
+    exchange = await startExchange({
+      suite: 'promises',
+      schools: [...pair.schools, { code: LEAVING_TARGET, name: 'Tweede college', sector: 'VO' }],
+      vendors: { ...pair.vendors, leaving: { id: 'leaving-las' } },
+      env: {
+        TRANSFER_REQUEST_LIFETIME_DAYS: String(LIFETIME_DAYS),
+        TRANSFER_EXPIRY_SWEEP_SECONDS: '1',
+      },
     });
-    for (const id of ['po-las', 'vo-las', 'leaving-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
-    await registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      TRANSFER_REQUEST_LIFETIME_DAYS: String(LIFETIME_DAYS),
-      TRANSFER_EXPIRY_SWEEP_SECONDS: '1',
-    });
-    const client = async (vendorId: string) =>
-      new VendorClient(broker.port, await pki.issueBound({ kind: 'vendor', vendorId }), pki.caCertificate);
-    po = await client('po-las');
-    vo = await client('vo-las');
-    leaving = await client('leaving-las');
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ pki, broker, database } = exchange);
+    ({ po, vo, leaving } = exchange.clients);
     bsns = [...MORE_BSNS];
   });
 
-  afterAll(async () => {
-    for (const vendor of [po, vo, leaving]) vendor?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const nextBsn = () => bsns.shift()!;
   const request = async (bsn = nextBsn(), by = vo, target = TARGET) => {

@@ -1,10 +1,9 @@
 import { generateDossier } from '@app/oso-dataset';
 import { RequestExpirySweep } from '@app/transfers';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import { Exchange, TWO_SCHOOLS, startExchange } from '../../../../test/support/exchange-fixture';
 import { bsnsIn, expectBsnNotEchoed } from '../../../../test/support/pupil-echo';
-import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
 import {
   POVO_DOSSIER,
@@ -12,7 +11,6 @@ import {
   POVO_PUPIL,
   POVO_RECIPE,
 } from '../../../../test/support/large-dossiers';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * The exchange between two LAS vendors over the real broker: mutual TLS with certificates of the test
@@ -48,7 +46,7 @@ function dossierFor(
 }
 
 describe('the exchange API', () => {
-  let pki: TestPki;
+  let exchange: Exchange<'po' | 'vo' | 'other' | 'auditor'>;
   let broker: RunningBroker;
   let database: Client;
   let po: VendorClient; // sends for 00YY00 (primary)
@@ -57,59 +55,28 @@ describe('the exchange API', () => {
   let auditor: VendorClient;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('exchange');
-    pki = await TestPki.create(databaseUrl);
-    const registry = pki.registry;
-    await registry.addSchool({ code: '00YY00', name: 'Testschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: '01XZ00', name: 'Het College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({
-      code: '02AB00',
-      name: 'Ander College',
-      sector: 'VO',
-      bevoegdGezag: TEST_BOARD,
+    exchange = await startExchange({
+      suite: 'exchange',
+      schools: [
+        ...TWO_SCHOOLS,
+        { code: '02AB00', name: 'Ander College', sector: 'VO' },
+        { code: '03CD00', name: 'Andere basisschool', sector: 'PO' },
+        { code: '04EF00', name: 'Derde basisschool', sector: 'PO' },
+      ],
+      vendors: {
+        // po-las also sends for 04EF00, so it can (wrongly) stage that school's dossier for 00YY00's request.
+        po: { id: 'po-las', sends: ['00YY00', '04EF00'] },
+        vo: { id: 'vo-las', receives: ['01XZ00'] },
+        other: { id: 'other-las', sends: ['03CD00'], receives: ['02AB00'] },
+      },
+      auditors: { auditor: { name: 'inspectie', supervisory: true } },
+      env: { API_MAX_DOSSIER_BYTES: String(1024 * 1024) },
     });
-    await registry.addSchool({
-      code: '03CD00',
-      name: 'Andere basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    for (const id of ['po-las', 'vo-las', 'other-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: '00YY00', vendorId: 'po-las', side: 'source' });
-    await registry.grantMandate({ schoolCode: '01XZ00', vendorId: 'vo-las', side: 'target' });
-    await registry.grantMandate({ schoolCode: '02AB00', vendorId: 'other-las', side: 'target' });
-    await registry.grantMandate({ schoolCode: '03CD00', vendorId: 'other-las', side: 'source' });
-    // po-las also sends for 04EF00, so it can (wrongly) stage that school's dossier for 00YY00's request.
-    await registry.addSchool({
-      code: '04EF00',
-      name: 'Derde basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await registry.grantMandate({ schoolCode: '04EF00', vendorId: 'po-las', side: 'source' });
-    await registry.addAuditor({ name: 'inspectie', supervisory: true });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      API_MAX_DOSSIER_BYTES: String(1024 * 1024),
-    });
-    const ca = pki.caCertificate;
-    const client = async (owner: Parameters<TestPki['issueBound']>[0]) =>
-      new VendorClient(broker.port, await pki.issueBound(owner), ca);
-    po = await client({ kind: 'vendor', vendorId: 'po-las' });
-    vo = await client({ kind: 'vendor', vendorId: 'vo-las' });
-    other = await client({ kind: 'vendor', vendorId: 'other-las' });
-    auditor = await client({ kind: 'auditor', auditorName: 'inspectie' });
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ broker, database } = exchange);
+    ({ po, vo, other, auditor } = exchange.clients);
   });
 
-  afterAll(async () => {
-    for (const vendor of [po, vo, other, auditor]) vendor?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const rowCounts = async () => {
     const { rows } = await database.query<{ transfers: string; versions: string; history: string }>(
