@@ -12,6 +12,7 @@ import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor }
 import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { serveVersion } from './transfer-state-changes';
+import { transferSchools } from './transfer-schools';
 import { inTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { DossierSealer, StagingResult, StagingValidator, TransferSettings } from './transfer.service';
 import { toVersionView } from './transfer-views';
@@ -138,8 +139,7 @@ export class DossierStaging {
         type: 'version_staged',
         at: now,
         actor: eventActor('source_vendor', vendor),
-        sourceSchoolId: source.id,
-        targetSchoolId: null,
+        schools: { source: formatSchoolCode(source), target: null },
         transferId: null,
         versionHash: version.canonicalSha256,
         profile: version.profile,
@@ -159,7 +159,7 @@ export class DossierStaging {
       for (const transfer of open) {
         const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
         if (profileMisfit(version, source, target)) continue;
-        await serveVersion(manager, trail, transfer, version, by, now);
+        await serveVersion(manager, trail, transfer, transferSchools(source, target), version, by, now);
         served.push(transfer.id);
       }
       return trail.answer({ version: toVersionView(version), transfers: served, warnings: verdict.warnings });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { NO_TRANSFER_EVENTS, TransferEventRecorder } from './transfer-events';
 import { TransferRepository } from './transfer-repository';
+import { schoolsOfTransfers } from './transfer-schools';
 import { changeTransferState } from './transfer-state-changes';
 
 const BATCH = 100;
@@ -20,8 +21,9 @@ export async function expireOverdueTransfers(
   for (;;) {
     const count = await dataSource.transaction(async (manager) => {
       const overdue = await new TransferRepository(manager).lockOverdue(now, BATCH);
+      const schoolsOf = await schoolsOfTransfers(manager, overdue);
       for (const transfer of overdue) {
-        await changeTransferState(manager, recorder, transfer, {
+        await changeTransferState(manager, recorder, transfer, schoolsOf(transfer), {
           event: 'expire',
           actor: 'broker',
           vendor: null,

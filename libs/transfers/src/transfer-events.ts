@@ -31,20 +31,34 @@ export type TransferEventActor =
   | { kind: 'vendor'; id: string; certificateFingerprint: string; side: 'target' | 'source' }
   | { kind: 'broker'; id: null; side: null };
 
+/**
+ * The schools an event concerns, by their public codes (BRIN + vestiging), which is how the log names
+ * them. The use case has the schools at hand already, so recording needs no registry lookup: the log
+ * must not slow the exchange (issue #10, "Scale"). No target before a request exists (`version_staged`).
+ */
+export interface EventSchools {
+  source: string;
+  target: string | null;
+}
+
 interface TransferLogEventBase {
   at: Date;
   actor: TransferEventActor;
-  /** Registry ids of the schools concerned; no target before a request exists (`version_staged`). */
-  sourceSchoolId: string;
-  targetSchoolId: string | null;
+  schools: EventSchools;
   transferId: string | null;
   /** SHA-256 of the version's canonical XML: its identity for evidence and the log. */
   versionHash: string | null;
 }
 
+/** A transfer's two schools by their codes: every event about a transfer names both. */
+export interface TransferSchools extends EventSchools {
+  target: string;
+}
+
 /** A step of the lifecycle as the log records it: receipt, withdrawal and expiry have their own types. */
 export interface TransferStateEvent extends TransferLogEventBase {
   type: 'state_changed' | 'receipt_confirmed' | 'withdrawn' | 'expired';
+  schools: TransferSchools;
   transferId: string;
   step: TransferEvent;
   fromState: TransferState;
@@ -52,7 +66,7 @@ export interface TransferStateEvent extends TransferLogEventBase {
 }
 
 export type TransferLogEvent =
-  | (TransferLogEventBase & { type: 'request_created'; transferId: string; targetSchoolId: string })
+  | (TransferLogEventBase & { type: 'request_created'; transferId: string; schools: TransferSchools })
   | (TransferLogEventBase & {
       type: 'version_staged';
       versionHash: string;
@@ -61,9 +75,19 @@ export type TransferLogEvent =
       /** The ids of the rules that warned (sorted, each once); the findings' texts stay out. */
       warnedRuleIds: string[];
     })
-  | (TransferLogEventBase & { type: 'request_matched'; transferId: string; versionHash: string })
+  | (TransferLogEventBase & {
+      type: 'request_matched';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+    })
   | TransferStateEvent
-  | (TransferLogEventBase & { type: 'dossier_fetched'; transferId: string; versionHash: string });
+  | (TransferLogEventBase & {
+      type: 'dossier_fetched';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+    });
 
 /**
  * Where the exchange's events go. `record` runs inside the transaction of the change, on its

@@ -1,7 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { DossierVersionEntity } from './dossier-version.entity';
 import { TransferError } from './transfer-error';
-import { ActingVendor, TransferEventRecorder, eventActor, stateEventType } from './transfer-events';
+import {
+  ActingVendor,
+  TransferEventRecorder,
+  TransferSchools,
+  eventActor,
+  stateEventType,
+} from './transfer-events';
 import { TransferHistoryRepository } from './transfer-history-repository';
 import { TransferActor, TransferEvent, nextState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
@@ -23,11 +29,15 @@ export interface StateStep {
   at: Date;
 }
 
-/** Moves the transfer one step along its lifecycle, or refuses (409) a step its state does not allow. */
+/**
+ * Moves the transfer one step along its lifecycle, or refuses (409) a step its state does not allow.
+ * `schools` are the transfer's schools as its event names them (see `transferSchools`).
+ */
 export async function changeTransferState(
   manager: EntityManager,
   recorder: TransferEventRecorder,
   transfer: TransferEntity,
+  schools: TransferSchools,
   step: StateStep,
 ): Promise<void> {
   const result = nextState(transfer.state, step.event, step.actor);
@@ -56,8 +66,7 @@ export async function changeTransferState(
     type: stateEventType(step.event),
     at: step.at,
     actor: eventActor(step.actor, step.vendor),
-    sourceSchoolId: transfer.sourceSchoolId,
-    targetSchoolId: transfer.targetSchoolId,
+    schools,
     transferId: transfer.id,
     versionHash: step.version?.canonicalSha256 ?? null,
     step: step.event,
@@ -74,6 +83,7 @@ export async function openTransferRequest(
     TransferEntity,
     'state' | 'currentVersionId' | 'releasedVersionId' | 'updatedAt' | 'requestedByVendorId'
   >,
+  schools: TransferSchools,
   requester: ActingVendor,
 ): Promise<TransferEntity> {
   const transfer = await new TransferRepository(manager).insert({
@@ -98,8 +108,7 @@ export async function openTransferRequest(
     type: 'request_created',
     at: transfer.createdAt,
     actor: eventActor('target_vendor', requester),
-    sourceSchoolId: transfer.sourceSchoolId,
-    targetSchoolId: transfer.targetSchoolId,
+    schools,
     transferId: transfer.id,
     versionHash: null,
   });
@@ -115,6 +124,7 @@ export async function serveVersion(
   manager: EntityManager,
   recorder: TransferEventRecorder,
   transfer: TransferEntity,
+  schools: TransferSchools,
   version: DossierVersionEntity,
   by: { actor: TransferActor; vendor: ActingVendor | null },
   at: Date,
@@ -123,16 +133,20 @@ export async function serveVersion(
     type: 'request_matched',
     at,
     actor: eventActor(by.actor, by.vendor),
-    sourceSchoolId: transfer.sourceSchoolId,
-    targetSchoolId: transfer.targetSchoolId,
+    schools,
     transferId: transfer.id,
     versionHash: version.canonicalSha256,
   });
   transfer.currentVersionId = version.id;
-  await changeTransferState(manager, recorder, transfer, { event: 'stage_version', ...by, version, at });
+  await changeTransferState(manager, recorder, transfer, schools, {
+    event: 'stage_version',
+    ...by,
+    version,
+    at,
+  });
   // The release gate (next issue) decides here between waiting, blocking and releasing. Until it
   // exists, every staged dossier waits for the evidence the law asks for.
-  await changeTransferState(manager, recorder, transfer, {
+  await changeTransferState(manager, recorder, transfer, schools, {
     event: 'await_evidence',
     actor: 'broker',
     vendor: null,

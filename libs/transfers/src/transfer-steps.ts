@@ -5,6 +5,7 @@ import { TransferEvent, TransferState } from './transfer-lifecycle';
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { changeTransferState } from './transfer-state-changes';
+import { schoolsOfTransfers } from './transfer-schools';
 import { inTransaction, refuseWhenBusy } from './transfer-transactions';
 import type { TransferView } from './transfer-views';
 
@@ -41,7 +42,8 @@ export class TransferSteps {
       const transfer = await inTransaction(this.dataSource, async (manager) => {
         const locked = await new TransferRepository(manager).lockById(transferId);
         if (!alreadyDone.includes(locked.state)) {
-          await changeTransferState(manager, trail, locked, {
+          const schoolsOf = await schoolsOfTransfers(manager, [locked]);
+          await changeTransferState(manager, trail, locked, schoolsOf(locked), {
             event,
             actor: 'target_vendor',
             vendor,
