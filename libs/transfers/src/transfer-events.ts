@@ -91,17 +91,18 @@ export type TransferLogEvent =
 
 /**
  * Where the exchange's events go. `record` runs inside the transaction of the change, on its
- * `manager`: when it throws, the change and its history are rolled back with it, so nothing happens
- * that is not recorded. It answers the id of the log entry it wrote (null when no log is kept).
+ * `manager`, with the events of one step in order: when it throws, the change and its history are
+ * rolled back with it, so nothing happens that is not recorded. It answers the ids of the log entries
+ * it wrote, in the events' order (none when no log is kept).
  */
 export interface TransferEventRecorder {
-  record(manager: EntityManager, event: TransferLogEvent): Promise<string | null>;
+  record(manager: EntityManager, events: readonly TransferLogEvent[]): Promise<readonly string[]>;
 }
 
 export const TRANSFER_EVENT_RECORDER = Symbol('TRANSFER_EVENT_RECORDER');
 
 /** Records nothing: the exchange's default until the exchange log is plugged in. */
-export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => null };
+export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => [] };
 
 /** A use case's answer and the ids of the log entries its step wrote, in order (none if it changed nothing). */
 export interface Recorded<T> {
@@ -110,23 +111,34 @@ export interface Recorded<T> {
 }
 
 /**
- * The entries one use case records: wraps the process's recorder for one call, so the answer can name
- * them. A new trail per call, so requests share nothing; a step that is rolled back throws, so its ids
- * never reach an answer.
+ * The events of one use case: the state changes note them (`add`) as they happen, and `recordIn` hands
+ * them to the process's recorder all at once, in the step's transaction before it commits — one append
+ * per step rather than one per event (the log must not slow the exchange; docs/exchange-log.md,
+ * "Scale"). A new trail per call, so requests share nothing; a step that is rolled back throws, so its
+ * ids never reach an answer.
  */
-export class EntryTrail implements TransferEventRecorder {
+export class EntryTrail {
+  private pending: TransferLogEvent[] = [];
   private readonly ids: string[] = [];
 
   constructor(private readonly recorder: TransferEventRecorder) {}
 
-  async record(manager: EntityManager, event: TransferLogEvent): Promise<string | null> {
-    const id = await this.recorder.record(manager, event);
-    if (id !== null) this.ids.push(id);
-    return id;
+  add(event: TransferLogEvent): void {
+    this.pending.push(event);
   }
 
-  /** `result` with the entries recorded so far. */
+  /** Records the events noted since the last call, with the transaction's `manager`. */
+  async recordIn(manager: EntityManager): Promise<void> {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    this.ids.push(...(await this.recorder.record(manager, events)));
+  }
+
+  /** `result` with the entries recorded. */
   answer<T>(result: T): Recorded<T> {
+    // A bug, not a refusal: an event noted but never recorded would be a change the log does not know.
+    if (this.pending.length > 0) throw new Error('a step answered with events it did not record');
     return { result, logEntries: [...this.ids] };
   }
 }

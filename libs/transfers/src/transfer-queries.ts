@@ -11,7 +11,7 @@ import { TransferHistoryRepository } from './transfer-history-repository';
 import type { TransferState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { schoolsOfTransfers } from './transfer-schools';
-import { inTransaction } from './transfer-transactions';
+import { inRecordedTransaction } from './transfer-transactions';
 import { TransferEntity } from './transfer.entity';
 import type { DossierSealer, TransferSettings } from './transfer.service';
 import {
@@ -113,9 +113,9 @@ export class TransferQueries {
     const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
     // Recorded before the bytes leave: a fetch the log cannot record does not happen.
     const trail = new EntryTrail(this.recorder);
-    await inTransaction(this.dataSource, async (manager) => {
+    await inRecordedTransaction(this.dataSource, trail, async (manager) => {
       const schoolsOf = await schoolsOfTransfers(manager, [transfer]);
-      await trail.record(manager, {
+      trail.add({
         type: 'dossier_fetched',
         at: this.clock(),
         actor: eventActor('target_vendor', vendor),

@@ -11,7 +11,7 @@ import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { openTransferRequest, serveVersion } from './transfer-state-changes';
 import { transferSchools } from './transfer-schools';
-import { inTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
+import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { TransferSettings } from './transfer.service';
 import type { TransferView } from './transfer-views';
 
@@ -56,7 +56,7 @@ export class TransferRequests {
 
     const schools = transferSchools(source, target);
     const trail = new EntryTrail(this.recorder);
-    const transferId = await inTransaction(this.dataSource, async (manager) => {
+    const transferId = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const open = await new TransferRepository(manager).openBetween(target.id, source.id, pupilKeyHash);
       if (open) {

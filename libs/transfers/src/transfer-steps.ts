@@ -6,7 +6,7 @@ import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { changeTransferState } from './transfer-state-changes';
 import { schoolsOfTransfers } from './transfer-schools';
-import { inTransaction, refuseWhenBusy } from './transfer-transactions';
+import { inRecordedTransaction, refuseWhenBusy } from './transfer-transactions';
 import type { TransferView } from './transfer-views';
 
 /** The receiving side's own steps: acknowledging receipt of the dossier, or withdrawing the request. */
@@ -39,7 +39,7 @@ export class TransferSteps {
     return refuseWhenBusy(async () => {
       const { roles } = await this.access.visibleTransfer(vendor.id, transferId, 'target');
       const trail = new EntryTrail(this.recorder);
-      const transfer = await inTransaction(this.dataSource, async (manager) => {
+      const transfer = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
         const locked = await new TransferRepository(manager).lockById(transferId);
         if (!alreadyDone.includes(locked.state)) {
           const schoolsOf = await schoolsOfTransfers(manager, [locked]);
