@@ -30,8 +30,8 @@ export async function appendExchangeEvent(
 }
 
 /**
- * Records the events of one step in the caller's transaction with one INSERT: a statement per event
- * was a fifth of a small staging's time on this machine (docs/exchange-log.md, "Scale"). Every event
+ * Records the events of one step in the caller's transaction with one INSERT, not one per event: each
+ * statement is a round trip and a parse on the request path (docs/exchange-log.md, "Scale"). Every event
  * is validated before anything is written; the ids come back in the events' order.
  */
 export async function appendExchangeEvents(
