@@ -12,7 +12,8 @@ import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor }
 import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { serveVersion } from './transfer-state-changes';
-import { inTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
+import { transferSchools } from './transfer-schools';
+import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { DossierSealer, StagingResult, StagingValidator, TransferSettings } from './transfer.service';
 import { toVersionView } from './transfer-views';
 
@@ -108,7 +109,7 @@ export class DossierStaging {
     const id = randomUUID();
     const sealed = this.sealer.seal(bytes, versionContext(id));
     const trail = new EntryTrail(this.recorder);
-    return inTransaction(this.dataSource, async (manager) => {
+    const served = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const versions = new DossierVersionRepository(manager);
       const latest = await versions.latestInLine(source.id, pupilKeyHash);
@@ -135,12 +136,11 @@ export class DossierStaging {
         stagedAt: now,
         purgedAt: null,
       });
-      await trail.record(manager, {
+      trail.add({
         type: 'version_staged',
         at: now,
         actor: eventActor('source_vendor', vendor),
-        sourceSchoolId: source.id,
-        targetSchoolId: null,
+        schools: { source: formatSchoolCode(source), target: null },
         transferId: null,
         versionHash: version.canonicalSha256,
         profile: version.profile,
@@ -155,15 +155,20 @@ export class DossierStaging {
         open.map((transfer) => transfer.targetSchoolId),
         manager,
       );
-      const served: string[] = [];
+      const servedIds: string[] = [];
       const by = { actor: 'source_vendor', vendor } as const;
       for (const transfer of open) {
         const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
         if (profileMisfit(version, source, target)) continue;
-        await serveVersion(manager, trail, transfer, version, by, now);
-        served.push(transfer.id);
+        await serveVersion(manager, trail, transfer, transferSchools(source, target), version, by, now);
+        servedIds.push(transfer.id);
       }
-      return trail.answer({ version: toVersionView(version), transfers: served, warnings: verdict.warnings });
+      return { version, transfers: servedIds };
+    });
+    return trail.answer({
+      version: toVersionView(served.version),
+      transfers: served.transfers,
+      warnings: verdict.warnings,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
-import { NO_TRANSFER_EVENTS, TransferEventRecorder } from './transfer-events';
+import { EntryTrail, NO_TRANSFER_EVENTS, TransferEventRecorder } from './transfer-events';
 import { TransferRepository } from './transfer-repository';
+import { schoolsOfTransfers } from './transfer-schools';
 import { changeTransferState } from './transfer-state-changes';
 
 const BATCH = 100;
@@ -18,10 +19,13 @@ export async function expireOverdueTransfers(
 ): Promise<number> {
   let expired = 0;
   for (;;) {
+    // One trail per batch: its events are recorded together, in the batch's transaction.
+    const trail = new EntryTrail(recorder);
     const count = await dataSource.transaction(async (manager) => {
       const overdue = await new TransferRepository(manager).lockOverdue(now, BATCH);
+      const schoolsOf = await schoolsOfTransfers(manager, overdue);
       for (const transfer of overdue) {
-        await changeTransferState(manager, recorder, transfer, {
+        await changeTransferState(manager, trail, transfer, schoolsOf(transfer), {
           event: 'expire',
           actor: 'broker',
           vendor: null,
@@ -29,6 +33,7 @@ export async function expireOverdueTransfers(
           at: now,
         });
       }
+      await trail.recordIn(manager);
       return overdue.length;
     });
     expired += count;

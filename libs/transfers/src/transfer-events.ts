@@ -31,20 +31,34 @@ export type TransferEventActor =
   | { kind: 'vendor'; id: string; certificateFingerprint: string; side: 'target' | 'source' }
   | { kind: 'broker'; id: null; side: null };
 
+/**
+ * The schools an event concerns, by their public codes (BRIN + vestiging), which is how the log names
+ * them. The use case has the schools at hand already, so recording needs no registry lookup: the log
+ * must not slow the exchange (issue #10, "Scale"). No target before a request exists (`version_staged`).
+ */
+export interface EventSchools {
+  source: string;
+  target: string | null;
+}
+
 interface TransferLogEventBase {
   at: Date;
   actor: TransferEventActor;
-  /** Registry ids of the schools concerned; no target before a request exists (`version_staged`). */
-  sourceSchoolId: string;
-  targetSchoolId: string | null;
+  schools: EventSchools;
   transferId: string | null;
   /** SHA-256 of the version's canonical XML: its identity for evidence and the log. */
   versionHash: string | null;
 }
 
+/** A transfer's two schools by their codes: every event about a transfer names both. */
+export interface TransferSchools extends EventSchools {
+  target: string;
+}
+
 /** A step of the lifecycle as the log records it: receipt, withdrawal and expiry have their own types. */
 export interface TransferStateEvent extends TransferLogEventBase {
   type: 'state_changed' | 'receipt_confirmed' | 'withdrawn' | 'expired';
+  schools: TransferSchools;
   transferId: string;
   step: TransferEvent;
   fromState: TransferState;
@@ -52,7 +66,7 @@ export interface TransferStateEvent extends TransferLogEventBase {
 }
 
 export type TransferLogEvent =
-  | (TransferLogEventBase & { type: 'request_created'; transferId: string; targetSchoolId: string })
+  | (TransferLogEventBase & { type: 'request_created'; transferId: string; schools: TransferSchools })
   | (TransferLogEventBase & {
       type: 'version_staged';
       versionHash: string;
@@ -61,23 +75,34 @@ export type TransferLogEvent =
       /** The ids of the rules that warned (sorted, each once); the findings' texts stay out. */
       warnedRuleIds: string[];
     })
-  | (TransferLogEventBase & { type: 'request_matched'; transferId: string; versionHash: string })
+  | (TransferLogEventBase & {
+      type: 'request_matched';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+    })
   | TransferStateEvent
-  | (TransferLogEventBase & { type: 'dossier_fetched'; transferId: string; versionHash: string });
+  | (TransferLogEventBase & {
+      type: 'dossier_fetched';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+    });
 
 /**
  * Where the exchange's events go. `record` runs inside the transaction of the change, on its
- * `manager`: when it throws, the change and its history are rolled back with it, so nothing happens
- * that is not recorded. It answers the id of the log entry it wrote (null when no log is kept).
+ * `manager`, with the events of one step in order: when it throws, the change and its history are
+ * rolled back with it, so nothing happens that is not recorded. It answers the ids of the log entries
+ * it wrote, in the events' order (none when no log is kept).
  */
 export interface TransferEventRecorder {
-  record(manager: EntityManager, event: TransferLogEvent): Promise<string | null>;
+  record(manager: EntityManager, events: readonly TransferLogEvent[]): Promise<readonly string[]>;
 }
 
 export const TRANSFER_EVENT_RECORDER = Symbol('TRANSFER_EVENT_RECORDER');
 
 /** Records nothing: the exchange's default until the exchange log is plugged in. */
-export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => null };
+export const NO_TRANSFER_EVENTS: TransferEventRecorder = { record: async () => [] };
 
 /** A use case's answer and the ids of the log entries its step wrote, in order (none if it changed nothing). */
 export interface Recorded<T> {
@@ -86,23 +111,34 @@ export interface Recorded<T> {
 }
 
 /**
- * The entries one use case records: wraps the process's recorder for one call, so the answer can name
- * them. A new trail per call, so requests share nothing; a step that is rolled back throws, so its ids
- * never reach an answer.
+ * The events of one use case: the state changes note them (`add`) as they happen, and `recordIn` hands
+ * them to the process's recorder all at once, in the step's transaction before it commits — one append
+ * per step rather than one per event (the log must not slow the exchange; docs/exchange-log.md,
+ * "Scale"). A new trail per call, so requests share nothing; a step that is rolled back throws, so its
+ * ids never reach an answer.
  */
-export class EntryTrail implements TransferEventRecorder {
+export class EntryTrail {
+  private pending: TransferLogEvent[] = [];
   private readonly ids: string[] = [];
 
   constructor(private readonly recorder: TransferEventRecorder) {}
 
-  async record(manager: EntityManager, event: TransferLogEvent): Promise<string | null> {
-    const id = await this.recorder.record(manager, event);
-    if (id !== null) this.ids.push(id);
-    return id;
+  add(event: TransferLogEvent): void {
+    this.pending.push(event);
   }
 
-  /** `result` with the entries recorded so far. */
+  /** Records the events noted since the last call, with the transaction's `manager`. */
+  async recordIn(manager: EntityManager): Promise<void> {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    this.ids.push(...(await this.recorder.record(manager, events)));
+  }
+
+  /** `result` with the entries recorded. */
   answer<T>(result: T): Recorded<T> {
+    // A bug, not a refusal: an event noted but never recorded would be a change the log does not know.
+    if (this.pending.length > 0) throw new Error('a step answered with events it did not record');
     return { result, logEntries: [...this.ids] };
   }
 }

@@ -10,7 +10,8 @@ import type { TransferHistoryEntity } from './transfer-history.entity';
 import { TransferHistoryRepository } from './transfer-history-repository';
 import type { TransferState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
-import { inTransaction } from './transfer-transactions';
+import { schoolsOfTransfers } from './transfer-schools';
+import { inRecordedTransaction } from './transfer-transactions';
 import { TransferEntity } from './transfer.entity';
 import type { DossierSealer, TransferSettings } from './transfer.service';
 import {
@@ -112,17 +113,17 @@ export class TransferQueries {
     const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
     // Recorded before the bytes leave: a fetch the log cannot record does not happen.
     const trail = new EntryTrail(this.recorder);
-    await inTransaction(this.dataSource, (manager) =>
-      trail.record(manager, {
+    await inRecordedTransaction(this.dataSource, trail, async (manager) => {
+      const schoolsOf = await schoolsOfTransfers(manager, [transfer]);
+      trail.add({
         type: 'dossier_fetched',
         at: this.clock(),
         actor: eventActor('target_vendor', vendor),
-        sourceSchoolId: transfer.sourceSchoolId,
-        targetSchoolId: transfer.targetSchoolId,
+        schools: schoolsOf(transfer),
         transferId: transfer.id,
         versionHash: version.canonicalSha256,
-      }),
-    );
+      });
+    });
     return trail.answer({ bytes, version: toVersionView(version) });
   }
 

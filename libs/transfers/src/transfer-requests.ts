@@ -10,7 +10,8 @@ import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder } from './tra
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { openTransferRequest, serveVersion } from './transfer-state-changes';
-import { inTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
+import { transferSchools } from './transfer-schools';
+import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { TransferSettings } from './transfer.service';
 import type { TransferView } from './transfer-views';
 
@@ -53,8 +54,9 @@ export class TransferRequests {
     const pupilKeyHash = hashPupilKey(input.pupil, this.settings.pupilKeySecret);
     const now = this.clock();
 
+    const schools = transferSchools(source, target);
     const trail = new EntryTrail(this.recorder);
-    const transferId = await inTransaction(this.dataSource, async (manager) => {
+    const transferId = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const open = await new TransferRepository(manager).openBetween(target.id, source.id, pupilKeyHash);
       if (open) {
@@ -77,12 +79,13 @@ export class TransferRequests {
           createdAt: now,
           expiresAt: new Date(now.getTime() + this.settings.requestLifetimeDays * 86_400_000),
         },
+        schools,
         vendor,
       );
       // A dossier staged before the request is matched now, if it fits the receiving school.
       const staged = await new DossierVersionRepository(manager).latestLiveInLine(source.id, pupilKeyHash);
       if (staged && !profileMisfit(staged, source, target)) {
-        await serveVersion(manager, trail, transfer, staged, { actor: 'broker', vendor: null }, now);
+        await serveVersion(manager, trail, transfer, schools, staged, { actor: 'broker', vendor: null }, now);
       }
       return transfer.id;
     });

@@ -20,12 +20,16 @@ import { TEST_BOARD } from '../../../test/support/school-boards';
 class TableRecorder implements TransferEventRecorder {
   refuse: (event: TransferLogEvent) => boolean = () => false;
 
-  async record(manager: EntityManager, event: TransferLogEvent): Promise<string> {
-    if (this.refuse(event)) throw new Error('the log refused the event');
-    const [{ id }] = await manager.query('INSERT INTO recorded_events (event) VALUES ($1) RETURNING id', [
-      JSON.stringify(event),
-    ]);
-    return String(id);
+  async record(manager: EntityManager, events: readonly TransferLogEvent[]): Promise<string[]> {
+    if (events.some(this.refuse)) throw new Error('the log refused the event');
+    const ids: string[] = [];
+    for (const event of events) {
+      const [{ id }] = await manager.query('INSERT INTO recorded_events (event) VALUES ($1) RETURNING id', [
+        JSON.stringify(event),
+      ]);
+      ids.push(String(id));
+    }
+    return ids;
   }
 }
 

@@ -1,15 +1,16 @@
 import type { EntityManager } from 'typeorm';
 import type { DossierVersionEntity } from './dossier-version.entity';
 import { TransferError } from './transfer-error';
-import { ActingVendor, TransferEventRecorder, eventActor, stateEventType } from './transfer-events';
+import { ActingVendor, EntryTrail, TransferSchools, eventActor, stateEventType } from './transfer-events';
 import { TransferHistoryRepository } from './transfer-history-repository';
 import { TransferActor, TransferEvent, nextState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { TransferEntity } from './transfer.entity';
 
 /*
- * The one place where transfers come to be and change state. Each function writes the transfer, its
- * history row and its event for the exchange log in the caller's transaction (`manager`), so either all
+ * The one place where transfers come to be and change state. Each function writes the transfer and its
+ * history row in the caller's transaction (`manager`) and notes its event for the exchange log on the
+ * step's trail, which the caller records in the same transaction (`inRecordedTransaction`), so either all
  * three are there or none: every use case, the expiry sweep included, goes through here.
  */
 
@@ -23,11 +24,15 @@ export interface StateStep {
   at: Date;
 }
 
-/** Moves the transfer one step along its lifecycle, or refuses (409) a step its state does not allow. */
+/**
+ * Moves the transfer one step along its lifecycle, or refuses (409) a step its state does not allow.
+ * `schools` are the transfer's schools as its event names them (see `transferSchools`).
+ */
 export async function changeTransferState(
   manager: EntityManager,
-  recorder: TransferEventRecorder,
+  trail: EntryTrail,
   transfer: TransferEntity,
+  schools: TransferSchools,
   step: StateStep,
 ): Promise<void> {
   const result = nextState(transfer.state, step.event, step.actor);
@@ -52,12 +57,11 @@ export async function changeTransferState(
     versionId: step.version?.id ?? null,
     at: step.at,
   });
-  await recorder.record(manager, {
+  trail.add({
     type: stateEventType(step.event),
     at: step.at,
     actor: eventActor(step.actor, step.vendor),
-    sourceSchoolId: transfer.sourceSchoolId,
-    targetSchoolId: transfer.targetSchoolId,
+    schools,
     transferId: transfer.id,
     versionHash: step.version?.canonicalSha256 ?? null,
     step: step.event,
@@ -69,11 +73,12 @@ export async function changeTransferState(
 /** A new request, in state `requested`: the transfer's first row, first history entry and first event. */
 export async function openTransferRequest(
   manager: EntityManager,
-  recorder: TransferEventRecorder,
+  trail: EntryTrail,
   request: Omit<
     TransferEntity,
     'state' | 'currentVersionId' | 'releasedVersionId' | 'updatedAt' | 'requestedByVendorId'
   >,
+  schools: TransferSchools,
   requester: ActingVendor,
 ): Promise<TransferEntity> {
   const transfer = await new TransferRepository(manager).insert({
@@ -94,12 +99,11 @@ export async function openTransferRequest(
     versionId: null,
     at: transfer.createdAt,
   });
-  await recorder.record(manager, {
+  trail.add({
     type: 'request_created',
     at: transfer.createdAt,
     actor: eventActor('target_vendor', requester),
-    sourceSchoolId: transfer.sourceSchoolId,
-    targetSchoolId: transfer.targetSchoolId,
+    schools,
     transferId: transfer.id,
     versionHash: null,
   });
@@ -113,26 +117,31 @@ export async function openTransferRequest(
  */
 export async function serveVersion(
   manager: EntityManager,
-  recorder: TransferEventRecorder,
+  trail: EntryTrail,
   transfer: TransferEntity,
+  schools: TransferSchools,
   version: DossierVersionEntity,
   by: { actor: TransferActor; vendor: ActingVendor | null },
   at: Date,
 ): Promise<void> {
-  await recorder.record(manager, {
+  trail.add({
     type: 'request_matched',
     at,
     actor: eventActor(by.actor, by.vendor),
-    sourceSchoolId: transfer.sourceSchoolId,
-    targetSchoolId: transfer.targetSchoolId,
+    schools,
     transferId: transfer.id,
     versionHash: version.canonicalSha256,
   });
   transfer.currentVersionId = version.id;
-  await changeTransferState(manager, recorder, transfer, { event: 'stage_version', ...by, version, at });
+  await changeTransferState(manager, trail, transfer, schools, {
+    event: 'stage_version',
+    ...by,
+    version,
+    at,
+  });
   // The release gate (next issue) decides here between waiting, blocking and releasing. Until it
   // exists, every staged dossier waits for the evidence the law asks for.
-  await changeTransferState(manager, recorder, transfer, {
+  await changeTransferState(manager, trail, transfer, schools, {
     event: 'await_evidence',
     actor: 'broker',
     vendor: null,

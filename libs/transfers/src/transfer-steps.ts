@@ -5,7 +5,8 @@ import { TransferEvent, TransferState } from './transfer-lifecycle';
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { changeTransferState } from './transfer-state-changes';
-import { inTransaction, refuseWhenBusy } from './transfer-transactions';
+import { schoolsOfTransfers } from './transfer-schools';
+import { inRecordedTransaction, refuseWhenBusy } from './transfer-transactions';
 import type { TransferView } from './transfer-views';
 
 /** The receiving side's own steps: acknowledging receipt of the dossier, or withdrawing the request. */
@@ -38,10 +39,11 @@ export class TransferSteps {
     return refuseWhenBusy(async () => {
       const { roles } = await this.access.visibleTransfer(vendor.id, transferId, 'target');
       const trail = new EntryTrail(this.recorder);
-      const transfer = await inTransaction(this.dataSource, async (manager) => {
+      const transfer = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
         const locked = await new TransferRepository(manager).lockById(transferId);
         if (!alreadyDone.includes(locked.state)) {
-          await changeTransferState(manager, trail, locked, {
+          const schoolsOf = await schoolsOfTransfers(manager, [locked]);
+          await changeTransferState(manager, trail, locked, schoolsOf(locked), {
             event,
             actor: 'target_vendor',
             vendor,

@@ -1,6 +1,7 @@
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { DataSource, EntityManager } from 'typeorm';
 import { TransferError } from './transfer-error';
+import type { EntryTrail } from './transfer-events';
 
 /*
  * How the exchange's use cases hold the database: transactions whose waits end, and a pupil's line.
@@ -52,6 +53,22 @@ export function inTransaction<T>(
   return dataSource.transaction(async (manager) => {
     await manager.query(`SET LOCAL lock_timeout = ${LOCK_WAIT_MS}`);
     return work(manager);
+  });
+}
+
+/**
+ * `inTransaction` for a step that changes transfers: the events it noted on `trail` are recorded in the
+ * same transaction, together, after `work` and before the commit — or the whole step rolls back.
+ */
+export function inRecordedTransaction<T>(
+  dataSource: DataSource,
+  trail: EntryTrail,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return inTransaction(dataSource, async (manager) => {
+    const result = await work(manager);
+    await trail.recordIn(manager);
+    return result;
   });
 }
 

@@ -5,14 +5,12 @@ import type { TransferLogEvent } from '@app/transfers';
 export const BROKER_ACTOR_ID = 'broker';
 
 /**
- * An event of the exchange as an exchange log entry: schools by their public code (BRIN + vestiging),
- * the rest as the exchange states it. Pure, so the one mapping of the exchange onto the log is tested on
- * its own; the log's own screen (`validateExchangeEvent`) still judges every entry at append time.
+ * An event of the exchange as an exchange log entry: the exchange already names the schools by their
+ * public code (BRIN + vestiging), the rest as it states it. Pure, so the one mapping of the exchange onto
+ * the log is tested on its own; the log's own screen (`validateExchangeEvent`) still judges every entry
+ * at append time.
  */
-export function transferLogEntry(
-  event: TransferLogEvent,
-  schoolCode: (schoolId: string) => string,
-): ExchangeEventInput {
+export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
   const entry: ExchangeEventInput = {
     type: event.type,
     at: event.at,
@@ -22,8 +20,8 @@ export function transferLogEntry(
         ? { kind: 'vendor', id: event.actor.id, certificateFingerprint: event.actor.certificateFingerprint }
         : { kind: 'broker', id: BROKER_ACTOR_ID },
     schools: {
-      source: schoolCode(event.sourceSchoolId),
-      ...(event.targetSchoolId !== null ? { target: schoolCode(event.targetSchoolId) } : {}),
+      source: event.schools.source,
+      ...(event.schools.target !== null ? { target: event.schools.target } : {}),
     },
     ...(event.transferId !== null ? { transferId: event.transferId } : {}),
     ...(event.versionHash !== null ? { versionHash: event.versionHash } : {}),
