@@ -7,11 +7,10 @@ import {
 } from '@app/exchange-log';
 import { X509Certificate } from 'node:crypto';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../../test/support/school-boards';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { JsonSchema, schemaProblems } from '../../../../test/support/openapi-conformance';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
@@ -32,10 +31,9 @@ const fingerprintOf = (credentials: ClientCredentials): string =>
   new X509Certificate(credentials.cert).fingerprint256.replace(/:/g, '').toLowerCase();
 
 describe('the auditor API: reports, proofs and exports', () => {
+  let exchange: Exchange<'po' | 'vo' | 'officer' | 'otherOfficer' | 'inspectorate'>;
   let pki: TestPki;
-  let broker: RunningBroker;
   let database: Client;
-  const clients: VendorClient[] = [];
   let officer: VendorClient;
   let otherOfficer: VendorClient;
   let inspectorate: VendorClient;
@@ -44,13 +42,6 @@ describe('the auditor API: reports, proofs and exports', () => {
   let officerFingerprint: string;
   let transferId: string;
   let versionHash: string;
-
-  async function client(owner: Parameters<TestPki['issueBound']>[0]): Promise<[VendorClient, string]> {
-    const credentials = await pki.issueBound(owner);
-    const made = new VendorClient(broker.port, credentials, pki.caCertificate);
-    clients.push(made);
-    return [made, fingerprintOf(credentials)];
-  }
 
   /** Waits until a checkpoint covers every entry written so far (bounded); returns its size. */
   async function untilCheckpointed(): Promise<number> {
@@ -66,26 +57,28 @@ describe('the auditor API: reports, proofs and exports', () => {
   }
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('audit_api');
-    pki = await TestPki.create(databaseUrl);
-    const { registry } = pki;
-    await registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: FOREIGN, name: 'Ander', sector: 'VO', bevoegdGezag: OTHER_TEST_BOARD });
-    for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
-    await registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    await registry.addAuditor({ name: 'board-officer', boards: [TEST_BOARD] });
-    await registry.addAuditor({ name: 'other-officer', boards: [OTHER_TEST_BOARD] });
-    await registry.addAuditor({ name: 'inspectorate', supervisory: true });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
-    [officer, officerFingerprint] = await client({ kind: 'auditor', auditorName: 'board-officer' });
-    [otherOfficer] = await client({ kind: 'auditor', auditorName: 'other-officer' });
-    [inspectorate] = await client({ kind: 'auditor', auditorName: 'inspectorate' });
-    const [po] = await client({ kind: 'vendor', vendorId: 'po-las' });
-    [vo, voFingerprint] = await client({ kind: 'vendor', vendorId: 'vo-las' });
+    exchange = await startExchange({
+      suite: 'audit_api',
+      schools: [
+        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
+        { code: TARGET, name: 'College', sector: 'VO' },
+        { code: FOREIGN, name: 'Ander', sector: 'VO', board: OTHER_TEST_BOARD },
+      ],
+      vendors: {
+        po: { id: 'po-las', sends: [SOURCE] },
+        vo: { id: 'vo-las', receives: [TARGET] },
+      },
+      auditors: {
+        officer: { name: 'board-officer', boards: [TEST_BOARD] },
+        otherOfficer: { name: 'other-officer', boards: [OTHER_TEST_BOARD] },
+        inspectorate: { name: 'inspectorate', supervisory: true },
+      },
+    });
+    ({ pki, database } = exchange);
+    const { po } = exchange.clients;
+    ({ officer, otherOfficer, inspectorate, vo } = exchange.clients);
+    officerFingerprint = fingerprintOf(exchange.credentials.officer);
+    voFingerprint = fingerprintOf(exchange.credentials.vo);
 
     const requested = await vo.post('/v1/transfers', {
       targetSchool: TARGET,
@@ -108,12 +101,7 @@ describe('the auditor API: reports, proofs and exports', () => {
     await untilCheckpointed();
   });
 
-  afterAll(async () => {
-    for (const each of clients) each.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   it('reports a pupil’s versions, categories and fetches to the board’s auditor, recorded without the pupil', async () => {
     const before = Number(
