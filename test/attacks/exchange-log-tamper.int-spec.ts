@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { validBsns } from '../support/dossier-pupil';
 import { Exchange, startExchange } from '../support/exchange-fixture';
+import { untilCheckpointed } from '../support/log-checkpoints';
 import { asSuperuser, shiftLeaves, withSequencerPaused } from '../support/log-tamper';
 import { VendorClient } from '../support/vendor-client';
 
@@ -13,7 +14,6 @@ import { VendorClient } from '../support/vendor-client';
 const SOURCE = '01AA00';
 const TARGET = '01BB00';
 const REQUESTS = 6;
-const CHECKPOINT_WAIT_MS = 30_000;
 
 interface Integrity {
   ok: boolean;
@@ -41,18 +41,6 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
   let inspectorate: VendorClient;
   /** The request_created entries of the suite's transfers, in leaf order. */
   let requests: Leaf[];
-
-  async function untilCheckpointed(): Promise<void> {
-    const deadline = Date.now() + CHECKPOINT_WAIT_MS;
-    for (;;) {
-      const { rows } = await database.query(
-        `SELECT (SELECT count(*) FROM exchange_log_entries)::int AS entries,
-                (SELECT coalesce(max(tree_size), 0) FROM exchange_log_checkpoints)::int AS checkpointed`,
-      );
-      if (rows[0].checkpointed >= rows[0].entries || Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   async function integrity(): Promise<Integrity> {
     const answer = await inspectorate.get('/v1/audit/integrity');
@@ -104,7 +92,7 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
       });
       expect(requested.status).toBe(201);
     }
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     const { rows } = await database.query(
       `SELECT l.leaf_index::int AS leaf, e.id::text AS id
          FROM exchange_log_leaves l JOIN exchange_log_entries e ON e.id = l.entry_id
@@ -118,7 +106,7 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
 
   afterEach(async () => {
     // Every test puts the log back: the tree matches its checkpoints again.
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     expect(await integrity()).toMatchObject({ ok: true });
   });
 

@@ -11,6 +11,7 @@ import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/su
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../../test/support/school-boards';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { untilCheckpointed } from '../../../../test/support/log-checkpoints';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { JsonSchema, schemaProblems } from '../../../../test/support/openapi-conformance';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
@@ -25,7 +26,6 @@ const TARGET = SOURCE === '01XZ00' ? '02XZ00' : '01XZ00';
 const FOREIGN = '03XZ00';
 const [BSN] = validBsns(1, 34_000_000);
 const PUPIL = { bsn: BSN, geboortedatum: '2014-06-02' };
-const CHECKPOINT_WAIT_MS = 30_000;
 
 const fingerprintOf = (credentials: ClientCredentials): string =>
   new X509Certificate(credentials.cert).fingerprint256.replace(/:/g, '').toLowerCase();
@@ -42,19 +42,6 @@ describe('the auditor API: reports, proofs and exports', () => {
   let officerFingerprint: string;
   let transferId: string;
   let versionHash: string;
-
-  /** Waits until a checkpoint covers every entry written so far (bounded); returns its size. */
-  async function untilCheckpointed(): Promise<number> {
-    const deadline = Date.now() + CHECKPOINT_WAIT_MS;
-    for (;;) {
-      const { rows } = await database.query(
-        `SELECT (SELECT count(*) FROM exchange_log_entries)::int AS entries,
-                (SELECT coalesce(max(tree_size), 0) FROM exchange_log_checkpoints)::int AS checkpointed`,
-      );
-      if (rows[0].checkpointed >= rows[0].entries || Date.now() > deadline) return rows[0].checkpointed;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   beforeAll(async () => {
     exchange = await startExchange({
@@ -98,7 +85,7 @@ describe('the auditor API: reports, proofs and exports', () => {
     expect((await vo.get(`/v1/transfers/${transferId}/dossier`)).status).toBe(200);
     versionHash = (await database.query('SELECT canonical_sha256 FROM dossier_versions')).rows[0]
       .canonical_sha256;
-    await untilCheckpointed();
+    await untilCheckpointed(database);
   });
 
   afterAll(() => exchange?.close());
@@ -250,7 +237,7 @@ describe('the auditor API: reports, proofs and exports', () => {
 
     // The log moves on (the calls above are entries) and a newer checkpoint is signed; within the default
     // age the same check still answers, naming the older checkpoint it covers.
-    const newer = await untilCheckpointed();
+    const newer = await untilCheckpointed(database);
     expect(newer).toBeGreaterThan(first.body.treeSize as number);
     const again = await officer.get('/v1/audit/integrity');
     expect(again.body).toEqual(first.body);
@@ -300,7 +287,7 @@ describe('the auditor API: reports, proofs and exports', () => {
     const hidden = await otherOfficer.get(`/v1/audit/entries/${rows[0].id}/proof`);
     expect([hidden.status, hidden.body.error]).toEqual([404, 'LOG_ENTRY_NOT_FOUND']);
 
-    const latestSize = await untilCheckpointed(); // the queries above are entries too: the tree grew
+    const latestSize = await untilCheckpointed(database); // the queries above are entries too: the tree grew
     expect(latestSize).toBeGreaterThan(earlier.size);
     const consistency = await officer.get(`/v1/audit/consistency?from=${earlier.size}`);
     expect(consistency.status).toBe(200);
@@ -317,7 +304,7 @@ describe('the auditor API: reports, proofs and exports', () => {
   it('exports a board’s entries with proofs that verify, failing at any entry with a byte changed', async () => {
     const earlier = (await officer.get('/v1/audit/checkpoint')).raw.toString('utf8');
     const earlierSize = openCheckpoint(earlier, [pki.logVerifierKey]).checkpoint.size;
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     const exported = await officer.get(`/v1/audit/export?previous=${earlierSize}`);
     expect(exported.status).toBe(200);
     expect(exported.headers['content-type']).toMatch(/^application\/jsonl/);

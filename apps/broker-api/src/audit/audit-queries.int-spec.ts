@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { validBsns } from '../../../../test/support/dossier-pupil';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { untilCheckpointed } from '../../../../test/support/log-checkpoints';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
 import { AuditQueries, AuditorIdentity } from './audit-queries.service';
@@ -19,8 +20,6 @@ const OTHER_BOARD = '22222';
 const SCHOOLS = { po: '01AA00', vo: '01BB00', otherPo: '02AA00', otherVo: '02BB00' } as const;
 const [BSN, OTHER_BSN, ...MORE_BSNS] = validBsns(5, 33_000_000);
 const BIRTH_DATE = '2014-03-09';
-/** Generous: the sequencer checkpoints within about a second; a loaded machine may take longer. */
-const CHECKPOINT_WAIT_MS = 30_000;
 
 type Entry = Record<string, unknown> & {
   id: string;
@@ -50,19 +49,6 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   let officerFingerprint: string;
   let ownTransfer: string;
   let foreignTransfer: string;
-
-  /** Waits until a checkpoint covers every entry written so far (bounded). */
-  async function untilCheckpointed(): Promise<void> {
-    const deadline = Date.now() + CHECKPOINT_WAIT_MS;
-    for (;;) {
-      const { rows } = await database.query(
-        `SELECT (SELECT count(*) FROM exchange_log_entries)::int AS entries,
-                (SELECT coalesce(max(tree_size), 0) FROM exchange_log_checkpoints)::int AS checkpointed`,
-      );
-      if (rows[0].checkpointed >= rows[0].entries || Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   async function allEntries(auditor: VendorClient, query = ''): Promise<Entry[]> {
     const answer = await auditor.get(`/v1/audit/entries?limit=200${query}`);
@@ -116,7 +102,7 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     }
     ownTransfer = requested.body.id as string;
     foreignTransfer = foreign.body.id as string;
-    await untilCheckpointed();
+    await untilCheckpointed(database);
   });
 
   afterAll(() => exchange?.close());
@@ -302,7 +288,7 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   });
 
   it('names the row a superuser changed behind the triggers, in integrity and in the entry’s own flag', async () => {
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     const [target] = await allEntries(officer, `&transfer=${ownTransfer}`);
     expect(target.integrity).toBe('verified');
     const tamper = async (actorId: string) => {
