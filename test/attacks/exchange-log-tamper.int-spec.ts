@@ -1,10 +1,8 @@
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../support/broker-fixture';
 import { validBsns } from '../support/dossier-pupil';
+import { Exchange, startExchange } from '../support/exchange-fixture';
+import { untilCheckpointed } from '../support/log-checkpoints';
 import { asSuperuser, shiftLeaves, withSequencerPaused } from '../support/log-tamper';
-import { TEST_BOARD } from '../support/school-boards';
-import { createSuiteDatabase } from '../support/suite-database';
-import { TestPki } from '../support/test-pki';
 import { VendorClient } from '../support/vendor-client';
 
 /**
@@ -16,7 +14,6 @@ import { VendorClient } from '../support/vendor-client';
 const SOURCE = '01AA00';
 const TARGET = '01BB00';
 const REQUESTS = 6;
-const CHECKPOINT_WAIT_MS = 30_000;
 
 interface Integrity {
   ok: boolean;
@@ -37,26 +34,13 @@ interface Leaf {
 }
 
 describe('attack: a superuser rewrites the exchange log behind its triggers', () => {
+  let exchange: Exchange<'vendor' | 'inspectorate'>;
   let databaseUrl: string;
-  let pki: TestPki;
-  let broker: RunningBroker;
   let database: Client;
   let vendor: VendorClient;
   let inspectorate: VendorClient;
   /** The request_created entries of the suite's transfers, in leaf order. */
   let requests: Leaf[];
-
-  async function untilCheckpointed(): Promise<void> {
-    const deadline = Date.now() + CHECKPOINT_WAIT_MS;
-    for (;;) {
-      const { rows } = await database.query(
-        `SELECT (SELECT count(*) FROM exchange_log_entries)::int AS entries,
-                (SELECT coalesce(max(tree_size), 0) FROM exchange_log_checkpoints)::int AS checkpointed`,
-      );
-      if (rows[0].checkpointed >= rows[0].entries || Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
 
   async function integrity(): Promise<Integrity> {
     const answer = await inspectorate.get('/v1/audit/integrity');
@@ -87,36 +71,19 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
   }
 
   beforeAll(async () => {
-    databaseUrl = await createSuiteDatabase('attack_log_tamper');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addSchool({
-      code: SOURCE,
-      name: 'Basisschool',
-      sector: 'PO',
-      bevoegdGezag: TEST_BOARD,
-    });
-    await pki.registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await pki.registry.addVendor({ id: 'vo-las', name: 'vo-las' });
-    await pki.registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    await pki.registry.addAuditor({ name: 'inspectie', supervisory: true });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
+    exchange = await startExchange({
+      suite: 'attack_log_tamper',
+      schools: [
+        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
+        { code: TARGET, name: 'College', sector: 'VO' },
+      ],
+      vendors: { vendor: { id: 'vo-las', receives: [TARGET] } },
+      auditors: { inspectorate: { name: 'inspectie', supervisory: true } },
       // Each tamper must be seen by the very next integrity call, not after the shared check's age.
-      AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0',
+      env: { AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0' },
     });
-    vendor = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' }),
-      pki.caCertificate,
-    );
-    inspectorate = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'auditor', auditorName: 'inspectie' }),
-      pki.caCertificate,
-    );
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
+    ({ databaseUrl, database } = exchange);
+    ({ vendor, inspectorate } = exchange.clients);
     for (const bsn of validBsns(REQUESTS, 34_000_000)) {
       const requested = await vendor.post('/v1/transfers', {
         targetSchool: TARGET,
@@ -125,7 +92,7 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
       });
       expect(requested.status).toBe(201);
     }
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     const { rows } = await database.query(
       `SELECT l.leaf_index::int AS leaf, e.id::text AS id
          FROM exchange_log_leaves l JOIN exchange_log_entries e ON e.id = l.entry_id
@@ -135,17 +102,11 @@ describe('attack: a superuser rewrites the exchange log behind its triggers', ()
     expect(requests).toHaveLength(REQUESTS);
   }, 120_000);
 
-  afterAll(async () => {
-    vendor?.close();
-    inspectorate?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   afterEach(async () => {
     // Every test puts the log back: the tree matches its checkpoints again.
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     expect(await integrity()).toMatchObject({ ok: true });
   });
 

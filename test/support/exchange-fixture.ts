@@ -1,3 +1,4 @@
+import type { SchoolSector } from '@app/registry';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { RunningBroker, startBroker } from './broker-fixture';
@@ -14,7 +15,7 @@ export const TARGET_SCHOOL = '01XZ00';
 export interface SchoolSetup {
   code: string;
   name: string;
-  sector: 'PO' | 'VO';
+  sector: SchoolSector;
   /** Bevoegd gezag; TEST_BOARD unless a test is about boards. */
   board?: string;
 }
@@ -66,7 +67,10 @@ export interface ExchangeOptions<V extends string, A extends string> {
   /** Names the suite's own database (suites run in parallel). */
   suite: string;
   schools?: readonly SchoolSetup[];
-  /** By the name the spec uses for each vendor's client. */
+  /**
+   * By the name the spec uses for each vendor's client. Two names may give one vendor id (two
+   * certificates of one vendor): it is registered once, so give its mandates on one of them.
+   */
   vendors?: Record<V, VendorSetup>;
   /** By the name the spec uses for each auditor's client. */
   auditors?: Record<A, AuditorSetup>;
@@ -128,7 +132,10 @@ export async function startExchange<V extends string = keyof typeof TWO_VENDORS,
       const { code, name, sector, board = TEST_BOARD } = school;
       await registry.addSchool({ code, name, sector, bevoegdGezag: board });
     }
+    const registered = new Set<string>();
     for (const vendor of Object.values<VendorSetup>(vendors)) {
+      if (registered.has(vendor.id)) continue;
+      registered.add(vendor.id);
       await registry.addVendor({ id: vendor.id, name: vendor.name ?? vendor.id });
     }
     for (const auditor of Object.values<AuditorSetup>(auditors)) await registry.addAuditor(auditor);

@@ -21,13 +21,12 @@ import {
   launchChromium,
   screenshotDir,
 } from '../../../../test/support/browser';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
+import { Exchange, SchoolSetup, startExchange } from '../../../../test/support/exchange-fixture';
 import { asSuperuser } from '../../../../test/support/log-tamper';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
-import { VendorClient } from '../../../../test/support/vendor-client';
 import { AUDIT_PAGE_CSP } from './audit-page.guard';
 
 /**
@@ -117,6 +116,7 @@ interface ShownRow {
 }
 
 describe('the auditor web page', () => {
+  let exchange: Exchange<'po' | 'vo' | 'boardAuditor' | 'supervisoryAuditor'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
@@ -237,84 +237,66 @@ describe('the auditor web page', () => {
   }
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('audit_page');
-    pki = await TestPki.create(databaseUrl);
-    const schools: Array<[string, string, string]> = [
-      [SOURCE, 'PO', BOARD],
-      [TARGET, 'VO', BOARD],
-      [OTHER_SOURCE, 'PO', OTHER_BOARD],
-      [OTHER_TARGET, 'VO', OTHER_BOARD],
-    ];
-    for (const [code, sector, bevoegdGezag] of schools) {
-      await pki.registry.addSchool({ code, name: `School ${code}`, sector, bevoegdGezag });
-    }
-    for (const id of ['po-las', 'vo-las']) await pki.registry.addVendor({ id, name: id });
-    for (const [school, vendorId, side] of [
-      [SOURCE, 'po-las', 'source'],
-      [TARGET, 'vo-las', 'target'],
-      [OTHER_SOURCE, 'po-las', 'source'],
-      [OTHER_TARGET, 'vo-las', 'target'],
-    ] as const) {
-      await pki.registry.grantMandate({ schoolCode: school, vendorId, side });
-    }
-    await pki.registry.addAuditor({ name: BOARD_AUDITOR, boards: [BOARD] });
-    await pki.registry.addAuditor({ name: SUPERVISORY_AUDITOR, supervisory: true });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      // Each tamper must be seen by the very next integrity call, not after the shared check's age.
-      AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0',
+    const school = (code: string, sector: SchoolSetup['sector'], board: string): SchoolSetup => ({
+      code,
+      name: `School ${code}`,
+      sector,
+      board,
     });
-    boardAuditor = await pki.issueBound({ kind: 'auditor', auditorName: BOARD_AUDITOR });
-    supervisoryAuditor = await pki.issueBound({ kind: 'auditor', auditorName: SUPERVISORY_AUDITOR });
-    vendor = await pki.issueBound({ kind: 'vendor', vendorId: 'vo-las' });
-    const po = new VendorClient(
-      broker.port,
-      await pki.issueBound({ kind: 'vendor', vendorId: 'po-las' }),
-      pki.caCertificate,
+    exchange = await startExchange({
+      suite: 'audit_page',
+      schools: [
+        school(SOURCE, 'PO', BOARD),
+        school(TARGET, 'VO', BOARD),
+        school(OTHER_SOURCE, 'PO', OTHER_BOARD),
+        school(OTHER_TARGET, 'VO', OTHER_BOARD),
+      ],
+      vendors: {
+        po: { id: 'po-las', sends: [SOURCE, OTHER_SOURCE] },
+        vo: { id: 'vo-las', receives: [TARGET, OTHER_TARGET] },
+      },
+      auditors: {
+        boardAuditor: { name: BOARD_AUDITOR, boards: [BOARD] },
+        supervisoryAuditor: { name: SUPERVISORY_AUDITOR, supervisory: true },
+      },
+      // Each tamper must be seen by the very next integrity call, not after the shared check's age.
+      env: { AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0' },
+    });
+    ({ pki, broker, database } = exchange);
+    ({ boardAuditor, supervisoryAuditor, vo: vendor } = exchange.credentials);
+    const { po, vo } = exchange.clients;
+    // A request between the other board's schools: in the log, out of the board auditor's sight.
+    const other = await vo.post('/v1/transfers', {
+      targetSchool: OTHER_TARGET,
+      sourceSchool: OTHER_SOURCE,
+      pupil: { bsn: OTHER_BSN, geboortedatum: '2014-03-01' },
+    });
+    expect(other.status).toBe(201);
+    // A whole transfer between the board's schools, by the vendors' signed requests.
+    const requested = await vo.post('/v1/transfers', {
+      targetSchool: TARGET,
+      sourceSchool: SOURCE,
+      pupil: PUPIL,
+    });
+    expect(requested.status).toBe(201);
+    transferId = requested.body.id as string;
+    expect(
+      (await po.put(`/v1/transfers/${transferId}/dossier`, dossierForPupil(POVO_EXAMPLE, PUPIL))).status,
+    ).toBe(201);
+    // Stands in for the release worker of #11 (a direct UPDATE is not a step, so the log has no entry).
+    await database.query(
+      `UPDATE transfers SET state = 'released', released_version_id = current_version_id WHERE id = $1`,
+      [transferId],
     );
-    const vo = new VendorClient(broker.port, vendor, pki.caCertificate);
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
-    try {
-      // A request between the other board's schools: in the log, out of the board auditor's sight.
-      const other = await vo.post('/v1/transfers', {
-        targetSchool: OTHER_TARGET,
-        sourceSchool: OTHER_SOURCE,
-        pupil: { bsn: OTHER_BSN, geboortedatum: '2014-03-01' },
-      });
-      expect(other.status).toBe(201);
-      // A whole transfer between the board's schools, by the vendors' signed requests.
-      const requested = await vo.post('/v1/transfers', {
-        targetSchool: TARGET,
-        sourceSchool: SOURCE,
-        pupil: PUPIL,
-      });
-      expect(requested.status).toBe(201);
-      transferId = requested.body.id as string;
-      expect(
-        (await po.put(`/v1/transfers/${transferId}/dossier`, dossierForPupil(POVO_EXAMPLE, PUPIL))).status,
-      ).toBe(201);
-      // Stands in for the release worker of #11 (a direct UPDATE is not a step, so the log has no entry).
-      await database.query(
-        `UPDATE transfers SET state = 'released', released_version_id = current_version_id WHERE id = $1`,
-        [transferId],
-      );
-      expect((await vo.get(`/v1/transfers/${transferId}/dossier`)).status).toBe(200);
-      expect((await vo.post(`/v1/transfers/${transferId}/receipt`, {})).status).toBe(200);
-    } finally {
-      po.close();
-      vo.close();
-    }
+    expect((await vo.get(`/v1/transfers/${transferId}/dossier`)).status).toBe(200);
+    expect((await vo.post(`/v1/transfers/${transferId}/receipt`, {})).status).toBe(200);
     await checkpointCoveringAll();
     browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
+    await exchange?.close();
   });
 
   describe('over HTTP', () => {

@@ -7,11 +7,11 @@ import {
 } from '@app/exchange-log';
 import { X509Certificate } from 'node:crypto';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../../test/support/school-boards';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { untilCheckpointed } from '../../../../test/support/log-checkpoints';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { JsonSchema, schemaProblems } from '../../../../test/support/openapi-conformance';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
@@ -26,16 +26,14 @@ const TARGET = SOURCE === '01XZ00' ? '02XZ00' : '01XZ00';
 const FOREIGN = '03XZ00';
 const [BSN] = validBsns(1, 34_000_000);
 const PUPIL = { bsn: BSN, geboortedatum: '2014-06-02' };
-const CHECKPOINT_WAIT_MS = 30_000;
 
 const fingerprintOf = (credentials: ClientCredentials): string =>
   new X509Certificate(credentials.cert).fingerprint256.replace(/:/g, '').toLowerCase();
 
 describe('the auditor API: reports, proofs and exports', () => {
+  let exchange: Exchange<'po' | 'vo' | 'officer' | 'otherOfficer' | 'inspectorate'>;
   let pki: TestPki;
-  let broker: RunningBroker;
   let database: Client;
-  const clients: VendorClient[] = [];
   let officer: VendorClient;
   let otherOfficer: VendorClient;
   let inspectorate: VendorClient;
@@ -45,47 +43,29 @@ describe('the auditor API: reports, proofs and exports', () => {
   let transferId: string;
   let versionHash: string;
 
-  async function client(owner: Parameters<TestPki['issueBound']>[0]): Promise<[VendorClient, string]> {
-    const credentials = await pki.issueBound(owner);
-    const made = new VendorClient(broker.port, credentials, pki.caCertificate);
-    clients.push(made);
-    return [made, fingerprintOf(credentials)];
-  }
-
-  /** Waits until a checkpoint covers every entry written so far (bounded); returns its size. */
-  async function untilCheckpointed(): Promise<number> {
-    const deadline = Date.now() + CHECKPOINT_WAIT_MS;
-    for (;;) {
-      const { rows } = await database.query(
-        `SELECT (SELECT count(*) FROM exchange_log_entries)::int AS entries,
-                (SELECT coalesce(max(tree_size), 0) FROM exchange_log_checkpoints)::int AS checkpointed`,
-      );
-      if (rows[0].checkpointed >= rows[0].entries || Date.now() > deadline) return rows[0].checkpointed;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('audit_api');
-    pki = await TestPki.create(databaseUrl);
-    const { registry } = pki;
-    await registry.addSchool({ code: SOURCE, name: 'Basisschool', sector: 'PO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: TARGET, name: 'College', sector: 'VO', bevoegdGezag: TEST_BOARD });
-    await registry.addSchool({ code: FOREIGN, name: 'Ander', sector: 'VO', bevoegdGezag: OTHER_TEST_BOARD });
-    for (const id of ['po-las', 'vo-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: SOURCE, vendorId: 'po-las', side: 'source' });
-    await registry.grantMandate({ schoolCode: TARGET, vendorId: 'vo-las', side: 'target' });
-    await registry.addAuditor({ name: 'board-officer', boards: [TEST_BOARD] });
-    await registry.addAuditor({ name: 'other-officer', boards: [OTHER_TEST_BOARD] });
-    await registry.addAuditor({ name: 'inspectorate', supervisory: true });
-    broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
-    [officer, officerFingerprint] = await client({ kind: 'auditor', auditorName: 'board-officer' });
-    [otherOfficer] = await client({ kind: 'auditor', auditorName: 'other-officer' });
-    [inspectorate] = await client({ kind: 'auditor', auditorName: 'inspectorate' });
-    const [po] = await client({ kind: 'vendor', vendorId: 'po-las' });
-    [vo, voFingerprint] = await client({ kind: 'vendor', vendorId: 'vo-las' });
+    exchange = await startExchange({
+      suite: 'audit_api',
+      schools: [
+        { code: SOURCE, name: 'Basisschool', sector: 'PO' },
+        { code: TARGET, name: 'College', sector: 'VO' },
+        { code: FOREIGN, name: 'Ander', sector: 'VO', board: OTHER_TEST_BOARD },
+      ],
+      vendors: {
+        po: { id: 'po-las', sends: [SOURCE] },
+        vo: { id: 'vo-las', receives: [TARGET] },
+      },
+      auditors: {
+        officer: { name: 'board-officer', boards: [TEST_BOARD] },
+        otherOfficer: { name: 'other-officer', boards: [OTHER_TEST_BOARD] },
+        inspectorate: { name: 'inspectorate', supervisory: true },
+      },
+    });
+    ({ pki, database } = exchange);
+    const { po } = exchange.clients;
+    ({ officer, otherOfficer, inspectorate, vo } = exchange.clients);
+    officerFingerprint = fingerprintOf(exchange.credentials.officer);
+    voFingerprint = fingerprintOf(exchange.credentials.vo);
 
     const requested = await vo.post('/v1/transfers', {
       targetSchool: TARGET,
@@ -105,15 +85,10 @@ describe('the auditor API: reports, proofs and exports', () => {
     expect((await vo.get(`/v1/transfers/${transferId}/dossier`)).status).toBe(200);
     versionHash = (await database.query('SELECT canonical_sha256 FROM dossier_versions')).rows[0]
       .canonical_sha256;
-    await untilCheckpointed();
+    await untilCheckpointed(database);
   });
 
-  afterAll(async () => {
-    for (const each of clients) each.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   it('reports a pupil’s versions, categories and fetches to the board’s auditor, recorded without the pupil', async () => {
     const before = Number(
@@ -262,7 +237,7 @@ describe('the auditor API: reports, proofs and exports', () => {
 
     // The log moves on (the calls above are entries) and a newer checkpoint is signed; within the default
     // age the same check still answers, naming the older checkpoint it covers.
-    const newer = await untilCheckpointed();
+    const newer = await untilCheckpointed(database);
     expect(newer).toBeGreaterThan(first.body.treeSize as number);
     const again = await officer.get('/v1/audit/integrity');
     expect(again.body).toEqual(first.body);
@@ -312,7 +287,7 @@ describe('the auditor API: reports, proofs and exports', () => {
     const hidden = await otherOfficer.get(`/v1/audit/entries/${rows[0].id}/proof`);
     expect([hidden.status, hidden.body.error]).toEqual([404, 'LOG_ENTRY_NOT_FOUND']);
 
-    const latestSize = await untilCheckpointed(); // the queries above are entries too: the tree grew
+    const latestSize = await untilCheckpointed(database); // the queries above are entries too: the tree grew
     expect(latestSize).toBeGreaterThan(earlier.size);
     const consistency = await officer.get(`/v1/audit/consistency?from=${earlier.size}`);
     expect(consistency.status).toBe(200);
@@ -329,7 +304,7 @@ describe('the auditor API: reports, proofs and exports', () => {
   it('exports a board’s entries with proofs that verify, failing at any entry with a byte changed', async () => {
     const earlier = (await officer.get('/v1/audit/checkpoint')).raw.toString('utf8');
     const earlierSize = openCheckpoint(earlier, [pki.logVerifierKey]).checkpoint.size;
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     const exported = await officer.get(`/v1/audit/export?previous=${earlierSize}`);
     expect(exported.status).toBe(200);
     expect(exported.headers['content-type']).toMatch(/^application\/jsonl/);

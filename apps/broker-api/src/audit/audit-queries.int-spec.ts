@@ -1,9 +1,10 @@
 import { leafHash, openCheckpoint, verifyInclusion } from '@app/exchange-log';
 import { X509Certificate } from 'node:crypto';
 import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
 import { validBsns } from '../../../../test/support/dossier-pupil';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { untilCheckpointed } from '../../../../test/support/log-checkpoints';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 import { ApiResponse, VendorClient } from '../../../../test/support/vendor-client';
 import { AuditQueries, AuditorIdentity } from './audit-queries.service';
@@ -19,8 +20,6 @@ const OTHER_BOARD = '22222';
 const SCHOOLS = { po: '01AA00', vo: '01BB00', otherPo: '02AA00', otherVo: '02BB00' } as const;
 const [BSN, OTHER_BSN, ...MORE_BSNS] = validBsns(5, 33_000_000);
 const BIRTH_DATE = '2014-03-09';
-/** Generous: the sequencer checkpoints within about a second; a loaded machine may take longer. */
-const CHECKPOINT_WAIT_MS = 30_000;
 
 type Entry = Record<string, unknown> & {
   id: string;
@@ -39,10 +38,10 @@ function fingerprintOf(credentials: ClientCredentials): string {
 }
 
 describe('the auditor queries (scope, records, pages, integrity)', () => {
+  let exchange: Exchange<'voVendor' | 'otherVendor' | 'officer' | 'otherOfficer' | 'inspectorate'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let database: Client;
-  const clients: VendorClient[] = [];
   let officer: VendorClient;
   let otherOfficer: VendorClient;
   let inspectorate: VendorClient;
@@ -51,26 +50,6 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   let ownTransfer: string;
   let foreignTransfer: string;
 
-  async function client(owner: Parameters<TestPki['issueBound']>[0]): Promise<[VendorClient, string]> {
-    const credentials = await pki.issueBound(owner);
-    const made = new VendorClient(broker.port, credentials, pki.caCertificate);
-    clients.push(made);
-    return [made, fingerprintOf(credentials)];
-  }
-
-  /** Waits until a checkpoint covers every entry written so far (bounded). */
-  async function untilCheckpointed(): Promise<void> {
-    const deadline = Date.now() + CHECKPOINT_WAIT_MS;
-    for (;;) {
-      const { rows } = await database.query(
-        `SELECT (SELECT count(*) FROM exchange_log_entries)::int AS entries,
-                (SELECT coalesce(max(tree_size), 0) FROM exchange_log_checkpoints)::int AS checkpointed`,
-      );
-      if (rows[0].checkpointed >= rows[0].entries || Date.now() > deadline) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   async function allEntries(auditor: VendorClient, query = ''): Promise<Entry[]> {
     const answer = await auditor.get(`/v1/audit/entries?limit=200${query}`);
     expect(answer.status).toBe(200);
@@ -78,42 +57,30 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   }
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('audit_queries');
-    pki = await TestPki.create(databaseUrl);
-    const { registry } = pki;
-    await registry.addSchool({ code: SCHOOLS.po, name: 'Basisschool', sector: 'PO', bevoegdGezag: BOARD });
-    await registry.addSchool({ code: SCHOOLS.vo, name: 'College', sector: 'VO', bevoegdGezag: BOARD });
-    await registry.addSchool({
-      code: SCHOOLS.otherPo,
-      name: 'Ander PO',
-      sector: 'PO',
-      bevoegdGezag: OTHER_BOARD,
-    });
-    await registry.addSchool({
-      code: SCHOOLS.otherVo,
-      name: 'Ander VO',
-      sector: 'VO',
-      bevoegdGezag: OTHER_BOARD,
-    });
-    for (const id of ['vo-las', 'other-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: SCHOOLS.vo, vendorId: 'vo-las', side: 'target' });
-    await registry.grantMandate({ schoolCode: SCHOOLS.otherVo, vendorId: 'other-las', side: 'target' });
-    await registry.addAuditor({ name: 'board-officer', boards: [BOARD] });
-    await registry.addAuditor({ name: 'other-officer', boards: [OTHER_BOARD] });
-    await registry.addAuditor({ name: 'inspectorate', supervisory: true });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
+    exchange = await startExchange({
+      suite: 'audit_queries',
+      schools: [
+        { code: SCHOOLS.po, name: 'Basisschool', sector: 'PO', board: BOARD },
+        { code: SCHOOLS.vo, name: 'College', sector: 'VO', board: BOARD },
+        { code: SCHOOLS.otherPo, name: 'Ander PO', sector: 'PO', board: OTHER_BOARD },
+        { code: SCHOOLS.otherVo, name: 'Ander VO', sector: 'VO', board: OTHER_BOARD },
+      ],
+      vendors: {
+        voVendor: { id: 'vo-las', receives: [SCHOOLS.vo] },
+        otherVendor: { id: 'other-las', receives: [SCHOOLS.otherVo] },
+      },
+      auditors: {
+        officer: { name: 'board-officer', boards: [BOARD] },
+        otherOfficer: { name: 'other-officer', boards: [OTHER_BOARD] },
+        inspectorate: { name: 'inspectorate', supervisory: true },
+      },
       // Each tamper must be seen by the very next integrity call, not after the shared check's age.
-      AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0',
+      env: { AUDIT_INTEGRITY_MAX_AGE_SECONDS: '0' },
     });
-    database = new Client({ connectionString: databaseUrl });
-    await database.connect();
-    [officer, officerFingerprint] = await client({ kind: 'auditor', auditorName: 'board-officer' });
-    [otherOfficer] = await client({ kind: 'auditor', auditorName: 'other-officer' });
-    [inspectorate] = await client({ kind: 'auditor', auditorName: 'inspectorate' });
-    [voVendor] = await client({ kind: 'vendor', vendorId: 'vo-las' });
-    const [otherVendor] = await client({ kind: 'vendor', vendorId: 'other-las' });
+    ({ pki, broker, database } = exchange);
+    const { otherVendor } = exchange.clients;
+    ({ officer, otherOfficer, inspectorate, voVendor } = exchange.clients);
+    officerFingerprint = fingerprintOf(exchange.credentials.officer);
     const requested = await voVendor.post('/v1/transfers', {
       targetSchool: SCHOOLS.vo,
       sourceSchool: SCHOOLS.po,
@@ -135,15 +102,10 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
     }
     ownTransfer = requested.body.id as string;
     foreignTransfer = foreign.body.id as string;
-    await untilCheckpointed();
+    await untilCheckpointed(database);
   });
 
-  afterAll(async () => {
-    for (const each of clients) each.close();
-    await database?.end();
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   it('shows a board auditor its board’s schools only, and a supervisory auditor everything', async () => {
     const own = await allEntries(officer);
@@ -326,7 +288,7 @@ describe('the auditor queries (scope, records, pages, integrity)', () => {
   });
 
   it('names the row a superuser changed behind the triggers, in integrity and in the entry’s own flag', async () => {
-    await untilCheckpointed();
+    await untilCheckpointed(database);
     const [target] = await allEntries(officer, `&transfer=${ownTransfer}`);
     expect(target.integrity).toBe('verified');
     const tamper = async (actorId: string) => {

@@ -1,16 +1,16 @@
 import { SignedClient, messageSigningKey, signRequest } from '@app/http-signing';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
-import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import type { ClientCredentials } from '../../../../test/support/test-pki';
 
 /**
  * RFC 9421 signatures on the real broker: every refusal with its own 401 code, the echo a vendor debugs
  * with, and the broker's signature on its answers. Real TLS, real keys of the test CA, real Redis.
  */
 describe('signed requests and responses', () => {
-  let pki: TestPki;
+  let exchange: Exchange<'vendor' | 'colleague'>;
   let broker: RunningBroker;
   let vendor: ClientCredentials;
   let colleague: ClientCredentials;
@@ -19,23 +19,20 @@ describe('signed requests and responses', () => {
   const url = (path: string) => `https://127.0.0.1:${broker.port}${path}`;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('signatures');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addVendor({ id: 'acme-las', name: 'Acme LAS' });
-    vendor = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
-    colleague = await pki.issueBound({ kind: 'vendor', vendorId: 'acme-las' });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      SIGNATURE_MAX_AGE_SECONDS: '120',
+    // Two certificates of one vendor: a colleague's key is another key, though the vendor is the same.
+    const acme = { id: 'acme-las', name: 'Acme LAS' };
+    exchange = await startExchange({
+      suite: 'signatures',
+      schools: [],
+      vendors: { vendor: acme, colleague: acme },
+      env: { SIGNATURE_MAX_AGE_SECONDS: '120' },
     });
-    ca = pki.caCertificate;
-    brokerCertificate = readFileSync(pki.pki.store.serverCertificateFile);
+    ({ broker } = exchange);
+    ({ vendor, colleague } = exchange.credentials);
+    ca = exchange.pki.caCertificate;
+    brokerCertificate = readFileSync(exchange.pki.pki.store.serverCertificateFile);
   });
-  afterAll(async () => {
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const client = (options: { clock?: () => Date; verifyResponses?: boolean } = {}) =>
     new SignedClient({

@@ -1,10 +1,11 @@
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
+import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
 import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 
 /** The per-vendor request budget on the real broker: one vendor running out leaves the others alone. */
 describe('rate limit per vendor', () => {
+  let exchange: Exchange<'greedy' | 'greedyToo' | 'modest' | 'counted'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let greedy: ClientCredentials;
@@ -13,25 +14,23 @@ describe('rate limit per vendor', () => {
   let counted: ClientCredentials;
 
   beforeAll(async () => {
-    const databaseUrl = await createSuiteDatabase('rate_limit');
-    pki = await TestPki.create(databaseUrl);
-    await pki.registry.addVendor({ id: 'greedy-las', name: 'Greedy LAS' });
-    await pki.registry.addVendor({ id: 'modest-las', name: 'Modest LAS' });
-    greedy = await pki.issueBound({ kind: 'vendor', vendorId: 'greedy-las' });
-    greedyToo = await pki.issueBound({ kind: 'vendor', vendorId: 'greedy-las' });
-    modest = await pki.issueBound({ kind: 'vendor', vendorId: 'modest-las' });
-    await pki.registry.addVendor({ id: 'counted-las', name: 'Counted LAS' });
-    counted = await pki.issueBound({ kind: 'vendor', vendorId: 'counted-las' });
-    broker = await startBroker({
-      DATABASE_URL: databaseUrl,
-      PKI_DIR: pki.dir,
-      API_RATE_LIMIT_PER_MINUTE: '5',
+    // greedy and greedyToo are two certificates of one vendor, which share its budget.
+    const greedyLas = { id: 'greedy-las', name: 'Greedy LAS' };
+    exchange = await startExchange({
+      suite: 'rate_limit',
+      schools: [],
+      vendors: {
+        greedy: greedyLas,
+        greedyToo: greedyLas,
+        modest: { id: 'modest-las', name: 'Modest LAS' },
+        counted: { id: 'counted-las', name: 'Counted LAS' },
+      },
+      env: { API_RATE_LIMIT_PER_MINUTE: '5' },
     });
+    ({ pki, broker } = exchange);
+    ({ greedy, greedyToo, modest, counted } = exchange.credentials);
   });
-  afterAll(async () => {
-    await broker?.close();
-    await pki?.close();
-  });
+  afterAll(() => exchange?.close());
 
   const whoami = (client: ClientCredentials) =>
     httpsJson(broker.port, '/v1/whoami', { ca: pki.caCertificate, cert: client.cert, key: client.key });

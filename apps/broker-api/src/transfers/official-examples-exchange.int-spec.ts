@@ -1,18 +1,14 @@
 import { DossierFacts, DossierValidationPool, sendingSectorOf } from '@app/oso-dataset';
 import { SCHOOL_SECTORS, SchoolSector } from '@app/registry';
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
-import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { pupilOf } from '../../../../test/support/dossier-pupil';
+import { Exchange, SchoolSetup, startExchange } from '../../../../test/support/exchange-fixture';
 import {
   describeOnOfficialExamples,
   officialExampleByFileName,
   officialExampleNames,
 } from '../../../../test/support/official-examples';
-import { createSuiteDatabase } from '../../../../test/support/suite-database';
-import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
-import { TEST_BOARD } from '../../../../test/support/school-boards';
 
 /**
  * ../shared/oso/README.md: "Every OV example must validate and must be exchangeable end to end." Each
@@ -66,50 +62,40 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
  */
 class ExampleExchange {
   private constructor(
-    private readonly pki: TestPki,
-    private readonly broker: RunningBroker,
-    private readonly database: Client,
-    readonly sending: VendorClient,
-    readonly receiving: VendorClient,
+    private readonly exchange: Exchange<'sending' | 'receiving'>,
     private readonly targets: Map<string, string>,
   ) {}
 
+  get sending(): VendorClient {
+    return this.exchange.clients.sending;
+  }
+
+  get receiving(): VendorClient {
+    return this.exchange.clients.receiving;
+  }
+
   static async start(name: string, examples: OfficialExample[]): Promise<ExampleExchange> {
-    const databaseUrl = await createSuiteDatabase(`official_${name}`);
-    const pki = await TestPki.create(databaseUrl);
-    const registry = pki.registry;
     const source = sourceCodeOf(examples[0]);
-    await registry.addSchool({
-      code: source,
-      name: 'Testschool',
-      sector: examples[0].facts.sendingSector,
-      bevoegdGezag: TEST_BOARD,
-    });
-    for (const id of ['sending-las', 'receiving-las']) await registry.addVendor({ id, name: id });
-    await registry.grantMandate({ schoolCode: source, vendorId: 'sending-las', side: 'source' });
+    // An OV example is sent by a school (not a samenwerkingsverband); the registry refuses any other sector.
+    const sector = examples[0].facts.sendingSector as SchoolSector;
+    const schools: SchoolSetup[] = [{ code: source, name: 'Testschool', sector }];
     const targets = new Map<string, string>();
     for (const example of examples) {
       const key = ExampleExchange.targetKey(example);
       if (targets.has(key)) continue;
-      const sector = receivingSectorOf(example);
       const code = receivingSchoolCode(example, [source, ...targets.values()]);
-      await registry.addSchool({ code, name: `Ontvangende school ${key}`, sector, bevoegdGezag: TEST_BOARD });
-      await registry.grantMandate({ schoolCode: code, vendorId: 'receiving-las', side: 'target' });
+      schools.push({ code, name: `Ontvangende school ${key}`, sector: receivingSectorOf(example) });
       targets.set(key, code);
     }
-    const broker = await startBroker({ DATABASE_URL: databaseUrl, PKI_DIR: pki.dir });
-    const client = async (vendorId: string) =>
-      new VendorClient(broker.port, await pki.issueBound({ kind: 'vendor', vendorId }), pki.caCertificate);
-    const database = new Client({ connectionString: databaseUrl });
-    await database.connect();
-    return new ExampleExchange(
-      pki,
-      broker,
-      database,
-      await client('sending-las'),
-      await client('receiving-las'),
-      targets,
-    );
+    const exchange = await startExchange({
+      suite: `official_${name}`,
+      schools,
+      vendors: {
+        sending: { id: 'sending-las', sends: [source] },
+        receiving: { id: 'receiving-las', receives: [...targets.values()] },
+      },
+    });
+    return new ExampleExchange(exchange, targets);
   }
 
   private static targetKey(example: OfficialExample): string {
@@ -126,18 +112,14 @@ class ExampleExchange {
    * evidence, so the test marks the current version released, as the release worker will.
    */
   async releaseInDatabase(transferId: string): Promise<void> {
-    await this.database.query(
+    await this.exchange.database.query(
       `UPDATE transfers SET state = 'released', released_version_id = current_version_id WHERE id = $1`,
       [transferId],
     );
   }
 
-  async close(): Promise<void> {
-    this.sending.close();
-    this.receiving.close();
-    await this.database.end();
-    await this.broker.close();
-    await this.pki.close();
+  close(): Promise<void> {
+    return this.exchange.close();
   }
 }
 
