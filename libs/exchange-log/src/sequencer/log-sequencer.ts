@@ -31,12 +31,29 @@ export interface BatchOutcome {
   checkpointSize: number | null;
 }
 
+interface PendingCheckpoint {
+  size: number;
+  rootHash: Buffer;
+  signedNote: string;
+  createdAt: Date;
+  integratedBelowTx: string;
+}
+
+/** The checkpoint as unnest's arrays: empty arrays insert no row (no checkpoint due). */
+function checkpointColumns(checkpoint: PendingCheckpoint | null): unknown[] {
+  if (checkpoint === null) return [[], [], [], [], []];
+  const { size, rootHash, signedNote, createdAt, integratedBelowTx } = checkpoint;
+  return [[size], [rootHash], [signedNote], [createdAt], [integratedBelowTx]];
+}
+
 interface SequencerState {
   frontier: MerkleFrontier;
   /** Every committed entry of a transaction with an id below this is integrated (xid8 as text). */
   integratedBelowTx: string;
   lastCheckpointSize: number;
   lastCheckpointAt: number;
+  /** The last batch found nothing: the next poll first asks, outside a transaction, whether to run one. */
+  idle: boolean;
 }
 
 /**
@@ -94,17 +111,20 @@ export class LogSequencer {
 
   /** One transaction: integrate up to batchSize committed entries, and checkpoint when one is due. */
   async integrateBatch(): Promise<BatchOutcome> {
+    if (await this.nothingToDo()) {
+      const size = this.state!.frontier.size;
+      return { leader: true, integrated: 0, treeSize: size, checkpointSize: null };
+    }
     let committedState: SequencerState | null = null;
     const outcome = await this.inTransaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        SEQUENCER_LOCK_KEY,
-      ]);
+      // The horizon is taken before the entries are read: any transaction below it has finished by then.
+      const [{ locked, horizon }] = await manager.query(
+        `SELECT pg_try_advisory_xact_lock($1) AS locked,
+                pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
+        [SEQUENCER_LOCK_KEY],
+      );
       if (!locked) return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
       const state = await this.currentState(manager);
-      // Taken before the entries are read: any transaction below it has finished before that read.
-      const [{ horizon }] = await manager.query(
-        'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
-      );
       const rows: ExchangeLogEntryRow[] = await manager.query(
         `SELECT ${ENTRY_COLUMNS} FROM ${entries} e
           WHERE e.written_by_tx >= $1::xid8
@@ -112,16 +132,44 @@ export class LogSequencer {
           ORDER BY e.id LIMIT $2`,
         [state.integratedBelowTx, this.batchSize],
       );
-      await this.storeLeaves(manager, state.frontier, rows);
+      const firstIndex = state.frontier.size;
+      const nodes = this.appendLeaves(state.frontier, rows);
       // A full batch may have left older entries behind: keep the old horizon until a batch drains.
       if (rows.length < this.batchSize) state.integratedBelowTx = horizon;
-      const checkpointSize = await this.checkpointIfDue(manager, state);
+      const checkpoint = this.checkpointIfDue(state);
+      await this.store(manager, firstIndex, rows, nodes, checkpoint);
+      state.idle = rows.length === 0;
       committedState = state;
-      return { leader: true, integrated: rows.length, treeSize: state.frontier.size, checkpointSize };
+      return {
+        leader: true,
+        integrated: rows.length,
+        treeSize: state.frontier.size,
+        checkpointSize: checkpoint?.size ?? null,
+      };
     });
     // Only a committed transaction moves the sequencer on; after a failure it reloads from the database.
     this.state = committedState;
     return outcome;
+  }
+
+  /**
+   * After an empty batch, one autocommit query decides whether the next needs a transaction at all: an
+   * idle broker then costs one cheap statement a poll, not a transaction of five. It proves nothing by
+   * itself — a batch re-reads everything under the lock — so a stale answer only delays work a poll.
+   */
+  private async nothingToDo(): Promise<boolean> {
+    const state = this.state;
+    if (!state?.idle || this.checkpointDue(state, this.clock().getTime())) return false;
+    const [{ size, pending }] = await this.dataSource.query(
+      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
+              EXISTS (SELECT 1 FROM ${entries} e
+                       WHERE e.written_by_tx >= $1::xid8
+                         AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id)) AS pending`,
+      [state.integratedBelowTx],
+    );
+    // Another process moved the tree on: this one is no longer the integrator it was.
+    if (Number(size) !== state.frontier.size) this.state = null;
+    return this.state !== null && !pending;
   }
 
   /** After a failed transaction the in-memory tree may be ahead of the database: forget it. */
@@ -134,44 +182,67 @@ export class LogSequencer {
     }
   }
 
-  private async storeLeaves(
-    manager: EntityManager,
-    frontier: MerkleFrontier,
-    rows: ExchangeLogEntryRow[],
-  ): Promise<void> {
-    if (rows.length === 0) return;
-    const firstIndex = frontier.size;
+  /** The new leaves on the in-memory frontier; returns the perfect subtrees they completed. */
+  private appendLeaves(frontier: MerkleFrontier, rows: ExchangeLogEntryRow[]): CompletedSubtree[] {
     const nodes: CompletedSubtree[] = [];
     for (const row of rows) nodes.push(...frontier.append(leafHash(canonicalEntryBytes(entryFromRow(row)))));
+    return nodes;
+  }
+
+  /** Leaves, subtree hashes and the checkpoint (if one is due) in one statement: one round trip. */
+  private async store(
+    manager: EntityManager,
+    firstIndex: number,
+    rows: ExchangeLogEntryRow[],
+    nodes: CompletedSubtree[],
+    checkpoint: PendingCheckpoint | null,
+  ): Promise<void> {
+    if (rows.length === 0 && checkpoint === null) return;
     await manager.query(
-      `INSERT INTO ${leaves} (leaf_index, entry_id)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[])`,
-      [rows.map((_, offset) => firstIndex + offset), rows.map((row) => row.id)],
-    );
-    await manager.query(
-      `INSERT INTO ${treeNodes} (level, node_index, hash)
-       SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-      [nodes.map((node) => node.level), nodes.map((node) => node.index), nodes.map((node) => node.hash)],
+      `WITH new_leaves AS (
+         INSERT INTO ${leaves} (leaf_index, entry_id)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[])
+       ), new_nodes AS (
+         INSERT INTO ${treeNodes} (level, node_index, hash)
+         SELECT * FROM unnest($3::smallint[], $4::bigint[], $5::bytea[])
+       )
+       INSERT INTO ${checkpoints} (tree_size, root_hash, signed_note, created_at, integrated_below_tx)
+       SELECT * FROM unnest($6::bigint[], $7::bytea[], $8::text[], $9::timestamptz[], $10::xid8[])`,
+      [
+        rows.map((_, offset) => firstIndex + offset),
+        rows.map((row) => row.id),
+        nodes.map((node) => node.level),
+        nodes.map((node) => node.index),
+        nodes.map((node) => node.hash),
+        ...checkpointColumns(checkpoint),
+      ],
     );
   }
 
-  private async checkpointIfDue(manager: EntityManager, state: SequencerState): Promise<number | null> {
-    const size = state.frontier.size;
+  private checkpointDue(state: SequencerState, now: number): boolean {
+    return (
+      state.frontier.size !== state.lastCheckpointSize &&
+      now - state.lastCheckpointAt >= this.checkpointIntervalMs
+    );
+  }
+
+  /** Signs a checkpoint of the tree in memory when one is due; `store` writes it with the leaves. */
+  private checkpointIfDue(state: SequencerState): PendingCheckpoint | null {
     const now = this.clock().getTime();
-    if (size === state.lastCheckpointSize || now - state.lastCheckpointAt < this.checkpointIntervalMs) {
-      return null;
-    }
+    if (!this.checkpointDue(state, now)) return null;
+    const size = state.frontier.size;
     const rootHash = state.frontier.root();
     const key = this.options.signingKey;
-    const note = signNote(formatCheckpoint({ origin: key.name, size, rootHash }), key);
-    await manager.query(
-      `INSERT INTO ${checkpoints} (tree_size, root_hash, signed_note, created_at, integrated_below_tx)
-       VALUES ($1, $2, $3, $4, $5::xid8)`,
-      [size, rootHash, note, new Date(now), state.integratedBelowTx],
-    );
+    const signedNote = signNote(formatCheckpoint({ origin: key.name, size, rootHash }), key);
     state.lastCheckpointSize = size;
     state.lastCheckpointAt = now;
-    return size;
+    return {
+      size,
+      rootHash,
+      signedNote,
+      createdAt: new Date(now),
+      integratedBelowTx: state.integratedBelowTx,
+    };
   }
 
   /** The state in memory, or read afresh when another sequencer moved the tree on since (or at first). */
@@ -193,6 +264,7 @@ export class LogSequencer {
       integratedBelowTx: latest[0]?.integrated_below_tx ?? '0',
       lastCheckpointSize: latest[0] ? Number(latest[0].tree_size) : 0,
       lastCheckpointAt: latest[0] ? latest[0].created_at.getTime() : 0,
+      idle: false,
     };
   }
 
