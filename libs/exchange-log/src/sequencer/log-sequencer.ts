@@ -31,21 +31,6 @@ export interface BatchOutcome {
   checkpointSize: number | null;
 }
 
-interface PendingCheckpoint {
-  size: number;
-  rootHash: Buffer;
-  signedNote: string;
-  createdAt: Date;
-  integratedBelowTx: string;
-}
-
-/** The checkpoint as unnest's arrays: empty arrays insert no row (no checkpoint due). */
-function checkpointColumns(checkpoint: PendingCheckpoint | null): unknown[] {
-  if (checkpoint === null) return [[], [], [], [], []];
-  const { size, rootHash, signedNote, createdAt, integratedBelowTx } = checkpoint;
-  return [[size], [rootHash], [signedNote], [createdAt], [integratedBelowTx]];
-}
-
 interface SequencerState {
   frontier: MerkleFrontier;
   /** Every committed entry of a transaction with an id below this is integrated (xid8 as text). */
@@ -132,20 +117,13 @@ export class LogSequencer {
           ORDER BY e.id LIMIT $2`,
         [state.integratedBelowTx, this.batchSize],
       );
-      const firstIndex = state.frontier.size;
-      const nodes = this.appendLeaves(state.frontier, rows);
+      await this.storeLeaves(manager, state.frontier, rows);
       // A full batch may have left older entries behind: keep the old horizon until a batch drains.
       if (rows.length < this.batchSize) state.integratedBelowTx = horizon;
-      const checkpoint = this.checkpointIfDue(state);
-      await this.store(manager, firstIndex, rows, nodes, checkpoint);
+      const checkpointSize = await this.checkpointIfDue(manager, state);
       state.idle = rows.length === 0;
       committedState = state;
-      return {
-        leader: true,
-        integrated: rows.length,
-        treeSize: state.frontier.size,
-        checkpointSize: checkpoint?.size ?? null,
-      };
+      return { leader: true, integrated: rows.length, treeSize: state.frontier.size, checkpointSize };
     });
     // Only a committed transaction moves the sequencer on; after a failure it reloads from the database.
     this.state = committedState;
@@ -154,7 +132,7 @@ export class LogSequencer {
 
   /**
    * After an empty batch, one autocommit query decides whether the next needs a transaction at all: an
-   * idle broker then costs one cheap statement a poll, not a transaction of five. It proves nothing by
+   * idle broker then costs one cheap statement a poll, not a transaction (five round trips). It proves nothing by
    * itself — a batch re-reads everything under the lock — so a stale answer only delays work a poll.
    */
   private async nothingToDo(): Promise<boolean> {
@@ -182,40 +160,24 @@ export class LogSequencer {
     }
   }
 
-  /** The new leaves on the in-memory frontier; returns the perfect subtrees they completed. */
-  private appendLeaves(frontier: MerkleFrontier, rows: ExchangeLogEntryRow[]): CompletedSubtree[] {
+  private async storeLeaves(
+    manager: EntityManager,
+    frontier: MerkleFrontier,
+    rows: ExchangeLogEntryRow[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const firstIndex = frontier.size;
     const nodes: CompletedSubtree[] = [];
     for (const row of rows) nodes.push(...frontier.append(leafHash(canonicalEntryBytes(entryFromRow(row)))));
-    return nodes;
-  }
-
-  /** Leaves, subtree hashes and the checkpoint (if one is due) in one statement: one round trip. */
-  private async store(
-    manager: EntityManager,
-    firstIndex: number,
-    rows: ExchangeLogEntryRow[],
-    nodes: CompletedSubtree[],
-    checkpoint: PendingCheckpoint | null,
-  ): Promise<void> {
-    if (rows.length === 0 && checkpoint === null) return;
     await manager.query(
-      `WITH new_leaves AS (
-         INSERT INTO ${leaves} (leaf_index, entry_id)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[])
-       ), new_nodes AS (
-         INSERT INTO ${treeNodes} (level, node_index, hash)
-         SELECT * FROM unnest($3::smallint[], $4::bigint[], $5::bytea[])
-       )
-       INSERT INTO ${checkpoints} (tree_size, root_hash, signed_note, created_at, integrated_below_tx)
-       SELECT * FROM unnest($6::bigint[], $7::bytea[], $8::text[], $9::timestamptz[], $10::xid8[])`,
-      [
-        rows.map((_, offset) => firstIndex + offset),
-        rows.map((row) => row.id),
-        nodes.map((node) => node.level),
-        nodes.map((node) => node.index),
-        nodes.map((node) => node.hash),
-        ...checkpointColumns(checkpoint),
-      ],
+      `INSERT INTO ${leaves} (leaf_index, entry_id)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[])`,
+      [rows.map((_, offset) => firstIndex + offset), rows.map((row) => row.id)],
+    );
+    await manager.query(
+      `INSERT INTO ${treeNodes} (level, node_index, hash)
+       SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
+      [nodes.map((node) => node.level), nodes.map((node) => node.index), nodes.map((node) => node.hash)],
     );
   }
 
@@ -226,23 +188,21 @@ export class LogSequencer {
     );
   }
 
-  /** Signs a checkpoint of the tree in memory when one is due; `store` writes it with the leaves. */
-  private checkpointIfDue(state: SequencerState): PendingCheckpoint | null {
+  private async checkpointIfDue(manager: EntityManager, state: SequencerState): Promise<number | null> {
+    const size = state.frontier.size;
     const now = this.clock().getTime();
     if (!this.checkpointDue(state, now)) return null;
-    const size = state.frontier.size;
     const rootHash = state.frontier.root();
     const key = this.options.signingKey;
-    const signedNote = signNote(formatCheckpoint({ origin: key.name, size, rootHash }), key);
+    const note = signNote(formatCheckpoint({ origin: key.name, size, rootHash }), key);
+    await manager.query(
+      `INSERT INTO ${checkpoints} (tree_size, root_hash, signed_note, created_at, integrated_below_tx)
+       VALUES ($1, $2, $3, $4, $5::xid8)`,
+      [size, rootHash, note, new Date(now), state.integratedBelowTx],
+    );
     state.lastCheckpointSize = size;
     state.lastCheckpointAt = now;
-    return {
-      size,
-      rootHash,
-      signedNote,
-      createdAt: new Date(now),
-      integratedBelowTx: state.integratedBelowTx,
-    };
+    return size;
   }
 
   /** The state in memory, or read afresh when another sequencer moved the tree on since (or at first). */
