@@ -196,6 +196,69 @@ describe('the log sequencer', () => {
     }
   });
 
+  it('when idle, polls without a transaction and still integrates what commits next, late commits too', async () => {
+    const sequencer = new LogSequencer(dataSource, { signingKey: key, checkpointIntervalMs: 0 });
+    await sequencer.integratePending();
+    const transactions = jest.spyOn(dataSource, 'transaction');
+    try {
+      // The first empty batch runs in a transaction; the next one only asks whether there is work.
+      expect(await sequencer.integrateBatch()).toMatchObject({ leader: true, integrated: 0 });
+      transactions.mockClear();
+      const idle = await sequencer.integrateBatch();
+      expect(idle).toMatchObject({ leader: true, integrated: 0, checkpointSize: null });
+      expect(transactions).not.toHaveBeenCalled();
+
+      const late = dataSource.createQueryRunner();
+      await late.connect();
+      await late.startTransaction();
+      const { entryId: lateId } = await appendExchangeEvent(late.manager, stateChange(5));
+      const { entryId: nextId } = await appendExchangeEvent(dataSource.manager, stateChange(6));
+      const first = await sequencer.integrateBatch();
+      expect(first).toMatchObject({
+        integrated: 1,
+        treeSize: idle.treeSize + 1,
+        checkpointSize: idle.treeSize + 1,
+      });
+      expect(await sequencer.integrateBatch()).toMatchObject({ integrated: 0 });
+      await late.commitTransaction();
+      await late.release();
+      const second = await sequencer.integrateBatch();
+      expect(second).toMatchObject({
+        integrated: 1,
+        treeSize: idle.treeSize + 2,
+        checkpointSize: idle.treeSize + 2,
+      });
+
+      const { leaves } = await integration(dataSource);
+      const indexOf = (id: string) => Number(leaves.find((leaf) => leaf.entry_id === id)?.leaf_index);
+      expect([indexOf(nextId), indexOf(lateId)]).toEqual([idle.treeSize, idle.treeSize + 1]);
+    } finally {
+      transactions.mockRestore();
+    }
+  });
+
+  it('an idle sequencer notices that another moved the tree on, and continues from there', async () => {
+    const options = { signingKey: key, checkpointIntervalMs: 0 };
+    const idleOne = new LogSequencer(dataSource, options);
+    await idleOne.integratePending();
+    await idleOne.integrateBatch(); // idle now, with the tree in memory
+    await appendExchangeEvent(dataSource.manager, stateChange(7));
+    const other = await new LogSequencer(dataSource, options).integratePending();
+    expect(other).toMatchObject({ integrated: 1 });
+
+    expect(await idleOne.integrateBatch()).toMatchObject({ integrated: 0, treeSize: other.treeSize });
+    await appendExchangeEvent(dataSource.manager, stateChange(8));
+    const outcome = await idleOne.integrateBatch();
+    expect(outcome).toMatchObject({ integrated: 1, treeSize: other.treeSize + 1 });
+
+    const checkpoint = await latestCheckpoint(dataSource.manager);
+    const { checkpoint: signed } = openCheckpoint(checkpoint!.signedNote, [VERIFIER], key.name);
+    const tree = await recomputedTree(dataSource);
+    expect(signed.size).toBe(outcome.treeSize);
+    expect(tree.size).toBe(signed.size);
+    expect(tree.root().equals(signed.rootHash)).toBe(true);
+  });
+
   it('answers what it cannot prove with a stable code', async () => {
     const code = (promise: Promise<unknown>) =>
       promise.then(

@@ -37,6 +37,8 @@ interface SequencerState {
   integratedBelowTx: string;
   lastCheckpointSize: number;
   lastCheckpointAt: number;
+  /** The last batch found nothing: the next poll first asks, outside a transaction, whether to run one. */
+  idle: boolean;
 }
 
 /**
@@ -94,17 +96,20 @@ export class LogSequencer {
 
   /** One transaction: integrate up to batchSize committed entries, and checkpoint when one is due. */
   async integrateBatch(): Promise<BatchOutcome> {
+    if (await this.nothingToDo()) {
+      const size = this.state!.frontier.size;
+      return { leader: true, integrated: 0, treeSize: size, checkpointSize: null };
+    }
     let committedState: SequencerState | null = null;
     const outcome = await this.inTransaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        SEQUENCER_LOCK_KEY,
-      ]);
+      // The horizon is taken before the entries are read: any transaction below it has finished by then.
+      const [{ locked, horizon }] = await manager.query(
+        `SELECT pg_try_advisory_xact_lock($1) AS locked,
+                pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
+        [SEQUENCER_LOCK_KEY],
+      );
       if (!locked) return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
       const state = await this.currentState(manager);
-      // Taken before the entries are read: any transaction below it has finished before that read.
-      const [{ horizon }] = await manager.query(
-        'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon',
-      );
       const rows: ExchangeLogEntryRow[] = await manager.query(
         `SELECT ${ENTRY_COLUMNS} FROM ${entries} e
           WHERE e.written_by_tx >= $1::xid8
@@ -116,12 +121,33 @@ export class LogSequencer {
       // A full batch may have left older entries behind: keep the old horizon until a batch drains.
       if (rows.length < this.batchSize) state.integratedBelowTx = horizon;
       const checkpointSize = await this.checkpointIfDue(manager, state);
+      state.idle = rows.length === 0;
       committedState = state;
       return { leader: true, integrated: rows.length, treeSize: state.frontier.size, checkpointSize };
     });
     // Only a committed transaction moves the sequencer on; after a failure it reloads from the database.
     this.state = committedState;
     return outcome;
+  }
+
+  /**
+   * After an empty batch, one autocommit query decides whether the next needs a transaction at all: an
+   * idle broker then costs one cheap statement a poll, not a transaction (five round trips). It proves nothing by
+   * itself — a batch re-reads everything under the lock — so a stale answer only delays work a poll.
+   */
+  private async nothingToDo(): Promise<boolean> {
+    const state = this.state;
+    if (!state?.idle || this.checkpointDue(state, this.clock().getTime())) return false;
+    const [{ size, pending }] = await this.dataSource.query(
+      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
+              EXISTS (SELECT 1 FROM ${entries} e
+                       WHERE e.written_by_tx >= $1::xid8
+                         AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id)) AS pending`,
+      [state.integratedBelowTx],
+    );
+    // Another process moved the tree on: this one is no longer the integrator it was.
+    if (Number(size) !== state.frontier.size) this.state = null;
+    return this.state !== null && !pending;
   }
 
   /** After a failed transaction the in-memory tree may be ahead of the database: forget it. */
@@ -155,12 +181,17 @@ export class LogSequencer {
     );
   }
 
+  private checkpointDue(state: SequencerState, now: number): boolean {
+    return (
+      state.frontier.size !== state.lastCheckpointSize &&
+      now - state.lastCheckpointAt >= this.checkpointIntervalMs
+    );
+  }
+
   private async checkpointIfDue(manager: EntityManager, state: SequencerState): Promise<number | null> {
     const size = state.frontier.size;
     const now = this.clock().getTime();
-    if (size === state.lastCheckpointSize || now - state.lastCheckpointAt < this.checkpointIntervalMs) {
-      return null;
-    }
+    if (!this.checkpointDue(state, now)) return null;
     const rootHash = state.frontier.root();
     const key = this.options.signingKey;
     const note = signNote(formatCheckpoint({ origin: key.name, size, rootHash }), key);
@@ -193,6 +224,7 @@ export class LogSequencer {
       integratedBelowTx: latest[0]?.integrated_below_tx ?? '0',
       lastCheckpointSize: latest[0] ? Number(latest[0].tree_size) : 0,
       lastCheckpointAt: latest[0] ? latest[0].created_at.getTime() : 0,
+      idle: false,
     };
   }
 
