@@ -1,5 +1,5 @@
 import { AuthenticatedClient } from '@app/pki';
-import { EvidenceHistory, EvidenceRecorded, TransferError, TransferService } from '@app/transfers';
+import { EvidenceHistory, EvidenceRecorded, TransferService } from '@app/transfers';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -10,17 +10,7 @@ import { Client } from '../client-authentication/authenticated-client.decorator'
 import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
 import { parseEvidenceBody } from './evidence-body';
 import { TransferIdPipe } from './transfer-id.pipe';
-
-function vendorOf(client: AuthenticatedClient): string {
-  if (client.kind !== 'vendor') {
-    throw new TransferError(
-      'VENDOR_ONLY',
-      'forbidden',
-      'Only LAS vendors take part in transfers; auditors read the log.',
-    );
-  }
-  return client.vendorId;
-}
+import { actingVendor, vendorOf } from './transfers.controller';
 
 /**
  * Evidence of inzage and consent (issue #11): the sending school's vendor records it, and the release
@@ -59,8 +49,7 @@ export class EvidenceController {
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<EvidenceRecorded> {
-    const vendor = { id: vendorOf(client), certificateFingerprint: client.certificate.fingerprintSha256 };
-    const recorded = await this.transfers.recordEvidence(vendor, id, parseEvidenceBody(body));
+    const recorded = await this.transfers.recordEvidence(actingVendor(client), id, parseEvidenceBody(body));
     return answerWithLogEntries(response, recorded);
   }
 
