@@ -63,7 +63,7 @@ describe('evidence and the release gate on the request path', () => {
     sender: VendorClient,
     profile: 'POVO' | 'VOVO',
     born = '2014-04-04',
-  ): Promise<{ id: string; versionHash: string }> {
+  ): Promise<{ id: string; versionHash: string; bytes: Buffer }> {
     const school = profile === 'POVO' ? { brin: '00YY', vestiging: '00' } : { brin: '05GH', vestiging: '00' };
     const { bytes, pupil } = dossier(profile, school, born);
     const requested = await vo.post('/v1/transfers', {
@@ -76,7 +76,7 @@ describe('evidence and the release gate on the request path', () => {
     const staged = await sender.put(`/v1/transfers/${id}/dossier`, bytes);
     expect(staged.status).toBe(201);
     const version = staged.body.version as { canonicalSha256: string };
-    return { id, versionHash: version.canonicalSha256 };
+    return { id, versionHash: version.canonicalSha256, bytes };
   }
 
   const inzage = (versionHash: string, extra: Record<string, unknown> = {}) => ({
@@ -172,6 +172,45 @@ describe('evidence and the release gate on the request path', () => {
     const again = await po.post(`/v1/transfers/${id}/evidence`, inzage(versionHash, { how: 'conversation' }));
     expect(again.body).toMatchObject({ transferState: 'release_queued', decision: { outcome: 'release' } });
     expect(await outboxRows(id)).toHaveLength(1);
+  });
+
+  it('asks the gate again when the same content is staged anew, and makes a changed version wait', async () => {
+    const { id, versionHash, bytes } = await stagedTransfer(po, 'POVO');
+    await po.post(`/v1/transfers/${id}/evidence`, inzage(versionHash));
+    expect(await stateOf(id)).toBe('release_queued');
+
+    // The same canonical dossier again: a new version row whose content already has its inzage.
+    const again = await po.put(`/v1/transfers/${id}/dossier`, bytes);
+    expect(again.status).toBe(201);
+    expect((again.body.version as { canonicalSha256: string }).canonicalSha256).toBe(versionHash);
+    expect(await stateOf(id)).toBe('release_queued');
+    const entries = await logEntries(entryIdsOf(again.headers['x-log-entry']));
+    expect(entries.map((entry) => entry.event_type)).toEqual([
+      'version_staged',
+      'request_matched',
+      'state_changed',
+      'gate_decided',
+      'state_changed',
+    ]);
+    expect(await outboxRows(id)).toHaveLength(2);
+
+    // Changed content needs its own evidence: the transfer waits, and no outbox row is added.
+    const changed = Buffer.from(
+      bytes
+        .toString('utf8')
+        .replace(
+          '<akkoord>Ja</akkoord>',
+          '<akkoord>Nee</akkoord><redennietakkoord>Nieuw.</redennietakkoord>',
+        ),
+    );
+    expect(changed.equals(bytes)).toBe(false);
+    const staged = await po.put(`/v1/transfers/${id}/dossier`, changed);
+    expect(staged.status).toBe(201);
+    expect((staged.body.version as { canonicalSha256: string }).canonicalSha256).not.toBe(versionHash);
+    expect(await stateOf(id)).toBe('awaiting_evidence');
+    expect(await outboxRows(id)).toHaveLength(2);
+    const history = await po.get(`/v1/transfers/${id}/evidence`);
+    expect(history.body).toMatchObject({ transferState: 'awaiting_evidence', decision: { outcome: 'wait' } });
   });
 
   it('releases a VO dossier only after inzage and then consent', async () => {

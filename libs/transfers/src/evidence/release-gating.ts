@@ -1,4 +1,4 @@
-import { at, readDossierTree, textAt } from '@app/oso-dataset';
+import { at, readDossierTree, textAt, type DossierFacts } from '@app/oso-dataset';
 import {
   DEFAULT_RELEASE_POLICY,
   type Actor,
@@ -146,4 +146,36 @@ export async function applyGateDecision(
       createdAt: now,
     });
   }
+}
+
+/**
+ * The gate at staging, for a version whose content already has evidence on this transfer (the same
+ * canonical dossier staged again): it decides as the evidence API would. Answers whether it acted; with
+ * no evidence for the version it leaves the transfer to wait, as every new version does.
+ */
+export async function gateOnStaging(
+  manager: EntityManager,
+  trail: EntryTrail,
+  staged: {
+    transfer: TransferEntity;
+    schools: TransferSchools;
+    source: SchoolEntity;
+    version: DossierVersionEntity;
+    facts: DossierFacts;
+    now: Date;
+  },
+): Promise<boolean> {
+  const { transfer, version, facts, now } = staged;
+  const evidence = await new EvidenceRepository(manager).ofTransfer(transfer.id);
+  if (!evidence.some((record) => record.versionHash === version.canonicalSha256)) return false;
+  const decision = decideForVersion({
+    source: staged.source,
+    transfer,
+    version,
+    facts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+    evidence,
+    now,
+  });
+  await applyGateDecision(manager, trail, transfer, staged.schools, version, decision, now);
+  return true;
 }
