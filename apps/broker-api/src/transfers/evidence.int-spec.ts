@@ -225,6 +225,42 @@ describe('evidence and the release gate on the request path', () => {
     expect(await outboxRows(id)).toEqual([{ version_hash: versionHash }]);
   });
 
+  it('takes a queued release back when consent is withdrawn before the worker acts', async () => {
+    const { id, versionHash } = await stagedTransfer(vosend, 'VOVO');
+    await vosend.post(`/v1/transfers/${id}/evidence`, inzage(versionHash));
+    await vosend.post(`/v1/transfers/${id}/evidence`, consent(versionHash, 'granted'));
+    expect(await stateOf(id)).toBe('release_queued');
+    const withdrawn = await vosend.post(`/v1/transfers/${id}/evidence`, {
+      kind: 'consent_withdrawn',
+      versionHash,
+      receivingSchool: '01XZ00',
+      date: INZAGE_DAY,
+      by: { role: 'parent_with_gezag', ref: 'ouder-1' },
+    });
+    expect(withdrawn.status).toBe(201);
+    expect(withdrawn.body).toMatchObject({ transferState: 'blocked', decision: { outcome: 'block' } });
+    expect(await stateOf(id)).toBe('blocked');
+  });
+
+  it('lets a pupil of 16 decide: a parent’s consent waits, the pupil’s own releases', async () => {
+    const { id, versionHash } = await stagedTransfer(vosend, 'VOVO', '2009-06-01');
+    const toPupil = { ...inzage(versionHash), givenTo: { role: 'pupil' } };
+    expect((await vosend.post(`/v1/transfers/${id}/evidence`, toPupil)).status).toBe(201);
+    const byParent = await vosend.post(`/v1/transfers/${id}/evidence`, consent(versionHash, 'granted'));
+    expect(byParent.body).toMatchObject({
+      transferState: 'awaiting_evidence',
+      decision: { outcome: 'wait' },
+    });
+    const byPupil = await vosend.post(`/v1/transfers/${id}/evidence`, {
+      ...consent(versionHash, 'granted'),
+      by: { role: 'pupil' },
+      form: 'digital_confirmation',
+      declaration: undefined,
+    });
+    expect(byPupil.status).toBe(201);
+    expect(byPupil.body).toMatchObject({ transferState: 'release_queued', decision: { outcome: 'release' } });
+  });
+
   it('blocks a VO dossier whose consent is refused, and lets the receiver see only the gate’s state', async () => {
     const { id, versionHash } = await stagedTransfer(vosend, 'VOVO');
     await vosend.post(`/v1/transfers/${id}/evidence`, inzage(versionHash));
