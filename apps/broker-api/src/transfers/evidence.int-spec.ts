@@ -366,6 +366,23 @@ describe('evidence and the release gate on the request path', () => {
     expect(await evidenceCount()).toBe(before);
   });
 
+  it('takes no evidence for a request that has no staged dossier yet (409), recording nothing', async () => {
+    const { pupil } = dossier('POVO', { brin: '00YY', vestiging: '00' }, '2014-04-04');
+    const requested = await vo.post('/v1/transfers', {
+      targetSchool: '01XZ00',
+      sourceSchool: '00YY00',
+      pupil,
+    });
+    const before = await evidenceCount();
+    const answer = await po.post(
+      `/v1/transfers/${requested.body.id as string}/evidence`,
+      inzage('ef'.repeat(32)),
+    );
+    expect([answer.status, answer.body.error]).toEqual([409, 'TRANSFER_STATE_CONFLICT']);
+    expect(await evidenceCount()).toBe(before);
+    expect(await stateOf(requested.body.id as string)).toBe('requested');
+  });
+
   it('lets the runtime role only add and read evidence and outbox rows', async () => {
     const { rows } = await database.query<{ table: string; privilege: string; allowed: boolean }>(
       `SELECT t AS table, p AS privilege, has_table_privilege('oso_broker_runtime', t, p) AS allowed
