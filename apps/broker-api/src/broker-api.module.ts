@@ -33,6 +33,7 @@ import {
 import { ValidateController } from './onboarding/validate.controller';
 import { FileTrustAnchors } from './tls/file-trust-anchors';
 import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
+import { EvidenceController } from './transfers/evidence.controller';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
@@ -69,6 +70,7 @@ export class BrokerApiModule {
         WhoamiController,
         HealthController,
         TransfersController,
+        EvidenceController,
         ValidateController,
         EchoController,
         LogProofsController,

@@ -25,6 +25,10 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   dossier_versions: READ_ADD_CHANGE,
   transfers: READ_ADD_CHANGE,
   transfer_history: READ_ADD,
+  // Evidence is append-only: a correction is a new record (granted by its own migration, #11).
+  evidence_records: READ_ADD,
+  // Written with the gate's `release`; draining it (the relay) is later work and will need more.
+  release_outbox: READ_ADD,
   [EXCHANGE_LOG_TABLES.entries]: READ_ADD,
   [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,
   [EXCHANGE_LOG_TABLES.treeNodes]: READ_ADD,

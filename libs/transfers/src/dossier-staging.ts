@@ -11,6 +11,7 @@ import { TransferError } from './transfer-error';
 import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor } from './transfer-events';
 import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
+import { gateOnStaging } from './evidence/release-gating';
 import { serveVersion } from './transfer-state-changes';
 import { transferSchools } from './transfer-schools';
 import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
@@ -160,7 +161,10 @@ export class DossierStaging {
       for (const transfer of open) {
         const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
         if (profileMisfit(version, source, target)) continue;
-        await serveVersion(manager, trail, transfer, transferSchools(source, target), version, by, now);
+        const schools = transferSchools(source, target);
+        await serveVersion(manager, trail, transfer, schools, version, by, now, (served) =>
+          gateOnStaging(manager, trail, { transfer: served, schools, source, version, facts, now }),
+        );
         servedIds.push(transfer.id);
       }
       return { version, transfers: servedIds };

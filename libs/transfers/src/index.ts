@@ -17,3 +17,4 @@ export * from './dossier-key-rotation';
 export * from './request-expiry';
 export * from './staging-validation';
 export * from './pupil-report-queries';
+export * from './evidence';

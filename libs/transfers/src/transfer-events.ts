@@ -16,6 +16,8 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'receipt_confirmed',
   'withdrawn',
   'expired',
+  'evidence_recorded',
+  'gate_decided',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
@@ -82,6 +84,25 @@ export type TransferLogEvent =
       versionHash: string;
     })
   | TransferStateEvent
+  | (TransferLogEventBase & {
+      type: 'evidence_recorded';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+      /** The kind of record and its id; never who acted, how, or their remarks (the sender reads those). */
+      kind: 'inzage' | 'consent' | 'consent_withdrawn';
+      evidenceId: string;
+    })
+  | (TransferLogEventBase & {
+      type: 'gate_decided';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+      outcome: 'release' | 'wait' | 'block';
+      policy: { id: string; version: number };
+      /** The reasons' codes (a closed list), not their messages. */
+      reasonCodes: string[];
+    })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';
       schools: TransferSchools;

@@ -43,6 +43,20 @@ describe('the transfer lifecycle', () => {
     ).toBe('awaiting_evidence');
   });
 
+  it('lets new evidence lift a block, and take back a queued release before the worker acts', () => {
+    expect(nextState('blocked', 'queue_release', 'broker')).toEqual({ ok: true, state: 'release_queued' });
+    expect(nextState('release_queued', 'block', 'broker')).toEqual({ ok: true, state: 'blocked' });
+    expect(nextState('release_queued', 'await_evidence', 'broker')).toEqual({
+      ok: true,
+      state: 'awaiting_evidence',
+    });
+    for (const state of ['released', 'received', 'withdrawn', 'expired', 'purged'] as const) {
+      for (const event of ['queue_release', 'block', 'await_evidence'] as const) {
+        expect(nextState(state, event, 'broker').ok).toBe(false);
+      }
+    }
+  });
+
   it('never releases without the gate having queued the release', () => {
     for (const state of TRANSFER_STATES.filter((candidate) => candidate !== 'release_queued')) {
       expect(nextState(state, 'release', 'broker')).toEqual({

@@ -64,9 +64,19 @@ export const OPEN_STATES: readonly TransferState[] = [
 export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> = {
   // The broker stages on the sender's behalf when a request finds a dossier that was staged before it.
   stage_version: { from: OPEN_STATES, to: 'dossier_staged', by: ['source_vendor', 'broker'] },
-  await_evidence: { from: ['dossier_staged', 'blocked'], to: 'awaiting_evidence', by: ['broker'] },
-  block: { from: ['dossier_staged', 'awaiting_evidence'], to: 'blocked', by: ['broker'] },
-  queue_release: { from: ['dossier_staged', 'awaiting_evidence'], to: 'release_queued', by: ['broker'] },
+  // The gate looks again at every new evidence record: it may lift a block, or take back a queued
+  // release before the worker acts (a withdrawal that commits first wins; the worker asks the gate again).
+  await_evidence: {
+    from: ['dossier_staged', 'blocked', 'release_queued'],
+    to: 'awaiting_evidence',
+    by: ['broker'],
+  },
+  block: { from: ['dossier_staged', 'awaiting_evidence', 'release_queued'], to: 'blocked', by: ['broker'] },
+  queue_release: {
+    from: ['dossier_staged', 'awaiting_evidence', 'blocked'],
+    to: 'release_queued',
+    by: ['broker'],
+  },
   release: { from: ['release_queued'], to: 'released', by: ['broker'] },
   acknowledge_receipt: { from: ['released'], to: 'received', by: ['target_vendor'] },
   withdraw: { from: OPEN_STATES, to: 'withdrawn', by: ['target_vendor'] },

@@ -123,6 +123,11 @@ export async function serveVersion(
   version: DossierVersionEntity,
   by: { actor: TransferActor; vendor: ActingVendor | null },
   at: Date,
+  /**
+   * The release gate's look at the new version, when evidence for it exists already (the same content
+   * staged again); answers whether it moved the transfer. Without evidence the gate can only wait.
+   */
+  gate?: (transfer: TransferEntity) => Promise<boolean>,
 ): Promise<void> {
   trail.add({
     type: 'request_matched',
@@ -139,8 +144,8 @@ export async function serveVersion(
     version,
     at,
   });
-  // The release gate (next issue) decides here between waiting, blocking and releasing. Until it
-  // exists, every staged dossier waits for the evidence the law asks for.
+  if (gate && (await gate(transfer))) return;
+  // A new version needs its own evidence (recorded through the evidence API, which asks the gate).
   await changeTransferState(manager, trail, transfer, schools, {
     event: 'await_evidence',
     actor: 'broker',

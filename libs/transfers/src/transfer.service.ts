@@ -3,6 +3,8 @@ import { RegistryService } from '@app/registry';
 import type { DossierVault } from '@app/vault';
 import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
+import type { EvidenceHistory, EvidenceInput, EvidenceRecorded } from './evidence/evidence-input';
+import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
 import { TransferAccess } from './transfer-access';
 import { ActingVendor, NO_TRANSFER_EVENTS, Recorded, TransferEventRecorder } from './transfer-events';
@@ -51,6 +53,7 @@ export class TransferService {
   private readonly staging: DossierStaging;
   private readonly queries: TransferQueries;
   private readonly steps: TransferSteps;
+  private readonly evidence: EvidenceRecording;
 
   constructor(
     dataSource: DataSource,
@@ -76,6 +79,7 @@ export class TransferService {
       clock,
     );
     this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
+    this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
@@ -117,6 +121,20 @@ export class TransferService {
   /** The receiving vendor confirms it has the dossier; repeating it changes nothing. */
   acknowledgeReceipt(vendor: ActingVendor, transferId: string): Promise<Recorded<TransferView>> {
     return this.steps.acknowledgeReceipt(vendor, transferId);
+  }
+
+  /** The sending vendor records evidence of inzage or consent; the release gate decides at once. */
+  recordEvidence(
+    vendor: ActingVendor,
+    transferId: string,
+    input: EvidenceInput,
+  ): Promise<Recorded<EvidenceRecorded>> {
+    return this.evidence.record(vendor, transferId, input);
+  }
+
+  /** The evidence and the gate's decision: in full for the sender, the gate's state for the receiver. */
+  evidenceHistory(vendorId: string, transferId: string): Promise<EvidenceHistory> {
+    return this.evidence.history(vendorId, transferId);
   }
 
   /** The receiving vendor no longer needs the dossier. */

@@ -350,6 +350,27 @@ export const ERROR_CATALOGUE = {
     meaning: 'The dossier’s school (huidigeschool) is not the transfer’s sending school.',
     example: 'The dossier is from 03CD00, but the transfer asks for a dossier from another school.',
   },
+  EVIDENCE_INVALID: {
+    status: 400,
+    meaning:
+      'The evidence body does not fit its kind (unknown kind or field, an impossible date, a `ref` that is not a short label).',
+    example:
+      'evidence: by.ref: must be a short label such as "ouder-1" (lowercase letters, digits, "-"; at most 32), never a name; nothing was recorded.',
+  },
+  EVIDENCE_PERSONAL_DATA: {
+    status: 400,
+    meaning:
+      'A value in the evidence looks like a BSN or onderwijsnummer (nine digits): the broker does not take it.',
+    example:
+      'evidence: remarks: holds nine digits in a row, which looks like a BSN or onderwijsnummer; leave it out. Nothing was recorded.',
+  },
+  EVIDENCE_NOT_FOR_THIS_TRANSFER: {
+    status: 422,
+    meaning:
+      'The evidence names another version than the transfer’s current one, or another school than its receiving school.',
+    example:
+      'versionHash: is not the transfer’s current version (see currentVersion.canonicalSha256); nothing was recorded.',
+  },
   DOSSIER_PUPIL_MISMATCH: {
     status: 422,
     meaning: 'The dossier’s pupil is not the pupil the transfer asks for.',

@@ -19,6 +19,7 @@ const FAIRNESS = 'test/attacks/fairness.int-spec.ts';
 const LOG_PROOFS = 'apps/broker-api/src/exchange-log/log-proofs.int-spec.ts';
 const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
 const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
+const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -154,6 +155,12 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   PROFILE_MISMATCH: api(EXCHANGE, 'a profile that does not fit the schools'),
   DOSSIER_SCHOOL_MISMATCH: api(EXCHANGE, 'a dossier from another school than the request’s'),
   DOSSIER_PUPIL_MISMATCH: api(EXCHANGE, 'a dossier for another pupil'),
+  EVIDENCE_INVALID: api(EVIDENCE, 'an impossible date'),
+  EVIDENCE_PERSONAL_DATA: api(EVIDENCE, 'a BSN in the remarks'),
+  EVIDENCE_NOT_FOR_THIS_TRANSFER: api(
+    EVIDENCE,
+    'refuses evidence for another version or school (422), from the receiver (403), and records nothing',
+  ),
   DOSSIER_TOO_COMPLEX: api(
     FAIRNESS,
     'answers a dossier too heavy for a thread’s memory with 422 DOSSIER_TOO_COMPLEX, stores nothing, and serves the next one',

@@ -33,6 +33,17 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
       warnedRuleIds: event.warnedRuleIds,
     };
   }
+  if (event.type === 'evidence_recorded') {
+    entry.details = { kind: event.kind, evidenceId: event.evidenceId };
+  }
+  if (event.type === 'gate_decided') {
+    entry.details = {
+      outcome: event.outcome,
+      policy: event.policy.id,
+      policyVersion: event.policy.version,
+      reasons: event.reasonCodes,
+    };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

@@ -219,6 +219,7 @@ describe('the exchange log on the real broker', () => {
         'GET /v1/transfers/{id}/dossier 200',
         'POST /v1/transfers/{id}/receipt 200',
         'POST /v1/transfers/{id}/withdrawal 200',
+        'POST /v1/transfers/{id}/evidence 201',
       ].sort(),
     );
   });

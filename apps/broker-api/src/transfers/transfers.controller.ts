@@ -89,7 +89,7 @@ function valueFreeMessage(issue: z.ZodIssue): string {
   return issue.message;
 }
 
-function vendorOf(client: AuthenticatedClient): string {
+export function vendorOf(client: AuthenticatedClient): string {
   if (client.kind !== 'vendor') {
     throw new TransferError(
       'VENDOR_ONLY',
@@ -101,7 +101,7 @@ function vendorOf(client: AuthenticatedClient): string {
 }
 
 /** The calling vendor and the certificate it authenticated with: each log entry of its step names both. */
-function actingVendor(client: AuthenticatedClient): ActingVendor {
+export function actingVendor(client: AuthenticatedClient): ActingVendor {
   return { id: vendorOf(client), certificateFingerprint: client.certificate.fingerprintSha256 };
 }
 

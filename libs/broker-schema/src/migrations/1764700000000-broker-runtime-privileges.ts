@@ -20,6 +20,9 @@ export class BrokerRuntimePrivileges1764700000000 implements MigrationInterface 
     await queryRunner.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${ROLE}`);
     await queryRunner.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${ROLE}`);
     for (const [table, privileges] of Object.entries(BROKER_RUNTIME_PRIVILEGES)) {
+      // Tables of later migrations do not exist yet: those migrations grant their own rights.
+      const [{ exists }] = await queryRunner.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
+      if (!exists) continue;
       await queryRunner.query(`GRANT ${privileges.join(', ')} ON ${table} TO ${ROLE}`);
     }
     for (const sequence of BROKER_RUNTIME_SEQUENCES) {

@@ -68,6 +68,18 @@ export const EXCHANGE_EVENT_TYPES = {
   receipt_confirmed: transferEvent('optional'),
   withdrawn: transferEvent('optional'),
   expired: transferEvent('optional'),
+  /** Evidence of inzage or consent for a version: its kind and record id, never who acted or remarks. */
+  evidence_recorded: transferEvent('required', {
+    kind: { kind: 'token', required: true },
+    evidenceId: { kind: 'token', required: true },
+  }),
+  /** The release gate's answer for a version: outcome, the policy it was made under, reason codes. */
+  gate_decided: transferEvent('required', {
+    outcome: { kind: 'token', required: true },
+    policy: { kind: 'token', required: true },
+    policyVersion: { kind: 'count', required: true },
+    reasons: { kind: 'tokens' },
+  }),
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

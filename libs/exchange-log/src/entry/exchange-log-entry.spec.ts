@@ -58,6 +58,8 @@ describe('the exchange log entry model', () => {
         'receipt_confirmed',
         'withdrawn',
         'expired',
+        'evidence_recorded',
+        'gate_decided',
         'vendor_added',
         'vendor_changed',
         'school_added',

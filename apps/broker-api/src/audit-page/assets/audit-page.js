@@ -32,6 +32,8 @@ const EVENT_WORDS = /** @type {const} */ ({
   receipt_confirmed: 'Receipt confirmed',
   withdrawn: 'Request withdrawn',
   expired: 'Request expired',
+  evidence_recorded: 'Evidence of inzage or consent recorded',
+  gate_decided: 'Release gate decided',
   vendor_added: 'LAS vendor registered',
   vendor_changed: 'LAS vendor changed',
   school_added: 'School registered',

@@ -1,0 +1,181 @@
+import { at, readDossierTree, textAt, type DossierFacts } from '@app/oso-dataset';
+import {
+  DEFAULT_RELEASE_POLICY,
+  type Actor,
+  type DossierInzageBlock,
+  type Evidence,
+  type ReleaseDecision,
+  decideRelease,
+} from '@app/release-gate';
+import type { SchoolEntity } from '@app/registry';
+import type { EntityManager } from 'typeorm';
+import { sealedOf, versionContext } from '../dossier-sealing';
+import type { DossierVersionEntity } from '../dossier-version.entity';
+import type { EntryTrail, TransferSchools } from '../transfer-events';
+import type { TransferEvent, TransferState } from '../transfer-lifecycle';
+import { changeTransferState } from '../transfer-state-changes';
+import type { TransferEntity } from '../transfer.entity';
+import type { DossierSealer } from '../transfer.service';
+import type { EvidenceRecordEntity } from './evidence-record.entity';
+import { EvidenceRepository } from './evidence-repository';
+
+/** What the gate needs from the dossier itself; read from the sealed version, never stored in the clear. */
+export interface DossierGateFacts {
+  pupilBirthDate: string | null;
+  inzageBlock: DossierInzageBlock | null;
+}
+
+/**
+ * The pupil's birth date and the dossier's `inzage` block, from the version's own XML: the broker keeps
+ * no birth date in the clear, so it opens the sealed payload (already validated at staging) to ask.
+ */
+export function dossierGateFacts(sealer: DossierSealer, version: DossierVersionEntity): DossierGateFacts {
+  const root = readDossierTree(sealer.open(sealedOf(version), versionContext(version.id)));
+  const inzage = at(root, 'inzage');
+  return {
+    pupilBirthDate: textAt(root, 'huidigeschool', 'leerling', 'geboortedatum'),
+    inzageBlock: inzage
+      ? {
+          inzage: textAt(inzage, 'inzage'),
+          inzagedatum: textAt(inzage, 'inzagedatum'),
+          toestemming: textAt(inzage, 'toestemming'),
+        }
+      : null,
+  };
+}
+
+function actorOf(record: EvidenceRecordEntity): Actor {
+  if (record.actorRole === 'pupil') return { role: 'pupil' };
+  return { role: record.actorRole, ref: record.actorRef ?? record.id };
+}
+
+/** A stored record as the gate reads it. */
+export function gateEvidence(record: EvidenceRecordEntity): Evidence {
+  const base = {
+    id: record.id,
+    recordedAt: record.recordedAt,
+    versionHash: record.versionHash,
+    receivingSchool: record.receivingSchoolId,
+    date: record.actDate,
+  };
+  if (record.kind === 'inzage') {
+    return {
+      ...base,
+      kind: 'inzage',
+      givenTo: actorOf(record),
+      how: record.inzageHow!,
+      remarks: record.remarksSha256 !== null,
+    };
+  }
+  if (record.kind === 'consent') {
+    return { ...base, kind: 'consent', decision: record.decision!, by: actorOf(record), form: record.form! };
+  }
+  return { ...base, kind: 'consent_withdrawn', by: actorOf(record) };
+}
+
+/** The gate's answer for a transfer's current version, from its stored evidence and the dossier. */
+export function decideForVersion(input: {
+  source: SchoolEntity;
+  transfer: TransferEntity;
+  version: DossierVersionEntity;
+  facts: DossierGateFacts;
+  evidence: readonly EvidenceRecordEntity[];
+  now: Date;
+}): ReleaseDecision {
+  return decideRelease({
+    exchange: { profile: input.version.profile, sendingSector: input.source.sector },
+    version: {
+      contentHash: input.version.canonicalSha256,
+      // Not worked out at staging yet: a version with only new remarks needs its own inzage for now.
+      keepsInzageOf: [],
+      inzageBlock: input.facts.inzageBlock,
+    },
+    pupilBirthDate: input.facts.pupilBirthDate,
+    receivingSchool: input.transfer.targetSchoolId,
+    evidence: input.evidence.map(gateEvidence),
+    now: input.now,
+    // Boards cannot choose a policy in the registry yet: every school gets the default.
+    policy: DEFAULT_RELEASE_POLICY,
+  });
+}
+
+const STEP_OF: Record<ReleaseDecision['outcome'], { event: TransferEvent; state: TransferState }> = {
+  release: { event: 'queue_release', state: 'release_queued' },
+  block: { event: 'block', state: 'blocked' },
+  wait: { event: 'await_evidence', state: 'awaiting_evidence' },
+};
+
+/**
+ * Acts on the gate's answer in the caller's transaction: logs it, moves the transfer when its state
+ * differs, and on a new `release` writes the outbox row, so the release and its queueing commit together.
+ */
+export async function applyGateDecision(
+  manager: EntityManager,
+  trail: EntryTrail,
+  transfer: TransferEntity,
+  schools: TransferSchools,
+  version: DossierVersionEntity,
+  decision: ReleaseDecision,
+  now: Date,
+): Promise<void> {
+  trail.add({
+    type: 'gate_decided',
+    at: now,
+    actor: { kind: 'broker', id: null, side: null },
+    schools,
+    transferId: transfer.id,
+    versionHash: version.canonicalSha256,
+    outcome: decision.outcome,
+    policy: decision.policy,
+    reasonCodes: [...new Set(decision.reasons.map((reason) => reason.code))].sort(),
+  });
+  const step = STEP_OF[decision.outcome];
+  if (transfer.state === step.state) return;
+  await changeTransferState(manager, trail, transfer, schools, {
+    event: step.event,
+    actor: 'broker',
+    vendor: null,
+    version,
+    at: now,
+  });
+  if (decision.outcome === 'release') {
+    await new EvidenceRepository(manager).queueRelease({
+      transferId: transfer.id,
+      versionId: version.id,
+      versionHash: version.canonicalSha256,
+      createdAt: now,
+    });
+  }
+}
+
+/**
+ * The gate at staging, for a version whose content already has evidence on this transfer (the same
+ * canonical dossier staged again): it decides as the evidence API would. Answers whether it acted; with
+ * no evidence for the version it leaves the transfer to wait, as every new version does.
+ */
+export async function gateOnStaging(
+  manager: EntityManager,
+  trail: EntryTrail,
+  staged: {
+    transfer: TransferEntity;
+    schools: TransferSchools;
+    source: SchoolEntity;
+    version: DossierVersionEntity;
+    facts: DossierFacts;
+    now: Date;
+  },
+): Promise<boolean> {
+  const { transfer, version, facts, now } = staged;
+  const evidence = await new EvidenceRepository(manager).ofTransfer(transfer.id);
+  if (!evidence.some((record) => record.versionHash === version.canonicalSha256)) return false;
+  const decision = decideForVersion({
+    source: staged.source,
+    transfer,
+    version,
+    facts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+    evidence,
+    now,
+  });
+  await applyGateDecision(manager, trail, transfer, staged.schools, version, decision, now);
+  return true;
+}
