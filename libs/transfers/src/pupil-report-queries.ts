@@ -1,4 +1,11 @@
 import { EntityManager } from 'typeorm';
+import type {
+  ActorRole,
+  ConsentDecision,
+  ConsentForm,
+  EvidenceKind,
+  InzageWay,
+} from './evidence/evidence-record.entity';
 
 /**
  * The SQL behind an auditor's pupil report (a parent's "who received my child's data?", asked through
@@ -81,5 +88,64 @@ export async function pupilTransfers(
     targetSchool: row.target_school as string,
     state: row.state as string,
     createdAt: row.created_at as Date,
+  }));
+}
+
+/**
+ * One evidence record as an auditor's pupil report shows it: what the sending school recorded, who by role
+ * and label, never the remarks or declaration themselves (the broker holds only their hashes, and the
+ * report says only whether there is one).
+ */
+export interface PupilEvidenceRow {
+  id: string;
+  transferId: string;
+  versionHash: string;
+  receivingSchool: string;
+  kind: EvidenceKind;
+  /** The day of the act, YYYY-MM-DD. */
+  date: string;
+  actorRole: ActorRole;
+  actorRef: string | null;
+  how: InzageWay | null;
+  decision: ConsentDecision | null;
+  form: ConsentForm | null;
+  remarksRecorded: boolean;
+  declarationRecorded: boolean;
+  recordedByVendorId: string;
+  recordedAt: Date;
+}
+
+/** The evidence recorded for `transferIds` (the caller has scoped them), in the order it was recorded. */
+export async function pupilEvidence(
+  manager: EntityManager,
+  transferIds: readonly string[],
+): Promise<PupilEvidenceRow[]> {
+  if (transferIds.length === 0) return [];
+  const rows: Array<Record<string, unknown>> = await manager.query(
+    `SELECT e.id, e.transfer_id, e.version_hash, ${CODE('g')} AS receiving_school, e.kind,
+            to_char(e.act_date, 'YYYY-MM-DD') AS act_date, e.actor_role, e.actor_ref, e.inzage_how,
+            e.decision, e.form, e.remarks_sha256 IS NOT NULL AS remarks_recorded,
+            e.declaration_sha256 IS NOT NULL AS declaration_recorded, e.recorded_by_vendor_id, e.recorded_at
+       FROM evidence_records e JOIN schools g ON g.id = e.receiving_school_id
+      WHERE e.transfer_id = ANY($1)
+      ORDER BY e.recorded_at, e.id`,
+    [[...transferIds]],
+  );
+  return rows.map((row) => ({
+    id: row.id as string,
+    transferId: row.transfer_id as string,
+    versionHash: row.version_hash as string,
+    receivingSchool: row.receiving_school as string,
+    kind: row.kind as EvidenceKind,
+    date: row.act_date as string,
+    actorRole: row.actor_role as ActorRole,
+    actorRef: row.actor_ref as string | null,
+    how: row.inzage_how as InzageWay | null,
+    decision: row.decision as ConsentDecision | null,
+    form: row.form as ConsentForm | null,
+    remarksRecorded: row.remarks_recorded as boolean,
+    declarationRecorded: row.declaration_recorded as boolean,
+    recordedByVendorId: row.recorded_by_vendor_id as string,
+    recordedAt: row.recorded_at as Date,
   }));
 }

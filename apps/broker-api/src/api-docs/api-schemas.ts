@@ -1,6 +1,11 @@
 import type { DossierFinding, DossierVerdict } from '@app/oso-dataset';
 import { SCHOOL_SECTORS } from '@app/registry';
 import {
+  ACTOR_ROLES,
+  CONSENT_DECISIONS,
+  CONSENT_FORMS,
+  EVIDENCE_KINDS,
+  INZAGE_WAYS,
   StagingResult,
   TRANSFER_EVENTS,
   TRANSFER_REASONS,
@@ -360,7 +365,51 @@ export const API_SCHEMAS = {
         purged: { type: 'boolean' },
       }),
     },
-    evidence: { type: 'array', maxItems: 0, description: 'None before the release gate (issue #11).' },
+    evidence: {
+      type: 'array',
+      description:
+        'Per transfer and version: the evidence the sending school recorded and the gate’s latest decision.',
+      items: object({
+        transferId: uuid('The transfer.'),
+        versionHash: sha256('The version the evidence is for.'),
+        receivingSchool: string('The receiving school it is for.'),
+        records: {
+          type: 'array',
+          items: object({
+            id: uuid('The evidence record.'),
+            kind: { type: 'string', enum: [...EVIDENCE_KINDS] },
+            date: string('The day of the act, YYYY-MM-DD.', { format: 'date' }),
+            actor: object({
+              role: { type: 'string', enum: [...ACTOR_ROLES] },
+              ref: orNull(string('The school’s label for the person (never a name); null for the pupil.')),
+            }),
+            how: orNull({ type: 'string', enum: [...INZAGE_WAYS] }, 'Inzage only.'),
+            decision: orNull({ type: 'string', enum: [...CONSENT_DECISIONS] }, 'Consent only.'),
+            form: orNull({ type: 'string', enum: [...CONSENT_FORMS] }, 'Consent only.'),
+            remarksRecorded: {
+              type: 'boolean',
+              description: 'Whether remarks were recorded (as a hash only).',
+            },
+            declarationRecorded: {
+              type: 'boolean',
+              description: 'Whether a declaration’s hash was recorded.',
+            },
+            recordedByVendorId: string('The sending vendor that recorded it.'),
+            recordedAt: timestamp('When the broker recorded it.'),
+          }),
+        },
+        latestGateDecision: orNull(
+          object({
+            entryId: string('Its gate_decided log entry.'),
+            at: timestamp('When the gate decided.'),
+            outcome: { type: 'string', enum: ['release', 'wait', 'block'] },
+            policy: object({ id: string('Release policy.'), version: { type: 'integer', minimum: 1 } }),
+            reasonCodes: { type: 'array', items: string('A reason code (docs/release-gate.md).') },
+          }),
+          'null: the gate has not decided on this version.',
+        ),
+      }),
+    },
     received: {
       type: 'array',
       items: object({

@@ -5,7 +5,7 @@ import {
   leafHash,
   verifyLogExport,
 } from '@app/exchange-log';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
@@ -27,6 +27,9 @@ const FOREIGN = '03XZ00';
 const [BSN] = validBsns(1, 34_000_000);
 const PUPIL = { bsn: BSN, geboortedatum: '2014-06-02' };
 
+const REMARKS = 'De ouders zijn het niet eens met het advies.';
+const DECLARATION_SHA256 = 'ab'.repeat(32);
+
 const fingerprintOf = (credentials: ClientCredentials): string =>
   new X509Certificate(credentials.cert).fingerprint256.replace(/:/g, '').toLowerCase();
 
@@ -42,6 +45,11 @@ describe('the auditor API: reports, proofs and exports', () => {
   let officerFingerprint: string;
   let transferId: string;
   let versionHash: string;
+  /** What the sending school's evidence requests answered: the records and the gate's last decision. */
+  let evidenceAnswers: Array<{
+    record: { id: string };
+    decision: { outcome: string; reasons: Array<{ code: string }> };
+  }>;
 
   beforeAll(async () => {
     exchange = await startExchange({
@@ -74,9 +82,36 @@ describe('the auditor API: reports, proofs and exports', () => {
     });
     expect(requested.status).toBe(201);
     transferId = requested.body.id as string;
-    expect(
-      (await po.put(`/v1/transfers/${transferId}/dossier`, dossierForPupil(POVO_EXAMPLE, PUPIL))).status,
-    ).toBe(201);
+    const staged = await po.put(`/v1/transfers/${transferId}/dossier`, dossierForPupil(POVO_EXAMPLE, PUPIL));
+    expect(staged.status).toBe(201);
+    const stagedHash = (staged.body.version as { canonicalSha256: string }).canonicalSha256;
+    // The sending school records inzage (with the parents' remarks) and consent through the evidence API.
+    const acts = [
+      {
+        kind: 'inzage',
+        givenTo: { role: 'parent_with_gezag', ref: 'ouder-1' },
+        how: 'letter',
+        remarks: REMARKS,
+      },
+      {
+        kind: 'consent',
+        decision: 'granted',
+        by: { role: 'parent_with_gezag', ref: 'ouder-1' },
+        form: 'signed_declaration',
+        declaration: { sha256: DECLARATION_SHA256, mediaType: 'application/pdf' },
+      },
+    ];
+    evidenceAnswers = [];
+    for (const act of acts) {
+      const answer = await po.post(`/v1/transfers/${transferId}/evidence`, {
+        ...act,
+        versionHash: stagedHash,
+        receivingSchool: TARGET,
+        date: '2026-10-01',
+      });
+      expect(answer.status).toBe(201);
+      evidenceAnswers.push(answer.body as (typeof evidenceAnswers)[number]);
+    }
     // Stands in for the release worker of #11 (a direct UPDATE is not a step, so the log has no entry).
     await database.query(
       `UPDATE transfers SET state = 'released', released_version_id = current_version_id WHERE id = $1`,
@@ -118,7 +153,51 @@ describe('the auditor API: reports, proofs and exports', () => {
           purged: false,
         },
       ],
-      evidence: [],
+      evidence: [
+        {
+          transferId,
+          versionHash,
+          receivingSchool: TARGET,
+          records: [
+            {
+              id: evidenceAnswers[0].record.id,
+              kind: 'inzage',
+              date: '2026-10-01',
+              actor: { role: 'parent_with_gezag', ref: 'ouder-1' },
+              how: 'letter',
+              decision: null,
+              form: null,
+              remarksRecorded: true,
+              declarationRecorded: false,
+              recordedByVendorId: 'po-las',
+              recordedAt: expect.any(String),
+            },
+            {
+              id: evidenceAnswers[1].record.id,
+              kind: 'consent',
+              date: '2026-10-01',
+              actor: { role: 'parent_with_gezag', ref: 'ouder-1' },
+              how: null,
+              decision: 'granted',
+              form: 'signed_declaration',
+              remarksRecorded: false,
+              declarationRecorded: true,
+              recordedByVendorId: 'po-las',
+              recordedAt: expect.any(String),
+            },
+          ],
+          // The gate's decision after the last record, as its gate_decided entry logged it.
+          latestGateDecision: {
+            entryId: expect.any(String),
+            at: expect.any(String),
+            outcome: evidenceAnswers[1].decision.outcome,
+            policy: expect.objectContaining({ id: expect.any(String), version: expect.any(Number) }),
+            reasonCodes: [
+              ...new Set(evidenceAnswers[1].decision.reasons.map((reason) => reason.code)),
+            ].sort(),
+          },
+        },
+      ],
       received: [
         {
           entryId: expect.any(String),
@@ -133,6 +212,10 @@ describe('the auditor API: reports, proofs and exports', () => {
     });
     const categories = (report.body.versions as Array<{ dataCategories: string[] }>)[0].dataCategories;
     for (const category of categories) expect(category).toMatch(/^cat_[a-z]+$/);
+    // Remarks and declarations stay with the school: not their text, not even their hashes.
+    const remarksSha256 = createHash('sha256').update(REMARKS, 'utf8').digest('hex');
+    for (const kept of [REMARKS, remarksSha256, DECLARATION_SHA256])
+      expect(JSON.stringify(report.body)).not.toContain(kept);
     // The supervisory auditor sees what the board sees; another board nothing.
     expect((await inspectorate.post('/v1/audit/pupil-reports', PUPIL)).body).toEqual(report.body);
     const foreign = await otherOfficer.post('/v1/audit/pupil-reports', PUPIL);

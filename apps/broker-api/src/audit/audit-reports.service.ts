@@ -5,7 +5,14 @@ import {
   findTransfersEntriesOfType,
 } from '@app/exchange-log';
 import { RegistryService } from '@app/registry';
-import { PupilKey, hashPupilKey, pupilKeyProblem, pupilTransfers, pupilVersions } from '@app/transfers';
+import {
+  PupilKey,
+  hashPupilKey,
+  pupilEvidence,
+  pupilKeyProblem,
+  pupilTransfers,
+  pupilVersions,
+} from '@app/transfers';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditError } from './audit-error';
@@ -13,6 +20,7 @@ import { checkAuditFilter } from './audit-filter';
 import { AuditQueries } from './audit-queries.service';
 import { AUDIT_SETTINGS, AuditSettings } from './audit-settings';
 import { AuditorIdentity, auditedRead } from './audited-read';
+import { PupilVersionEvidence, pupilVersionEvidence } from './pupil-evidence';
 
 /** The most entries an incident report lists; more means a narrower window (`truncated` says so). */
 export const INCIDENT_REPORT_MAX_ENTRIES = 5_000;
@@ -38,8 +46,8 @@ export interface PupilReport {
     dataCategories: string[] | null;
     purged: boolean;
   }>;
-  /** The evidence of each release (parents' inzage, gate decisions): none exists before issue #11. */
-  evidence: never[];
+  /** Per transfer and version: the inzage and consent the sending school recorded, and the gate's latest decision. */
+  evidence: PupilVersionEvidence[];
   /** Who received which version: each fetch of the dossier, from the exchange log. */
   received: Array<{
     entryId: string;
@@ -90,10 +98,12 @@ export class AuditReports {
       const transfers = await pupilTransfers(manager, pupilKeyHash, schools);
       const versions = await pupilVersions(manager, pupilKeyHash, schools);
       const categoriesOf = new Map(versions.map((version) => [version.versionHash, version.dataCategories]));
-      const fetched = await findTransfersEntriesOfType(
-        manager,
-        transfers.map((transfer) => transfer.transferId),
-        'dossier_fetched',
+      const transferIds = transfers.map((transfer) => transfer.transferId);
+      const fetched = await findTransfersEntriesOfType(manager, transferIds, 'dossier_fetched');
+      const evidence = pupilVersionEvidence(
+        await pupilEvidence(manager, transferIds),
+        (await findTransfersEntriesOfType(manager, transferIds, 'gate_decided')).map(entryFromRow),
+        new Map(transfers.map((transfer) => [transfer.transferId, transfer.targetSchool])),
       );
       const received = fetched.map((row) => {
         const entry = entryFromRow(row);
@@ -116,7 +126,7 @@ export class AuditReports {
           ...version,
           stagedAt: stagedAt.toISOString(),
         })),
-        evidence: [],
+        evidence,
         received,
       };
       return { answer, resultCount: transfers.length + versions.length };

@@ -169,7 +169,8 @@ export class AuditController {
       'Give exactly one of bsn or onderwijsnummer, and geboortedatum (POST: the number never appears in ' +
       'a URL or access log). The broker computes the pupil key and answers, for the pupil’s transfers in ' +
       'your scope: every version staged (hash, profile, when, by which vendor, data categories), who ' +
-      'received which version, and the evidence (none before issue #11: an empty list). The query is ' +
+      'received which version, and per version the inzage and consent recorded (roles and labels, never ' +
+      'remarks) with the release gate’s latest decision. The query is ' +
       'recorded without the number or the birth date.',
   })
   @ApiBody({
