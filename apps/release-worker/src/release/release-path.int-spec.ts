@@ -70,7 +70,11 @@ describe('the release path: outbox, relay, worker', () => {
     }).xml;
     const bytes = Buffer.from(xml, 'utf8');
     const { po, vo } = exchange.clients;
-    const requested = await vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil });
+    const requested = await vo.post('/v1/transfers', {
+      targetSchool: '01XZ00',
+      sourceSchool: '00YY00',
+      pupil,
+    });
     expect(requested.status).toBe(201);
     const id = requested.body.id as string;
     const put = await po.put(`/v1/transfers/${id}/dossier`, bytes);
@@ -143,6 +147,16 @@ describe('the release path: outbox, relay, worker', () => {
       [id],
     );
     expect(marked.rowCount).toBe(1);
+
+    // The worker runs as the runtime role: it may set the relay's mark, and no other column of the row.
+    const refused = await worker
+      .get(DataSource)
+      .query(`UPDATE release_outbox SET version_hash = $1 WHERE transfer_id = $2`, ['0'.repeat(64), id])
+      .then(
+        () => null,
+        (error: { code?: string }) => error.code,
+      );
+    expect(refused).toBe('42501');
   });
 
   it('two workers racing on the same job release once', async () => {
