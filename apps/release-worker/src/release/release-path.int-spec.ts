@@ -176,6 +176,30 @@ describe('the release path: outbox, relay, worker', () => {
     expect(await releasesOf(id)).toBe(1);
   });
 
+  it('asks the gate again: a gate that no longer says release sends the transfer back, unreleased', async () => {
+    const { id, versionHash } = await staged();
+    await inzageGiven(id, versionHash);
+    // At a moment before the recorded inzage, the gate cannot release (an act must not lie in the future).
+    const before = new Date(`${INZAGE_DAY}T00:00:00Z`);
+    before.setUTCDate(before.getUTCDate() - 1);
+    const outcome = await releaseQueuedTransfer(
+      worker.get(DataSource),
+      worker.get(DossierVault),
+      TRANSFER_LOG_RECORDER,
+      { transferId: id, versionHash },
+      before,
+    );
+    expect(outcome).toBe('gate_changed');
+    expect(await stateOf(id)).toBe('awaiting_evidence');
+    expect(await releasesOf(id)).toBe(0);
+    const last = await exchange.database.query<{ details: { outcome: string } }>(
+      `SELECT details FROM exchange_log_entries
+        WHERE transfer_id = $1 AND event_type = 'gate_decided' ORDER BY id DESC LIMIT 1`,
+      [id],
+    );
+    expect(last.rows[0].details.outcome).toBe('wait');
+  });
+
   it('re-adds a relayed job that Redis lost: released once', async () => {
     const { id, versionHash } = await staged();
     await inzageGiven(id, versionHash);
