@@ -6,9 +6,9 @@ import { readReleaseWorkerConfig } from './release-worker.config';
 import { ReleaseWorkerModule } from './release-worker.module';
 
 runMain('release-worker', async () => {
-  const { redis } = readReleaseWorkerConfig();
-  await waitForRedis(redis);
-  const app = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot({ redis }), {
+  const config = readReleaseWorkerConfig();
+  await waitForRedis(config.redis);
+  const app = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot(config), {
     logger: ['warn', 'error'],
     abortOnError: false,
   });

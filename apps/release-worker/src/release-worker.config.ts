@@ -1,11 +1,39 @@
-import { Environment } from '@app/config';
+import { Environment, readConfig, setting } from '@app/config';
+import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
+import { VaultConfig, readVaultConfig } from '@app/vault';
+
+/** How the relay drains the release outbox (docs/operator-guide.md, "Release worker"). */
+export interface RelaySettings {
+  /** How often the relay looks for outbox rows to add as queue jobs. */
+  everyMs: number;
+  /**
+   * After how long a relayed row whose transfer still waits in `release_queued` is added again (its job
+   * may have been lost with Redis); re-adding a job that still exists changes nothing.
+   */
+  recheckAfterSeconds: number;
+}
 
 /** Every setting the release-worker reads (test/deployment/compose.spec.ts checks compose gives them). */
 export interface ReleaseWorkerConfig {
   redis: RedisConfig;
+  database: DatabaseConfig;
+  vault: VaultConfig;
+  relay: RelaySettings;
 }
 
 export function readReleaseWorkerConfig(env: Environment = process.env): ReleaseWorkerConfig {
-  return { redis: readRedisConfig(env) };
+  const raw = readConfig(
+    {
+      RELEASE_RELAY_EVERY_MS: setting.positiveInt(1000),
+      RELEASE_RELAY_RECHECK_SECONDS: setting.positiveInt(60),
+    },
+    env,
+  );
+  return {
+    redis: readRedisConfig(env),
+    database: readDatabaseConfig(env),
+    vault: readVaultConfig(env),
+    relay: { everyMs: raw.RELEASE_RELAY_EVERY_MS, recheckAfterSeconds: raw.RELEASE_RELAY_RECHECK_SECONDS },
+  };
 }

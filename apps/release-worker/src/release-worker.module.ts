@@ -1,20 +1,37 @@
-import { BROKER_HEARTBEAT_QUEUE, QueuesModule, RedisConfig } from '@app/queues';
+import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
+import { PersistenceModule } from '@app/persistence';
+import { BROKER_HEARTBEAT_QUEUE, QueuesModule, RELEASE_QUEUE } from '@app/queues';
+import { DossierVault } from '@app/vault';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { HeartbeatProcessor } from './heartbeat/heartbeat.processor';
 import { HeartbeatScheduler } from './heartbeat/heartbeat.scheduler';
+import { RELAY_SETTINGS, ReleaseRelay } from './release/release-relay';
+import { ReleaseProcessor } from './release/release.processor';
+import type { ReleaseWorkerConfig } from './release-worker.config';
 
-/** The queue processors. No HTTP listener: the worker is reached only through its queues. */
+/**
+ * The queue processors and the release outbox's relay. No HTTP listener: the worker is reached only
+ * through its queues and the database, as the broker's runtime role (like broker-api).
+ */
 @Module({})
 export class ReleaseWorkerModule {
-  static forRoot(config: { redis: RedisConfig }): DynamicModule {
+  static forRoot(config: ReleaseWorkerConfig): DynamicModule {
     return {
       module: ReleaseWorkerModule,
       imports: [
+        PersistenceModule.forRoot(config.database, BROKER_SCHEMA, { runAs: BROKER_RUNTIME_ROLE }),
         QueuesModule.forRoot(config.redis),
-        BullModule.registerQueue({ name: BROKER_HEARTBEAT_QUEUE }),
+        BullModule.registerQueue({ name: BROKER_HEARTBEAT_QUEUE }, { name: RELEASE_QUEUE }),
       ],
-      providers: [HeartbeatProcessor, HeartbeatScheduler],
+      providers: [
+        HeartbeatProcessor,
+        HeartbeatScheduler,
+        { provide: DossierVault, useFactory: () => new DossierVault(config.vault) },
+        { provide: RELAY_SETTINGS, useValue: config.relay },
+        ReleaseRelay,
+        ReleaseProcessor,
+      ],
     };
   }
 }

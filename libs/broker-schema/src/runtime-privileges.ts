@@ -27,7 +27,8 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   transfer_history: READ_ADD,
   // Evidence is append-only: a correction is a new record (granted by its own migration, #11).
   evidence_records: READ_ADD,
-  // Written with the gate's `release`; draining it (the relay) is later work and will need more.
+  // Written with the gate's `release`; the relay may also set `relayed_at`, that column only (a column
+  // grant, ReleaseRelay1764900000000, which has_table_privilege does not count as UPDATE on the table).
   release_outbox: READ_ADD,
   [EXCHANGE_LOG_TABLES.entries]: READ_ADD,
   [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,

@@ -2,3 +2,4 @@ export * from './broker-heartbeat';
 export * from './queues.module';
 export * from './redis-connection';
 export * from './redis.config';
+export * from './release-queue';

@@ -2,6 +2,7 @@ import { DossierVersionEntity } from './dossier-version.entity';
 import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
 import { DossierVersionCategories1764300000000 } from './migrations/1764300000000-dossier-version-categories';
 import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
+import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -25,4 +26,5 @@ export const TRANSFER_MIGRATIONS = [
   DossierVersionCategories1764300000000,
   // After the runtime privileges (1764700000000): it grants its tables' rights itself.
   Evidence1764800000000,
+  ReleaseRelay1764900000000,
 ];

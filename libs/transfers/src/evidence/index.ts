@@ -1,3 +1,5 @@
 export * from './evidence-input';
 export * from './evidence-record.entity';
 export * from './release-outbox.entity';
+export * from './evidence-repository';
+export * from './release-processing';

@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
- * A release the gate allowed, written in the transaction that made it say `release`: the relay turns each
- * row into a queue job (later work), so a lost Redis loses no release. The worker asks the gate again.
+ * A release the gate allowed, written in the transaction that made it say `release`: the release worker's
+ * relay turns each row into a queue job and then sets `relayed_at`, so a lost Redis loses no release.
+ * The worker asks the gate again.
  */
 @Entity({ name: 'release_outbox' })
 export class ReleaseOutboxEntity {
@@ -20,4 +21,8 @@ export class ReleaseOutboxEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** When the relay added its queue job; null until then. */
+  @Column({ name: 'relayed_at', type: 'timestamptz', nullable: true })
+  relayedAt!: Date | null;
 }

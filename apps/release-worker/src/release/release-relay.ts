@@ -1,0 +1,81 @@
+import { RELEASE_QUEUE } from '@app/queues';
+import { EvidenceRepository, type ReleaseJob, releaseJobId } from '@app/transfers';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import type { RelaySettings } from '../release-worker.config';
+
+export const RELAY_SETTINGS = Symbol('RELAY_SETTINGS');
+
+/** Rows per relay round: bounded, so one round never holds a long list in memory. */
+const RELAY_BATCH = 100;
+/** Jobs that failed every attempt are kept this long for the operator; the relay retries them later. */
+const KEEP_FAILED_JOBS = 1000;
+
+/**
+ * Turns release outbox rows into queue jobs. A row is marked only after the queue took its job, so a
+ * Redis that is down loses nothing (the next round tries again); a relayed row whose transfer still waits
+ * in `release_queued` after `recheckAfterSeconds` is added again, since a flushed Redis loses jobs.
+ * Several relays may run: job ids dedupe, and the worker releases once whatever it is given.
+ */
+@Injectable()
+export class ReleaseRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ReleaseRelay');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(RELEASE_QUEUE) private readonly queue: Queue<ReleaseJob>,
+    @Inject(RELAY_SETTINGS) private readonly settings: RelaySettings,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.settings.everyMs);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.relay().catch((error: unknown) => {
+      // Retried at the next tick; the class name only, messages may quote values.
+      this.logger.warn(`relay round failed: ${error instanceof Error ? error.name : typeof error}`);
+      return 0;
+    });
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** One round: adds a job for every row to relay, then marks them. Answers how many rows it relayed. */
+  async relay(now: Date = new Date()): Promise<number> {
+    const outbox = new EvidenceRepository(this.dataSource.manager);
+    const staleBefore = new Date(now.getTime() - this.settings.recheckAfterSeconds * 1000);
+    const rows = await outbox.toRelay(staleBefore, RELAY_BATCH);
+    for (const row of rows) {
+      const job: ReleaseJob = { transferId: row.transferId, versionHash: row.versionHash };
+      const jobId = releaseJobId(job);
+      const existing = await this.queue.getJob(jobId);
+      // A job that failed all its attempts keeps its id; adding it again would be ignored.
+      if (existing && (await existing.isFailed())) await existing.retry('failed');
+      else
+        await this.queue.add('release', job, {
+          jobId,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: KEEP_FAILED_JOBS,
+        });
+    }
+    await outbox.markRelayed(
+      rows.map((row) => row.id),
+      now,
+    );
+    return rows.length;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+}
