@@ -13,7 +13,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuditPageController } from './audit-page/audit-page.controller';
 import { ExchangeLogSequencerService } from './exchange-log/exchange-log-sequencer.service';
 import { LogProofsController } from './exchange-log/log-proofs.controller';
-import { TRANSFER_LOG_RECORDER } from './exchange-log/transfer-log-recorder';
+import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 import { RedisNonceStore } from '@app/http-signing';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';

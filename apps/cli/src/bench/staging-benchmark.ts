@@ -11,7 +11,7 @@ import {
 import { DossierVault, readVaultConfig } from '@app/vault';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TRANSFER_LOG_RECORDER } from '../../../broker-api/src/exchange-log/transfer-log-recorder';
+import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 import { msSince } from '@app/exchange-log/bench/bench-statistics';
 
 /** The sending and receiving side, as the suites register them. */

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
-import { TRANSFER_LOG_RECORDER } from '../../../broker-api/src/exchange-log/transfer-log-recorder';
+import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 import { readReleaseWorkerConfig } from '../release-worker.config';
 import { ReleaseWorkerModule } from '../release-worker.module';
 import { ReleaseRelay } from './release-relay';

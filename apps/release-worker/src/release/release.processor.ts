@@ -5,7 +5,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { TRANSFER_LOG_RECORDER } from '../../../broker-api/src/exchange-log/transfer-log-recorder';
+import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 
 /**
  * Releases a queued transfer: one transaction that locks it, asks the gate again and releases (see

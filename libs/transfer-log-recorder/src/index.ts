@@ -1,0 +1,2 @@
+export * from './transfer-log-entries';
+export * from './transfer-log-recorder';
