@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   POVO_DOSSIER_BYTES,
   TEST_PRIMARY_SCHOOL,
@@ -109,43 +114,59 @@ describe('dossier validation pool, shared fairly and bounded', () => {
   });
 
   it('validates the heaviest dossier the shape limits allow within the default heap, and gives the memory back when idle', async () => {
-    const pool = new DossierValidationPool({ settings: { threads: 2, idleSeconds: 1 } });
-    try {
-      // Elements up to the limit and a 10 MiB attachment: about 17 MB.
-      const heavy = dossierAtElementLimit(10 * 1024 * 1024 - 1);
-      const sleep = () => new Promise((resolve) => setTimeout(resolve, 250));
-      // The baseline once memory an earlier suite's threads held has been unmapped (that is lazy): the
-      // lowest of readings taken until two in a row agree within 4 MiB (at most 5 s).
-      let before = process.memoryUsage().rss;
-      for (
-        let waited = 0, last = 0;
-        Math.abs(before - last) > 4 * 1024 * 1024 && waited < 5000;
-        waited += 250
-      ) {
-        last = before;
-        await sleep();
-        before = Math.min(before, process.memoryUsage().rss);
-      }
-      // The peak is sampled while the thread works: it may give memory back before the answer arrives.
-      let peak = before;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      const verdict = await pool
-        .validate(heavy, { ruleSet: 'strict', today: '2026-11-22' }, 'vendor:a')
-        .finally(() => clearInterval(sampler));
-      peak = Math.max(peak, process.memoryUsage().rss);
-      expect(verdict.valid).toBe(true);
-      for (let waited = 0; pool.threadCount > 0 && waited < 10_000; waited += 250) await sleep();
-      expect(pool.threadCount).toBe(0);
-      // The ended thread's memory is unmapped as its isolate is torn down, shortly after it ends.
-      const grown = peak - before;
-      expect(grown).toBeGreaterThan(50 * 1024 * 1024); // the validation took memory worth measuring
-      for (let waited = 0; process.memoryUsage().rss - before > grown / 2 && waited < 5000; waited += 250) {
-        await sleep();
-      }
-      // Generous: at least half of what the thread took (its heap and libxml2's memory) is gone.
-      expect(process.memoryUsage().rss - before).toBeLessThan(grown / 2);
-    } finally {
-      await pool.close();
-    }
+    // Elements up to the limit and a 10 MiB attachment: about 17 MB.
+    const folder = mkdtempSync(join(tmpdir(), 'oso-heavy-'));
+    const file = join(folder, 'heavy.xml');
+    writeFileSync(file, dossierAtElementLimit(10 * 1024 * 1024 - 1));
+    // Measured in a fresh Node process: in this Jest worker, memory earlier suites freed but still
+    // hold would absorb the thread's and hide its growth (seen on busy CI runs).
+    const { stdout } = await runFile(process.execPath, ['-e', MEMORY_PROBE, file], {
+      timeout: 120_000,
+    }).finally(() => rmSync(folder, { recursive: true, force: true }));
+    const probe = JSON.parse(stdout) as MemoryProbe;
+    expect(probe.valid).toBe(true);
+    expect(probe.threadsWhenIdle).toBe(0);
+    const grown = probe.peak - probe.before;
+    expect(grown).toBeGreaterThan(50 * 1024 * 1024); // the validation took memory worth measuring
+    // Generous: at least half of what the thread took (its heap and libxml2's memory) is gone.
+    expect(probe.after - probe.before).toBeLessThan(grown / 2);
   });
 });
+
+interface MemoryProbe {
+  valid: boolean;
+  before: number;
+  peak: number;
+  after: number;
+  threadsWhenIdle: number;
+}
+
+const runFile = promisify(execFile);
+
+/**
+ * One heavy validation on the built pool, in its own process: RSS before, at its peak (sampled while the
+ * thread works), after the idle thread ended and its isolate was torn down (which unmaps its memory
+ * shortly after), as JSON.
+ */
+const MEMORY_PROBE = `
+const { DossierValidationPool } = require(${JSON.stringify(join(__dirname, '../../../dist/libs/oso-dataset/src/dossier-validation-pool.js'))});
+const sleep = () => new Promise((resolve) => setTimeout(resolve, 250));
+(async () => {
+  const heavy = require('node:fs').readFileSync(process.argv[1]);
+  const pool = new DossierValidationPool({ settings: { threads: 2, idleSeconds: 1 } });
+  const rss = () => process.memoryUsage().rss;
+  const before = rss();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
+  const verdict = await pool
+    .validate(heavy, { ruleSet: 'strict', today: '2026-11-22' }, 'vendor:a')
+    .finally(() => clearInterval(sampler));
+  peak = Math.max(peak, rss());
+  for (let waited = 0; pool.threadCount > 0 && waited < 10000; waited += 250) await sleep();
+  const threadsWhenIdle = pool.threadCount;
+  for (let waited = 0; rss() - before > (peak - before) / 2 && waited < 5000; waited += 250) await sleep();
+  const after = rss();
+  await pool.close();
+  process.stdout.write(JSON.stringify({ valid: verdict.valid, before, peak, after, threadsWhenIdle }));
+})();
+`;
