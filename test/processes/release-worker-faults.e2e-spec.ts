@@ -1,12 +1,17 @@
 import { RELEASE_QUEUE, bullConnectionOptions, readRedisConfig } from '@app/queues';
 import { releaseJobId } from '@app/transfers';
-import { generateDossier } from '@app/oso-dataset';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { Client } from 'pg';
 import { BuiltProcess, SLOW_PROCESS_TEST_TIMEOUT_MS } from '../support/built-process';
 import { Exchange, startExchange } from '../support/exchange-fixture';
+import {
+  recordInzageByLetter,
+  releasesOf as releasesInLog,
+  stagePoDossier,
+  transferState,
+} from '../support/release-steps';
 
 /**
  * SIGKILL of the BUILT release worker at the two moments issue #11 names, against the real broker,
@@ -19,8 +24,6 @@ import { Exchange, startExchange } from '../support/exchange-fixture';
  *     killed once the `released` entry is in the log, and the job is then still `active` in BullMQ.
  * A fresh worker then finishes: the killed job is recovered as stalled (BullMQ's lock expiry, ~30-60 s).
  */
-const INZAGE_DAY = '2026-10-01';
-const DOSSIER_DAY = '2026-10-15';
 /** Only a guard against hanging: a killed job comes back after BullMQ's lock (30 s) and stalled check. */
 const RECOVERY_GUARD_MS = 180_000;
 let seed = 900;
@@ -100,42 +103,11 @@ describe('release worker faults: SIGKILL between lock and commit, and after comm
     return worker;
   }
 
-  /** A PO dossier staged for a new request from 01XZ00, and its version hash. */
-  async function staged(): Promise<{ id: string; versionHash: string }> {
-    seed += 1;
-    const school = { brin: '00YY', vestiging: '00' };
-    const bsn = generateDossier({ profile: 'POVO', seed, school }).pupil.bsn as string;
-    const pupil = { bsn, geboortedatum: '2014-04-04' };
-    const { xml } = generateDossier({
-      profile: 'POVO',
-      seed,
-      school,
-      pupil,
-      date: DOSSIER_DAY,
-      inzage: { datum: INZAGE_DAY },
-    });
-    const { po, vo } = exchange.clients;
-    const requested = await vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil });
-    expect(requested.status).toBe(201);
-    const id = requested.body.id as string;
-    const put = await po.put(`/v1/transfers/${id}/dossier`, Buffer.from(xml, 'utf8'));
-    expect(put.status).toBe(201);
-    return { id, versionHash: (put.body.version as { canonicalSha256: string }).canonicalSha256 };
-  }
-
-  /** The sender records inzage by letter: the gate says release, an outbox row waits for the relay. */
-  async function inzageGiven(id: string, versionHash: string): Promise<void> {
-    const answer = await exchange.clients.po.post(`/v1/transfers/${id}/evidence`, {
-      kind: 'inzage',
-      versionHash,
-      receivingSchool: '01XZ00',
-      date: INZAGE_DAY,
-      givenTo: { role: 'parent_with_gezag', ref: 'ouder-1' },
-      how: 'letter',
-    });
-    expect(answer.status).toBe(201);
-    expect(answer.body.transferState).toBe('release_queued');
-  }
+  const staged = () => stagePoDossier(exchange, ++seed);
+  const inzageGiven = (id: string, versionHash: string) =>
+    recordInzageByLetter(exchange, { id, versionHash });
+  const stateOf = (id: string) => transferState(exchange.database, id);
+  const releasesOf = (id: string) => releasesInLog(exchange.database, id);
 
   /** One eligible transfer and one staged without evidence (the gate says wait: never to be released). */
   async function twoTransfers() {
@@ -145,20 +117,6 @@ describe('release worker faults: SIGKILL between lock and commit, and after comm
     return { eligible, ineligible };
   }
 
-  const stateOf = async (id: string) =>
-    (await exchange.database.query<{ state: string }>('SELECT state FROM transfers WHERE id = $1', [id]))
-      .rows[0].state;
-  /** Releases of a transfer, counted from the exchange log. */
-  const releasesOf = async (id: string) =>
-    Number(
-      (
-        await exchange.database.query<{ n: string }>(
-          `SELECT count(*) AS n FROM exchange_log_entries
-            WHERE event_type = 'state_changed' AND details->>'to' = 'released' AND transfer_id = $1`,
-          [id],
-        )
-      ).rows[0].n,
-    );
   /** Releases in the whole log that no gate decision `release` for the transfer precedes. */
   const releasesWithoutGate = async () =>
     Number(
@@ -175,7 +133,7 @@ describe('release worker faults: SIGKILL between lock and commit, and after comm
 
   /** Polls until `check` holds; the deadline only turns a hang into a failure with a message. */
   async function until(what: string, check: () => Promise<boolean>, guardMs = RECOVERY_GUARD_MS) {
-    for (const deadline = Date.now() + guardMs; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + guardMs; Date.now() < deadline;) {
       if (await check()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -268,7 +226,9 @@ describe('release worker faults: SIGKILL between lock and commit, and after comm
       expect(await stateOf(eligible.id)).toBe('release_queued');
       expect(await releasesOf(eligible.id)).toBe(0);
       // The job was taken and never acknowledged.
-      expect(await queue.getJobState(releaseJobId({ transferId: eligible.id, versionHash: eligible.versionHash }))).toBe('active');
+      expect(
+        await queue.getJobState(releaseJobId({ transferId: eligible.id, versionHash: eligible.versionHash })),
+      ).toBe('active');
 
       await freshWorkerFinishes(eligible.id, ineligible.id);
     },
@@ -289,8 +249,9 @@ describe('release worker faults: SIGKILL between lock and commit, and after comm
         const logTable = await holdLogTable();
         const worker = startWorker({ REDIS_URL: viaProxy.toString() });
         try {
-          await until('the worker waits inside its release transaction', async () =>
-            (await workerWaitingInsideTransaction()) !== undefined,
+          await until(
+            'the worker waits inside its release transaction',
+            async () => (await workerWaitingInsideTransaction()) !== undefined,
           );
           // Before the commit can happen: whatever the worker sends to Redis from now on never arrives.
           proxy.freeze();
@@ -305,7 +266,9 @@ describe('release worker faults: SIGKILL between lock and commit, and after comm
       }
       expect(await stateOf(eligible.id)).toBe('released');
       // The moment is proven: committed, yet BullMQ still holds the job as active (never acknowledged).
-      expect(await queue.getJobState(releaseJobId({ transferId: eligible.id, versionHash: eligible.versionHash }))).toBe('active');
+      expect(
+        await queue.getJobState(releaseJobId({ transferId: eligible.id, versionHash: eligible.versionHash })),
+      ).toBe('active');
 
       await freshWorkerFinishes(eligible.id, ineligible.id);
     },

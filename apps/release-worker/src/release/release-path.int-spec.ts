@@ -1,7 +1,6 @@
 import { RELEASE_QUEUE, bullConnectionOptions, readRedisConfig } from '@app/queues';
 import { releaseQueuedTransfer } from '@app/transfers';
 import { DossierVault } from '@app/vault';
-import { generateDossier } from '@app/oso-dataset';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
@@ -9,6 +8,13 @@ import { Redis } from 'ioredis';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import {
+  INZAGE_DAY,
+  recordInzageByLetter,
+  releasesOf as releasesInLog,
+  stagePoDossier,
+  transferState,
+} from '../../../../test/support/release-steps';
 import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 import { readReleaseWorkerConfig } from '../release-worker.config';
 import { ReleaseWorkerModule } from '../release-worker.module';
@@ -20,8 +26,6 @@ import { ReleaseRelay } from './release-relay';
  * Releases are counted from the exchange log. The relay is driven by hand (its timer set to an hour), so
  * each test decides when a job exists; the worker takes jobs from Redis by itself.
  */
-const INZAGE_DAY = '2026-10-01';
-const DOSSIER_DAY = '2026-10-15';
 let seed = 700;
 
 describe('the release path: outbox, relay, worker', () => {
@@ -54,64 +58,12 @@ describe('the release path: outbox, relay, worker', () => {
     await exchange?.close();
   });
 
-  /** A PO dossier staged for a new request from 01XZ00; its transfer id and version hash. */
-  async function staged(): Promise<{ id: string; versionHash: string; sha256: string }> {
-    seed += 1;
-    const school = { brin: '00YY', vestiging: '00' };
-    const bsn = generateDossier({ profile: 'POVO', seed, school }).pupil.bsn as string;
-    const pupil = { bsn, geboortedatum: '2014-04-04' };
-    const xml = generateDossier({
-      profile: 'POVO',
-      seed,
-      school,
-      pupil,
-      date: DOSSIER_DAY,
-      inzage: { datum: INZAGE_DAY },
-    }).xml;
-    const bytes = Buffer.from(xml, 'utf8');
-    const { po, vo } = exchange.clients;
-    const requested = await vo.post('/v1/transfers', {
-      targetSchool: '01XZ00',
-      sourceSchool: '00YY00',
-      pupil,
-    });
-    expect(requested.status).toBe(201);
-    const id = requested.body.id as string;
-    const put = await po.put(`/v1/transfers/${id}/dossier`, bytes);
-    expect(put.status).toBe(201);
-    const versionHash = (put.body.version as { canonicalSha256: string }).canonicalSha256;
-    return { id, versionHash, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
+  const staged = () => stagePoDossier(exchange, ++seed);
+  const inzageGiven = (id: string, versionHash: string) =>
+    recordInzageByLetter(exchange, { id, versionHash }, 'Wij zien het anders.');
+  const stateOf = (id: string) => transferState(exchange.database, id);
+  const releasesOf = (id: string) => releasesInLog(exchange.database, id);
 
-  /** The sender records inzage by letter: the gate says release, the transfer waits in release_queued. */
-  async function inzageGiven(id: string, versionHash: string): Promise<void> {
-    const answer = await exchange.clients.po.post(`/v1/transfers/${id}/evidence`, {
-      kind: 'inzage',
-      versionHash,
-      receivingSchool: '01XZ00',
-      date: INZAGE_DAY,
-      givenTo: { role: 'parent_with_gezag', ref: 'ouder-1' },
-      how: 'letter',
-      remarks: 'Wij zien het anders.',
-    });
-    expect(answer.status).toBe(201);
-    expect(answer.body.transferState).toBe('release_queued');
-  }
-
-  const stateOf = async (id: string) =>
-    (await exchange.database.query<{ state: string }>('SELECT state FROM transfers WHERE id = $1', [id]))
-      .rows[0].state;
-  /** Releases of a transfer, counted from the exchange log. */
-  const releasesOf = async (id: string) =>
-    Number(
-      (
-        await exchange.database.query<{ n: string }>(
-          `SELECT count(*) AS n FROM exchange_log_entries
-            WHERE event_type = 'state_changed' AND details->>'to' = 'released' AND transfer_id = $1`,
-          [id],
-        )
-      ).rows[0].n,
-    );
   /** Waits until the worker has taken and finished every job (a deadline only against hanging). */
   async function queueDrained(): Promise<void> {
     for (let waited = 0; waited < 30_000; waited += 100) {
