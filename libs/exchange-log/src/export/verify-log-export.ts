@@ -91,21 +91,7 @@ async function verify(
     if (expected >= checkpoint.size) {
       fail({ ...at, reason: `the checkpoint covers ${checkpoint.size} leaves; this one is beyond it` });
     }
-    let hash: Buffer;
-    try {
-      hash = leafHash(canonicalEntryBytes(entryFromExport(line.entry)));
-    } catch (error) {
-      if (!(error instanceof ExportedEntryError)) throw error;
-      fail({ ...at, reason: `invalid entry: ${error.message}` });
-    }
-    if (line.leafHash !== hash.toString('base64')) {
-      fail({
-        ...at,
-        reason:
-          'the entry does not hash to the leaf the log integrated at this index ' +
-          '(changed, swapped or inserted after integration)',
-      });
-    }
+    const hash = recomputedLeafHash(line, at);
     frontier.append(hash);
     if (previous !== undefined && frontier.size === previous.size) previousRoot = frontier.root();
   }
@@ -235,6 +221,33 @@ export function parseJson(text: string, line: number, leafIndex?: number): unkno
 export function entryIdOf(entry: unknown): string | undefined {
   const id = (entry as { id?: unknown } | null)?.id;
   return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * An exported line's leaf hash, recomputed from its entry, never taken from the file. Fails when the entry
+ * is not valid under the log's model, or does not hash to the leaf the log stored for its index (which
+ * names the entry that changed after integration; the root or the proof is what carries the proof).
+ */
+export function recomputedLeafHash(
+  line: { entry: unknown; leafHash: unknown },
+  at: Omit<LogExportProblem, 'reason'>,
+): Buffer {
+  let hash: Buffer;
+  try {
+    hash = leafHash(canonicalEntryBytes(entryFromExport(line.entry)));
+  } catch (error) {
+    if (!(error instanceof ExportedEntryError)) throw error;
+    return fail({ ...at, reason: `invalid entry: ${error.message}` });
+  }
+  if (line.leafHash !== hash.toString('base64')) {
+    fail({
+      ...at,
+      reason:
+        'the entry does not hash to the leaf the log integrated at this index ' +
+        '(changed, swapped or inserted after integration)',
+    });
+  }
+  return hash;
 }
 
 export function fail(problem: LogExportProblem): never {
