@@ -6,8 +6,7 @@ import { leafHash } from '../merkle';
 import { LogSequencer } from '../sequencer/log-sequencer';
 import { latestCheckpoint } from '../sequencer/log-reads';
 import { appendExchangeEvent, entryFromRow } from '../storage/append-exchange-event';
-import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
-import { openLogTestDatabase } from '../testing/log-test-database';
+import { lookAfterTamper, openLogTestDatabase } from '../testing/log-test-database';
 import { WHOLE_LOG } from './audit-scope';
 import { findAuditEntries } from './audit-entry-queries';
 import { AuditEntryView } from './audit-views';
@@ -44,19 +43,7 @@ describe('integrity as auditors see it, after a superuser rewrote the log', () =
     tamper: (runner: QueryRunner) => Promise<unknown>,
     look: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      for (const table of Object.values(EXCHANGE_LOG_TABLES)) {
-        await runner.query(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_append_only`);
-      }
-      await tamper(runner);
-      return await look(runner.manager);
-    } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
-    }
+    return lookAfterTamper(dataSource, tamper, look);
   }
 
   const views = async (manager: EntityManager): Promise<AuditEntryView[]> =>

@@ -7,7 +7,7 @@ import { leafHash } from '../merkle';
 import { appendExchangeEvent, entryFromRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
 import { LogSequencer } from '../sequencer/log-sequencer';
-import { openLogTestDatabase } from '../testing/log-test-database';
+import { lookAfterTamper, openLogTestDatabase } from '../testing/log-test-database';
 import { LogExportVerdict, verifyLogExport } from './verify-log-export';
 import { writeLogExport } from './write-log-export';
 
@@ -53,19 +53,7 @@ describe('exporting the exchange log and verifying it offline', () => {
 
   /** The export taken after `tamper`, in a transaction that is rolled back (the log stays intact). */
   async function exportAfter(tamper: Tamper): Promise<string> {
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      for (const table of Object.values(EXCHANGE_LOG_TABLES)) {
-        await runner.query(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_append_only`);
-      }
-      await tamper(runner);
-      return await exportText(runner.manager);
-    } finally {
-      await runner.rollbackTransaction();
-      await runner.release();
-    }
+    return lookAfterTamper(dataSource, tamper, exportText);
   }
 
   /** Moves the leaves at and after `from` by `by` (two steps: the primary key is checked row by row). */
