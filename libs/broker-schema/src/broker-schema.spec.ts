@@ -27,6 +27,7 @@ describe('the broker’s database schema', () => {
         'exchange_log_leaves',
         'exchange_log_tree_nodes',
         'mandates',
+        'notification_outbox',
         'release_outbox',
         'schools',
         'transfer_history',

@@ -3,6 +3,7 @@ import { ClientCertificateEntity } from './client-certificate.entity';
 import { MandateEntity } from './mandate.entity';
 import { Registry1763790000000 } from './migrations/1763790000000-registry';
 import { AuditorScope1764660000000 } from './migrations/1764660000000-auditor-scope';
+import { VendorWebhook1765300000000 } from './migrations/1765300000000-vendor-webhook';
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
 
@@ -16,4 +17,8 @@ export const REGISTRY_ENTITIES = [
 ];
 
 /** The registry's migrations, oldest first. A new one goes in `migrations/` and here. */
-export const REGISTRY_MIGRATIONS = [Registry1763790000000, AuditorScope1764660000000];
+export const REGISTRY_MIGRATIONS = [
+  Registry1763790000000,
+  AuditorScope1764660000000,
+  VendorWebhook1765300000000,
+];

@@ -10,6 +10,10 @@ export class VendorEntity {
   @Column({ type: 'varchar', length: 200 })
   name!: string;
 
+  /** Where the broker notifies the vendor (HTTPS only, no credentials); null: the vendor polls its inbox. */
+  @Column({ name: 'webhook_url', type: 'varchar', length: 2048, nullable: true })
+  webhookUrl!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { TransferAccess } from './transfer-access';
 import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferEvent, TransferState } from './transfer-lifecycle';
+import { notifyReceived } from './notifications/lifecycle-notifications';
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { changeTransferState } from './transfer-state-changes';
@@ -50,6 +51,7 @@ export class TransferSteps {
             version: null,
             at: this.clock(),
           });
+          if (event === 'acknowledge_receipt') await notifyReceived(manager, locked);
         }
         return locked;
       });

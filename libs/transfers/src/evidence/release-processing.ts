@@ -7,6 +7,7 @@ import { transferSchools } from '../transfer-schools';
 import { changeTransferState } from '../transfer-state-changes';
 import { inRecordedTransaction } from '../transfer-transactions';
 import type { DossierSealer } from '../transfer.service';
+import { notifyReleased } from '../notifications/lifecycle-notifications';
 import { EvidenceRepository } from './evidence-repository';
 import { applyGateDecision, decideForVersion, dossierGateFacts } from './release-gating';
 
@@ -72,6 +73,7 @@ export async function releaseQueuedTransfer(
       version,
       at: now,
     });
+    await notifyReleased(manager, transfer, version.canonicalSha256);
     return 'released';
   });
 }

@@ -1,0 +1,124 @@
+import type { EntityManager } from 'typeorm';
+import type {
+  NotificationFailure,
+  NotificationKind,
+  NotificationOutboxEntity,
+} from './notification-outbox.entity';
+
+/** A row to deliver, with where it goes (read at delivery: a changed webhook applies to pending rows). */
+export interface NotificationToDeliver {
+  id: string;
+  vendorId: string;
+  transferId: string;
+  kind: NotificationKind;
+  versionHash: string | null;
+  attempts: number;
+  /** Null when the vendor cleared its webhook after the row was written. */
+  webhookUrl: string | null;
+}
+
+/** How a notification stands, as the transfer view shows it to the vendor concerned (no URL). */
+export interface NotificationStanding {
+  kind: NotificationKind;
+  state: 'delivered' | 'pending' | 'dead';
+  attempts: number;
+}
+
+const COLUMNS = `o.id, o.vendor_id AS "vendorId", o.transfer_id AS "transferId", o.kind,
+  o.version_hash AS "versionHash", o.attempts`;
+
+/** Only rows still open may change: a delivered or dead row is final. */
+const OPEN = 'delivered_at IS NULL AND dead_at IS NULL';
+
+/** The SQL of the notification outbox. Rows are never deleted; an attempt updates its row. */
+export class NotificationRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /**
+   * Writes the notification when the vendor has a webhook, due at once; a vendor without one gets no row
+   * (it polls its inbox). Answers whether a row was written.
+   */
+  async queueIfWebhook(n: {
+    vendorId: string;
+    transferId: string;
+    kind: NotificationKind;
+    versionHash: string | null;
+  }): Promise<boolean> {
+    const rows: unknown[] = await this.manager.query(
+      `INSERT INTO notification_outbox (vendor_id, transfer_id, kind, version_hash, created_at, next_attempt_at)
+       SELECT v.id, $2, $3, $4, clock_timestamp(), clock_timestamp()
+         FROM vendors v WHERE v.id = $1 AND v.webhook_url IS NOT NULL
+       RETURNING id`,
+      [n.vendorId, n.transferId, n.kind, n.versionHash],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Takes up to `limit` due rows for the queue and leases them until `leaseUntil` (so the next round does
+   * not add them again, and a job lost with Redis comes back when the lease runs out). Answers their ids.
+   */
+  async leaseDue(now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `UPDATE notification_outbox SET next_attempt_at = $2
+        WHERE id IN (SELECT id FROM notification_outbox
+                      WHERE ${OPEN} AND next_attempt_at <= $1
+                      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [now, leaseUntil, limit],
+    );
+    return rows.map((row) => String(row.id));
+  }
+
+  /** An open row and its vendor's current webhook; null once delivered or dead (or unknown). */
+  async openForDelivery(id: string, options: { lock: boolean }): Promise<NotificationToDeliver | null> {
+    const rows: NotificationToDeliver[] = await this.manager.query(
+      `SELECT ${COLUMNS}, v.webhook_url AS "webhookUrl"
+         FROM notification_outbox o JOIN vendors v ON v.id = o.vendor_id
+        WHERE o.id = $1 AND o.delivered_at IS NULL AND o.dead_at IS NULL
+        ${options.lock ? 'FOR UPDATE OF o' : ''}`,
+      [id],
+    );
+    return rows[0] ? { ...rows[0], id: String(rows[0].id) } : null;
+  }
+
+  async markDelivered(id: string, at: Date): Promise<void> {
+    await this.manager.query(
+      `UPDATE notification_outbox
+          SET attempts = attempts + 1, last_attempt_at = $2, last_failure = NULL, delivered_at = $2
+        WHERE id = $1 AND ${OPEN}`,
+      [id, at],
+    );
+  }
+
+  /** A failed attempt: due again at `nextAttemptAt`, or dead when `nextAttemptAt` is null (none left). */
+  async markFailed(
+    id: string,
+    at: Date,
+    failure: NotificationFailure,
+    nextAttemptAt: Date | null,
+  ): Promise<void> {
+    await this.manager.query(
+      `UPDATE notification_outbox
+          SET attempts = attempts + 1, last_attempt_at = $2, last_failure = $3,
+              next_attempt_at = COALESCE($4, next_attempt_at), dead_at = CASE WHEN $4::timestamptz IS NULL THEN $2 END
+        WHERE id = $1 AND ${OPEN}`,
+      [id, at, failure, nextAttemptAt],
+    );
+  }
+
+  /** The notifications of a transfer to one vendor, oldest first. */
+  async ofTransferFor(transferId: string, vendorId: string): Promise<NotificationStanding[]> {
+    const rows: Array<Pick<NotificationOutboxEntity, 'kind' | 'attempts' | 'deliveredAt' | 'deadAt'>> =
+      await this.manager.query(
+        `SELECT kind, attempts, delivered_at AS "deliveredAt", dead_at AS "deadAt"
+           FROM notification_outbox WHERE transfer_id = $1 AND vendor_id = $2 ORDER BY id`,
+        [transferId, vendorId],
+      );
+    return rows.map((row) => ({
+      kind: row.kind,
+      state: row.deliveredAt !== null ? 'delivered' : row.deadAt !== null ? 'dead' : 'pending',
+      attempts: row.attempts,
+    }));
+  }
+}
