@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { AuditorField, RegistryEventRecorder, SchoolField } from './registry-events';
 import { auditorOrRefuse, schoolOrRefuse, vendorOrRefuse } from './registry-lookups';
-import { auditorScope, requireBevoegdGezag, requireName } from './registry-rules';
+import { auditorScope, requireBevoegdGezag, requireName, requireWebhookUrl } from './registry-rules';
 import { formatSchoolCode } from './school-code';
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
@@ -30,6 +30,27 @@ export class RegistryChanges {
         at: new Date(),
         vendorId: vendor.id,
         changed: ['name'],
+      });
+      return saved;
+    });
+  }
+
+  /**
+   * Sets (`url`) or clears (`null`) where the broker notifies the vendor. The log says `webhook_url`
+   * changed, never the URL. Notifications still pending go to the new URL; after a clear, to none.
+   */
+  async setVendorWebhook(input: { id: string; url: string | null }): Promise<VendorEntity> {
+    const url = input.url === null ? null : requireWebhookUrl(input.url);
+    return this.dataSource.transaction(async (manager) => {
+      const vendor = await vendorOrRefuse(manager, input.id, { forUpdate: true });
+      if (vendor.webhookUrl === url) return vendor;
+      vendor.webhookUrl = url;
+      const saved = await manager.getRepository(VendorEntity).save(vendor);
+      await this.recorder.record(manager, {
+        type: 'vendor_changed',
+        at: new Date(),
+        vendorId: vendor.id,
+        changed: ['webhook_url'],
       });
       return saved;
     });

@@ -14,12 +14,14 @@ export interface CertificateHolder {
   id: string;
 }
 
+/** `webhook_url` as its column is named: the log says that it changed, never the URL. */
+export type VendorField = 'name' | 'webhook_url';
 export type SchoolField = 'name' | 'bevoegdGezag';
 export type AuditorField = 'boards' | 'supervisory';
 
 export type RegistryLogEvent =
   | { type: 'vendor_added'; at: Date; vendorId: string }
-  | { type: 'vendor_changed'; at: Date; vendorId: string; changed: Array<'name'> }
+  | { type: 'vendor_changed'; at: Date; vendorId: string; changed: VendorField[] }
   | { type: 'school_added'; at: Date; schoolCode: string; sector: string; bevoegdGezag: string }
   | {
       type: 'school_changed';

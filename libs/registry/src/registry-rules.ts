@@ -30,6 +30,35 @@ export function requireVendorId(id: string): string {
   return id;
 }
 
+/** The longest webhook URL (the column's bound). */
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+/**
+ * A vendor's webhook: an absolute https URL without credentials (the broker authenticates itself with its
+ * client certificate and signature; a secret in the URL would end up in logs), without a fragment, at
+ * most MAX_WEBHOOK_URL_LENGTH characters. Answers it normalised, as the broker will call it.
+ */
+export function requireWebhookUrl(value: string): string {
+  const refuse = (why: string): never => {
+    throw new RegistryError('INVALID_WEBHOOK_URL', `webhook URL ${why}`);
+  };
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return refuse('is not an absolute URL (e.g. https://las.example.nl/oso/notifications)');
+  }
+  if (url.protocol !== 'https:') refuse('must use https');
+  if (url.username !== '' || url.password !== '' || url.href.includes('@')) {
+    refuse('must not hold credentials or "@" (the broker authenticates with its certificate and signature)');
+  }
+  if (url.hash !== '') refuse('must not have a fragment (#...)');
+  if (url.href.length > MAX_WEBHOOK_URL_LENGTH) {
+    refuse(`must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
+  }
+  return url.href;
+}
+
 export function requireAuditorName(name: string): string {
   if (!AUDITOR_NAME_PATTERN.test(name) || LONG_DIGIT_RUN.test(name)) {
     throw new RegistryError(

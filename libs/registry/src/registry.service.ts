@@ -133,6 +133,11 @@ export class RegistryService {
     return this.changes.changeVendor(input);
   }
 
+  /** Sets or (with `null`) clears the vendor's webhook URL (https only; see `requireWebhookUrl`). */
+  setVendorWebhook(input: { id: string; url: string | null }): Promise<VendorEntity> {
+    return this.changes.setVendorWebhook(input);
+  }
+
   changeSchool(input: { code: string; name?: string; bevoegdGezag?: string }): Promise<SchoolEntity> {
     return this.changes.changeSchool(input);
   }

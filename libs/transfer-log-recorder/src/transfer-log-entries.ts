@@ -44,6 +44,14 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
       reasons: event.reasonCodes,
     };
   }
+  if (event.type === 'notification_delivered' || event.type === 'notification_dead_lettered') {
+    entry.details = {
+      kind: event.kind,
+      vendorId: event.vendorId,
+      attempts: event.attempts,
+      ...(event.failure !== null ? { failure: event.failure } : {}),
+    };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

@@ -18,6 +18,8 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'expired',
   'evidence_recorded',
   'gate_decided',
+  'notification_delivered',
+  'notification_dead_lettered',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
@@ -102,6 +104,17 @@ export type TransferLogEvent =
       policy: { id: string; version: number };
       /** The reasons' codes (a closed list), not their messages. */
       reasonCodes: string[];
+    })
+  | (TransferLogEventBase & {
+      type: 'notification_delivered' | 'notification_dead_lettered';
+      schools: TransferSchools;
+      transferId: string;
+      /** What was announced (`released`, `received`, ...) and to which vendor; never the webhook URL. */
+      kind: string;
+      vendorId: string;
+      attempts: number;
+      /** The last attempt's failure code; dead letters only. */
+      failure: string | null;
     })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';

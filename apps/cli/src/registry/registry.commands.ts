@@ -88,6 +88,26 @@ export function registryCommands(): Command {
     });
 
   registry
+    .command('set-webhook')
+    .description("set or clear where the broker notifies a vendor (release, correction, recall, receipt)")
+    .argument('<id>', 'vendor id')
+    .argument('[url]', 'https URL without credentials, e.g. https://las.example.nl/oso/notifications')
+    .option('--clear', 'remove the webhook: the vendor polls its inbox (GET /v1/transfers)')
+    .action(async (id: string, url: string | undefined, options: { clear?: boolean }) => {
+      if ((url === undefined) === (options.clear !== true)) {
+        throw new UsageError('give either a URL or --clear');
+      }
+      const vendor = await withCliContext(({ registry }) =>
+        registry.setVendorWebhook({ id, url: url ?? null }),
+      );
+      say(
+        vendor.webhookUrl === null
+          ? `vendor ${vendor.id}: no webhook (polls its inbox)`
+          : `vendor ${vendor.id}: webhook ${vendor.webhookUrl}`,
+      );
+    });
+
+  registry
     .command('change-school')
     .description("change a school's name or bevoegd gezag")
     .argument('<school>', 'BRIN + vestiging')
@@ -194,8 +214,8 @@ export function registryCommands(): Command {
       const now = new Date();
       say('Vendors');
       printTable(
-        ['ID', 'NAME'],
-        snapshot.vendors.map((vendor) => [vendor.id, vendor.name]),
+        ['ID', 'NAME', 'WEBHOOK'],
+        snapshot.vendors.map((vendor) => [vendor.id, vendor.name, vendor.webhookUrl ?? '-']),
       );
       say('\nSchools');
       printTable(

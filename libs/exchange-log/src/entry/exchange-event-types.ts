@@ -80,6 +80,19 @@ export const EXCHANGE_EVENT_TYPES = {
     policyVersion: { kind: 'count', required: true },
     reasons: { kind: 'tokens' },
   }),
+  /** A webhook notification the vendor's receiver accepted (2xx): what it announced, to whom, attempts. */
+  notification_delivered: transferEvent('optional', {
+    kind: { kind: 'token', required: true },
+    vendorId: { kind: 'token', required: true },
+    attempts: { kind: 'count', required: true },
+  }),
+  /** A webhook notification given up after its last attempt; `failure` is the last attempt's code. */
+  notification_dead_lettered: transferEvent('optional', {
+    kind: { kind: 'token', required: true },
+    vendorId: { kind: 'token', required: true },
+    attempts: { kind: 'count', required: true },
+    failure: { kind: 'token', required: true },
+  }),
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

@@ -60,6 +60,8 @@ describe('the exchange log entry model', () => {
         'expired',
         'evidence_recorded',
         'gate_decided',
+        'notification_delivered',
+        'notification_dead_lettered',
         'vendor_added',
         'vendor_changed',
         'school_added',
