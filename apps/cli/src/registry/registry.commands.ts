@@ -89,7 +89,7 @@ export function registryCommands(): Command {
 
   registry
     .command('set-webhook')
-    .description("set or clear where the broker notifies a vendor (release, correction, recall, receipt)")
+    .description('set or clear where the broker notifies a vendor (release, correction, recall, receipt)')
     .argument('<id>', 'vendor id')
     .argument('[url]', 'https URL without credentials, e.g. https://las.example.nl/oso/notifications')
     .option('--clear', 'remove the webhook: the vendor polls its inbox (GET /v1/transfers)')
