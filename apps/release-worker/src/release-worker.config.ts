@@ -2,6 +2,7 @@ import { Environment, readConfig, setting } from '@app/config';
 import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
 import { VaultConfig, readVaultConfig } from '@app/vault';
+import { NotificationSettings, readNotificationSettings } from './notifications/notification.config';
 
 /** How the relay drains the release outbox (docs/operator-guide.md, "Release worker"). */
 export interface RelaySettings {
@@ -20,6 +21,7 @@ export interface ReleaseWorkerConfig {
   database: DatabaseConfig;
   vault: VaultConfig;
   relay: RelaySettings;
+  notifications: NotificationSettings;
 }
 
 export function readReleaseWorkerConfig(env: Environment = process.env): ReleaseWorkerConfig {
@@ -35,5 +37,6 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     database: readDatabaseConfig(env),
     vault: readVaultConfig(env),
     relay: { everyMs: raw.RELEASE_RELAY_EVERY_MS, recheckAfterSeconds: raw.RELEASE_RELAY_RECHECK_SECONDS },
+    notifications: readNotificationSettings(env),
   };
 }

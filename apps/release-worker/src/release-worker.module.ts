@@ -1,11 +1,13 @@
 import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
-import { BROKER_HEARTBEAT_QUEUE, QueuesModule, RELEASE_QUEUE } from '@app/queues';
+import { BROKER_HEARTBEAT_QUEUE, NOTIFICATION_QUEUE, QueuesModule, RELEASE_QUEUE } from '@app/queues';
 import { DossierVault } from '@app/vault';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { HeartbeatProcessor } from './heartbeat/heartbeat.processor';
 import { HeartbeatScheduler } from './heartbeat/heartbeat.scheduler';
+import { NotificationProcessor } from './notifications/notification.processor';
+import { NOTIFICATION_SETTINGS, NotificationRelay } from './notifications/notification.relay';
 import { RELAY_SETTINGS, ReleaseRelay } from './release/release-relay';
 import { ReleaseProcessor } from './release/release.processor';
 import type { ReleaseWorkerConfig } from './release-worker.config';
@@ -23,6 +25,7 @@ export class ReleaseWorkerModule {
         PersistenceModule.forRoot(config.database, BROKER_SCHEMA, { runAs: BROKER_RUNTIME_ROLE }),
         QueuesModule.forRoot(config.redis),
         BullModule.registerQueue({ name: BROKER_HEARTBEAT_QUEUE }, { name: RELEASE_QUEUE }),
+        BullModule.registerQueue({ name: NOTIFICATION_QUEUE }),
       ],
       providers: [
         HeartbeatProcessor,
@@ -31,6 +34,9 @@ export class ReleaseWorkerModule {
         { provide: RELAY_SETTINGS, useValue: config.relay },
         ReleaseRelay,
         ReleaseProcessor,
+        { provide: NOTIFICATION_SETTINGS, useValue: config.notifications },
+        NotificationRelay,
+        NotificationProcessor,
       ],
     };
   }

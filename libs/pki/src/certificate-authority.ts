@@ -14,6 +14,9 @@ export interface Validity {
 
 export type ClientRole = 'vendor' | 'auditor';
 
+/** The common name of the broker's own client certificate (its webhook calls). */
+export const BROKER_CLIENT_NAME = 'oso-broker';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function validityFromNow(days: number, now: Date = new Date()): Validity {
@@ -109,6 +112,22 @@ export class CertificateAuthority {
         { name: 'extKeyUsage', serverAuth: true },
         { name: 'subjectAltName', altNames },
       ],
+      validity,
+    );
+  }
+
+  /**
+   * The broker's own client certificate (clientAuth), presented when it calls a vendor's webhook; the
+   * receiver checks it against this CA. Not bound in the registry: the broker does not call itself.
+   */
+  issueBrokerClientCertificate(validity: Validity = validityFromNow(397)): KeyAndCertificate {
+    return this.issue(
+      [
+        { name: 'commonName', value: BROKER_CLIENT_NAME },
+        { name: 'organizationName', value: 'OSO broker' },
+        { name: 'organizationalUnitName', value: 'broker' },
+      ],
+      [{ name: 'extKeyUsage', clientAuth: true }],
       validity,
     );
   }

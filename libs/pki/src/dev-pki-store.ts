@@ -30,6 +30,24 @@ export class DevPkiStore {
     return join(this.dir, 'server.key');
   }
 
+  /** The broker's own client certificate, for its webhook calls (NOTIFY_CLIENT_CERT_FILE's default). */
+  get brokerClientFiles(): IssuedFiles {
+    return {
+      certificateFile: join(this.dir, 'broker-client.crt'),
+      keyFile: join(this.dir, 'broker-client.key'),
+    };
+  }
+
+  hasBrokerClient(): boolean {
+    const files = this.brokerClientFiles;
+    return existsSync(files.certificateFile) && existsSync(files.keyFile);
+  }
+
+  writeBrokerClient(pair: KeyAndCertificate): IssuedFiles {
+    this.writePair(this.brokerClientFiles, pair);
+    return this.brokerClientFiles;
+  }
+
   clientFiles(role: ClientRole, id: string): IssuedFiles {
     const folder = join(this.dir, `${role}s`);
     return { certificateFile: join(folder, `${id}.crt`), keyFile: join(folder, `${id}.key`) };

@@ -35,12 +35,29 @@ export class PkiService {
 
   /** Creates the CA, the server certificate and an initial CRL. Refuses to replace an existing CA. */
   async init(options: { force?: boolean } = {}): Promise<{ created: boolean }> {
-    if (this.store.hasCa() && !options.force) return { created: false };
+    if (this.store.hasCa() && !options.force) {
+      this.ensureBrokerClientCertificate();
+      return { created: false };
+    }
     const ca = CertificateAuthority.create('OSO broker development CA');
     this.store.writeCa(ca.pair);
     this.store.writeServer(ca.issueServerCertificate(DEV_SERVER_NAMES));
+    this.store.writeBrokerClient(ca.issueBrokerClientCertificate());
     await this.publishCrl();
     return { created: true };
+  }
+
+  /**
+   * Issues the broker's client certificate (its webhook calls) when the CA exists but the certificate
+   * does not: a PKI made before notifications existed gets it at the next `pki init` or `npm start`.
+   * Answers whether it issued one.
+   */
+  ensureBrokerClientCertificate(): boolean {
+    if (!this.store.hasCa() || this.store.hasBrokerClient()) return false;
+    this.store.writeBrokerClient(
+      CertificateAuthority.load(this.store.readCa()).issueBrokerClientCertificate(),
+    );
+    return true;
   }
 
   async issue(

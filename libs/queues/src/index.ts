@@ -3,3 +3,4 @@ export * from './queues.module';
 export * from './redis-connection';
 export * from './redis.config';
 export * from './release-queue';
+export * from './notification-queue';

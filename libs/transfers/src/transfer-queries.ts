@@ -1,4 +1,5 @@
 import { RegistryService } from '@app/registry';
+import { NotificationRepository } from './notifications/notification-repository';
 import { DataSource } from 'typeorm';
 import { sealedOf, versionContext } from './dossier-sealing';
 import { DossierVersionRepository } from './dossier-version-repository';
@@ -48,7 +49,12 @@ export class TransferQueries {
   /** One transfer as the calling vendor may see it: state, schools, current version, history. */
   async view(vendorId: string, transferId: string): Promise<TransferView> {
     const { transfer, roles } = await this.access.visibleTransfer(vendorId, transferId);
-    return this.describe(transfer, roles);
+    const view = await this.describe(transfer, roles);
+    const notifications = await new NotificationRepository(this.dataSource.manager).ofTransferFor(
+      transfer.id,
+      vendorId,
+    );
+    return { ...view, notifications };
   }
 
   /** The calling vendor's transfers on one side, newest first, a page at a time. */

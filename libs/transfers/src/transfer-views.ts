@@ -1,5 +1,6 @@
 import { SchoolEntity, formatSchoolCode } from '@app/registry';
 import { DossierVersionEntity } from './dossier-version.entity';
+import type { NotificationStanding } from './notifications/notification-repository';
 import { TransferHistoryEntity } from './transfer-history.entity';
 import type { TransferState } from './transfer-lifecycle';
 import { TransferEntity } from './transfer.entity';
@@ -43,6 +44,8 @@ export interface TransferView {
   expiresAt: string;
   currentVersion: DossierVersionView | null;
   history?: TransferHistoryView[];
+  /** The webhook notifications about this transfer to the calling vendor (GET of one transfer only). */
+  notifications?: NotificationStanding[];
 }
 
 export interface TransferPage {

@@ -6,6 +6,7 @@ import {
   CONSENT_FORMS,
   EVIDENCE_KINDS,
   INZAGE_WAYS,
+  NOTIFICATION_KINDS,
   StagingResult,
   TRANSFER_EVENTS,
   TRANSFER_REASONS,
@@ -145,6 +146,15 @@ export const API_SCHEMAS = {
     at: timestamp('When.'),
     versionId: orNull(uuid('The version the step concerned.')),
   }),
+  NotificationStanding: object({
+    kind: { type: 'string', enum: [...NOTIFICATION_KINDS], description: 'What the notification announces.' },
+    state: {
+      type: 'string',
+      enum: ['delivered', 'pending', 'dead'],
+      description: '`dead`: every attempt failed; poll your inbox instead (no further attempt is made).',
+    },
+    attempts: { type: 'integer', minimum: 0, description: 'Delivery attempts made so far.' },
+  }),
   TransferView: object(
     {
       id: uuid('The transfer’s id.'),
@@ -169,8 +179,15 @@ export const API_SCHEMAS = {
         items: { $ref: '#/components/schemas/TransferHistoryEntry' },
         description: 'Every step, oldest first; only in answers about one transfer (not in lists).',
       },
+      notifications: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/NotificationStanding' },
+        description:
+          'Webhook notifications about this transfer to you, oldest first; only in GET /v1/transfers/{id}. ' +
+          'Empty without a registered webhook.',
+      },
     },
-    ['history'],
+    ['history', 'notifications'],
   ),
   TransferPage: object({
     items: { type: 'array', items: { $ref: '#/components/schemas/TransferView' } },

@@ -9,7 +9,13 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
  * outside 2xx (a redirect included: not followed), or one of the connection failures.
  */
 export type NotificationFailure =
-  `http_${number}` | 'connection_refused' | 'timeout' | 'tls_failed' | 'network_error' | 'no_webhook';
+  | `http_${number}`
+  | 'connection_refused'
+  | 'timeout'
+  | 'tls_failed'
+  | 'network_error'
+  | 'no_webhook'
+  | 'broker_identity_missing';
 
 /**
  * One webhook notification to one vendor, written in the transaction of what it announces. The release

@@ -13,6 +13,7 @@ export interface NotificationToDeliver {
   kind: NotificationKind;
   versionHash: string | null;
   attempts: number;
+  createdAt: Date;
   /** Null when the vendor cleared its webhook after the row was written. */
   webhookUrl: string | null;
 }
@@ -25,7 +26,7 @@ export interface NotificationStanding {
 }
 
 const COLUMNS = `o.id, o.vendor_id AS "vendorId", o.transfer_id AS "transferId", o.kind,
-  o.version_hash AS "versionHash", o.attempts`;
+  o.version_hash AS "versionHash", o.attempts, o.created_at AS "createdAt"`;
 
 /** Only rows still open may change: a delivered or dead row is final. */
 const OPEN = 'delivered_at IS NULL AND dead_at IS NULL';

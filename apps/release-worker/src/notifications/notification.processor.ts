@@ -1,0 +1,89 @@
+import { NOTIFICATION_QUEUE } from '@app/queues';
+import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
+import {
+  type NotificationAttempt,
+  type NotificationAttemptOutcome,
+  NotificationRepository,
+  recordNotificationAttempt,
+} from '@app/transfers';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { nextAttemptAt } from './notification-backoff';
+import type { NotificationSettings } from './notification.config';
+import { NOTIFICATION_SETTINGS, type NotificationJob } from './notification.relay';
+import {
+  type BrokerIdentity,
+  type DeliveryResult,
+  type NotificationPayload,
+  deliverNotification,
+  loadBrokerIdentity,
+} from './webhook-delivery';
+
+/** Attempts in flight at once per worker: receivers are slow or down, not the broker. */
+const CONCURRENT_ATTEMPTS = 4;
+
+/**
+ * One delivery attempt per job: reads the open row and its vendor's webhook, POSTs the signed payload,
+ * then records the result (delivered, retry after a backoff, or dead letter) with its log entry. A row
+ * already delivered or dead is not sent again.
+ */
+@Processor(NOTIFICATION_QUEUE, { concurrency: CONCURRENT_ATTEMPTS })
+export class NotificationProcessor extends WorkerHost {
+  private readonly logger = new Logger('NotificationProcessor');
+  private identity: BrokerIdentity | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings,
+  ) {
+    super();
+  }
+
+  async process(job: Job<NotificationJob>): Promise<NotificationAttemptOutcome> {
+    const id = job.data.notificationId;
+    const row = await new NotificationRepository(this.dataSource.manager).openForDelivery(id, {
+      lock: false,
+    });
+    if (row === null) return 'nothing';
+    const identity = this.brokerIdentity();
+    let result: DeliveryResult;
+    if (row.webhookUrl === null) result = { delivered: false, failure: 'no_webhook' };
+    else if (identity === null) result = { delivered: false, failure: 'broker_identity_missing' };
+    else {
+      const payload: NotificationPayload = {
+        id: row.id,
+        type: row.kind,
+        transferId: row.transferId,
+        versionHash: row.versionHash,
+        at: row.createdAt.toISOString(),
+      };
+      result = await deliverNotification(row.webhookUrl, payload, identity, this.settings.timeoutMs);
+    }
+    const at = new Date();
+    const attempt: NotificationAttempt = result.delivered
+      ? result
+      : {
+          ...result,
+          // A vendor that cleared its webhook polls its inbox: no further attempt.
+          nextAttemptAt: row.webhookUrl === null ? null : nextAttemptAt(row.attempts + 1, at, this.settings),
+        };
+    return recordNotificationAttempt(this.dataSource, TRANSFER_LOG_RECORDER, id, attempt, at);
+  }
+
+  /** Read on first use, so a worker without the files still releases; each attempt fails until they exist. */
+  private brokerIdentity(): BrokerIdentity | null {
+    if (this.identity) return this.identity;
+    try {
+      this.identity = loadBrokerIdentity(this.settings);
+      return this.identity;
+    } catch (error) {
+      this.logger.warn(
+        `cannot read the broker's signing key or client certificate for notifications ` +
+          `(${(error as { code?: string }).code ?? (error as Error).name}); see docs/operator-guide.md, "Notifications"`,
+      );
+      return null;
+    }
+  }
+}

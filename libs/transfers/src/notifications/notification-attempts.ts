@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import { EntryTrail, type TransferEventRecorder } from '../transfer-events';
+import { TransferRepository } from '../transfer-repository';
+import { schoolsOfTransfers } from '../transfer-schools';
+import { inRecordedTransaction } from '../transfer-transactions';
+import type { NotificationFailure } from './notification-outbox.entity';
+import { NotificationRepository } from './notification-repository';
+
+/** An attempt's result, as the release worker saw it. */
+export type NotificationAttempt =
+  | { delivered: true }
+  | {
+      delivered: false;
+      failure: NotificationFailure;
+      /** When to try again; null when no attempt is left: the notification is dead-lettered. */
+      nextAttemptAt: Date | null;
+    };
+
+/** What recording did: the row's new standing, or `nothing` when it was no longer open. */
+export type NotificationAttemptOutcome = 'delivered' | 'retry' | 'dead' | 'nothing';
+
+/**
+ * Records one delivery attempt on the locked row, in one transaction with its log entry: delivered
+ * (`notification_delivered`), due again after a backoff, or dead (`notification_dead_lettered`). A row
+ * already delivered or dead is left as it is, so a late duplicate attempt changes nothing.
+ */
+export async function recordNotificationAttempt(
+  dataSource: DataSource,
+  recorder: TransferEventRecorder,
+  id: string,
+  attempt: NotificationAttempt,
+  at: Date,
+): Promise<NotificationAttemptOutcome> {
+  const trail = new EntryTrail(recorder);
+  return inRecordedTransaction(dataSource, trail, async (manager) => {
+    const notifications = new NotificationRepository(manager);
+    const row = await notifications.openForDelivery(id, { lock: true });
+    if (row === null) return 'nothing';
+    if (attempt.delivered) await notifications.markDelivered(id, at);
+    else await notifications.markFailed(id, at, attempt.failure, attempt.nextAttemptAt);
+    const outcome = attempt.delivered ? 'delivered' : attempt.nextAttemptAt === null ? 'dead' : 'retry';
+    if (outcome === 'retry') return outcome;
+    const transfer = await new TransferRepository(manager).byId(row.transferId);
+    // A bug, not a refusal: the row's foreign key holds its transfer, and transfers are not deleted.
+    if (transfer === null) throw new Error('a notification names a transfer that does not exist');
+    const schoolsOf = await schoolsOfTransfers(manager, [transfer]);
+    trail.add({
+      type: outcome === 'delivered' ? 'notification_delivered' : 'notification_dead_lettered',
+      at,
+      actor: { kind: 'broker', id: null, side: null },
+      schools: schoolsOf(transfer),
+      transferId: transfer.id,
+      versionHash: row.versionHash,
+      kind: row.kind,
+      vendorId: row.vendorId,
+      attempts: row.attempts + 1,
+      failure: attempt.delivered ? null : attempt.failure,
+    });
+    return outcome;
+  });
+}
