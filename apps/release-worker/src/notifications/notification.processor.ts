@@ -6,7 +6,7 @@ import {
   NotificationRepository,
   recordNotificationAttempt,
 } from '@app/transfers';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -70,6 +70,13 @@ export class NotificationProcessor extends WorkerHost {
           nextAttemptAt: row.webhookUrl === null ? null : nextAttemptAt(row.attempts + 1, at, this.settings),
         };
     return recordNotificationAttempt(this.dataSource, TRANSFER_LOG_RECORDER, id, attempt, at);
+  }
+
+  /** A job that threw (the database unreachable, a bug): its row comes back when its lease runs out. */
+  @OnWorkerEvent('failed')
+  onFailed(_job: Job<NotificationJob> | undefined, error: Error): void {
+    // The class name only: messages may quote values.
+    this.logger.warn(`notification attempt failed before it was recorded: ${error.name}`);
   }
 
   /** Read on first use, so a worker without the files still releases; each attempt fails until they exist. */

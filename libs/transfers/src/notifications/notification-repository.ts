@@ -60,12 +60,14 @@ export class NotificationRepository {
    * not add them again, and a job lost with Redis comes back when the lease runs out). Answers their ids.
    */
   async leaseDue(now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+    // A CTE ending in SELECT: TypeORM answers a bare UPDATE's RETURNING as [rows, count], not rows.
     const rows: Array<{ id: string }> = await this.manager.query(
-      `UPDATE notification_outbox SET next_attempt_at = $2
-        WHERE id IN (SELECT id FROM notification_outbox
-                      WHERE ${OPEN} AND next_attempt_at <= $1
-                      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
+      `WITH due AS (SELECT id FROM notification_outbox
+                     WHERE ${OPEN} AND next_attempt_at <= $1
+                     ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+            leased AS (UPDATE notification_outbox o SET next_attempt_at = $2
+                         FROM due WHERE o.id = due.id RETURNING o.id)
+       SELECT id FROM leased ORDER BY id`,
       [now, leaseUntil, limit],
     );
     return rows.map((row) => String(row.id));
@@ -86,7 +88,8 @@ export class NotificationRepository {
   async markDelivered(id: string, at: Date): Promise<void> {
     await this.manager.query(
       `UPDATE notification_outbox
-          SET attempts = attempts + 1, last_attempt_at = $2, last_failure = NULL, delivered_at = $2
+          SET attempts = attempts + 1, last_attempt_at = $2::timestamptz, last_failure = NULL,
+              delivered_at = $2::timestamptz
         WHERE id = $1 AND ${OPEN}`,
       [id, at],
     );
@@ -101,8 +104,9 @@ export class NotificationRepository {
   ): Promise<void> {
     await this.manager.query(
       `UPDATE notification_outbox
-          SET attempts = attempts + 1, last_attempt_at = $2, last_failure = $3,
-              next_attempt_at = COALESCE($4, next_attempt_at), dead_at = CASE WHEN $4::timestamptz IS NULL THEN $2 END
+          SET attempts = attempts + 1, last_attempt_at = $2::timestamptz, last_failure = $3,
+              next_attempt_at = COALESCE($4::timestamptz, next_attempt_at),
+              dead_at = CASE WHEN $4::timestamptz IS NULL THEN $2::timestamptz END
         WHERE id = $1 AND ${OPEN}`,
       [id, at, failure, nextAttemptAt],
     );
