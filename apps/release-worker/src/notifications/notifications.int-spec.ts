@@ -1,6 +1,8 @@
 import { CertificateAuthority, validityFromNow } from '@app/pki';
 import { InMemoryNonceStore, certificateKey, normalizeKeyId, verifySignedRequest } from '@app/http-signing';
+import { NOTIFICATION_QUEUE, bullConnectionOptions } from '@app/queues';
 import { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { NestFactory } from '@nestjs/core';
 import { X509Certificate, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,7 +18,8 @@ import {
   transferState,
 } from '../../../../test/support/release-steps';
 import { ReleaseRelay } from '../release/release-relay';
-import { readReleaseWorkerConfig } from '../release-worker.config';
+import { type ReleaseWorkerConfig, readReleaseWorkerConfig } from '../release-worker.config';
+import { NotificationProcessor } from './notification.processor';
 import { ReleaseWorkerModule } from '../release-worker.module';
 
 /** What the receiver saw of one call. */
@@ -136,6 +139,7 @@ describe('webhook notifications: outbox, relay, signed delivery over mutual TLS'
   let receiver: Receiver;
   let brokerClientFingerprint: string;
   let brokerSigningKeyId: string;
+  let config: ReleaseWorkerConfig;
 
   beforeAll(async () => {
     exchange = await startExchange({ suite: 'notifications' });
@@ -152,7 +156,7 @@ describe('webhook notifications: outbox, relay, signed delivery over mutual TLS'
       new X509Certificate(readFileSync(store.brokerClientFiles.certificateFile)).fingerprint256,
     );
     brokerSigningKeyId = certificateKey(brokerCertificate).fingerprintSha256;
-    const config = readReleaseWorkerConfig({
+    config = readReleaseWorkerConfig({
       ...process.env,
       DATABASE_URL: exchange.databaseUrl,
       REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'oso-test'}-notify-${randomUUID().slice(0, 8)}`,
@@ -319,6 +323,37 @@ describe('webhook notifications: outbox, relay, signed delivery over mutual TLS'
     // No attempt after the dead letter.
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect((await notificationRows(id))[0].attempts).toBe(ATTEMPTS);
+  });
+
+  it('a notification whose job Redis lost is handed on again after its lease, and delivered once', async () => {
+    await setWebhook('vo-las', receiver.url);
+    const processor = worker.get(NotificationProcessor);
+    await processor.worker.pause();
+    try {
+      const { id } = await released();
+      const queue = new Queue(NOTIFICATION_QUEUE, {
+        connection: bullConnectionOptions(config.redis),
+        prefix: config.redis.prefix,
+      });
+      try {
+        await until('the job in the queue', async () => (await queue.getJobCounts('waiting'))['waiting'] > 0);
+        // Redis loses every job (a flush, a restart without persistence): the outbox row stays.
+        await queue.obliterate({ force: true });
+        expect(await queue.getJobCounts('waiting')).toMatchObject({ waiting: 0 });
+      } finally {
+        await queue.close();
+      }
+      processor.worker.resume();
+      const [row] = await until('the delivery after the lease', async () => {
+        const rows = await notificationRows(id);
+        return rows[0]?.delivered_at && rows;
+      });
+      expect(row.attempts).toBe(1);
+      expect(receiver.callsFor(id)).toHaveLength(1);
+      expect(await logEntries(id, 'notification_delivered')).toHaveLength(1);
+    } finally {
+      processor.worker.resume();
+    }
   });
 
   it('does not follow a redirect: a 3xx answer is a failed attempt', async () => {
