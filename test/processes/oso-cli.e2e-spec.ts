@@ -29,6 +29,7 @@ describe('oso registry and pki commands', () => {
       code: 0,
       stdout: [
         `development CA created in ${pkiDir}`,
+        `broker client certificate (webhook calls): ${join(pkiDir, 'broker-client.crt')}`,
         `exchange log key created: ${join(pkiDir, 'log-key')}`,
         `  public key: ${join(pkiDir, 'log-key.pub')}`,
       ],

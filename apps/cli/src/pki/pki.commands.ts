@@ -9,18 +9,23 @@ export function pkiCommands(): Command {
 
   pki
     .command('init')
-    .description('create the root CA, the server certificate (localhost, 127.0.0.1) and an empty CRL')
+    .description(
+      'create the root CA, the server certificate (localhost, 127.0.0.1), the broker’s client certificate ' +
+        '(webhook calls) and an empty CRL',
+    )
     .option('--force', 'replace an existing CA (every certificate it issued stops working)')
     .action(async (options: { force?: boolean }) => {
-      const { created, dir } = await withCliContext(async ({ pki }) => ({
+      const { created, dir, brokerClient } = await withCliContext(async ({ pki }) => ({
         ...(await pki.init({ force: options.force })),
         dir: pki.store.dir,
+        brokerClient: pki.store.brokerClientFiles.certificateFile,
       }));
       say(
         created
           ? `development CA created in ${dir}`
           : `development CA already exists in ${dir} (use --force to replace it)`,
       );
+      say(`broker client certificate (webhook calls): ${brokerClient}`);
       // The exchange log's signing key is never replaced, not even with --force: its checkpoints must
       // stay verifiable.
       const { ensureLogSigningKey, readLogKeyConfig } =
