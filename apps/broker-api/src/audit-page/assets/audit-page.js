@@ -34,6 +34,8 @@ const EVENT_WORDS = /** @type {const} */ ({
   expired: 'Request expired',
   evidence_recorded: 'Evidence of inzage or consent recorded',
   gate_decided: 'Release gate decided',
+  notification_delivered: 'Notification delivered to a vendor’s webhook',
+  notification_dead_lettered: 'Notification given up after its last attempt',
   vendor_added: 'LAS vendor registered',
   vendor_changed: 'LAS vendor changed',
   school_added: 'School registered',
