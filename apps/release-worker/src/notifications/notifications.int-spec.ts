@@ -40,7 +40,8 @@ interface Received {
  */
 class Receiver {
   readonly calls: Received[] = [];
-  status = 204;
+  /** The status to answer, or `hang`: read the call, never answer. */
+  status: number | 'hang' = 204;
   private server: Server | undefined;
   private readonly nonces = new InMemoryNonceStore();
 
@@ -59,6 +60,7 @@ class Receiver {
       { ...this.tls, requestCert: true, rejectUnauthorized: true },
       (request, response) => {
         void this.handle(request).then(() => {
+          if (this.status === 'hang') return;
           response.writeHead(this.status, this.status === 302 ? { location: 'https://example.org/' } : {});
           response.end();
         });
@@ -368,6 +370,42 @@ describe('webhook notifications: outbox, relay, signed delivery over mutual TLS'
       expect(row).toMatchObject({ last_failure: 'http_302', delivered_at: null });
     } finally {
       receiver.status = 204;
+    }
+  });
+
+  it('counts no answer in time, and a receiver certificate the broker does not trust, as failed attempts', async () => {
+    await setWebhook('vo-las', receiver.url);
+    receiver.status = 'hang';
+    try {
+      const { id } = await released();
+      const [row] = await until('a timed-out attempt', async () => {
+        const rows = await notificationRows(id);
+        return rows[0]?.attempts >= 1 && rows;
+      });
+      expect(row).toMatchObject({ last_failure: 'timeout', delivered_at: null });
+      expect(receiver.callsFor(id).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      receiver.status = 204;
+    }
+    // A receiver whose certificate comes from a CA the broker does not trust: no call is made.
+    const strangerCa = CertificateAuthority.create('Stranger CA', validityFromNow(2));
+    const strangerTls = strangerCa.issueServerCertificate(['127.0.0.1'], validityFromNow(2));
+    const stranger = new Receiver(
+      { key: strangerTls.keyPem, cert: strangerTls.certificatePem, ca: exchange.pki.caCertificate },
+      readFileSync(exchange.pki.pki.store.serverCertificateFile),
+    );
+    await stranger.start();
+    try {
+      await setWebhook('vo-las', stranger.url);
+      const { id } = await released();
+      const [row] = await until('a refused handshake', async () => {
+        const rows = await notificationRows(id);
+        return rows[0]?.attempts >= 1 && rows;
+      });
+      expect(row).toMatchObject({ last_failure: 'tls_failed', delivered_at: null });
+      expect(stranger.calls).toEqual([]);
+    } finally {
+      await stranger.stop();
     }
   });
 
