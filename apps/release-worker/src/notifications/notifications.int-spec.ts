@@ -358,6 +358,29 @@ describe('webhook notifications: outbox, relay, signed delivery over mutual TLS'
     }
   });
 
+  it('two workers relaying and delivering at once send each notification once', async () => {
+    await setWebhook('vo-las', receiver.url);
+    const second = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot(config), {
+      logger: ['error'],
+    });
+    await second.init();
+    try {
+      const transfers = [await released(), await released(), await released()];
+      for (const { id } of transfers) {
+        await until('the delivery', async () => (await notificationRows(id))[0]?.delivered_at);
+      }
+      // Relay rounds of both workers after the deliveries: nothing is sent again.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      for (const { id } of transfers) {
+        expect(receiver.callsFor(id)).toHaveLength(1);
+        expect(await logEntries(id, 'notification_delivered')).toHaveLength(1);
+        expect((await notificationRows(id))[0].attempts).toBe(1);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
   it('does not follow a redirect: a 3xx answer is a failed attempt', async () => {
     await setWebhook('vo-las', receiver.url);
     receiver.status = 302;
