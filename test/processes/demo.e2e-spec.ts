@@ -110,10 +110,11 @@ describe('npm run demo (oso demo)', () => {
     expect(out.match(/✓ released exactly once, by the log/g)).toHaveLength(3);
     expect(out.match(/✓ never queued, never released, by the log/g)).toHaveLength(3);
 
-    // No pupil number, birth date of a pupil under 16, or the parents' remarks in what the demo prints.
+    // No pupil's number or birth date, and not the parents' remarks, in what the demo prints.
     for (const recipe of Object.values(DEMO_DOSSIERS)) {
       const { pupil } = generateDossier(recipe);
       expect(out).not.toContain(pupil.bsn as string);
+      expect(out).not.toContain(pupil.geboortedatum);
     }
     expect(out).not.toContain(DEMO_REMARKS);
     expect(out).toContain('Every scenario held');

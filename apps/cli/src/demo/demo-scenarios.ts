@@ -246,7 +246,7 @@ export const DEMO_SCENARIOS: DemoScenario[] = [
     async run({ session, waitSeconds }, checks) {
       const { vo2, vo } = session.parties;
       const dossier = await generatedDemoDossier('pupilOf16');
-      say(`   the pupil was born on ${dossier.pupil.geboortedatum}: 16 before the inzage, so she decides`);
+      say(`   the pupil turned 16 before the inzage: from then on she receives the inzage and decides`);
       const id = await requestDossier(session, vo, vo2, dossier.pupil);
       const versionHash = await stageDossier(session, vo2, id, dossier);
       const base = { versionHash, receivingSchool: vo.school };
