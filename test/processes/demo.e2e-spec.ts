@@ -60,7 +60,7 @@ describe('npm run demo (oso demo)', () => {
     // 1. PO→VO: the generated dossier, the inzage by letter with remarks, released, byte-identical, receipt.
     const first = scenarioPart(out, 1);
     const staged = generateDossier(DEMO_DOSSIERS.poToVo);
-    expect(first).toContain("in 00YY00's inbox: yes");
+    expect(first).toContain('00YY00 finds the request for its pupil: yes');
     expect(first).toMatch(
       new RegExp(`version 1 \\(POVO\\), ${Buffer.byteLength(staged.xml)} bytes, sha-256 [0-9a-f]{16}…`),
     );

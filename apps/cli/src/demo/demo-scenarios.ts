@@ -39,9 +39,15 @@ export const DEMO_SCENARIOS: DemoScenario[] = [
     async run({ session, waitSeconds, poToVo: dossier }, checks) {
       const { po, vo } = session.parties;
       const id = await requestDossier(session, vo, po, dossier.pupil);
-      const inbox = await session.call(po, 'GET', '/v1/transfers?role=source&state=requested');
-      const items = (inbox.json.items as Array<{ id: string }> | undefined) ?? [];
-      say(`     in ${po.school}'s inbox: ${items.some((item) => item.id === id) ? 'yes' : 'no'}`);
+      // The sender's LAS knows the pupil: it looks up the requests for that pupil at its school.
+      const lookup = await session.call(po, 'POST', '/v1/transfers/lookup', {
+        sourceSchool: po.school,
+        pupil: dossier.pupil,
+      });
+      const items = (lookup.json.items as Array<{ id: string }> | undefined) ?? [];
+      say(
+        `     ${po.school} finds the request for its pupil: ${items.some((item) => item.id === id) ? 'yes' : 'no'}`,
+      );
       const versionHash = await stageDossier(session, po, id, dossier);
       const inzage = await recordEvidence(
         session,
