@@ -3,6 +3,24 @@ import { say } from '../output';
 import type { DemoDossier, DemoPupil } from './demo-dossiers';
 import { DemoAnswer, DemoParty, DemoSession, ScenarioFailure } from './demo-session';
 
+/** What a scenario gets: the demo's connections, how long to wait for a release, scenario 1's dossier. */
+export interface DemoRun {
+  session: DemoSession;
+  waitSeconds: number;
+  /** Scenario 1's dossier: generated, or the file given with `--dossier`. */
+  poToVo: DemoDossier;
+}
+
+export interface DemoScenario {
+  title: string;
+  run(demo: DemoRun, checks: Checks): Promise<void>;
+}
+
+/** The legal representative who receives the inzage and decides in the demo (a label, never a name). */
+export const parent = { role: 'parent_with_gezag', ref: 'ouder-1' } as const;
+/** A signed declaration as the evidence names it: the SHA-256 of the school's copy and its media type. */
+export const declaration = (of: string) => ({ sha256: sha256(`demo: ${of}`), mediaType: 'application/pdf' });
+
 /** The gate's decision as the evidence API answers it to the sender. */
 export interface GateDecision {
   outcome: 'release' | 'wait' | 'block';
