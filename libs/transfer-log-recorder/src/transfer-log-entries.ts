@@ -44,6 +44,9 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
       reasons: event.reasonCodes,
     };
   }
+  if (event.type === 'version_retracted') {
+    entry.details = { reason: event.reason, transfersAffected: event.transfersAffected };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }
