@@ -60,6 +60,7 @@ describe('npm start (oso up)', () => {
     for (const [vendor, school] of [
       ['demo-po-las', '00YY00'],
       ['demo-vo-las', '01XZ00'],
+      ['demo-vo2-las', '02XZ00'],
     ]) {
       const response = await httpsJson(brokerPort, '/v1/whoami', {
         ca,
@@ -79,7 +80,7 @@ describe('npm start (oso up)', () => {
     try {
       expect(up.stdout).toContain(`oso up: created database ${database}`);
       expect(up.stdout).toContain(
-        'oso up: demo registry created: 2 vendors, 2 schools of one school board, 2 auditors',
+        'oso up: demo registry created: 3 vendors, 3 schools of one school board, 2 auditors',
       );
       // The board's auditor and the inspectorate each get a certificate the broker knows.
       for (const auditor of ['demo-auditor', 'demo-inspectorate']) {

@@ -52,6 +52,9 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
       ...(event.failure !== null ? { failure: event.failure } : {}),
     };
   }
+  if (event.type === 'version_retracted') {
+    entry.details = { reason: event.reason, transfersAffected: event.transfersAffected };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

@@ -136,6 +136,8 @@ export class DossierStaging {
         stagedByVendorId: vendorId,
         stagedAt: now,
         purgedAt: null,
+        retractedAt: null,
+        retractionReason: null,
       });
       trail.add({
         type: 'version_staged',

@@ -1,5 +1,6 @@
 import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { DossierVersionEntity } from './dossier-version.entity';
+import type { RetractionReason } from './transfer-events';
 
 /** The wrapped data key of a version, as re-wrapping under another key-encryption key leaves it. */
 export type WrappedKey = Pick<DossierVersionEntity, 'wrappedKey' | 'wrapIv' | 'wrapTag' | 'kekId'>;
@@ -23,6 +24,48 @@ export class DossierVersionRepository {
       where: { sourceSchoolId, pupilKeyHash, purgedAt: IsNull() },
       order: { version: 'DESC' },
     });
+  }
+
+  /** The versions with this canonical hash staged for any of these schools (a retraction's lookup). */
+  withHashAt(sourceSchoolIds: string[], canonicalSha256: string): Promise<DossierVersionEntity[]> {
+    if (sourceSchoolIds.length === 0) return Promise.resolve([]);
+    return this.rows.findBy({ sourceSchoolId: In(sourceSchoolIds), canonicalSha256 });
+  }
+
+  /** The line's versions with this canonical hash, locked until the transaction ends. */
+  lockWithHashInLine(
+    sourceSchoolId: string,
+    pupilKeyHash: string,
+    canonicalSha256: string,
+  ): Promise<DossierVersionEntity[]> {
+    return this.rows.find({
+      where: { sourceSchoolId, pupilKeyHash, canonicalSha256 },
+      order: { version: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * Retraction: the version's data key and ciphertext are destroyed (crypto-shredding; the row keeps its
+   * hashes and metadata), and when and why are recorded. Only a version not yet retracted is touched.
+   */
+  async retract(version: DossierVersionEntity, at: Date, reason: RetractionReason): Promise<void> {
+    await this.rows.update(
+      { id: version.id, retractedAt: IsNull() },
+      {
+        ciphertext: null,
+        iv: null,
+        authTag: null,
+        wrappedKey: null,
+        wrapIv: null,
+        wrapTag: null,
+        kekId: null,
+        // A version purged before (retention) keeps the moment its payload went.
+        purgedAt: version.purgedAt ?? at,
+        retractedAt: at,
+        retractionReason: reason,
+      },
+    );
   }
 
   insert(version: DossierVersionEntity): Promise<DossierVersionEntity> {

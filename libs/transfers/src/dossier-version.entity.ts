@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { RetractionReason } from './transfer-events';
 
 /**
  * One frozen upload of a pupil's dossier by the sending school's vendor. Versions form a line per
@@ -72,4 +73,11 @@ export class DossierVersionEntity {
 
   @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
   purgedAt!: Date | null;
+
+  /** When the sender took the version back before release (#11); its payload was purged in that step. */
+  @Column({ name: 'retracted_at', type: 'timestamptz', nullable: true })
+  retractedAt!: Date | null;
+
+  @Column({ name: 'retraction_reason', type: 'varchar', length: 16, nullable: true })
+  retractionReason!: RetractionReason | null;
 }

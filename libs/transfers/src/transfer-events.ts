@@ -20,8 +20,13 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'gate_decided',
   'notification_delivered',
   'notification_dead_lettered',
+  'version_retracted',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
+
+/** Why the sender takes a version back: a token, never the sender's own words. */
+export const RETRACTION_REASONS = ['wrong_pupil', 'wrong_content', 'other'] as const;
+export type RetractionReason = (typeof RETRACTION_REASONS)[number];
 
 /** The vendor a request comes from, and the certificate it authenticated with: the log names both. */
 export interface ActingVendor {
@@ -115,6 +120,17 @@ export type TransferLogEvent =
       attempts: number;
       /** The last attempt's failure code; dead letters only. */
       failure: string | null;
+    })
+  | (TransferLogEventBase & {
+      /**
+       * The sender took a version back before release and its key was destroyed (#11, item 5). Through a
+       * transfer it names that transfer and its receiving school; a version staged ahead names neither.
+       */
+      type: 'version_retracted';
+      versionHash: string;
+      reason: RetractionReason;
+      /** How many open transfers lost the version (each also has its own `retract_version` step). */
+      transfersAffected: number;
     })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';

@@ -79,6 +79,17 @@ describe('the transfer lifecycle', () => {
     expect(nextState('requested', 'stage_version', 'target_vendor')).toMatchObject({ ok: false });
   });
 
+  it('lets the sender retract the version before release: the request waits for a dossier again', () => {
+    for (const state of ['dossier_staged', 'awaiting_evidence', 'blocked', 'release_queued'] as const) {
+      expect(nextState(state, 'retract_version', 'source_vendor')).toEqual({ ok: true, state: 'requested' });
+      expect(nextState(state, 'retract_version', 'target_vendor')).toMatchObject({ ok: false });
+      expect(nextState(state, 'retract_version', 'broker')).toMatchObject({ ok: false });
+    }
+    for (const state of ['requested', 'released', 'received', 'withdrawn', 'expired', 'purged'] as const) {
+      expect(nextState(state, 'retract_version', 'source_vendor')).toMatchObject({ ok: false });
+    }
+  });
+
   it('freezes a released dossier: no new version, no withdrawal', () => {
     expect(nextState('released', 'stage_version', 'source_vendor')).toMatchObject({ ok: false });
     expect(nextState('released', 'withdraw', 'target_vendor')).toMatchObject({ ok: false });

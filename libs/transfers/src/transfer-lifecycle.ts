@@ -40,6 +40,7 @@ export const TRANSFER_EVENTS = [
   'withdraw',
   'expire',
   'purge',
+  'retract_version',
 ] as const;
 export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
 
@@ -86,6 +87,13 @@ export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> =
     by: ['broker'],
   },
   purge: { from: ['received', 'expired', 'withdrawn'], to: 'purged', by: ['broker'] },
+  // The sender takes back the version serving the transfer before it is released (#11, item 5): the
+  // request waits again for a dossier, with no current version; a queued release finds nothing to do.
+  retract_version: {
+    from: ['dossier_staged', 'awaiting_evidence', 'blocked', 'release_queued'],
+    to: 'requested',
+    by: ['source_vendor'],
+  },
 };
 
 export type TransitionRefusal = 'TRANSFER_STATE_CONFLICT' | 'TRANSFER_ACTOR_NOT_ALLOWED';

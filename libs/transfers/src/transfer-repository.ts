@@ -65,6 +65,12 @@ export class TransferRepository {
     });
   }
 
+  /** How many transfers released one of these versions (a released version can be recalled, not retracted). */
+  countReleasing(versionIds: string[]): Promise<number> {
+    if (versionIds.length === 0) return Promise.resolve(0);
+    return this.rows.countBy({ releasedVersionId: In(versionIds) });
+  }
+
   insert(transfer: TransferEntity): Promise<TransferEntity> {
     return this.rows.save(this.rows.create(transfer));
   }

@@ -82,8 +82,13 @@ export class TransferRequests {
         schools,
         vendor,
       );
-      // A dossier staged before the request is matched now, if it fits the receiving school.
-      const staged = await new DossierVersionRepository(manager).latestLiveInLine(source.id, pupilKeyHash);
+      // A dossier staged before the request is matched now, if it fits the receiving school. After a
+      // retraction of the line's newest version nothing is: the sender took it back, and an older one
+      // was already replaced by the sender's own choice (docs/decisions.md, "Retraction").
+      const versions = new DossierVersionRepository(manager);
+      const newest = await versions.latestInLine(source.id, pupilKeyHash);
+      const staged =
+        newest?.retractedAt === null ? await versions.latestLiveInLine(source.id, pupilKeyHash) : null;
       if (staged && !profileMisfit(staged, source, target)) {
         await serveVersion(manager, trail, transfer, schools, staged, { actor: 'broker', vendor: null }, now);
       }

@@ -3,6 +3,7 @@ import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
 import { DossierVersionCategories1764300000000 } from './migrations/1764300000000-dossier-version-categories';
 import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
 import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
+import { VersionRetraction1765200000000 } from './migrations/1765200000000-version-retraction';
 import { NotificationOutbox1765300000001 } from './migrations/1765300000001-notification-outbox';
 import { NotificationOutboxEntity } from './notifications/notification-outbox.entity';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
@@ -30,5 +31,6 @@ export const TRANSFER_MIGRATIONS = [
   // After the runtime privileges (1764700000000): it grants its tables' rights itself.
   Evidence1764800000000,
   ReleaseRelay1764900000000,
+  VersionRetraction1765200000000,
   NotificationOutbox1765300000001,
 ];

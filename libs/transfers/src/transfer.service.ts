@@ -12,6 +12,7 @@ import { TransferQueries } from './transfer-queries';
 import { TransferRequest, TransferRequests } from './transfer-requests';
 import { TransferSteps } from './transfer-steps';
 import { refuseWhenBusy } from './transfer-transactions';
+import { RetractionInput, RetractionResult, VersionRetraction } from './retraction/version-retraction';
 import type { DossierVersionView, TransferPage, TransferRole, TransferView } from './transfer-views';
 import type { TransferState } from './transfer-lifecycle';
 
@@ -54,6 +55,7 @@ export class TransferService {
   private readonly queries: TransferQueries;
   private readonly steps: TransferSteps;
   private readonly evidence: EvidenceRecording;
+  private readonly retraction: VersionRetraction;
 
   constructor(
     dataSource: DataSource,
@@ -80,6 +82,7 @@ export class TransferService {
     );
     this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
     this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
+    this.retraction = new VersionRetraction(dataSource, registry, access, this.queries, recorder, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
@@ -135,6 +138,20 @@ export class TransferService {
   /** The evidence and the gate's decision: in full for the sender, the gate's state for the receiver. */
   evidenceHistory(vendorId: string, transferId: string): Promise<EvidenceHistory> {
     return this.evidence.history(vendorId, transferId);
+  }
+
+  /** The sender takes back a version of this transfer's pupil before release; its key is destroyed at once. */
+  retractForTransfer(
+    vendor: ActingVendor,
+    transferId: string,
+    input: RetractionInput,
+  ): Promise<Recorded<TransferView>> {
+    return this.retraction.forTransfer(vendor, transferId, input);
+  }
+
+  /** The sender takes back a version staged ahead (by its hash) before release; its key is destroyed at once. */
+  retractStaged(vendor: ActingVendor, input: RetractionInput): Promise<Recorded<RetractionResult>> {
+    return this.retraction.staged(vendor, input);
   }
 
   /** The receiving vendor no longer needs the dossier. */

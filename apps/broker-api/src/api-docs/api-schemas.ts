@@ -7,6 +7,8 @@ import {
   EVIDENCE_KINDS,
   INZAGE_WAYS,
   NOTIFICATION_KINDS,
+  RETRACTION_REASONS,
+  RetractionResult,
   StagingResult,
   TRANSFER_EVENTS,
   TRANSFER_REASONS,
@@ -214,6 +216,29 @@ export const API_SCHEMAS = {
       description: 'The open requests this version now serves.',
     },
     warnings: { type: 'array', items: { $ref: '#/components/schemas/DossierFinding' } },
+  }),
+  VersionRetraction: object({
+    versionHash: sha256('The version’s canonicalSha256 (as in its DossierVersionView).'),
+    reason: { type: 'string', enum: [...RETRACTION_REASONS], description: 'Why it is taken back.' },
+  }),
+  StagedVersionRetraction: object({
+    reason: { type: 'string', enum: [...RETRACTION_REASONS], description: 'Why it is taken back.' },
+  }),
+  RetractionResult: object({
+    versionHash: sha256('The retracted content’s canonicalSha256.'),
+    reason: { type: 'string', enum: [...RETRACTION_REASONS] },
+    versions: {
+      type: 'array',
+      items: { type: 'integer', minimum: 1 },
+      description:
+        'The version numbers in the pupil’s line with this content; all retracted, keys destroyed.',
+    },
+    retractedAt: timestamp('When they were retracted.'),
+    transfers: {
+      type: 'array',
+      items: uuid('A transfer.'),
+      description: 'Open transfers that were served the version and now wait for a dossier (`requested`).',
+    },
   }),
   DossierVerdict: object({
     valid: { type: 'boolean' },
@@ -739,6 +764,14 @@ export const TRANSFER_ID_PARAM = {
   description: 'The transfer’s id (as `id` in its TransferView).',
   schema: { type: 'string', format: 'uuid' },
 } as const;
+
+export const EXAMPLE_RETRACTION: RetractionResult = {
+  versionHash: EXAMPLE_VERSION.canonicalSha256,
+  reason: 'wrong_pupil',
+  versions: [2],
+  retractedAt: '2026-03-02T10:00:00.000Z',
+  transfers: [],
+};
 
 /** A JSON response body of one schema, with named examples. */
 export function jsonOf(

@@ -273,6 +273,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'No transfer with this id about a school in your scope (whether or not it exists).',
     example: 'No transfer with this id about a school in your scope (whether or not it exists).',
   },
+  VERSION_NOT_FOUND: {
+    status: 404,
+    meaning: 'No version with this versionHash for the transfer’s pupil, or at a school you may send for.',
+    example:
+      'No dossier version with this versionHash (its canonicalSha256) for this transfer’s pupil at its sending school; nothing was retracted.',
+  },
 
   // The transfer's state.
   TRANSFER_ALREADY_OPEN: {
@@ -301,6 +307,13 @@ export const ERROR_CATALOGUE = {
     status: 409,
     meaning: 'The transfer’s dossier was destroyed after its retention period.',
     example: 'The dossier was purged after its retention period; it cannot be fetched any more.',
+  },
+  VERSION_ALREADY_RELEASED: {
+    status: 409,
+    meaning:
+      'A released version cannot be retracted; stage a corrected version and send a recall notice instead.',
+    example:
+      'This version was released to a receiving school; it cannot be retracted. Stage a corrected version for that transfer and send a recall notice for this one (POST /v1/transfers/{id}/recall).',
   },
   LOG_ENTRY_NOT_YET_INTEGRATED: {
     status: 409,

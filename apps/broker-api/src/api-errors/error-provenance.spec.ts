@@ -20,6 +20,7 @@ const LOG_PROOFS = 'apps/broker-api/src/exchange-log/log-proofs.int-spec.ts';
 const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
 const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
+const RETRACTION = 'apps/broker-api/src/transfers/retraction.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -199,6 +200,14 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   LOG_TREE_SIZE_OUT_OF_RANGE: api(
     AUDIT_API,
     'answers entry and consistency proofs against signed checkpoints, and refuses sizes beyond them',
+  ),
+  VERSION_NOT_FOUND: api(
+    RETRACTION,
+    'refuses what it cannot retract: an unknown hash, a released version, bad input',
+  ),
+  VERSION_ALREADY_RELEASED: api(
+    RETRACTION,
+    'refuses what it cannot retract: an unknown hash, a released version, bad input',
   ),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {

@@ -73,7 +73,7 @@ const listQuerySchema = z
   .strict();
 
 /** Parses a body or query against its schema; a mismatch is a 400 naming the field, never echoing values. */
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0];

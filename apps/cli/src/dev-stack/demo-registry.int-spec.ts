@@ -16,16 +16,23 @@ const contextOf = (pki: TestPki): CliContext => ({
 });
 
 describe('the demo registry', () => {
-  it('on an empty database: two schools of one board, its auditor and a supervisory one, each with a certificate', async () => {
+  it('on an empty database: three schools of one board, its auditor and a supervisory one, each with a certificate', async () => {
     const pki = await TestPki.create(await createSuiteDatabase('demo_registry'));
     try {
       const lines: string[] = [];
       const clients = await ensureDemoRegistry(contextOf(pki), (line) => lines.push(line));
-      expect(lines[0]).toBe('demo registry created: 2 vendors, 2 schools of one school board, 2 auditors');
+      expect(lines[0]).toBe('demo registry created: 3 vendors, 3 schools of one school board, 2 auditors');
       expect(await pki.registry.schoolCodesOfBoards([DEMO_REGISTRY.bevoegdGezag])).toEqual([
         '00YY00',
         '01XZ00',
+        '02XZ00',
       ]);
+      // Each school is served by its own demo vendor.
+      for (const vendor of DEMO_REGISTRY.vendors) {
+        expect((await pki.registry.mandatedSchools(vendor.id)).map((s) => `${s.brin}${s.vestiging}`)).toEqual(
+          [vendor.school],
+        );
+      }
       expect(await pki.registry.findAuditor(DEMO_REGISTRY.auditor)).toMatchObject({
         boards: [DEMO_REGISTRY.bevoegdGezag],
         supervisory: false,
@@ -82,12 +89,18 @@ describe('the demo registry', () => {
       await pki.registry.changeSchool({ code: '01XZ00', bevoegdGezag: '10001' });
       const lines: string[] = [];
       await ensureDemoRegistry(contextOf(pki), (line) => lines.push(line));
-      expect(lines.slice(0, 3)).toEqual([
+      expect(lines.slice(0, 5)).toEqual([
         `demo school 00YY00 now belongs to school board ${DEMO_REGISTRY.bevoegdGezag}`,
         `auditor demo-auditor now audits school board ${DEMO_REGISTRY.bevoegdGezag}`,
         'supervisory auditor demo-inspectorate added',
+        // The school and vendor of the VO→VO exchanges came later: a demo registry from before gets them.
+        `demo school 02XZ00 added to school board ${DEMO_REGISTRY.bevoegdGezag}`,
+        'demo vendor demo-vo2-las added, mandated by 02XZ00',
       ]);
-      expect(await pki.registry.schoolCodesOfBoards([DEMO_REGISTRY.bevoegdGezag])).toEqual(['00YY00']);
+      expect(await pki.registry.schoolCodesOfBoards([DEMO_REGISTRY.bevoegdGezag])).toEqual([
+        '00YY00',
+        '02XZ00',
+      ]);
       expect((await pki.registry.findSchool('01XZ00')).bevoegdGezag).toBe('10001');
       expect((await pki.registry.findAuditor('demo-auditor')).boards).toEqual([DEMO_REGISTRY.bevoegdGezag]);
       expect((await pki.registry.findAuditor('demo-inspectorate')).supervisory).toBe(true);

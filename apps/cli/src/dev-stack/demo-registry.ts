@@ -5,38 +5,29 @@ import type { CliContext } from '../cli-context';
 
 /**
  * The registry a newcomer gets from `npm start`: a primary school (BRIN 00YY, the sending school of the
- * dossier `npm run demo` generates) and a secondary school, each served by its own vendor, both run by
- * one school board (bevoegd gezag); an auditor of that board and a supervisory auditor (the inspectorate).
+ * PO→VO dossier `npm run demo` generates), a secondary school (01XZ00, the receiving school of every demo
+ * exchange) and a second secondary school (02XZ00, the sending school of the VO→VO exchanges), each served
+ * by its own vendor, all run by one school board (bevoegd gezag); an auditor of that board and a
+ * supervisory auditor (the inspectorate).
  */
 export const DEMO_REGISTRY = {
   vendors: [
     { id: 'demo-po-las', name: 'Demo LAS primair onderwijs', school: '00YY00' },
     { id: 'demo-vo-las', name: 'Demo LAS voortgezet onderwijs', school: '01XZ00' },
+    { id: 'demo-vo2-las', name: 'Demo LAS voortgezet onderwijs 2', school: '02XZ00' },
   ],
   /** The demo school board (bevoegd gezag): a made-up DUO number. */
   bevoegdGezag: '41999',
   schools: [
     { code: '00YY00', name: 'Testschool (demo, PO)', sector: 'PO' },
     { code: '01XZ00', name: 'Demo College (demo, VO)', sector: 'VO' },
+    { code: '02XZ00', name: 'Demo Lyceum (demo, VO)', sector: 'VO' },
   ],
   /** The board's privacy officer: sees the two demo schools. */
   auditor: 'demo-auditor',
   /** The inspectorate: sees every school. */
   supervisoryAuditor: 'demo-inspectorate',
 } as const;
-
-/**
- * The dossier `npm run demo` stages: a POVO dossier generated for a synthetic pupil of the demo primary
- * school, the same one every run (`oso generate --profile POVO --seed 1 --brin 00YY --vestiging 00`).
- */
-export const DEMO_DOSSIER_RECIPE = {
-  profile: 'POVO',
-  seed: 1,
-  school: {
-    brin: DEMO_REGISTRY.vendors[0].school.slice(0, 4),
-    vestiging: DEMO_REGISTRY.vendors[0].school.slice(4),
-  },
-};
 
 export interface DemoClient {
   label: string;
@@ -60,7 +51,9 @@ export async function ensureDemoRegistry(
     }
     await registry.addAuditor({ name: DEMO_REGISTRY.auditor, boards: [DEMO_REGISTRY.bevoegdGezag] });
     await registry.addAuditor({ name: DEMO_REGISTRY.supervisoryAuditor, supervisory: true });
-    log('demo registry created: 2 vendors, 2 schools of one school board, 2 auditors');
+    log(
+      `demo registry created: ${DEMO_REGISTRY.vendors.length} vendors, ${DEMO_REGISTRY.schools.length} schools of one school board, 2 auditors`,
+    );
   } else {
     await completeDemoScopes(context, log);
   }
@@ -135,5 +128,27 @@ async function completeDemoScopes(context: CliContext, log: (line: string) => vo
   if ((await found(registry.findAuditor(DEMO_REGISTRY.supervisoryAuditor))) === null) {
     await registry.addAuditor({ name: DEMO_REGISTRY.supervisoryAuditor, supervisory: true });
     log(`supervisory auditor ${DEMO_REGISTRY.supervisoryAuditor} added`);
+  }
+  await addMissingDemoSchools(context, log);
+}
+
+/**
+ * A demo registry made before the demo had a school or vendor it has now (the second secondary school
+ * and its vendor came with the VO→VO exchanges): those are added with their mandate. A school or vendor
+ * that exists keeps whatever it is now.
+ */
+async function addMissingDemoSchools(context: CliContext, log: (line: string) => void): Promise<void> {
+  const { registry } = context;
+  const found = <T>(lookup: Promise<T>): Promise<T | null> => lookup.catch(() => null);
+  for (const school of DEMO_REGISTRY.schools) {
+    if ((await found(registry.findSchool(school.code))) !== null) continue;
+    await registry.addSchool({ ...school, bevoegdGezag: DEMO_REGISTRY.bevoegdGezag });
+    log(`demo school ${school.code} added to school board ${DEMO_REGISTRY.bevoegdGezag}`);
+  }
+  for (const vendor of DEMO_REGISTRY.vendors) {
+    if ((await found(registry.findVendor(vendor.id))) !== null) continue;
+    await registry.addVendor(vendor);
+    await registry.grantMandate({ schoolCode: vendor.school, vendorId: vendor.id });
+    log(`demo vendor ${vendor.id} added, mandated by ${vendor.school}`);
   }
 }

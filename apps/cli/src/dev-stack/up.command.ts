@@ -211,7 +211,7 @@ function printWelcome(
     lines.push(
       '  Try (a signed request, as a LAS makes it):',
       `    npm run --silent oso -- request --as ${id}${url.port === '8443' ? '' : ` --broker https://localhost:${url.port}`} GET /v1/whoami`,
-      '  Run a whole PO→VO exchange:  npm run demo',
+      "  Run the demo's six exchanges:  npm run demo",
     );
   }
   lines.push('Press Ctrl+C to stop.', '');

@@ -93,6 +93,20 @@ export const EXCHANGE_EVENT_TYPES = {
     attempts: { kind: 'count', required: true },
     failure: { kind: 'token', required: true },
   }),
+  /**
+   * The sender took a version back before release; its data key was destroyed at once (#11, item 5).
+   * Staged ahead it has no transfer and no receiving school; the reason is a token from a closed list.
+   */
+  version_retracted: {
+    category: 'transfer',
+    schools: { source: 'required', target: 'optional', subject: 'absent' },
+    transferId: 'optional',
+    versionHash: 'required',
+    details: {
+      reason: { kind: 'token', required: true },
+      transfersAffected: { kind: 'count' },
+    },
+  },
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

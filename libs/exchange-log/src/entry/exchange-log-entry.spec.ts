@@ -62,6 +62,7 @@ describe('the exchange log entry model', () => {
         'gate_decided',
         'notification_delivered',
         'notification_dead_lettered',
+        'version_retracted',
         'vendor_added',
         'vendor_changed',
         'school_added',
