@@ -1,4 +1,6 @@
 export * from './auditor.entity';
+export * from './board-instruction.entity';
+export * from './board-instructions';
 export * from './certificate-serial';
 export * from './client-certificate.entity';
 export * from './mandate.entity';

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { BOARD_INSTRUCTIONS, RegistryBoardInstructions } from './board-instructions';
 import { REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
 import { RegistryService } from './registry.service';
 
@@ -7,8 +8,13 @@ import { RegistryService } from './registry.service';
  * registry records no events; an application that keeps the exchange log imports `forRoot` once.
  */
 @Module({
-  providers: [RegistryService],
-  exports: [RegistryService],
+  providers: [
+    RegistryService,
+    // A school board's instructions (issue #11), for the release gate and the retention sweep.
+    RegistryBoardInstructions,
+    { provide: BOARD_INSTRUCTIONS, useExisting: RegistryBoardInstructions },
+  ],
+  exports: [RegistryService, RegistryBoardInstructions, BOARD_INSTRUCTIONS],
 })
 export class RegistryModule {
   /**
