@@ -1,5 +1,8 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { BoardInstructionEntity, BoardInstructionKind } from './board-instruction.entity';
+import { MandateEntity, MandateSide } from './mandate.entity';
+import { isMandateActive } from './registry-mandates';
+import { SchoolEntity } from './school.entity';
 
 /** The SQL of board instructions; which one holds is decided in `board-instruction-rules.ts`. */
 export class BoardInstructionRepository {
@@ -20,5 +23,32 @@ export class BoardInstructionRepository {
     return this.manager
       .getRepository(BoardInstructionEntity)
       .find({ where: { bevoegdGezag }, order: { recordedAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The registered schools of a board; `lock` holds them (FOR SHARE) until the transaction ends. */
+  schoolsOfBoard(board: string, options: { lock?: boolean } = {}): Promise<SchoolEntity[]> {
+    return this.manager.getRepository(SchoolEntity).find({
+      where: { bevoegdGezag: board },
+      order: { brin: 'ASC', vestiging: 'ASC' },
+      ...(options.lock ? { lock: { mode: 'pessimistic_read' as const } } : {}),
+    });
+  }
+
+  /** Which of these schools let the vendor act for them at `at` on one of `sides`. */
+  async mandatedSchoolIds(
+    vendorId: string,
+    schools: readonly SchoolEntity[],
+    sides: readonly MandateSide[],
+    at: Date,
+  ): Promise<Set<string>> {
+    const mandates = await this.manager.getRepository(MandateEntity).findBy({
+      vendorId,
+      revokedAt: IsNull(),
+      side: In([...sides]),
+      schoolId: In(schools.map((school) => school.id)),
+    });
+    return new Set(
+      mandates.filter((mandate) => isMandateActive(mandate, at)).map((mandate) => mandate.schoolId),
+    );
   }
 }

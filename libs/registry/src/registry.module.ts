@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { BoardInstructionRecording } from './board-instruction-recording';
 import { BOARD_INSTRUCTIONS, RegistryBoardInstructions } from './board-instructions';
-import { REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
+import { NO_REGISTRY_EVENTS, REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
 import { RegistryService } from './registry.service';
 
 /**
@@ -13,8 +16,14 @@ import { RegistryService } from './registry.service';
     // A school board's instructions (issue #11), for the release gate and the retention sweep.
     RegistryBoardInstructions,
     { provide: BOARD_INSTRUCTIONS, useExisting: RegistryBoardInstructions },
+    {
+      provide: BoardInstructionRecording,
+      inject: [getDataSourceToken(), { token: REGISTRY_EVENT_RECORDER, optional: true }],
+      useFactory: (dataSource: DataSource, recorder?: RegistryEventRecorder) =>
+        new BoardInstructionRecording(dataSource, recorder ?? NO_REGISTRY_EVENTS),
+    },
   ],
-  exports: [RegistryService, RegistryBoardInstructions, BOARD_INSTRUCTIONS],
+  exports: [RegistryService, RegistryBoardInstructions, BOARD_INSTRUCTIONS, BoardInstructionRecording],
 })
 export class RegistryModule {
   /**
