@@ -33,6 +33,7 @@ import {
 import { ValidateController } from './onboarding/validate.controller';
 import { FileTrustAnchors } from './tls/file-trust-anchors';
 import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
+import { BoardInstructionsController } from './boards/board-instructions.controller';
 import { EvidenceController } from './transfers/evidence.controller';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
@@ -71,6 +72,7 @@ export class BrokerApiModule {
         HealthController,
         TransfersController,
         EvidenceController,
+        BoardInstructionsController,
         ValidateController,
         EchoController,
         LogProofsController,
