@@ -121,7 +121,7 @@ export class BoardInstructionsController {
   )
   @ApiParam(BOARD_PARAM)
   @Get(':bevoegdGezag/instructions')
-  async history(
+  async boardInstructionHistory(
     @Client() client: AuthenticatedClient,
     @Param('bevoegdGezag') bevoegdGezag: string,
   ): Promise<{ instructions: BoardInstructionView[] }> {
