@@ -5,11 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import type { Command } from 'commander';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { RegistryBoardInstructions } from '@app/registry';
 import { osoProgram } from '../../../cli/src/oso-program';
 import { readReleaseWorkerConfig } from '../../../release-worker/src/release-worker.config';
 import { ReleaseWorkerModule } from '../../../release-worker/src/release-worker.module';
 import { ReleaseRelay } from '../../../release-worker/src/release/release-relay';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
+import { osoInProcess } from '../../../../test/support/oso-in-process';
 import { releasesOf, transferState } from '../../../../test/support/release-steps';
 import { TEST_BOARD } from '../../../../test/support/school-boards';
 
@@ -214,6 +217,42 @@ describe('a school board’s instructions: release policy and retention term', (
     ]);
   });
 
+  it('answers through BoardInstructions with the board’s terms in effect, and the defaults for another board', async () => {
+    const boards = new RegistryBoardInstructions(worker.get(DataSource));
+    const schoolId = async (code: string) =>
+      (
+        await exchange.database.query<{ id: string }>(
+          'SELECT id FROM schools WHERE brin = $1 AND vestiging = $2',
+          [code.slice(0, 4), code.slice(4)],
+        )
+      ).rows[0].id;
+    const [gymnasium, college] = [await schoolId('06KL00'), await schoolId('01XZ00')];
+    const now = new Date();
+    // Every school of the board, also one without transfers yet.
+    expect(await boards.releasePolicyFor(gymnasium, now)).toEqual({ id: 'wvo-art-103b', version: 1 });
+    expect(await boards.metadataRetentionFor(gymnasium, now)).toEqual({
+      afterReleaseMonths: 18,
+      specialEducationMonths: 48,
+    });
+    expect(await boards.releasePolicyFor(college, now)).toEqual({ id: 'consent-for-vo', version: 1 });
+    expect(await boards.metadataRetentionFor(college, now)).toEqual({
+      afterReleaseMonths: 24,
+      specialEducationMonths: 36,
+    });
+    // A decision dated ahead is recorded, but holds only from its day.
+    const ahead = await exchange.clients.board.send('PUT', `/v1/boards/${BOARD}/release-policy`, {
+      policy: 'consent-for-vo',
+      version: 1,
+      decidedOn: '2099-01-01',
+    });
+    expect(ahead.status).toBe(200);
+    expect(await boards.releasePolicyFor(gymnasium, now)).toEqual({ id: 'wvo-art-103b', version: 1 });
+    expect(await boards.releasePolicyFor(gymnasium, new Date('2099-01-01T12:00:00Z'))).toEqual({
+      id: 'consent-for-vo',
+      version: 1,
+    });
+  });
+
   it('refuses a vendor without a sending mandate from every school of the board', async () => {
     const before = await instructionRows();
     const refused = await exchange.clients.partial.send('PUT', `/v1/boards/${BOARD}/release-policy`, {
@@ -286,14 +325,23 @@ describe('a school board’s instructions: release policy and retention term', (
     expect([refused.status, refused.body.error]).toEqual([403, 'VENDOR_ONLY']);
   });
 
-  it('gives the operator no command that records a board instruction', () => {
+  it('gives the operator no command that records a board instruction; `oso registry list` only shows them', async () => {
     const names = (command: Command, path: string[] = []): string[] =>
       command.commands.flatMap((sub) => [
         [...path, sub.name()].join(' '),
         ...names(sub, [...path, sub.name()]),
       ]);
     const all = names(osoProgram());
-    expect(all).toEqual(expect.arrayContaining(['registry', 'registry add-school']));
+    expect(all).toEqual(expect.arrayContaining(['registry', 'registry add-school', 'registry list']));
     expect(all.filter((name) => /polic|retention|board|instruction/i.test(name))).toEqual([]);
+    const listed = await osoInProcess(['registry', 'list'], {
+      DATABASE_URL: exchange.databaseUrl,
+      PKI_DIR: exchange.pki.dir,
+    });
+    expect(listed.code).toBe(0);
+    const table = listed.stdout.join('\n');
+    expect(table).toContain('Board instructions');
+    expect(table).toMatch(/41001\s+release_policy\s+wvo-art-103b v1\s+2026-09-01\s+board-las/);
+    expect(table).toMatch(/41001\s+metadata_retention\s+18 \/ 48 months\s+2026-09-02\s+board-las/);
   });
 });
