@@ -4,6 +4,7 @@ import type { DossierVault } from '@app/vault';
 import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
 import type { EvidenceHistory, EvidenceInput, EvidenceRecorded } from './evidence/evidence-input';
+import { regateBoardTransfers } from './evidence/board-regating';
 import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
 import { TransferAccess } from './transfer-access';
@@ -54,6 +55,7 @@ export class TransferService {
   private readonly queries: TransferQueries;
   private readonly steps: TransferSteps;
   private readonly evidence: EvidenceRecording;
+  private readonly regate: (bevoegdGezag: string) => Promise<number>;
 
   constructor(
     dataSource: DataSource,
@@ -80,6 +82,7 @@ export class TransferService {
     );
     this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
     this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
+    this.regate = (bevoegdGezag) => regateBoardTransfers(dataSource, sealer, recorder, bevoegdGezag, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
@@ -135,6 +138,14 @@ export class TransferService {
   /** The evidence and the gate's decision: in full for the sender, the gate's state for the receiver. */
   evidenceHistory(vendorId: string, transferId: string): Promise<EvidenceHistory> {
     return this.evidence.history(vendorId, transferId);
+  }
+
+  /**
+   * After a board recorded a release policy: the gate asked again for its schools' waiting transfers,
+   * under the policy now in effect; answers how many moved (#11).
+   */
+  regateBoard(bevoegdGezag: string): Promise<number> {
+    return refuseWhenBusy(() => this.regate(bevoegdGezag));
   }
 
   /** The receiving vendor no longer needs the dossier. */

@@ -1,7 +1,8 @@
 import { AuthenticatedClient } from '@app/pki';
 import { BoardInstructionRecording, BoardInstructionView, type RetentionBounds } from '@app/registry';
 import { RELEASE_POLICIES, type ReleasePolicyId } from '@app/release-gate';
-import { Body, Controller, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { TransferService } from '@app/transfers';
+import { Body, Controller, Get, HttpCode, Inject, Logger, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
@@ -37,9 +38,11 @@ const RECORDING_REFUSALS = [
 @Controller('v1/boards')
 export class BoardInstructionsController {
   private readonly retentionBounds: RetentionBounds;
+  private readonly logger = new Logger('BoardInstructions');
 
   constructor(
     private readonly recording: BoardInstructionRecording,
+    private readonly transfers: TransferService,
     @Inject(BROKER_API_CONFIG) config: BrokerApiConfig,
   ) {
     this.retentionBounds = config.boardRetention;
@@ -61,14 +64,14 @@ export class BoardInstructionsController {
   @ApiParam(BOARD_PARAM)
   @Put(':bevoegdGezag/release-policy')
   @HttpCode(200)
-  recordReleasePolicy(
+  async recordReleasePolicy(
     @Client() client: AuthenticatedClient,
     @Param('bevoegdGezag') bevoegdGezag: string,
     @Body() body: unknown,
-  ): Promise<BoardInstructionView> {
+  ): Promise<BoardInstructionView & { transfersMoved: number | null }> {
     const actor = actingVendor(client);
     const input = parseReleasePolicyBody(body);
-    return this.recording.recordReleasePolicy(
+    const instruction = await this.recording.recordReleasePolicy(
       { vendorId: actor.id, certificateFingerprint: actor.certificateFingerprint },
       {
         bevoegdGezag,
@@ -77,6 +80,21 @@ export class BoardInstructionsController {
         decidedOn: input.decidedOn,
       },
     );
+    return { ...instruction, transfersMoved: await this.regate(instruction.bevoegdGezag) };
+  }
+
+  /**
+   * The gate asked again for the board's waiting transfers, after the instruction committed. Recorded is
+   * recorded: if this fails (a busy database), the answer says so with `null`, and each transfer's next
+   * decision (new evidence, a new version, the worker) still uses the board's policy.
+   */
+  private async regate(bevoegdGezag: string): Promise<number | null> {
+    try {
+      return await this.transfers.regateBoard(bevoegdGezag);
+    } catch (error) {
+      this.logger.warn(`Re-gating the transfers of a board failed (${(error as Error).name})`);
+      return null;
+    }
   }
 
   @ApiOperation({

@@ -155,15 +155,15 @@ describe('a school board’s instructions: release policy and retention term', (
       recordedBy: 'board-las',
     });
 
-    // The gate's look now answers under the board's policy: release, without individual consent.
+    // Recording it asked the gate again for the board's waiting transfers: this one moved by itself.
+    expect(chosen.body.transfersMoved).toBe(1);
+    expect(await transferState(exchange.database, id)).toBe('release_queued');
     const look = await board.get(`/v1/transfers/${id}/evidence`);
     expect(look.body.decision).toMatchObject({
       outcome: 'release',
       policy: { id: 'wvo-art-103b', version: 1 },
     });
-    // New evidence (the inzage recorded again) moves the transfer; the worker asks again and releases.
-    const again = await board.post(`/v1/transfers/${id}/evidence`, inzage(versionHash));
-    expect(again.body.transferState).toBe('release_queued');
+    // The worker asks again, under the policy in effect then, and releases once.
     await releasedByWorker(id);
     expect(await releasesOf(exchange.database, id)).toBe(1);
     expect(await gateEntries(id)).toEqual([
@@ -171,6 +171,13 @@ describe('a school board’s instructions: release policy and retention term', (
       { outcome: 'release', policy: 'wvo-art-103b' },
       { outcome: 'release', policy: 'wvo-art-103b' },
     ]);
+    // New evidence under the board's policy: inzage alone releases at once.
+    const next = await stagedVoTransfer();
+    const recorded = await board.post(`/v1/transfers/${next.id}/evidence`, inzage(next.versionHash));
+    expect(recorded.body.transferState).toBe('release_queued');
+    expect(recorded.body.decision).toMatchObject({ policy: { id: 'wvo-art-103b', version: 1 } });
+    await releasedByWorker(next.id);
+    expect(await releasesOf(exchange.database, next.id)).toBe(1);
     expect((await vo.get(`/v1/transfers/${id}/dossier`)).status).toBe(200);
   });
 
@@ -343,5 +350,30 @@ describe('a school board’s instructions: release policy and retention term', (
     expect(table).toContain('Board instructions');
     expect(table).toMatch(/41001\s+release_policy\s+wvo-art-103b v1\s+2026-09-01\s+board-las/);
     expect(table).toMatch(/41001\s+metadata_retention\s+18 \/ 48 months\s+2026-09-02\s+board-las/);
+  });
+
+  // Last: it changes the policy in effect for the board.
+  it('sends a queued release back to wait when the board returns to consent, and the worker then releases nothing', async () => {
+    const { board } = exchange.clients;
+    const { id, versionHash } = await stagedVoTransfer();
+    const queued = await board.post(`/v1/transfers/${id}/evidence`, inzage(versionHash));
+    expect(queued.body.transferState).toBe('release_queued');
+    const back = await board.send('PUT', `/v1/boards/${BOARD}/release-policy`, {
+      policy: 'consent-for-vo',
+      version: 1,
+      decidedOn: '2026-09-05',
+    });
+    expect([back.status, back.body.transfersMoved]).toEqual([200, 1]);
+    expect(await transferState(exchange.database, id)).toBe('awaiting_evidence');
+    expect((await gateEntries(id)).at(-1)).toEqual({ outcome: 'wait', policy: 'consent-for-vo' });
+    // Its outbox row still becomes a job; the worker finds the transfer no longer queued.
+    expect(await relay.relay()).toBeGreaterThanOrEqual(1);
+    for (let waited = 0; waited < 30_000; waited += 100) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await transferState(exchange.database, id)).toBe('awaiting_evidence');
+    expect(await releasesOf(exchange.database, id)).toBe(0);
   });
 });
