@@ -62,6 +62,7 @@ export class BoardInstructionRecording {
   ) {}
 
   recordReleasePolicy(actor: BoardActor, input: ReleasePolicyInstruction): Promise<BoardInstructionView> {
+    requireBoardNumber(input.bevoegdGezag);
     const known = releasePolicy(input.policy);
     if (!known) {
       throw new BoardInstructionError(
@@ -83,6 +84,7 @@ export class BoardInstructionRecording {
     input: RetentionInstruction,
     bounds: RetentionBounds,
   ): Promise<BoardInstructionView> {
+    requireBoardNumber(input.bevoegdGezag);
     for (const field of ['afterReleaseMonths', 'specialEducationMonths'] as const) {
       const months = input[field];
       if (!Number.isInteger(months) || months < bounds.minMonths || months > bounds.maxMonths) {
@@ -144,7 +146,7 @@ export class BoardInstructionRecording {
         throw new BoardInstructionError(
           'BOARD_NOT_MANDATED',
           `You act for board ${board} only with a sending mandate from each of its ${schools.length} registered schools; ` +
-            `${notMandated.length} have not given you one (e.g. ${formatSchoolCode(notMandated[0])}). Nothing was recorded.`,
+            `${notMandated.length} of them ${notMandated.length === 1 ? 'has' : 'have'} not given you one (e.g. ${formatSchoolCode(notMandated[0])}). Nothing was recorded.`,
         );
       }
       const instruction = await repository.append({

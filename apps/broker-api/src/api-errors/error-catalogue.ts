@@ -396,7 +396,7 @@ export const ERROR_CATALOGUE = {
     status: 403,
     meaning: 'You lack a sending mandate from every school of the board (to record) or any (to read).',
     example:
-      'You act for board 41999 only with a sending mandate from each of its 3 registered schools; 1 have not given you one (e.g. 05EF00). Nothing was recorded.',
+      'You act for board 41999 only with a sending mandate from each of its 3 registered schools; 1 of them has not given you one (e.g. 05EF00). Nothing was recorded.',
   },
   BOARD_NOT_FOUND: {
     status: 404,
