@@ -9,6 +9,7 @@ import { VaultConfig, readVaultConfig } from '@app/vault';
 import { LogSigningKey, loadLogSigningKey, readLogKeyConfig } from '@app/exchange-log';
 import { join } from 'node:path';
 import { TlsFilesConfig, readTlsFilesConfig } from './tls/tls-files.config';
+import { RetentionBounds, readRetentionBounds } from '@app/registry/board-instructions.config';
 
 export interface BrokerApiConfig {
   host: string;
@@ -28,6 +29,8 @@ export interface BrokerApiConfig {
   /** The exchange log's checkpoint signing key: the broker refuses to start without it. */
   exchangeLog: { signingKey: LogSigningKey; verifierKeyFile: string };
   audit: AuditConfig;
+  /** The metadata retention terms a school board may set (#11). */
+  boardRetention: RetentionBounds;
 }
 
 /** The auditor API's own knobs. */
@@ -91,6 +94,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     validation: readValidationPoolSettings(env),
     exchangeLog: exchangeLogConfig(env),
     audit: { integrityMaxAgeSeconds: raw.AUDIT_INTEGRITY_MAX_AGE_SECONDS },
+    boardRetention: readRetentionBounds(env),
   };
 }
 

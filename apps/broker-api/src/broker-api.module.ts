@@ -33,6 +33,7 @@ import {
 import { ValidateController } from './onboarding/validate.controller';
 import { FileTrustAnchors } from './tls/file-trust-anchors';
 import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
+import { BoardInstructionsController } from './boards/board-instructions.controller';
 import { EvidenceController } from './transfers/evidence.controller';
 import { RetractionController } from './transfers/retraction.controller';
 import { TransfersController } from './transfers/transfers.controller';
@@ -73,6 +74,7 @@ export class BrokerApiModule {
         TransfersController,
         EvidenceController,
         RetractionController,
+        BoardInstructionsController,
         ValidateController,
         EchoController,
         LogProofsController,

@@ -19,6 +19,7 @@ describe('the broker’s database schema', () => {
     expect(tables).toEqual(
       [
         'auditors',
+        'board_instructions',
         'client_certificates',
         'dossier_versions',
         'evidence_records',

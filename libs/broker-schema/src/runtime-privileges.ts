@@ -22,6 +22,8 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   mandates: READ_ADD_CHANGE,
   auditors: READ_ADD_CHANGE,
   client_certificates: READ_ADD_CHANGE,
+  // A board's instructions are append-only: a new decision is a new row (#11).
+  board_instructions: READ_ADD,
   dossier_versions: READ_ADD_CHANGE,
   transfers: READ_ADD_CHANGE,
   transfer_history: READ_ADD,

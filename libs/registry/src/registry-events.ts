@@ -57,7 +57,22 @@ export type RegistryLogEvent =
       reason: string;
     }
   /** The CA published its CRL: the registry's revocations, signed. Recorded by the PKI after the file is written. */
-  | { type: 'crl_published'; at: Date; crlNumber: number; revokedCount: number };
+  | { type: 'crl_published'; at: Date; crlNumber: number; revokedCount: number }
+  /**
+   * A school board's instruction, recorded by the vendor acting for it (issue #11): the vendor and its
+   * certificate are the entry's actor. The board's decision date stays in the row (the log takes no dates).
+   */
+  | {
+      type: 'board_instruction_recorded';
+      at: Date;
+      vendorId: string;
+      certificateFingerprint: string;
+      instructionId: string;
+      bevoegdGezag: string;
+      kind: 'release_policy' | 'metadata_retention';
+      policy?: { id: string; version: number };
+      retention?: { afterReleaseMonths: number; specialEducationMonths: number };
+    };
 
 /**
  * Where the registry's events go. `record` runs inside the transaction of the change, on its `manager`:

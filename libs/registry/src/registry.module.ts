@@ -1,5 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { BoardInstructionRecording } from './board-instruction-recording';
+import { BOARD_INSTRUCTIONS, RegistryBoardInstructions } from './board-instructions';
+import { NO_REGISTRY_EVENTS, REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
 import { RegistryService } from './registry.service';
 
 /**
@@ -7,8 +11,19 @@ import { RegistryService } from './registry.service';
  * registry records no events; an application that keeps the exchange log imports `forRoot` once.
  */
 @Module({
-  providers: [RegistryService],
-  exports: [RegistryService],
+  providers: [
+    RegistryService,
+    // A school board's instructions (issue #11), for the release gate and the retention sweep.
+    RegistryBoardInstructions,
+    { provide: BOARD_INSTRUCTIONS, useExisting: RegistryBoardInstructions },
+    {
+      provide: BoardInstructionRecording,
+      inject: [getDataSourceToken(), { token: REGISTRY_EVENT_RECORDER, optional: true }],
+      useFactory: (dataSource: DataSource, recorder?: RegistryEventRecorder) =>
+        new BoardInstructionRecording(dataSource, recorder ?? NO_REGISTRY_EVENTS),
+    },
+  ],
+  exports: [RegistryService, RegistryBoardInstructions, BOARD_INSTRUCTIONS, BoardInstructionRecording],
 })
 export class RegistryModule {
   /**

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
+import { BoardInstructionEntity } from './board-instruction.entity';
 import { ClientCertificateEntity } from './client-certificate.entity';
 import { MandateEntity } from './mandate.entity';
 import { CertificateFacts, CertificateOwner, RegistryCertificates } from './registry-certificates';
@@ -34,6 +35,8 @@ export interface RegistrySnapshot {
   mandates: Array<MandateEntity & { school: SchoolEntity }>;
   auditors: AuditorEntity[];
   certificates: ClientCertificateEntity[];
+  /** School boards' instructions (read-only here: only the vendor acting for a board records them). */
+  boardInstructions: BoardInstructionEntity[];
 }
 
 /**
@@ -241,7 +244,7 @@ export class RegistryService {
   }
 
   async snapshot(): Promise<RegistrySnapshot> {
-    const [vendors, schools, mandates, auditors, certificates] = await Promise.all([
+    const [vendors, schools, mandates, auditors, certificates, boardInstructions] = await Promise.all([
       this.dataSource.getRepository(VendorEntity).find({ order: { id: 'ASC' } }),
       this.dataSource.getRepository(SchoolEntity).find({ order: { brin: 'ASC', vestiging: 'ASC' } }),
       this.dataSource
@@ -249,6 +252,9 @@ export class RegistryService {
         .find({ relations: { school: true }, order: { createdAt: 'ASC' } }),
       this.dataSource.getRepository(AuditorEntity).find({ order: { name: 'ASC' } }),
       this.dataSource.getRepository(ClientCertificateEntity).find({ order: { createdAt: 'ASC' } }),
+      this.dataSource
+        .getRepository(BoardInstructionEntity)
+        .find({ order: { bevoegdGezag: 'ASC', recordedAt: 'ASC' } }),
     ]);
     return {
       vendors,
@@ -256,6 +262,7 @@ export class RegistryService {
       mandates: mandates as Array<MandateEntity & { school: SchoolEntity }>,
       auditors,
       certificates,
+      boardInstructions,
     };
   }
 }

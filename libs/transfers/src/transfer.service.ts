@@ -4,6 +4,7 @@ import type { DossierVault } from '@app/vault';
 import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
 import type { EvidenceHistory, EvidenceInput, EvidenceRecorded } from './evidence/evidence-input';
+import { regateBoardTransfers } from './evidence/board-regating';
 import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
 import { TransferAccess } from './transfer-access';
@@ -56,6 +57,7 @@ export class TransferService {
   private readonly steps: TransferSteps;
   private readonly evidence: EvidenceRecording;
   private readonly retraction: VersionRetraction;
+  private readonly regate: (bevoegdGezag: string) => Promise<number>;
 
   constructor(
     dataSource: DataSource,
@@ -83,6 +85,7 @@ export class TransferService {
     this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
     this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
     this.retraction = new VersionRetraction(dataSource, registry, access, this.queries, recorder, clock);
+    this.regate = (bevoegdGezag) => regateBoardTransfers(dataSource, sealer, recorder, bevoegdGezag, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
@@ -152,6 +155,14 @@ export class TransferService {
   /** The sender takes back a version staged ahead (by its hash) before release; its key is destroyed at once. */
   retractStaged(vendor: ActingVendor, input: RetractionInput): Promise<Recorded<RetractionResult>> {
     return this.retraction.staged(vendor, input);
+  }
+
+  /**
+   * After a board recorded a release policy: the gate asked again for its schools' waiting transfers,
+   * under the policy now in effect; answers how many moved (#11).
+   */
+  regateBoard(bevoegdGezag: string): Promise<number> {
+    return refuseWhenBusy(() => this.regate(bevoegdGezag));
   }
 
   /** The receiving vendor no longer needs the dossier. */

@@ -21,6 +21,7 @@ export const API_TAGS = {
   onboarding: 'Onboarding',
   exchangeLog: 'Exchange log',
   audit: 'Auditors',
+  boards: 'School boards',
   health: 'Health',
 } as const;
 
@@ -124,6 +125,10 @@ export function createApiDocument(app: INestApplication): OpenAPIObject {
     .addTag(
       API_TAGS.audit,
       'For auditor certificates: query the exchange log in your scope, timelines, reports, proofs, exports.',
+    )
+    .addTag(
+      API_TAGS.boards,
+      'A school board’s instructions (release policy, retention term), recorded by the vendor acting for it.',
     )
     .addTag(API_TAGS.health, 'The broker’s dependencies.')
     .build();

@@ -9,6 +9,7 @@ import {
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { ApiErrorBody } from './api-error';
 import { AuditError } from '../audit/audit-error';
+import { BoardInstructionError } from '@app/registry/board-instruction-error';
 import { ERROR_CATALOGUE } from './error-catalogue';
 
 export const STATUS_BY_KIND: Record<TransferErrorKind, number> = {
@@ -76,6 +77,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
         { error: exception.code, message: exception.message },
         exception.retryAfterSeconds,
       ];
+    }
+    if (exception instanceof BoardInstructionError) {
+      // Its code union is a subset of the catalogue's keys (checked by the compiler here).
+      return [ERROR_CATALOGUE[exception.code].status, { error: exception.code, message: exception.message }];
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

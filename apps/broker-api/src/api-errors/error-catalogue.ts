@@ -398,6 +398,37 @@ export const ERROR_CATALOGUE = {
       'Validating the dossier needed more memory than one validation may use; nothing was stored. It holds too many elements, or breaks too many rules, to be judged: send fewer elements, or correct it.',
   },
 
+  // A school board's instructions (#11): recorded by the vendor that acts for the board.
+  BOARD_INSTRUCTION_INVALID: {
+    status: 400,
+    meaning: 'A board instruction that does not fit its route (bevoegd gezag, fields, decision date).',
+    example:
+      'decidedOn: must be the date of the board’s decision, a real calendar date YYYY-MM-DD; nothing was recorded.',
+  },
+  BOARD_NOT_MANDATED: {
+    status: 403,
+    meaning: 'You lack a sending mandate from every school of the board (to record) or any (to read).',
+    example:
+      'You act for board 41999 only with a sending mandate from each of its 3 registered schools; 1 of them has not given you one (e.g. 05EF00). Nothing was recorded.',
+  },
+  BOARD_NOT_FOUND: {
+    status: 404,
+    meaning: 'No registered school has this bevoegd gezag, so the board has nothing to instruct here.',
+    example:
+      'No school of board 41999 is registered at this broker; its instructions have nothing to apply to.',
+  },
+  RELEASE_POLICY_UNKNOWN: {
+    status: 422,
+    meaning: 'The policy id and version are not among the release gate’s policies (see the API guide).',
+    example:
+      'policy: "wvo-art-103b" version 2 is not a release policy this broker knows; nothing was recorded.',
+  },
+  RETENTION_TERM_OUT_OF_RANGE: {
+    status: 422,
+    meaning: 'A retention term outside the broker’s bounds (BOARD_RETENTION_MIN/MAX_MONTHS).',
+    example: 'afterReleaseMonths: must be a whole number of months from 12 to 120; nothing was recorded.',
+  },
+
   // The broker is busy: nothing was changed; retry after the seconds in Retry-After.
   VALIDATION_CAPACITY_EXHAUSTED: {
     status: 503,

@@ -21,6 +21,7 @@ const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
 const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
 const RETRACTION = 'apps/broker-api/src/transfers/retraction.int-spec.ts';
+const BOARDS = 'apps/broker-api/src/boards/board-instructions.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -209,6 +210,17 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
     RETRACTION,
     'refuses what it cannot retract: an unknown hash, a released version, bad input',
   ),
+  BOARD_INSTRUCTION_INVALID: api(
+    BOARDS,
+    'refuses an impossible decision date, an unknown field and a malformed board number',
+  ),
+  BOARD_NOT_MANDATED: api(
+    BOARDS,
+    'refuses a vendor without a sending mandate from every school of the board',
+  ),
+  BOARD_NOT_FOUND: api(BOARDS, 'refuses a board with no registered school'),
+  RELEASE_POLICY_UNKNOWN: api(BOARDS, 'refuses an unknown policy or version'),
+  RETENTION_TERM_OUT_OF_RANGE: api(BOARDS, 'refuses a retention term outside the bounds'),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {
     file: 'apps/broker-api/src/api-errors/api-exception.filter.spec.ts',

@@ -257,6 +257,20 @@ export function registryCommands(): Command {
           certificate.revokedAt ? 'revoked' : certificate.notAfter < now ? 'expired' : 'valid',
         ]),
       );
+      // Read-only: a board instructs through its vendor's signed API call; the operator cannot set one.
+      say('\nBoard instructions');
+      printTable(
+        ['BEVOEGD GEZAG', 'KIND', 'VALUE', 'DECIDED ON', 'RECORDED BY'],
+        snapshot.boardInstructions.map((instruction) => [
+          instruction.bevoegdGezag,
+          instruction.kind,
+          instruction.kind === 'release_policy'
+            ? `${instruction.policyId} v${instruction.policyVersion}`
+            : `${instruction.afterReleaseMonths} / ${instruction.specialEducationMonths} months`,
+          instruction.effectiveFrom,
+          instruction.recordedByVendorId,
+        ]),
+      );
     });
 
   return registry;

@@ -150,6 +150,16 @@ export const EXCHANGE_EVENT_TYPES = {
     crlNumber: { kind: 'count' },
     revokedCount: { kind: 'count' },
   }),
+  /** A school board's release policy or retention term, recorded by the vendor acting for the board (#11). */
+  board_instruction_recorded: registryEvent(NO_SCHOOLS, {
+    instructionId: { kind: 'token', required: true },
+    bevoegdGezag: { kind: 'token', required: true },
+    kind: { kind: 'token', required: true },
+    policy: { kind: 'token' },
+    policyVersion: { kind: 'count' },
+    afterReleaseMonths: { kind: 'count' },
+    specialEducationMonths: { kind: 'count' },
+  }),
   vault_key_rotated: registryEvent(NO_SCHOOLS, {
     fromKekId: { kind: 'token' },
     toKekId: { kind: 'token', required: true },

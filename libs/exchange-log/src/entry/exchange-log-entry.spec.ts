@@ -74,6 +74,7 @@ describe('the exchange log entry model', () => {
         'certificate_issued',
         'certificate_revoked',
         'crl_published',
+        'board_instruction_recorded',
         'vault_key_rotated',
         'auditor_query',
       ].sort(),

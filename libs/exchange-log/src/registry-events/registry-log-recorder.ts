@@ -77,6 +77,24 @@ export function registryLogEntry(event: RegistryLogEvent, actor: ExchangeActor):
       };
     case 'crl_published':
       return { ...base, details: { crlNumber: event.crlNumber, revokedCount: event.revokedCount } };
+    case 'board_instruction_recorded':
+      // The vendor that acts for the board made this change, not the broker: it is the actor.
+      return {
+        ...base,
+        actor: { kind: 'vendor', id: event.vendorId, certificateFingerprint: event.certificateFingerprint },
+        details: {
+          instructionId: event.instructionId,
+          bevoegdGezag: event.bevoegdGezag,
+          kind: event.kind,
+          ...(event.policy ? { policy: event.policy.id, policyVersion: event.policy.version } : {}),
+          ...(event.retention
+            ? {
+                afterReleaseMonths: event.retention.afterReleaseMonths,
+                specialEducationMonths: event.retention.specialEducationMonths,
+              }
+            : {}),
+        },
+      };
   }
 }
 

@@ -15,7 +15,7 @@ import type { DossierSealer } from '../transfer.service';
 import type { EvidenceHistory, EvidenceInput, EvidenceRecordView, EvidenceRecorded } from './evidence-input';
 import type { EvidenceRecordEntity } from './evidence-record.entity';
 import { EvidenceRepository } from './evidence-repository';
-import { applyGateDecision, decideForVersion, dossierGateFacts } from './release-gating';
+import { applyGateDecision, boardReleasePolicy, decideForVersion, dossierGateFacts } from './release-gating';
 
 /** States with a staged version the gate still decides on: after release, evidence changes nothing. */
 const GATED_STATES: readonly TransferState[] = [
@@ -100,6 +100,7 @@ export class EvidenceRecording {
           facts: dossierGateFacts(this.sealer, version),
           evidence: await evidence.ofTransfer(transfer.id),
           now,
+          policy: await boardReleasePolicy(manager, source, now),
         });
         await applyGateDecision(manager, trail, transfer, schools, version, decision, now);
         return { record: viewOf(record, target), transferState: transfer.state, decision };
@@ -122,6 +123,7 @@ export class EvidenceRecording {
         ? await new DossierVersionRepository(manager).byIdOrFail(transfer.currentVersionId)
         : null;
       // A purged version has no payload left to ask the dossier's own inzage block.
+      const now = this.clock();
       const decision =
         version && version.ciphertext
           ? decideForVersion({
@@ -130,7 +132,8 @@ export class EvidenceRecording {
               version,
               facts: dossierGateFacts(this.sealer, version),
               evidence: records,
-              now: this.clock(),
+              now,
+              policy: await boardReleasePolicy(manager, source, now),
             })
           : null;
       if (roles.includes('source')) {

@@ -1,13 +1,14 @@
 import { at, readDossierTree, textAt, type DossierFacts } from '@app/oso-dataset';
 import {
-  DEFAULT_RELEASE_POLICY,
   type Actor,
   type DossierInzageBlock,
   type Evidence,
   type ReleaseDecision,
+  type ReleasePolicyRef,
   decideRelease,
 } from '@app/release-gate';
 import type { SchoolEntity } from '@app/registry';
+import { RegistryBoardInstructions } from '@app/registry/board-instructions';
 import type { EntityManager } from 'typeorm';
 import { sealedOf, versionContext } from '../dossier-sealing';
 import type { DossierVersionEntity } from '../dossier-version.entity';
@@ -73,7 +74,23 @@ export function gateEvidence(record: EvidenceRecordEntity): Evidence {
   return { ...base, kind: 'consent_withdrawn', by: actorOf(record) };
 }
 
-/** The gate's answer for a transfer's current version, from its stored evidence and the dossier. */
+/**
+ * The release policy the sending school's board chose in the registry, in effect at `now` (the default,
+ * consent for every VO sender, when it chose none). Read on the caller's transaction. The operator cannot
+ * set it: only the vendor acting for the whole board records it (see BoardInstructionRecording).
+ */
+export function boardReleasePolicy(
+  manager: EntityManager,
+  source: SchoolEntity,
+  now: Date,
+): Promise<ReleasePolicyRef> {
+  return new RegistryBoardInstructions(manager.connection).releasePolicyFor(source.id, now, manager);
+}
+
+/**
+ * The gate's answer for a transfer's current version, from its stored evidence and the dossier, under
+ * `policy`: the sending school's board's (`boardReleasePolicy`), never a fixed one.
+ */
 export function decideForVersion(input: {
   source: SchoolEntity;
   transfer: TransferEntity;
@@ -81,6 +98,7 @@ export function decideForVersion(input: {
   facts: DossierGateFacts;
   evidence: readonly EvidenceRecordEntity[];
   now: Date;
+  policy: ReleasePolicyRef;
 }): ReleaseDecision {
   return decideRelease({
     exchange: { profile: input.version.profile, sendingSector: input.source.sector },
@@ -94,8 +112,7 @@ export function decideForVersion(input: {
     receivingSchool: input.transfer.targetSchoolId,
     evidence: input.evidence.map(gateEvidence),
     now: input.now,
-    // Boards cannot choose a policy in the registry yet: every school gets the default.
-    policy: DEFAULT_RELEASE_POLICY,
+    policy: input.policy,
   });
 }
 
@@ -175,6 +192,7 @@ export async function gateOnStaging(
     facts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
     evidence,
     now,
+    policy: await boardReleasePolicy(manager, staged.source, now),
   });
   await applyGateDecision(manager, trail, transfer, staged.schools, version, decision, now);
   return true;

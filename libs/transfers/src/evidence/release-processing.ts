@@ -9,7 +9,7 @@ import { inRecordedTransaction } from '../transfer-transactions';
 import type { DossierSealer } from '../transfer.service';
 import { notifyReleased } from '../notifications/lifecycle-notifications';
 import { EvidenceRepository } from './evidence-repository';
-import { applyGateDecision, decideForVersion, dossierGateFacts } from './release-gating';
+import { applyGateDecision, boardReleasePolicy, decideForVersion, dossierGateFacts } from './release-gating';
 
 /** One queued release: the transfer and the content the gate allowed (the job's id is made from both). */
 export interface ReleaseJob {
@@ -61,6 +61,8 @@ export async function releaseQueuedTransfer(
       facts: dossierGateFacts(sealer, version),
       evidence: await new EvidenceRepository(manager).ofTransfer(transfer.id),
       now,
+      // Asked again, as the gate is: a board's newer instruction in effect now is the one that counts.
+      policy: await boardReleasePolicy(manager, source, now),
     });
     // Logs the decision; moves the transfer back to wait or block when the gate says so.
     await applyGateDecision(manager, trail, transfer, schools, version, decision, now);

@@ -47,6 +47,7 @@ const EVENT_WORDS = /** @type {const} */ ({
   certificate_issued: 'Certificate issued',
   certificate_revoked: 'Certificate revoked',
   crl_published: 'Revocation list published',
+  board_instruction_recorded: 'Board instruction recorded',
   vault_key_rotated: 'Vault key rotated',
   auditor_query: 'Auditor query',
 });
