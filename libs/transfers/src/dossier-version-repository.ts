@@ -45,6 +45,23 @@ export class DossierVersionRepository {
     });
   }
 
+  /** Destroys the version's data key and ciphertext (crypto-shredding), e.g. after a recall; metadata stays. */
+  async purgePayload(version: DossierVersionEntity, at: Date): Promise<void> {
+    await this.rows.update(
+      { id: version.id },
+      {
+        ciphertext: null,
+        iv: null,
+        authTag: null,
+        wrappedKey: null,
+        wrapIv: null,
+        wrapTag: null,
+        kekId: null,
+        purgedAt: version.purgedAt ?? at,
+      },
+    );
+  }
+
   /**
    * Retraction: the version's data key and ciphertext are destroyed (crypto-shredding; the row keeps its
    * hashes and metadata), and when and why are recorded. Only a version not yet retracted is touched.

@@ -19,3 +19,4 @@ export * from './staging-validation';
 export * from './pupil-report-queries';
 export * from './evidence';
 export * from './retraction';
+export * from './recall';

@@ -4,6 +4,8 @@ import { DossierVersionCategories1764300000000 } from './migrations/176430000000
 import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
 import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
 import { VersionRetraction1765200000000 } from './migrations/1765200000000-version-retraction';
+import { RecallNotices1765200000001 } from './migrations/1765200000001-recall-notices';
+import { RecallNoticeEntity } from './recall/recall-notice.entity';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -16,6 +18,7 @@ export const TRANSFER_ENTITIES = [
   TransferHistoryEntity,
   EvidenceRecordEntity,
   ReleaseOutboxEntity,
+  RecallNoticeEntity,
 ];
 
 /**
@@ -29,4 +32,5 @@ export const TRANSFER_MIGRATIONS = [
   Evidence1764800000000,
   ReleaseRelay1764900000000,
   VersionRetraction1765200000000,
+  RecallNotices1765200000001,
 ];

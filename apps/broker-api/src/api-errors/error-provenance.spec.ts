@@ -21,6 +21,7 @@ const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
 const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
 const RETRACTION = 'apps/broker-api/src/transfers/retraction.int-spec.ts';
+const RECALL = 'apps/broker-api/src/transfers/recall.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -208,6 +209,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   VERSION_ALREADY_RELEASED: api(
     RETRACTION,
     'refuses what it cannot retract: an unknown hash, a released version, bad input',
+  ),
+  VERSION_NOT_RELEASED: api(
+    RECALL,
+    'refuses to recall what was not released, and only the sender may recall',
   ),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {

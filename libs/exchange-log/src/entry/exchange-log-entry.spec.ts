@@ -61,6 +61,7 @@ describe('the exchange log entry model', () => {
         'evidence_recorded',
         'gate_decided',
         'version_retracted',
+        'recall_issued',
         'vendor_added',
         'vendor_changed',
         'school_added',
