@@ -167,13 +167,23 @@ export const API_SCHEMAS = {
         { $ref: '#/components/schemas/DossierVersionView' },
         'The staged version it serves.',
       ),
+      releasedVersion: {
+        $ref: '#/components/schemas/DossierVersionView',
+        description:
+          'Once released: the version the receiver can fetch (differs from currentVersion while a correction waits).',
+      },
+      supersededVersionIds: {
+        type: 'array',
+        items: uuid('A version released earlier and superseded by a correction.'),
+        description: 'Versions released before the one released now, oldest first (only with history).',
+      },
       history: {
         type: 'array',
         items: { $ref: '#/components/schemas/TransferHistoryEntry' },
         description: 'Every step, oldest first; only in answers about one transfer (not in lists).',
       },
     },
-    ['history'],
+    ['history', 'releasedVersion', 'supersededVersionIds'],
   ),
   TransferPage: object({
     items: { type: 'array', items: { $ref: '#/components/schemas/TransferView' } },

@@ -64,6 +64,8 @@ export async function releaseQueuedTransfer(
     // Logs the decision; moves the transfer back to wait or block when the gate says so.
     await applyGateDecision(manager, trail, transfer, schools, version, decision, now);
     if (decision.outcome !== 'release') return 'gate_changed';
+    // notify: released, or corrected when an earlier version was released before (#11, item 5) — the
+    // integrator connects W's queueNotification(manager, { …, kind, versionHash }) here.
     transfer.releasedVersionId = version.id;
     await changeTransferState(manager, trail, transfer, schools, {
       event: 'release',
