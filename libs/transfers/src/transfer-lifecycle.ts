@@ -52,8 +52,9 @@ interface Transition {
 }
 
 /**
- * Open: released to nobody yet. The sender may still replace the dossier (and the gate looks again), the
- * receiver may withdraw, and no second request for the same pupil between the same schools is taken.
+ * Open: released to nobody yet — or, with a corrected version staged after a release (#11), the correction
+ * not yet released. The sender may still replace the dossier (and the gate looks again), the receiver may
+ * withdraw, and no second request for the same pupil between the same schools is taken.
  */
 export const OPEN_STATES: readonly TransferState[] = [
   'requested',
