@@ -7,7 +7,9 @@ import {
   registryLogRecorder,
 } from '@app/exchange-log/registry-events/registry-log-recorder';
 import { RegistryModule } from '@app/registry';
-import { TransfersModule } from '@app/transfers';
+import { TransferRecalls, TransfersModule } from '@app/transfers';
+import { RegistryService } from '@app/registry';
+import { DataSource } from 'typeorm';
 import { verifierKey } from '@app/exchange-log';
 import { AuditModule } from './audit/audit.module';
 import { AuditPageController } from './audit-page/audit-page.controller';
@@ -36,6 +38,8 @@ import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
 import { BoardInstructionsController } from './boards/board-instructions.controller';
 import { EvidenceController } from './transfers/evidence.controller';
 import { RetractionController } from './transfers/retraction.controller';
+import { RecallController } from './transfers/recall.controller';
+import { brokerNoticeSigner } from './transfers/broker-notice-signer';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
@@ -75,6 +79,7 @@ export class BrokerApiModule {
         EvidenceController,
         RetractionController,
         BoardInstructionsController,
+        RecallController,
         ValidateController,
         EchoController,
         LogProofsController,
@@ -94,6 +99,13 @@ export class BrokerApiModule {
         { provide: APP_GUARD, useClass: VendorRateLimitGuard },
         { provide: APP_GUARD, useClass: RequestSignatureGuard },
         HealthService,
+        // Recall notices (#11), signed with the broker's server key like its answers.
+        {
+          provide: TransferRecalls,
+          inject: [DataSource, RegistryService],
+          useFactory: (dataSource: DataSource, registry: RegistryService) =>
+            new TransferRecalls(dataSource, registry, TRANSFER_LOG_RECORDER, brokerNoticeSigner(config.tls)),
+        },
         // Integrates the log's entries into its Merkle tree and signs checkpoints, from bootstrap to shutdown.
         ExchangeLogSequencerService,
       ],

@@ -34,6 +34,8 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   release_outbox: READ_ADD,
   // Webhook notifications: the worker records each attempt on its row (NotificationOutbox1765300000001).
   notification_outbox: READ_ADD_CHANGE,
+  // Signed recall notices are append-only (RecallNotices1765200000001 grants them).
+  recall_notices: READ_ADD,
   [EXCHANGE_LOG_TABLES.entries]: READ_ADD,
   [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,
   [EXCHANGE_LOG_TABLES.treeNodes]: READ_ADD,

@@ -55,6 +55,9 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
   if (event.type === 'version_retracted') {
     entry.details = { reason: event.reason, transfersAffected: event.transfersAffected };
   }
+  if (event.type === 'recall_issued') {
+    entry.details = { reason: event.reason, noticeId: event.noticeId, keyDestroyed: event.keyDestroyed };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

@@ -13,6 +13,7 @@ import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { gateOnStaging } from './evidence/release-gating';
 import { serveVersion } from './transfer-state-changes';
+import { CORRECTABLE_STATES, stageCorrection } from './correction/dossier-correction';
 import { transferSchools } from './transfer-schools';
 import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { DossierSealer, StagingResult, StagingValidator, TransferSettings } from './transfer.service';
@@ -46,11 +47,12 @@ export class DossierStaging {
   ): Promise<Recorded<StagingResult>> {
     const vendorId = vendor.id;
     const forTransfer = transferId ? await this.access.visibleTransfer(vendorId, transferId, 'source') : null;
-    if (forTransfer && !OPEN_STATES.includes(forTransfer.transfer.state)) {
+    const stageable = [...OPEN_STATES, ...CORRECTABLE_STATES];
+    if (forTransfer && !stageable.includes(forTransfer.transfer.state)) {
       throw new TransferError(
         'TRANSFER_STATE_CONFLICT',
         'conflict',
-        `The transfer is ${forTransfer.transfer.state}; a dossier can only be staged before it is released.`,
+        `The transfer is ${forTransfer.transfer.state}; a dossier can only be staged before it is released, or as a correction after.`,
       );
     }
     const verdict = await this.validator.validate(bytes, vendorTenant(vendorId));
@@ -168,6 +170,17 @@ export class DossierStaging {
           gateOnStaging(manager, trail, { transfer: served, schools, source, version, facts, now }),
         );
         servedIds.push(transfer.id);
+      }
+      if (forTransfer && CORRECTABLE_STATES.includes(forTransfer.transfer.state)) {
+        const corrected = await stageCorrection(manager, trail, {
+          transferId: forTransfer.transfer.id,
+          source,
+          version,
+          facts,
+          vendor,
+          now,
+        });
+        servedIds.push(corrected);
       }
       return { version, transfers: servedIds };
     });

@@ -32,7 +32,12 @@ export class DossierVersionRepository {
     return this.rows.findBy({ sourceSchoolId: In(sourceSchoolIds), canonicalSha256 });
   }
 
-  /** The line's versions with this canonical hash, locked until the transaction ends. */
+  /**
+   * The line's versions with this canonical hash, locked until the transaction ends. FOR NO KEY UPDATE,
+   * not FOR UPDATE: a step that writes a transfer or history row naming the version takes a KEY SHARE lock
+   * on it (the foreign key check), which FOR UPDATE would block — a deadlock with the release worker, which
+   * holds the transfer's row while it writes them (found by the retraction's race test).
+   */
   lockWithHashInLine(
     sourceSchoolId: string,
     pupilKeyHash: string,
@@ -41,8 +46,25 @@ export class DossierVersionRepository {
     return this.rows.find({
       where: { sourceSchoolId, pupilKeyHash, canonicalSha256 },
       order: { version: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
+      lock: { mode: 'for_no_key_update' },
     });
+  }
+
+  /** Destroys the version's data key and ciphertext (crypto-shredding), e.g. after a recall; metadata stays. */
+  async purgePayload(version: DossierVersionEntity, at: Date): Promise<void> {
+    await this.rows.update(
+      { id: version.id },
+      {
+        ciphertext: null,
+        iv: null,
+        authTag: null,
+        wrappedKey: null,
+        wrapIv: null,
+        wrapTag: null,
+        kekId: null,
+        purgedAt: version.purgedAt ?? at,
+      },
+    );
   }
 
   /**

@@ -20,3 +20,4 @@ export * from './pupil-report-queries';
 export * from './evidence';
 export * from './notifications';
 export * from './retraction';
+export * from './recall';

@@ -21,6 +21,7 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'notification_delivered',
   'notification_dead_lettered',
   'version_retracted',
+  'recall_issued',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
@@ -131,6 +132,17 @@ export type TransferLogEvent =
       reason: RetractionReason;
       /** How many open transfers lost the version (each also has its own `retract_version` step). */
       transfersAffected: number;
+    })
+  | (TransferLogEventBase & {
+      /** The sender recalled a released version; the broker signed a notice for the receiver (#11). */
+      type: 'recall_issued';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+      reason: RetractionReason;
+      noticeId: string;
+      /** Whether the version's key was destroyed with it (not while another transfer still has it released). */
+      keyDestroyed: boolean;
     })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';

@@ -90,6 +90,27 @@ describe('the transfer lifecycle', () => {
     }
   });
 
+  it('takes a corrected version after release through the gate again, from the sender only', () => {
+    expect(
+      run('released', [
+        ['stage_correction', 'source_vendor'],
+        ['await_evidence', 'broker'],
+        ['queue_release', 'broker'],
+        ['release', 'broker'],
+      ]),
+    ).toBe('released');
+    expect(nextState('received', 'stage_correction', 'source_vendor')).toEqual({
+      ok: true,
+      state: 'dossier_staged',
+    });
+    expect(nextState('released', 'stage_correction', 'target_vendor')).toMatchObject({ ok: false });
+    for (const state of TRANSFER_STATES.filter(
+      (candidate) => !['released', 'received'].includes(candidate),
+    )) {
+      expect(nextState(state, 'stage_correction', 'source_vendor')).toMatchObject({ ok: false });
+    }
+  });
+
   it('freezes a released dossier: no new version, no withdrawal', () => {
     expect(nextState('released', 'stage_version', 'source_vendor')).toMatchObject({ ok: false });
     expect(nextState('released', 'withdraw', 'target_vendor')).toMatchObject({ ok: false });

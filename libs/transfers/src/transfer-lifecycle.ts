@@ -41,6 +41,7 @@ export const TRANSFER_EVENTS = [
   'expire',
   'purge',
   'retract_version',
+  'stage_correction',
 ] as const;
 export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
 
@@ -51,8 +52,9 @@ interface Transition {
 }
 
 /**
- * Open: released to nobody yet. The sender may still replace the dossier (and the gate looks again), the
- * receiver may withdraw, and no second request for the same pupil between the same schools is taken.
+ * Open: released to nobody yet — or, with a corrected version staged after a release (#11), the correction
+ * not yet released. The sender may still replace the dossier (and the gate looks again), the receiver may
+ * withdraw, and no second request for the same pupil between the same schools is taken.
  */
 export const OPEN_STATES: readonly TransferState[] = [
   'requested',
@@ -94,6 +96,10 @@ export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> =
     to: 'requested',
     by: ['source_vendor'],
   },
+  // After release the sender stages a corrected version for the transfer (#11, item 5): the gate starts
+  // over for it; `releasedVersionId` keeps the released one (the receiver may fetch it) until the
+  // correction itself is released.
+  stage_correction: { from: ['released', 'received'], to: 'dossier_staged', by: ['source_vendor'] },
 };
 
 export type TransitionRefusal = 'TRANSFER_STATE_CONFLICT' | 'TRANSFER_ACTOR_NOT_ALLOWED';

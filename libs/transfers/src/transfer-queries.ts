@@ -9,7 +9,7 @@ import { TransferError } from './transfer-error';
 import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor } from './transfer-events';
 import type { TransferHistoryEntity } from './transfer-history.entity';
 import { TransferHistoryRepository } from './transfer-history-repository';
-import type { TransferState } from './transfer-lifecycle';
+import { OPEN_STATES, type TransferState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { schoolsOfTransfers } from './transfer-schools';
 import { inRecordedTransaction } from './transfer-transactions';
@@ -107,7 +107,10 @@ export class TransferQueries {
     const { transfer } = await this.access.visibleTransfer(vendor.id, transferId, 'target');
     // A purged transfer's payload is gone for good: saying "not released yet" would invite a retry.
     if (transfer.state === 'purged') throw dossierPurged();
-    if ((transfer.state !== 'released' && transfer.state !== 'received') || !transfer.releasedVersionId) {
+    // While a corrected version waits for its own release, the released one can still be fetched.
+    const fetchable =
+      transfer.state === 'released' || transfer.state === 'received' || correctionPending(transfer);
+    if (!fetchable || !transfer.releasedVersionId) {
       throw new TransferError(
         'DOSSIER_NOT_RELEASED',
         'conflict',
@@ -146,9 +149,10 @@ export class TransferQueries {
   ): Promise<TransferView[]> {
     if (transfers.length === 0) return [];
     const schoolIds = transfers.flatMap((transfer) => [transfer.targetSchoolId, transfer.sourceSchoolId]);
-    const versionIds = transfers.flatMap((transfer) =>
-      transfer.currentVersionId ? [transfer.currentVersionId] : [],
-    );
+    const versionIds = transfers.flatMap((transfer) => [
+      ...(transfer.currentVersionId ? [transfer.currentVersionId] : []),
+      ...(transfer.releasedVersionId ? [transfer.releasedVersionId] : []),
+    ]);
     const [schools, versions] = await Promise.all([
       this.registry.schoolsWithIds(schoolIds),
       this.versions.byIds(versionIds),
@@ -161,10 +165,16 @@ export class TransferQueries {
         target: school.get(transfer.targetSchoolId)!,
         source: school.get(transfer.sourceSchoolId)!,
         version: transfer.currentVersionId ? (version.get(transfer.currentVersionId) ?? null) : null,
+        released: transfer.releasedVersionId ? (version.get(transfer.releasedVersionId) ?? null) : null,
         history,
       }),
     );
   }
+}
+
+/** A released transfer whose corrected version is staged and not yet released (#11, item 5). */
+function correctionPending(transfer: TransferEntity): boolean {
+  return transfer.releasedVersionId !== null && OPEN_STATES.includes(transfer.state);
 }
 
 function dossierPurged(): TransferError {

@@ -1,4 +1,4 @@
-import { EntityManager, In, LessThan } from 'typeorm';
+import { EntityManager, In, IsNull, LessThan } from 'typeorm';
 import { OPEN_STATES, TRANSFER_TRANSITIONS, TransferState } from './transfer-lifecycle';
 import { TransferEntity } from './transfer.entity';
 
@@ -59,7 +59,12 @@ export class TransferRepository {
    */
   lockOverdue(now: Date, limit: number): Promise<TransferEntity[]> {
     return this.rows.find({
-      where: { expiresAt: LessThan(now), state: In([...TRANSFER_TRANSITIONS.expire.from]) },
+      // A corrected version waiting after a release never expires the released transfer (#11).
+      where: {
+        expiresAt: LessThan(now),
+        state: In([...TRANSFER_TRANSITIONS.expire.from]),
+        releasedVersionId: IsNull(),
+      },
       take: limit,
       lock: { mode: 'pessimistic_write', onLocked: 'skip_locked' },
     });

@@ -6,6 +6,8 @@ import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-re
 import { VersionRetraction1765200000000 } from './migrations/1765200000000-version-retraction';
 import { NotificationOutbox1765300000001 } from './migrations/1765300000001-notification-outbox';
 import { NotificationOutboxEntity } from './notifications/notification-outbox.entity';
+import { RecallNotices1765200000001 } from './migrations/1765200000001-recall-notices';
+import { RecallNoticeEntity } from './recall/recall-notice.entity';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -19,6 +21,7 @@ export const TRANSFER_ENTITIES = [
   EvidenceRecordEntity,
   ReleaseOutboxEntity,
   NotificationOutboxEntity,
+  RecallNoticeEntity,
 ];
 
 /**
@@ -32,5 +35,6 @@ export const TRANSFER_MIGRATIONS = [
   Evidence1764800000000,
   ReleaseRelay1764900000000,
   VersionRetraction1765200000000,
+  RecallNotices1765200000001,
   NotificationOutbox1765300000001,
 ];

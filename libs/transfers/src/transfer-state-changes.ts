@@ -121,7 +121,8 @@ export async function serveVersion(
   transfer: TransferEntity,
   schools: TransferSchools,
   version: DossierVersionEntity,
-  by: { actor: TransferActor; vendor: ActingVendor | null },
+  /** `event` is `stage_correction` for a corrected version after release; `stage_version` otherwise. */
+  by: { actor: TransferActor; vendor: ActingVendor | null; event?: 'stage_version' | 'stage_correction' },
   at: Date,
   /**
    * The release gate's look at the new version, when evidence for it exists already (the same content
@@ -139,8 +140,9 @@ export async function serveVersion(
   });
   transfer.currentVersionId = version.id;
   await changeTransferState(manager, trail, transfer, schools, {
-    event: 'stage_version',
-    ...by,
+    event: by.event ?? 'stage_version',
+    actor: by.actor,
+    vendor: by.vendor,
     version,
     at,
   });

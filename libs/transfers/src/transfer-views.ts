@@ -43,6 +43,13 @@ export interface TransferView {
   updatedAt: string;
   expiresAt: string;
   currentVersion: DossierVersionView | null;
+  /**
+   * Once released: the version the receiver can fetch. It differs from `currentVersion` while a corrected
+   * version waits for its own release, and after that the earlier one is in `supersededVersionIds`.
+   */
+  releasedVersion?: DossierVersionView;
+  /** Versions released to this transfer before the one released now, oldest first (only with history). */
+  supersededVersionIds?: string[];
   history?: TransferHistoryView[];
   /** The webhook notifications about this transfer to the calling vendor (GET of one transfer only). */
   notifications?: NotificationStanding[];
@@ -82,9 +89,15 @@ export function toTransferView(
     target: SchoolEntity;
     source: SchoolEntity;
     version: DossierVersionEntity | null;
+    /** The released version, if any (#11: may differ from the current one during a correction). */
+    released?: DossierVersionEntity | null;
     history: TransferHistoryEntity[] | null;
   },
 ): TransferView {
+  const releases = (context.history ?? []).filter((entry) => entry.event === 'release' && entry.versionId);
+  const superseded = releases
+    .map((entry) => entry.versionId!)
+    .filter((id, index, all) => id !== transfer.releasedVersionId && all.indexOf(id) === index);
   return {
     id: transfer.id,
     roles: context.roles,
@@ -96,6 +109,8 @@ export function toTransferView(
     updatedAt: transfer.updatedAt.toISOString(),
     expiresAt: transfer.expiresAt.toISOString(),
     currentVersion: context.version ? toVersionView(context.version) : null,
+    ...(context.released ? { releasedVersion: toVersionView(context.released) } : {}),
+    ...(superseded.length > 0 ? { supersededVersionIds: superseded } : {}),
     ...(context.history
       ? {
           history: context.history.map((entry) => ({

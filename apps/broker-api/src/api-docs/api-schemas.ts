@@ -9,6 +9,7 @@ import {
   NOTIFICATION_KINDS,
   RETRACTION_REASONS,
   RetractionResult,
+  RecallNoticeView,
   StagingResult,
   TRANSFER_EVENTS,
   TRANSFER_REASONS,
@@ -176,6 +177,16 @@ export const API_SCHEMAS = {
         { $ref: '#/components/schemas/DossierVersionView' },
         'The staged version it serves.',
       ),
+      releasedVersion: {
+        $ref: '#/components/schemas/DossierVersionView',
+        description:
+          'Once released: the version the receiver can fetch (differs from currentVersion while a correction waits).',
+      },
+      supersededVersionIds: {
+        type: 'array',
+        items: uuid('A version released earlier and superseded by a correction.'),
+        description: 'Versions released before the one released now, oldest first (only with history).',
+      },
       history: {
         type: 'array',
         items: { $ref: '#/components/schemas/TransferHistoryEntry' },
@@ -189,7 +200,7 @@ export const API_SCHEMAS = {
           'Empty without a registered webhook.',
       },
     },
-    ['history', 'notifications'],
+    ['history', 'notifications', 'releasedVersion', 'supersededVersionIds'],
   ),
   TransferPage: object({
     items: { type: 'array', items: { $ref: '#/components/schemas/TransferView' } },
@@ -239,6 +250,26 @@ export const API_SCHEMAS = {
       items: uuid('A transfer.'),
       description: 'Open transfers that were served the version and now wait for a dossier (`requested`).',
     },
+  }),
+  RecallNotice: object({
+    noticeId: uuid('The notice’s id.'),
+    transferId: uuid('The transfer.'),
+    sourceSchool: string('The sending school (BRIN + vestiging).'),
+    targetSchool: string('The receiving school (BRIN + vestiging).'),
+    versionHash: sha256('canonicalSha256 of the recalled version.'),
+    reason: { type: 'string', enum: [...RETRACTION_REASONS] },
+    issuedAt: timestamp('When the broker issued it.'),
+    notice: string(
+      'The canonical JSON the broker signed (keys sorted, no whitespace, UTF-8): the facts above plus `type`.',
+    ),
+    signature: object({
+      algorithm: string('RFC 9421 algorithm name of the broker key, e.g. rsa-pss-sha512.'),
+      keyId: sha256('SHA-256 fingerprint of the broker’s certificate.'),
+      value: string('The signature over the bytes of `notice`, base64.'),
+    }),
+  }),
+  RecallNoticeList: object({
+    items: { type: 'array', items: { $ref: '#/components/schemas/RecallNotice' } },
   }),
   DossierVerdict: object({
     valid: { type: 'boolean' },
@@ -771,6 +802,27 @@ export const EXAMPLE_RETRACTION: RetractionResult = {
   versions: [2],
   retractedAt: '2026-03-02T10:00:00.000Z',
   transfers: [],
+};
+
+const EXAMPLE_RECALL_FACTS = {
+  noticeId: '0d7a3f52-6a43-4c8e-9a1b-3f2e5d6c7b80',
+  transferId: TRANSFER_ID,
+  sourceSchool: '00YY00',
+  targetSchool: '01XZ00',
+  versionHash: EXAMPLE_VERSION.canonicalSha256,
+  reason: 'wrong_content' as const,
+  issuedAt: '2026-03-05T08:00:00.000Z',
+};
+export const EXAMPLE_RECALL_NOTICE: RecallNoticeView = {
+  ...EXAMPLE_RECALL_FACTS,
+  notice: JSON.stringify(
+    Object.fromEntries(
+      Object.entries({ ...EXAMPLE_RECALL_FACTS, type: 'oso-recall-notice/v1' }).sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      ),
+    ),
+  ),
+  signature: { algorithm: 'rsa-pss-sha512', keyId: 'a2de'.repeat(16), value: 'c2lnbmF0dXJl' },
 };
 
 /** A JSON response body of one schema, with named examples. */

@@ -315,6 +315,12 @@ export const ERROR_CATALOGUE = {
     example:
       'This version was released to a receiving school; it cannot be retracted. Stage a corrected version for that transfer and send a recall notice for this one (POST /v1/transfers/{id}/recall).',
   },
+  VERSION_NOT_RELEASED: {
+    status: 409,
+    meaning: 'Only a version this transfer released can be recalled; before release, retract it instead.',
+    example:
+      'This transfer never released a version with this versionHash; only a released version can be recalled (before release, retract it: POST /v1/transfers/{id}/retraction).',
+  },
   LOG_ENTRY_NOT_YET_INTEGRATED: {
     status: 409,
     meaning: 'The entry is not yet in a signed checkpoint (about a second); retry after Retry-After.',

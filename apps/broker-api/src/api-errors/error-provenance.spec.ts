@@ -22,6 +22,7 @@ const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
 const RETRACTION = 'apps/broker-api/src/transfers/retraction.int-spec.ts';
 const BOARDS = 'apps/broker-api/src/boards/board-instructions.int-spec.ts';
+const RECALL = 'apps/broker-api/src/transfers/recall.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -221,6 +222,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   BOARD_NOT_FOUND: api(BOARDS, 'refuses a board with no registered school'),
   RELEASE_POLICY_UNKNOWN: api(BOARDS, 'refuses an unknown policy or version'),
   RETENTION_TERM_OUT_OF_RANGE: api(BOARDS, 'refuses a retention term outside the bounds'),
+  VERSION_NOT_RELEASED: api(
+    RECALL,
+    'refuses to recall what was not released, and only the sender may recall',
+  ),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {
     file: 'apps/broker-api/src/api-errors/api-exception.filter.spec.ts',

@@ -202,7 +202,7 @@ describe('the exchange log on the real broker', () => {
     };
     // The exchange's routes (the auditor API's are its own business).
     const exchange = Object.entries(document.paths).filter(
-      ([path]) => path.startsWith('/v1/transfers') || path === '/v1/dossiers',
+      ([path]) => path.startsWith('/v1/transfers') || path.startsWith('/v1/dossiers'),
     );
     const documented = exchange.flatMap(([path, item]) =>
       Object.entries(item).flatMap(([method, operation]) =>
@@ -220,6 +220,9 @@ describe('the exchange log on the real broker', () => {
         'POST /v1/transfers/{id}/receipt 200',
         'POST /v1/transfers/{id}/withdrawal 200',
         'POST /v1/transfers/{id}/evidence 201',
+        'POST /v1/transfers/{id}/retraction 200',
+        'POST /v1/dossiers/{versionHash}/retraction 200',
+        'POST /v1/transfers/{id}/recall 200',
       ].sort(),
     );
   });

@@ -181,6 +181,34 @@ describe('retraction of a version before release', () => {
     expect(await releasesOf(exchange.database, id)).toBe(0);
   });
 
+  it('racing the worker: either released and not retracted, or retracted and never released', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const { id, versionHash } = await stagePoDossier(exchange, ++seed);
+      await recordInzageByLetter(exchange, { id, versionHash });
+      const [retraction, outcome] = await Promise.all([
+        exchange.clients.po.post(`/v1/transfers/${id}/retraction`, { versionHash, reason: 'wrong_pupil' }),
+        releaseQueuedTransfer(
+          dataSource,
+          vault,
+          TRANSFER_LOG_RECORDER,
+          { transferId: id, versionHash },
+          new Date(),
+        ),
+      ]);
+      const [row] = await versionRow(versionHash);
+      if (outcome === 'released') {
+        expect(retraction.body.error).toBe('VERSION_ALREADY_RELEASED');
+        expect(row.wrapped_key).not.toBeNull();
+        expect(await releasesOf(exchange.database, id)).toBe(1);
+      } else {
+        expect(outcome).toBe('nothing');
+        expect(retraction.status).toBe(200);
+        expect(row.wrapped_key).toBeNull();
+        expect(await releasesOf(exchange.database, id)).toBe(0);
+      }
+    }
+  });
+
   it('retracts a version staged ahead: a later request is not matched with it', async () => {
     const { versionHash, pupil } = await stageAhead();
     const answer = await exchange.clients.po.post(`/v1/dossiers/${versionHash}/retraction`, {

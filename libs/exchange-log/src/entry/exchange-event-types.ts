@@ -107,6 +107,12 @@ export const EXCHANGE_EVENT_TYPES = {
       transfersAffected: { kind: 'count' },
     },
   },
+  /** The sender recalled a released version; the broker signed a notice for the receiver (#11, item 5). */
+  recall_issued: transferEvent('required', {
+    reason: { kind: 'token', required: true },
+    noticeId: { kind: 'token', required: true },
+    keyDestroyed: { kind: 'flag' },
+  }),
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

@@ -63,6 +63,7 @@ describe('the exchange log entry model', () => {
         'notification_delivered',
         'notification_dead_lettered',
         'version_retracted',
+        'recall_issued',
         'vendor_added',
         'vendor_changed',
         'school_added',

@@ -67,6 +67,8 @@ export async function releaseQueuedTransfer(
     // Logs the decision; moves the transfer back to wait or block when the gate says so.
     await applyGateDecision(manager, trail, transfer, schools, version, decision, now);
     if (decision.outcome !== 'release') return 'gate_changed';
+    // A transfer that released an earlier version is releasing its correction (#11, item 5).
+    const kind = transfer.releasedVersionId === null ? 'released' : 'corrected';
     transfer.releasedVersionId = version.id;
     await changeTransferState(manager, trail, transfer, schools, {
       event: 'release',
@@ -75,7 +77,7 @@ export async function releaseQueuedTransfer(
       version,
       at: now,
     });
-    await notifyReleased(manager, transfer, version.canonicalSha256);
+    await notifyReleased(manager, transfer, version.canonicalSha256, kind);
     return 'released';
   });
 }

@@ -3,13 +3,28 @@ import { DossierVersionRepository } from '../dossier-version-repository';
 import type { TransferEntity } from '../transfer.entity';
 import { queueNotification } from './queue-notification';
 
-/*
- * The notifications the lifecycle's own steps send, each in the step's transaction. R's retraction,
- * correction and recall call `queueNotification` themselves.
- */
+/* The notifications the lifecycle's own steps send, each in the step's transaction. */
 
-/** On release: the receiving vendor (the one that asked for the dossier) may fetch it now. */
+/**
+ * On release: the receiving vendor (the one that asked for the dossier) may fetch it now — `corrected`
+ * when the transfer had released an earlier version, which this one supersedes.
+ */
 export async function notifyReleased(
+  manager: EntityManager,
+  transfer: TransferEntity,
+  versionHash: string,
+  kind: 'released' | 'corrected',
+): Promise<void> {
+  await queueNotification(manager, {
+    vendorId: transfer.requestedByVendorId,
+    transferId: transfer.id,
+    kind,
+    versionHash,
+  });
+}
+
+/** On a recall: the receiving vendor learns that a version it received is recalled (the notice is signed). */
+export async function notifyRecalled(
   manager: EntityManager,
   transfer: TransferEntity,
   versionHash: string,
@@ -17,7 +32,7 @@ export async function notifyReleased(
   await queueNotification(manager, {
     vendorId: transfer.requestedByVendorId,
     transferId: transfer.id,
-    kind: 'released',
+    kind: 'recalled',
     versionHash,
   });
 }

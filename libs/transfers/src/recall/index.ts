@@ -1,0 +1,3 @@
+export * from './recall-notice';
+export * from './recall-notice.entity';
+export * from './transfer-recalls';
