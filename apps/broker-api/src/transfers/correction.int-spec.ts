@@ -32,6 +32,10 @@ describe('a corrected version after release', () => {
     exchange = await startExchange({ suite: 'correction' });
     dataSource = exchange.broker.app.get(DataSource);
     vault = exchange.broker.app.get(DossierVault);
+    // Both vendors listen: each step below queues its notification (no worker delivers them here).
+    for (const id of ['vo-las', 'po-las']) {
+      await exchange.pki.registry.setVendorWebhook({ id, url: `https://${id}.example/hooks/oso` });
+    }
   });
 
   afterAll(() => exchange?.close());
@@ -112,6 +116,19 @@ describe('a corrected version after release', () => {
     });
     expect(recall.status).toBe(200);
     expect((await vo.get(`/v1/transfers/${id}/dossier`)).status).toBe(200);
+
+    // Each step told the vendor concerned, in its own transaction: the receiver of the release, the
+    // correction and the recall; the sender of the receipt.
+    const { rows } = await exchange.database.query<{ vendor_id: string; kind: string; version_hash: string }>(
+      'SELECT vendor_id, kind, version_hash FROM notification_outbox WHERE transfer_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(rows).toEqual([
+      { vendor_id: 'vo-las', kind: 'released', version_hash: first.versionHash },
+      { vendor_id: 'po-las', kind: 'received', version_hash: first.versionHash },
+      { vendor_id: 'vo-las', kind: 'corrected', version_hash: second.canonicalSha256 },
+      { vendor_id: 'vo-las', kind: 'recalled', version_hash: first.versionHash },
+    ]);
   });
 
   it('refuses a correction while another request for the pupil between the schools is open', async () => {
