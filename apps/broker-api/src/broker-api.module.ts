@@ -34,6 +34,7 @@ import { ValidateController } from './onboarding/validate.controller';
 import { FileTrustAnchors } from './tls/file-trust-anchors';
 import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
 import { EvidenceController } from './transfers/evidence.controller';
+import { MatchApprovalController } from './transfers/match-approval.controller';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
@@ -71,6 +72,7 @@ export class BrokerApiModule {
         HealthController,
         TransfersController,
         EvidenceController,
+        MatchApprovalController,
         ValidateController,
         EchoController,
         LogProofsController,

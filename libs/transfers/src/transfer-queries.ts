@@ -67,10 +67,22 @@ export class TransferQueries {
       }
       after = cursor;
     }
+    // The receiving side sees a match awaiting the sender's approval as a plain request.
+    const states =
+      query.state === undefined
+        ? undefined
+        : query.role === 'source'
+          ? [query.state]
+          : query.state === 'requested'
+            ? (['requested', 'awaiting_approval'] as const)
+            : query.state === 'awaiting_approval'
+              ? []
+              : [query.state];
+    if (states?.length === 0) return { items: [], nextCursor: null };
     const rows = await this.transfers.page({
       schoolColumn: query.role === 'target' ? 'target_school_id' : 'source_school_id',
       schoolIds: schools.map((school) => school.id),
-      state: query.state,
+      states,
       after,
       take: limit + 1,
     });

@@ -3,6 +3,8 @@ import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
 import { DossierVersionCategories1764300000000 } from './migrations/1764300000000-dossier-version-categories';
 import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
 import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
+import { MatchApproval1765000000000 } from './migrations/1765000000000-match-approval';
+import { InzageBasis1765000000001 } from './migrations/1765000000001-inzage-basis';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -27,4 +29,6 @@ export const TRANSFER_MIGRATIONS = [
   // After the runtime privileges (1764700000000): it grants its tables' rights itself.
   Evidence1764800000000,
   ReleaseRelay1764900000000,
+  MatchApproval1765000000000,
+  InzageBasis1765000000001,
 ];

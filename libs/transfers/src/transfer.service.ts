@@ -6,6 +6,7 @@ import { DossierStaging } from './dossier-staging';
 import type { EvidenceHistory, EvidenceInput, EvidenceRecorded } from './evidence/evidence-input';
 import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
+import { MatchAnswer, MatchApprovals } from './match-approval';
 import { TransferAccess } from './transfer-access';
 import { ActingVendor, NO_TRANSFER_EVENTS, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
@@ -54,6 +55,7 @@ export class TransferService {
   private readonly queries: TransferQueries;
   private readonly steps: TransferSteps;
   private readonly evidence: EvidenceRecording;
+  private readonly matches: MatchApprovals;
 
   constructor(
     dataSource: DataSource,
@@ -80,6 +82,7 @@ export class TransferService {
     );
     this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
     this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
+    this.matches = new MatchApprovals(dataSource, registry, access, this.queries, sealer, recorder, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
@@ -135,6 +138,19 @@ export class TransferService {
   /** The evidence and the gate's decision: in full for the sender, the gate's state for the receiver. */
   evidenceHistory(vendorId: string, transferId: string): Promise<EvidenceHistory> {
     return this.evidence.history(vendorId, transferId);
+  }
+
+  /**
+   * The sending vendor approves (names this receiving school for) or refuses the match of a version
+   * staged ahead, identified by its canonical hash.
+   */
+  answerMatch(
+    vendor: ActingVendor,
+    transferId: string,
+    versionHash: string,
+    answer: MatchAnswer,
+  ): Promise<Recorded<TransferView>> {
+    return this.matches.answer(vendor, transferId, versionHash, answer);
   }
 
   /** The receiving vendor no longer needs the dossier. */

@@ -292,6 +292,26 @@ export const ERROR_CATALOGUE = {
     meaning: 'The lifecycle does not let this party take this step (a safeguard behind ROLE_NOT_ALLOWED).',
     example: 'Cannot acknowledge receipt a transfer that is requested.',
   },
+  MATCH_NOT_APPROVED: {
+    status: 409,
+    meaning:
+      'The version was staged ahead and matched; approve the match (name this school) before recording evidence.',
+    example:
+      'The current version was staged ahead and matched to this request; you have not named this receiving school yet. Approve the match first (POST /v1/transfers/{id}/match-approval with its versionHash), then record evidence; nothing was recorded.',
+  },
+  MATCH_NOT_AWAITING_APPROVAL: {
+    status: 409,
+    meaning: 'Only a transfer in `awaiting_approval` has a match to approve or refuse.',
+    example:
+      'The transfer is awaiting_evidence; only a transfer in awaiting_approval has a match to approve.',
+  },
+  MATCH_VERSION_MISMATCH: {
+    status: 409,
+    meaning:
+      'versionHash is not the version matched to the transfer (a newer one may be staged), or its payload is gone.',
+    example:
+      'versionHash: is not the version matched to this transfer (see currentVersion.canonicalSha256 in your view of it; a newer version may have been staged since); nothing was changed.',
+  },
   DOSSIER_NOT_RELEASED: {
     status: 409,
     meaning: 'The dossier can be fetched only once the transfer is released.',

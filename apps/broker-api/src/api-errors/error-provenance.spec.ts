@@ -20,6 +20,7 @@ const LOG_PROOFS = 'apps/broker-api/src/exchange-log/log-proofs.int-spec.ts';
 const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
 const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
+const MATCHES = 'apps/broker-api/src/transfers/match-approval.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -157,6 +158,9 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   DOSSIER_PUPIL_MISMATCH: api(EXCHANGE, 'a dossier for another pupil'),
   EVIDENCE_INVALID: api(EVIDENCE, 'an impossible date'),
   EVIDENCE_PERSONAL_DATA: api(EVIDENCE, 'a BSN in the remarks'),
+  MATCH_NOT_APPROVED: api(MATCHES, 'refuses evidence until the sender approves the match'),
+  MATCH_NOT_AWAITING_APPROVAL: api(MATCHES, 'refuses an approval with a wrong hash or in another state'),
+  MATCH_VERSION_MISMATCH: api(MATCHES, 'refuses an approval with a wrong hash or in another state'),
   EVIDENCE_NOT_FOR_THIS_TRANSFER: api(
     EVIDENCE,
     'refuses evidence for another version or school (422), from the receiver (403), and records nothing',

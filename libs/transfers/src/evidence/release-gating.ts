@@ -10,6 +10,7 @@ import {
 import type { SchoolEntity } from '@app/registry';
 import type { EntityManager } from 'typeorm';
 import { sealedOf, versionContext } from '../dossier-sealing';
+import { DossierVersionRepository } from '../dossier-version-repository';
 import type { DossierVersionEntity } from '../dossier-version.entity';
 import type { EntryTrail, TransferSchools } from '../transfer-events';
 import type { TransferEvent, TransferState } from '../transfer-lifecycle';
@@ -81,13 +82,17 @@ export function decideForVersion(input: {
   facts: DossierGateFacts;
   evidence: readonly EvidenceRecordEntity[];
   now: Date;
+  /**
+   * Earlier versions of the line this one differs from only by the parents' remarks
+   * (`DossierVersionRepository.keepsInzageOf`); none given, the version needs its own inzage.
+   */
+  keepsInzageOf?: readonly string[];
 }): ReleaseDecision {
   return decideRelease({
     exchange: { profile: input.version.profile, sendingSector: input.source.sector },
     version: {
       contentHash: input.version.canonicalSha256,
-      // Not worked out at staging yet: a version with only new remarks needs its own inzage for now.
-      keepsInzageOf: [],
+      keepsInzageOf: input.keepsInzageOf ?? [],
       inzageBlock: input.facts.inzageBlock,
     },
     pupilBirthDate: input.facts.pupilBirthDate,
@@ -153,7 +158,7 @@ export async function applyGateDecision(
  * canonical dossier staged again): it decides as the evidence API would. Answers whether it acted; with
  * no evidence for the version it leaves the transfer to wait, as every new version does.
  */
-export async function gateOnStaging(
+export function gateOnStaging(
   manager: EntityManager,
   trail: EntryTrail,
   staged: {
@@ -165,16 +170,45 @@ export async function gateOnStaging(
     now: Date;
   },
 ): Promise<boolean> {
-  const { transfer, version, facts, now } = staged;
+  const { facts, ...rest } = staged;
+  return gateOnFirstLook(manager, trail, {
+    ...rest,
+    gateFacts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+  });
+}
+
+/**
+ * The gate's first look at a version newly staged for a transfer (by staging for it, or by the sender's
+ * approval of a match), with the dossier's facts at hand. Acts only when evidence for the version — or
+ * for an earlier version whose inzage it keeps — exists on this transfer; answers whether it acted.
+ */
+export async function gateOnFirstLook(
+  manager: EntityManager,
+  trail: EntryTrail,
+  staged: {
+    transfer: TransferEntity;
+    schools: TransferSchools;
+    source: SchoolEntity;
+    version: DossierVersionEntity;
+    gateFacts: DossierGateFacts;
+    now: Date;
+  },
+): Promise<boolean> {
+  const { transfer, version, now } = staged;
   const evidence = await new EvidenceRepository(manager).ofTransfer(transfer.id);
-  if (!evidence.some((record) => record.versionHash === version.canonicalSha256)) return false;
+  const keepsInzageOf = await new DossierVersionRepository(manager).keepsInzageOf(version);
+  const concerns = (record: EvidenceRecordEntity) =>
+    record.versionHash === version.canonicalSha256 ||
+    (record.kind === 'inzage' && keepsInzageOf.includes(record.versionHash));
+  if (!evidence.some(concerns)) return false;
   const decision = decideForVersion({
     source: staged.source,
     transfer,
     version,
-    facts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+    facts: staged.gateFacts,
     evidence,
     now,
+    keepsInzageOf,
   });
   await applyGateDecision(manager, trail, transfer, staged.schools, version, decision, now);
   return true;

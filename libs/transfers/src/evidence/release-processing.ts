@@ -60,6 +60,7 @@ export async function releaseQueuedTransfer(
       facts: dossierGateFacts(sealer, version),
       evidence: await new EvidenceRepository(manager).ofTransfer(transfer.id),
       now,
+      keepsInzageOf: await new DossierVersionRepository(manager).keepsInzageOf(version),
     });
     // Logs the decision; moves the transfer back to wait or block when the gate says so.
     await applyGateDecision(manager, trail, transfer, schools, version, decision, now);
