@@ -220,6 +220,8 @@ describe('the exchange log on the real broker', () => {
         'POST /v1/transfers/{id}/receipt 200',
         'POST /v1/transfers/{id}/withdrawal 200',
         'POST /v1/transfers/{id}/evidence 201',
+        'POST /v1/transfers/{id}/match-approval 200',
+        'POST /v1/transfers/{id}/match-refusal 200',
       ].sort(),
     );
   });
