@@ -159,12 +159,7 @@ describe('one place where transfers change state', () => {
     );
     const matched = await request('01XZ00', otherPupil);
     // The sender names the first school for the version staged ahead; the second it never names.
-    const approval = await service.answerMatch(
-      poLas,
-      matched.id,
-      staged.version.canonicalSha256,
-      'approve',
-    );
+    const approval = await service.answerMatch(poLas, matched.id, staged.version.canonicalSha256, 'approve');
     const overdue = await request('02AB00', otherPupil);
     await dataSource.query(`UPDATE transfers SET expires_at = now() - interval '1 day' WHERE id = $1`, [
       overdue.id,
