@@ -20,6 +20,7 @@ describe('the broker’s database schema', () => {
       [
         'auditors',
         'client_certificates',
+        'consent_declarations',
         'dossier_versions',
         'evidence_records',
         'exchange_log_checkpoints',

@@ -30,6 +30,8 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   // Written with the gate's `release`; the relay may also set `relayed_at`, that column only (a column
   // grant, ReleaseRelay1764900000000, which has_table_privilege does not count as UPDATE on the table).
   release_outbox: READ_ADD,
+  // Uploaded consent declarations, sealed; UPDATE destroys a payload with its version (or rewraps its key).
+  consent_declarations: READ_ADD_CHANGE,
   [EXCHANGE_LOG_TABLES.entries]: READ_ADD,
   [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,
   [EXCHANGE_LOG_TABLES.treeNodes]: READ_ADD,

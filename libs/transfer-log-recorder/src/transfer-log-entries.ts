@@ -44,6 +44,9 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
       reasons: event.reasonCodes,
     };
   }
+  if (event.type === 'declaration_stored') {
+    entry.details = { evidenceId: event.evidenceId, byteLength: event.byteLength };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

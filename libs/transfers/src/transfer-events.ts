@@ -18,6 +18,7 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'expired',
   'evidence_recorded',
   'gate_decided',
+  'declaration_stored',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
@@ -102,6 +103,15 @@ export type TransferLogEvent =
       policy: { id: string; version: number };
       /** The reasons' codes (a closed list), not their messages. */
       reasonCodes: string[];
+    })
+  | (TransferLogEventBase & {
+      type: 'declaration_stored';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+      /** The consent record the document belongs to, and its size; never the document. */
+      evidenceId: string;
+      byteLength: number;
     })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';

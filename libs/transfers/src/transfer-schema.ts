@@ -5,6 +5,8 @@ import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
 import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
 import { MatchApproval1765000000000 } from './migrations/1765000000000-match-approval';
 import { InzageBasis1765000000001 } from './migrations/1765000000001-inzage-basis';
+import { ConsentDeclarations1765000000002 } from './migrations/1765000000002-consent-declarations';
+import { ConsentDeclarationEntity } from './evidence/consent-declaration.entity';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -17,6 +19,7 @@ export const TRANSFER_ENTITIES = [
   TransferHistoryEntity,
   EvidenceRecordEntity,
   ReleaseOutboxEntity,
+  ConsentDeclarationEntity,
 ];
 
 /**
@@ -31,4 +34,5 @@ export const TRANSFER_MIGRATIONS = [
   ReleaseRelay1764900000000,
   MatchApproval1765000000000,
   InzageBasis1765000000001,
+  ConsentDeclarations1765000000002,
 ];

@@ -4,6 +4,7 @@ import type { DossierVault } from '@app/vault';
 import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
 import type { EvidenceHistory, EvidenceInput, EvidenceRecorded } from './evidence/evidence-input';
+import { ConsentDeclarations, DeclarationStored } from './evidence/consent-declarations';
 import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
 import { MatchAnswer, MatchApprovals } from './match-approval';
@@ -56,6 +57,7 @@ export class TransferService {
   private readonly steps: TransferSteps;
   private readonly evidence: EvidenceRecording;
   private readonly matches: MatchApprovals;
+  private readonly declarations: ConsentDeclarations;
 
   constructor(
     dataSource: DataSource,
@@ -82,6 +84,7 @@ export class TransferService {
     );
     this.steps = new TransferSteps(dataSource, access, this.queries, recorder, clock);
     this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
+    this.declarations = new ConsentDeclarations(dataSource, registry, access, sealer, recorder, clock);
     this.matches = new MatchApprovals(dataSource, registry, access, this.queries, sealer, recorder, clock);
   }
 
@@ -151,6 +154,26 @@ export class TransferService {
     answer: MatchAnswer,
   ): Promise<Recorded<TransferView>> {
     return this.matches.answer(vendor, transferId, versionHash, answer);
+  }
+
+  /** The sending vendor uploads a consent record's declaration document (the bytes its hash names). */
+  storeDeclaration(
+    vendor: ActingVendor,
+    transferId: string,
+    evidenceId: string,
+    mediaType: string | null,
+    bytes: Buffer,
+  ): Promise<Recorded<DeclarationStored>> {
+    return this.declarations.store(vendor, transferId, evidenceId, mediaType, bytes);
+  }
+
+  /** The stored declaration document, for the sending vendor only. */
+  fetchDeclaration(
+    vendorId: string,
+    transferId: string,
+    evidenceId: string,
+  ): Promise<{ bytes: Buffer; mediaType: string }> {
+    return this.declarations.fetch(vendorId, transferId, evidenceId);
   }
 
   /** The receiving vendor no longer needs the dossier. */

@@ -143,9 +143,10 @@ export const ERROR_CATALOGUE = {
   // Body parsing (after authentication, before routing).
   REQUEST_CONTENT_TYPE_UNSUPPORTED: {
     status: 415,
-    meaning: 'A body without Content-Type, or with another than application/json or application/xml.',
+    meaning:
+      'A body without Content-Type, or another than application/json, application/xml or a declaration’s type.',
     example:
-      'A body needs Content-Type application/json (commands) or application/xml (dossiers); none was given. Nothing was stored.',
+      'A body needs Content-Type application/json (commands), application/xml (dossiers) or, for a consent declaration, application/pdf, image/png, image/jpeg; none was given. Nothing was stored.',
   },
   REQUEST_BODY_NOT_JSON: {
     status: 400,
@@ -275,6 +276,16 @@ export const ERROR_CATALOGUE = {
   },
 
   // The transfer's state.
+  DECLARATION_NOT_RECORDED: {
+    status: 404,
+    meaning: 'No consent record with a declaration (sha256, mediaType) with this id on this transfer.',
+    example: 'No consent record with a declaration (sha256 and mediaType) with this id on this transfer.',
+  },
+  DECLARATION_NOT_STORED: {
+    status: 404,
+    meaning: 'No document stored for this consent record: never uploaded, or destroyed with its version.',
+    example: 'No document is stored for this consent record (never uploaded, or destroyed with its version).',
+  },
   TRANSFER_ALREADY_OPEN: {
     status: 409,
     meaning: 'An open transfer for this pupil between these schools exists; its id is in transferId.',
@@ -390,6 +401,18 @@ export const ERROR_CATALOGUE = {
       'The evidence names another version than the transfer’s current one, or another school than its receiving school.',
     example:
       'versionHash: is not the transfer’s current version (see currentVersion.canonicalSha256); nothing was recorded.',
+  },
+  DECLARATION_MEDIA_TYPE_MISMATCH: {
+    status: 422,
+    meaning: 'A declaration upload whose Content-Type is not the media type its consent record names.',
+    example:
+      'Content-Type must be the media type the consent record names (application/pdf); nothing was stored.',
+  },
+  DECLARATION_HASH_MISMATCH: {
+    status: 422,
+    meaning: 'A declaration upload whose SHA-256 is not the declaration.sha256 its consent record names.',
+    example:
+      'The SHA-256 of the body is not the declaration.sha256 the consent record names; send exactly that document. Nothing was stored.',
   },
   DOSSIER_PUPIL_MISMATCH: {
     status: 422,

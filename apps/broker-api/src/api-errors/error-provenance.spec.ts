@@ -21,6 +21,7 @@ const AUDIT_QUERIES = 'apps/broker-api/src/audit/audit-queries.int-spec.ts';
 const AUDIT_API = 'apps/broker-api/src/audit/audit-api.int-spec.ts';
 const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
 const MATCHES = 'apps/broker-api/src/transfers/match-approval.int-spec.ts';
+const DECLARATIONS = 'apps/broker-api/src/transfers/consent-declaration.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -158,6 +159,22 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   DOSSIER_PUPIL_MISMATCH: api(EXCHANGE, 'a dossier for another pupil'),
   EVIDENCE_INVALID: api(EVIDENCE, 'an impossible date'),
   EVIDENCE_PERSONAL_DATA: api(EVIDENCE, 'a BSN in the remarks'),
+  DECLARATION_NOT_RECORDED: api(
+    DECLARATIONS,
+    'refuses other bytes, another media type or a record without one',
+  ),
+  DECLARATION_NOT_STORED: api(
+    DECLARATIONS,
+    'stores the declaration sealed and gives it back to the sender only',
+  ),
+  DECLARATION_MEDIA_TYPE_MISMATCH: api(
+    DECLARATIONS,
+    'refuses other bytes, another media type or a record without one',
+  ),
+  DECLARATION_HASH_MISMATCH: api(
+    DECLARATIONS,
+    'refuses other bytes, another media type or a record without one',
+  ),
   MATCH_NOT_APPROVED: api(MATCHES, 'refuses evidence until the sender approves the match'),
   MATCH_NOT_AWAITING_APPROVAL: api(MATCHES, 'refuses an approval with a wrong hash or in another state'),
   MATCH_VERSION_MISMATCH: api(MATCHES, 'refuses an approval with a wrong hash or in another state'),

@@ -222,6 +222,7 @@ describe('the exchange log on the real broker', () => {
         'POST /v1/transfers/{id}/evidence 201',
         'POST /v1/transfers/{id}/match-approval 200',
         'POST /v1/transfers/{id}/match-refusal 200',
+        'PUT /v1/transfers/{id}/evidence/{evidenceId}/declaration 201',
       ].sort(),
     );
   });

@@ -60,6 +60,7 @@ describe('the exchange log entry model', () => {
         'expired',
         'evidence_recorded',
         'gate_decided',
+        'declaration_stored',
         'vendor_added',
         'vendor_changed',
         'school_added',

@@ -34,6 +34,7 @@ const EVENT_WORDS = /** @type {const} */ ({
   expired: 'Request expired',
   evidence_recorded: 'Evidence of inzage or consent recorded',
   gate_decided: 'Release gate decided',
+  declaration_stored: 'Consent declaration document stored',
   vendor_added: 'LAS vendor registered',
   vendor_changed: 'LAS vendor changed',
   school_added: 'School registered',
