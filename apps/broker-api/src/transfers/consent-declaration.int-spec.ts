@@ -1,4 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import {
+  ConsentDeclarationEntity,
+  declarationContext,
+  rotateDossierKeys,
+  sealedDeclaration,
+} from '@app/transfers';
+import { DossierVault, readVaultConfig } from '@app/vault';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { INZAGE_DAY, stagePoDossier } from '../../../../test/support/release-steps';
 
@@ -152,5 +160,24 @@ describe('consent declaration documents', () => {
     );
     expect(stored.rowCount).toBe(0);
     expect((await upload(id, evidenceId, document, 'image/jpeg')).status).toBe(201);
+  });
+
+  it('re-wraps a declaration’s key with the versions’ when the key-encryption key rotates', async () => {
+    const document = Buffer.from('%PDF-1.4\nrotated\n%%EOF\n');
+    const { id, evidenceId } = await consentNaming(document);
+    expect((await upload(id, evidenceId, document)).status).toBe(201);
+    const oldKeks = process.env.VAULT_KEKS ?? '';
+    const newKek = `rotated:${randomBytes(32).toString('base64')}`;
+    const during = new DossierVault(
+      readVaultConfig({ VAULT_KEKS: `${oldKeks},${newKek}`, VAULT_ACTIVE_KEK: 'rotated' }),
+    );
+    const after = new DossierVault(readVaultConfig({ VAULT_KEKS: newKek, VAULT_ACTIVE_KEK: 'rotated' }));
+    // As the runtime role (the broker's own connections); the last test: the broker's vault lacks the new key.
+    const dataSource = exchange.broker.app.get(DataSource);
+    const { rewrapped } = await rotateDossierKeys(dataSource, during, 'rotated');
+    expect(rewrapped).toBeGreaterThanOrEqual(2);
+    const row = await dataSource.getRepository(ConsentDeclarationEntity).findOneByOrFail({ evidenceId });
+    expect(row.kekId).toBe('rotated');
+    expect(after.open(sealedDeclaration(row), declarationContext(evidenceId)).equals(document)).toBe(true);
   });
 });
