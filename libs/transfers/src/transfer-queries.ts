@@ -114,10 +114,12 @@ export class TransferQueries {
     // A purged transfer's payload is gone for good: saying "not released yet" would invite a retry.
     if (transfer.state === 'purged') throw dossierPurged();
     if ((transfer.state !== 'released' && transfer.state !== 'received') || !transfer.releasedVersionId) {
+      // A match the sender has not approved is not the receiver's to know of (issue #11, item 1).
+      const shown = transfer.state === 'awaiting_approval' ? 'requested' : transfer.state;
       throw new TransferError(
         'DOSSIER_NOT_RELEASED',
         'conflict',
-        `The transfer is ${transfer.state}; the dossier can be fetched once it is released.`,
+        `The transfer is ${shown}; the dossier can be fetched once it is released.`,
       );
     }
     const version = await this.versions.byIdOrFail(transfer.releasedVersionId);

@@ -37,10 +37,13 @@ export async function changeTransferState(
 ): Promise<void> {
   const result = nextState(transfer.state, step.event, step.actor);
   if (!result.ok) {
+    // The receiving side is not told of a match the sender has not approved (issue #11, item 1).
+    const shown =
+      step.actor === 'target_vendor' && transfer.state === 'awaiting_approval' ? 'requested' : transfer.state;
     throw new TransferError(
       result.refusal,
       'conflict',
-      `Cannot ${step.event.replace(/_/g, ' ')} a transfer that is ${transfer.state}.`,
+      `Cannot ${step.event.replace(/_/g, ' ')} a transfer that is ${shown}.`,
     );
   }
   const fromState = transfer.state;

@@ -168,7 +168,14 @@ describe('the sender names the receiving school: approving the match of a versio
       state: 'requested',
       currentVersion: null,
     });
-    expect((await other.get(`/v1/transfers/${secondId}/dossier`)).body.error).toBe('DOSSIER_NOT_RELEASED');
+    const early = await other.get(`/v1/transfers/${secondId}/dossier`);
+    expect(early.body).toMatchObject({
+      error: 'DOSSIER_NOT_RELEASED',
+      message: expect.stringMatching(/is requested;/),
+    });
+    const receipt = await other.post(`/v1/transfers/${secondId}/receipt`);
+    expect(receipt.body).toMatchObject({ error: 'TRANSFER_STATE_CONFLICT' });
+    expect(JSON.stringify([early.body, receipt.body])).not.toMatch(/approval/);
     const outbox = await database.query('SELECT 1 FROM release_outbox WHERE transfer_id = $1', [secondId]);
     expect(outbox.rowCount).toBe(0);
     expect(await releasesOf(database, secondId)).toBe(0);
