@@ -47,6 +47,11 @@ export async function changeTransferState(
     );
   }
   const fromState = transfer.state;
+  // A match the sender never approved does not stay on a transfer that ends (withdrawn, expired): its
+  // version was never this transfer's to show (issue #11, item 1). The history still names it.
+  if (fromState === 'awaiting_approval' && (result.state === 'withdrawn' || result.state === 'expired')) {
+    transfer.currentVersionId = null;
+  }
   transfer.state = result.state;
   transfer.updatedAt = step.at;
   await new TransferRepository(manager).save(transfer);

@@ -176,6 +176,11 @@ describe('the sender names the receiving school: approving the match of a versio
     const receipt = await other.post(`/v1/transfers/${secondId}/receipt`);
     expect(receipt.body).toMatchObject({ error: 'TRANSFER_STATE_CONFLICT' });
     expect(JSON.stringify([early.body, receipt.body])).not.toMatch(/approval/);
+    // Withdrawn, the never-approved match leaves no version on the transfer, for either side.
+    const withdrawn = await other.post(`/v1/transfers/${secondId}/withdrawal`);
+    expect(withdrawn.body).toMatchObject({ state: 'withdrawn', currentVersion: null });
+    expect(JSON.stringify(withdrawn.body)).not.toMatch(/approval/);
+    expect((await po.get(`/v1/transfers/${secondId}`)).body).toMatchObject({ currentVersion: null });
     const outbox = await database.query('SELECT 1 FROM release_outbox WHERE transfer_id = $1', [secondId]);
     expect(outbox.rowCount).toBe(0);
     expect(await releasesOf(database, secondId)).toBe(0);
