@@ -1,4 +1,8 @@
 import { generateDossier } from '@app/oso-dataset';
+import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
+import { releaseQueuedTransfer } from '@app/transfers';
+import { DossierVault } from '@app/vault';
+import { DataSource } from 'typeorm';
 import { createHash } from 'node:crypto';
 import type { Client } from 'pg';
 import type { Exchange } from './exchange-fixture';
@@ -73,4 +77,23 @@ export async function releasesOf(database: Client, id: string): Promise<number> 
     [id],
   );
   return Number(rows[0].n);
+}
+
+/**
+ * The release worker's step (`releaseQueuedTransfer`, what its queue jobs run) for each outbox row of the
+ * transfer, in the broker's process and as its runtime role; answers what each did.
+ */
+export async function releaseFromOutbox(exchange: Exchange, id: string): Promise<string[]> {
+  const { rows } = await exchange.database.query<{ version_hash: string }>(
+    'SELECT version_hash FROM release_outbox WHERE transfer_id = $1 ORDER BY id',
+    [id],
+  );
+  const dataSource = exchange.broker.app.get(DataSource);
+  const vault = exchange.broker.app.get(DossierVault);
+  const outcomes: string[] = [];
+  for (const row of rows) {
+    const job = { transferId: id, versionHash: row.version_hash };
+    outcomes.push(await releaseQueuedTransfer(dataSource, vault, TRANSFER_LOG_RECORDER, job, new Date()));
+  }
+  return outcomes;
 }

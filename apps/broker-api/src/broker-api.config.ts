@@ -51,6 +51,8 @@ export interface ApiLimits {
   dossierBytes: number;
   /** Largest JSON body, in bytes. */
   jsonBytes: number;
+  /** Largest consent declaration document upload (PDF, PNG or JPEG), in bytes. */
+  declarationBytes: number;
   /** Requests per vendor per minute. */
   requestsPerMinute: number;
 }
@@ -64,6 +66,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       OPS_PORT: setting.port(8081),
       API_MAX_DOSSIER_BYTES: setting.positiveInt(20 * 1024 * 1024),
       API_MAX_JSON_BYTES: setting.positiveInt(64 * 1024),
+      API_MAX_DECLARATION_BYTES: setting.positiveInt(10 * 1024 * 1024),
       API_RATE_LIMIT_PER_MINUTE: setting.positiveInt(600),
       AUDIT_INTEGRITY_MAX_AGE_SECONDS: setting.nonNegativeInt(DEFAULT_INTEGRITY_MAX_AGE_SECONDS),
     },
@@ -89,6 +92,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     limits: {
       dossierBytes: raw.API_MAX_DOSSIER_BYTES,
       jsonBytes: raw.API_MAX_JSON_BYTES,
+      declarationBytes: raw.API_MAX_DECLARATION_BYTES,
       requestsPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
     },
     validation: readValidationPoolSettings(env),

@@ -40,6 +40,7 @@ import { EvidenceController } from './transfers/evidence.controller';
 import { RetractionController } from './transfers/retraction.controller';
 import { RecallController } from './transfers/recall.controller';
 import { brokerNoticeSigner } from './transfers/broker-notice-signer';
+import { MatchApprovalController } from './transfers/match-approval.controller';
 import { TransfersController } from './transfers/transfers.controller';
 import { WhoamiController } from './whoami/whoami.controller';
 
@@ -80,6 +81,7 @@ export class BrokerApiModule {
         RetractionController,
         BoardInstructionsController,
         RecallController,
+        MatchApprovalController,
         ValidateController,
         EchoController,
         LogProofsController,

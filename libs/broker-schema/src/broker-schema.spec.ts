@@ -21,6 +21,7 @@ describe('the broker’s database schema', () => {
         'auditors',
         'board_instructions',
         'client_certificates',
+        'consent_declarations',
         'dossier_versions',
         'evidence_records',
         'exchange_log_checkpoints',

@@ -36,6 +36,8 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   notification_outbox: READ_ADD_CHANGE,
   // Signed recall notices are append-only (RecallNotices1765200000001 grants them).
   recall_notices: READ_ADD,
+  // Uploaded consent declarations, sealed; UPDATE destroys a payload with its version (or rewraps its key).
+  consent_declarations: READ_ADD_CHANGE,
   [EXCHANGE_LOG_TABLES.entries]: READ_ADD,
   [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,
   [EXCHANGE_LOG_TABLES.treeNodes]: READ_ADD,

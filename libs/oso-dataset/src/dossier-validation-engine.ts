@@ -5,6 +5,7 @@ import { DEFAULT_MAX_DOSSIER_BYTES, checkDossierInput } from './dossier-input';
 import { DossierShapeError, schemaLocationProblem } from './dossier-shape';
 import { DossierFinding, DossierVerdict } from './dossier-verdict';
 import { FindingList } from './finding-list';
+import { inzageBasisHash } from './inzage-basis';
 import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
 import { DossierTree, readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
@@ -209,16 +210,19 @@ export class DossierValidationEngine {
       }
       const today = options.today ?? todayUtc();
       const { errors, warnings, findingsOmitted, dossier } = applyRules(bytes, root, ruleSet, today, tree);
-      const contentHash = options.withContentHash
-        ? createHash('sha256')
-            .update(
-              document.canonicalizeToString({
-                mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
-                withComments: false,
-              }),
-            )
-            .digest('hex')
-        : '';
+      const canonical = options.withContentHash
+        ? document.canonicalizeToString({
+            mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
+            withComments: false,
+          })
+        : null;
+      const hashes =
+        canonical === null
+          ? { contentHash: '', inzageBasisHash: '' }
+          : {
+              contentHash: createHash('sha256').update(canonical).digest('hex'),
+              inzageBasisHash: inzageBasisHash(canonical),
+            };
       return {
         valid: errors.length === 0,
         ruleSet,
@@ -226,7 +230,7 @@ export class DossierValidationEngine {
         errors,
         warnings,
         findingsOmitted,
-        facts: dossierFacts(dossier, contentHash),
+        facts: dossierFacts(dossier, hashes.contentHash, hashes.inzageBasisHash),
       };
     } finally {
       document.dispose();

@@ -49,6 +49,11 @@ export interface DossierFacts {
   attachments: AttachmentSummary[];
   /** SHA-256 (hex) of the dossier in exclusive XML canonical form, without comments ('' unless asked for). */
   contentHash: string;
+  /**
+   * SHA-256 (hex) of the same canonical form without the parents' remarks in the `inzage` block ('' unless
+   * the content hash was asked for): versions with equal basis differ only by those remarks.
+   */
+  inzageBasisHash: string;
 }
 
 export interface DossierVerdict {

@@ -12,3 +12,4 @@ export * from './rules/all-rules';
 export * from './rules/dossier-rule';
 export * from './validation-pool.config';
 export * from './generator';
+export * from './inzage-basis';

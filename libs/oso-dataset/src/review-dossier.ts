@@ -74,7 +74,11 @@ function heldCategories(dossier: DossierUnderReview): string[] {
 }
 
 /** The facts the broker uses (profile, pupil key, inzage, categories, attachments). */
-export function dossierFacts(dossier: DossierUnderReview, contentHash: string): DossierFacts {
+export function dossierFacts(
+  dossier: DossierUnderReview,
+  contentHash: string,
+  inzageBasisHash = '',
+): DossierFacts {
   const inzage = dossier.inzage;
   const table = at(dossier.metadata, 'categorie_uitlevering');
   return {
@@ -105,5 +109,6 @@ export function dossierFacts(dossier: DossierUnderReview, contentHash: string): 
       bytes: attachment.size ?? 0,
     })),
     contentHash,
+    inzageBasisHash,
   };
 }

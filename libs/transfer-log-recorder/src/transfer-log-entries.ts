@@ -58,6 +58,9 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
   if (event.type === 'recall_issued') {
     entry.details = { reason: event.reason, noticeId: event.noticeId, keyDestroyed: event.keyDestroyed };
   }
+  if (event.type === 'declaration_stored') {
+    entry.details = { evidenceId: event.evidenceId, byteLength: event.byteLength };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

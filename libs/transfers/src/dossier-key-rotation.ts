@@ -2,6 +2,8 @@ import type { DossierVault } from '@app/vault';
 import { DataSource, EntityManager } from 'typeorm';
 import { sealedOf, versionContext } from './dossier-sealing';
 import { DossierVersionRepository } from './dossier-version-repository';
+import { ConsentDeclarationRepository } from './evidence/consent-declaration-repository';
+import { declarationContext, sealedDeclaration } from './evidence/consent-declarations';
 
 const BATCH = 100;
 
@@ -54,15 +56,31 @@ export async function rotateDossierKeys(
         });
         fromKeks.set(previous.kekId, (fromKeks.get(previous.kekId) ?? 0) + 1);
       }
+      // Consent declaration documents are sealed the same way (#11): their keys move with the versions'.
+      const declarations = new ConsentDeclarationRepository(manager);
+      const documents = await declarations.lockNotUnderKek(activeKekId, BATCH);
+      for (const document of documents) {
+        const previous = sealedDeclaration(document);
+        const sealed = vault.rewrap(previous, declarationContext(document.evidenceId));
+        await declarations.rewrap(document.evidenceId, {
+          wrappedKey: sealed.wrappedKey,
+          wrapIv: sealed.wrapIv,
+          wrapTag: sealed.wrapTag,
+          kekId: sealed.kekId,
+        });
+        fromKeks.set(previous.kekId, (fromKeks.get(previous.kekId) ?? 0) + 1);
+      }
       const at = new Date();
       for (const [fromKekId, rewrappedCount] of fromKeks) {
         await recorder.record(manager, { at, fromKekId, toKekId: activeKekId, rewrappedCount });
       }
-      rewrapped += batch.length;
-      return batch.length < BATCH;
+      rewrapped += batch.length + documents.length;
+      return batch.length < BATCH && documents.length < BATCH;
     });
     if (done) break;
   }
-  const alreadyCurrent = await new DossierVersionRepository(dataSource.manager).countUnderKek(activeKekId);
+  const alreadyCurrent =
+    (await new DossierVersionRepository(dataSource.manager).countUnderKek(activeKekId)) +
+    (await new ConsentDeclarationRepository(dataSource.manager).countUnderKek(activeKekId));
   return { rewrapped, alreadyCurrent: alreadyCurrent - rewrapped };
 }

@@ -12,7 +12,7 @@ import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor }
 import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { gateOnStaging } from './evidence/release-gating';
-import { serveVersion } from './transfer-state-changes';
+import { awaitApproval, serveVersion } from './transfer-state-changes';
 import { CORRECTABLE_STATES, stageCorrection } from './correction/dossier-correction';
 import { transferSchools } from './transfer-schools';
 import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
@@ -126,6 +126,7 @@ export class DossierStaging {
         byteLength: bytes.length,
         contentSha256,
         canonicalSha256: facts.contentHash,
+        inzageBasisSha256: facts.inzageBasisHash || null,
         dataCategories: facts.heldCategories,
         warningCount: verdict.warnings.length,
         ciphertext: sealed.ciphertext,
@@ -152,7 +153,9 @@ export class DossierStaging {
         overdrachtsoort: version.overdrachtsoort,
         warnedRuleIds: [...new Set(verdict.warnings.map((warning) => warning.rule))].sort(),
       });
-      // Every open request for this pupil at this school gets the new version, if it fits its school.
+      // Every open request for this pupil at this school gets the new version, if it fits its school:
+      // staged for it (the sender named that school) it goes to the gate, else it awaits the sender's
+      // approval of the match (issue #11, item 1).
       const open = await new TransferRepository(manager).lockOpenInLine(source.id, pupilKeyHash);
       // Read with this transaction's connection: asking the pool for another one while holding the
       // line's lock starves when the other uploads for this pupil hold every connection, waiting for it.
@@ -166,9 +169,13 @@ export class DossierStaging {
         const target = targets.find((school) => school.id === transfer.targetSchoolId)!;
         if (profileMisfit(version, source, target)) continue;
         const schools = transferSchools(source, target);
-        await serveVersion(manager, trail, transfer, schools, version, by, now, (served) =>
-          gateOnStaging(manager, trail, { transfer: served, schools, source, version, facts, now }),
-        );
+        if (transfer.id === forTransfer?.transfer.id) {
+          await serveVersion(manager, trail, transfer, schools, version, by, now, (served) =>
+            gateOnStaging(manager, trail, { transfer: served, schools, source, version, facts, now }),
+          );
+        } else {
+          await awaitApproval(manager, trail, transfer, schools, version, by, now);
+        }
         servedIds.push(transfer.id);
       }
       if (forTransfer && CORRECTABLE_STATES.includes(forTransfer.transfer.state)) {

@@ -90,6 +90,29 @@ export class DossierVersionRepository {
     );
   }
 
+  /**
+   * The content hashes of the line's earlier versions whose inzage `version` keeps: those with the same
+   * inzage basis (the same canonical content but for the parents' remarks), other content than its own.
+   * Equal basis is an equivalence, so this is already transitive.
+   */
+  async keepsInzageOf(version: DossierVersionEntity): Promise<string[]> {
+    if (version.inzageBasisSha256 === null) return [];
+    const rows: Array<{ hash: string }> = await this.manager.query(
+      `SELECT DISTINCT canonical_sha256 AS hash FROM dossier_versions
+        WHERE source_school_id = $1 AND pupil_key_hash = $2 AND inzage_basis_sha256 = $3
+          AND version < $4 AND canonical_sha256 <> $5
+        ORDER BY 1`,
+      [
+        version.sourceSchoolId,
+        version.pupilKeyHash,
+        version.inzageBasisSha256,
+        version.version,
+        version.canonicalSha256,
+      ],
+    );
+    return rows.map((row) => row.hash);
+  }
+
   insert(version: DossierVersionEntity): Promise<DossierVersionEntity> {
     return this.rows.save(this.rows.create(version));
   }

@@ -37,6 +37,13 @@ export class DossierVersionEntity {
   @Column({ name: 'canonical_sha256', type: 'char', length: 64 })
   canonicalSha256!: string;
 
+  /**
+   * SHA-256 of the canonical XML without the parents' remarks in its `inzage` block: an earlier version of
+   * the line with the same basis differs only by remarks, and this one keeps its inzage. Null: not known.
+   */
+  @Column({ name: 'inzage_basis_sha256', type: 'char', length: 64, nullable: true })
+  inzageBasisSha256!: string | null;
+
   /** The data categories the version held (`cat_…` names from its validation); null when not recorded. */
   @Column({ name: 'data_categories', type: 'text', array: true, nullable: true })
   dataCategories!: string[] | null;

@@ -21,3 +21,4 @@ export * from './evidence';
 export * from './notifications';
 export * from './retraction';
 export * from './recall';
+export * from './match-approval';

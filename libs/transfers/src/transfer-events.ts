@@ -22,6 +22,7 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'notification_dead_lettered',
   'version_retracted',
   'recall_issued',
+  'declaration_stored',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
@@ -145,6 +146,15 @@ export type TransferLogEvent =
       keyDestroyed: boolean;
     })
   | (TransferLogEventBase & {
+      type: 'declaration_stored';
+      schools: TransferSchools;
+      transferId: string;
+      versionHash: string;
+      /** The consent record the document belongs to, and its size; never the document. */
+      evidenceId: string;
+      byteLength: number;
+    })
+  | (TransferLogEventBase & {
       type: 'dossier_fetched';
       schools: TransferSchools;
       transferId: string;
@@ -197,11 +207,19 @@ export class EntryTrail {
     this.ids.push(...(await this.recorder.record(manager, events)));
   }
 
-  /** `result` with the entries recorded. */
-  answer<T>(result: T): Recorded<T> {
+  /** How many entries were recorded so far: `answer` may name only the first ones. */
+  get recordedCount(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * `result` with the entries recorded, or only the first `shown` of them: a step can write entries the
+   * caller is not to be told of (a match the sender has not approved yet, for the requester).
+   */
+  answer<T>(result: T, shown?: number): Recorded<T> {
     // A bug, not a refusal: an event noted but never recorded would be a change the log does not know.
     if (this.pending.length > 0) throw new Error('a step answered with events it did not record');
-    return { result, logEntries: [...this.ids] };
+    return { result, logEntries: this.ids.slice(0, shown ?? this.ids.length) };
   }
 }
 

@@ -43,6 +43,36 @@ describe('the transfer lifecycle', () => {
     ).toBe('awaiting_evidence');
   });
 
+  it('holds a match of a version staged ahead until the sender approves or refuses it (#11, item 1)', () => {
+    expect(
+      run('requested', [
+        ['await_approval', 'broker'],
+        ['approve_match', 'source_vendor'],
+        ['await_evidence', 'broker'],
+      ]),
+    ).toBe('awaiting_evidence');
+    expect(
+      run('requested', [
+        ['await_approval', 'broker'],
+        ['refuse_match', 'source_vendor'],
+      ]),
+    ).toBe('requested');
+    // Only the sender answers a match; nothing but staging for the transfer or approval reaches the gate.
+    expect(nextState('awaiting_approval', 'approve_match', 'broker')).toMatchObject({ ok: false });
+    expect(nextState('awaiting_approval', 'approve_match', 'target_vendor')).toMatchObject({ ok: false });
+    for (const event of ['queue_release', 'block', 'await_evidence', 'release'] as const) {
+      expect(nextState('awaiting_approval', event, 'broker').ok).toBe(false);
+    }
+    // A newer version staged ahead takes a named transfer back to the sender, before release only.
+    expect(nextState('release_queued', 'await_approval', 'source_vendor')).toEqual({
+      ok: true,
+      state: 'awaiting_approval',
+    });
+    expect(nextState('released', 'await_approval', 'broker').ok).toBe(false);
+    expect(nextState('awaiting_approval', 'withdraw', 'target_vendor').ok).toBe(true);
+    expect(nextState('awaiting_approval', 'expire', 'broker').ok).toBe(true);
+  });
+
   it('lets new evidence lift a block, and take back a queued release before the worker acts', () => {
     expect(nextState('blocked', 'queue_release', 'broker')).toEqual({ ok: true, state: 'release_queued' });
     expect(nextState('release_queued', 'block', 'broker')).toEqual({ ok: true, state: 'blocked' });

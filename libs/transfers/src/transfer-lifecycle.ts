@@ -6,6 +6,11 @@
 export const TRANSFER_STATES = [
   /** The receiving school's vendor asked for the dossier; nothing staged yet. */
   'requested',
+  /**
+   * A version staged ahead matched this request; the sender has not yet named this receiving school
+   * (issue #11, item 1). The receiving side sees `requested` and nothing of the version.
+   */
+  'awaiting_approval',
   /** A dossier version is staged for the request and waits for the release gate's first look. */
   'dossier_staged',
   /** The gate waits for evidence (inzage, written consent) before it can release. */
@@ -42,6 +47,9 @@ export const TRANSFER_EVENTS = [
   'purge',
   'retract_version',
   'stage_correction',
+  'await_approval',
+  'approve_match',
+  'refuse_match',
 ] as const;
 export type TransferEvent = (typeof TRANSFER_EVENTS)[number];
 
@@ -58,6 +66,7 @@ interface Transition {
  */
 export const OPEN_STATES: readonly TransferState[] = [
   'requested',
+  'awaiting_approval',
   'dossier_staged',
   'awaiting_evidence',
   'blocked',
@@ -84,7 +93,7 @@ export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> =
   acknowledge_receipt: { from: ['released'], to: 'received', by: ['target_vendor'] },
   withdraw: { from: OPEN_STATES, to: 'withdrawn', by: ['target_vendor'] },
   expire: {
-    from: ['requested', 'dossier_staged', 'awaiting_evidence', 'blocked'],
+    from: ['requested', 'awaiting_approval', 'dossier_staged', 'awaiting_evidence', 'blocked'],
     to: 'expired',
     by: ['broker'],
   },
@@ -92,7 +101,7 @@ export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> =
   // The sender takes back the version serving the transfer before it is released (#11, item 5): the
   // request waits again for a dossier, with no current version; a queued release finds nothing to do.
   retract_version: {
-    from: ['dossier_staged', 'awaiting_evidence', 'blocked', 'release_queued'],
+    from: ['awaiting_approval', 'dossier_staged', 'awaiting_evidence', 'blocked', 'release_queued'],
     to: 'requested',
     by: ['source_vendor'],
   },
@@ -100,6 +109,13 @@ export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> =
   // over for it; `releasedVersionId` keeps the released one (the receiver may fetch it) until the
   // correction itself is released.
   stage_correction: { from: ['released', 'received'], to: 'dossier_staged', by: ['source_vendor'] },
+  // A version staged ahead (no transfer named) meets an open request: it waits for the sender to name
+  // the receiving school. The broker matches at request time; the sender's staging serves open requests.
+  await_approval: { from: OPEN_STATES, to: 'awaiting_approval', by: ['broker', 'source_vendor'] },
+  // The sender names this school for the matched version: from here on as if staged for the transfer.
+  approve_match: { from: ['awaiting_approval'], to: 'dossier_staged', by: ['source_vendor'] },
+  // The sender will not send the matched version to this school: the request waits for another version.
+  refuse_match: { from: ['awaiting_approval'], to: 'requested', by: ['source_vendor'] },
 };
 
 export type TransitionRefusal = 'TRANSFER_STATE_CONFLICT' | 'TRANSFER_ACTOR_NOT_ALLOWED';

@@ -73,10 +73,22 @@ export class TransferQueries {
       }
       after = cursor;
     }
+    // The receiving side sees a match awaiting the sender's approval as a plain request.
+    const states =
+      query.state === undefined
+        ? undefined
+        : query.role === 'source'
+          ? [query.state]
+          : query.state === 'requested'
+            ? (['requested', 'awaiting_approval'] as const)
+            : query.state === 'awaiting_approval'
+              ? []
+              : [query.state];
+    if (states?.length === 0) return { items: [], nextCursor: null };
     const rows = await this.transfers.page({
       schoolColumn: query.role === 'target' ? 'target_school_id' : 'source_school_id',
       schoolIds: schools.map((school) => school.id),
-      state: query.state,
+      states,
       after,
       take: limit + 1,
     });
@@ -111,10 +123,12 @@ export class TransferQueries {
     const fetchable =
       transfer.state === 'released' || transfer.state === 'received' || correctionPending(transfer);
     if (!fetchable || !transfer.releasedVersionId) {
+      // A match the sender has not approved is not the receiver's to know of (issue #11, item 1).
+      const shown = transfer.state === 'awaiting_approval' ? 'requested' : transfer.state;
       throw new TransferError(
         'DOSSIER_NOT_RELEASED',
         'conflict',
-        `The transfer is ${transfer.state}; the dossier can be fetched once it is released.`,
+        `The transfer is ${shown}; the dossier can be fetched once it is released.`,
       );
     }
     const version = await this.versions.byIdOrFail(transfer.releasedVersionId);

@@ -6,7 +6,8 @@ import { TransferEntity } from './transfer.entity';
 export interface TransferPageQuery {
   schoolColumn: 'target_school_id' | 'source_school_id';
   schoolIds: string[];
-  state?: TransferState;
+  /** Only transfers in one of these states (none: any state). */
+  states?: readonly TransferState[];
   after?: { at: Date; id: string };
   /** Rows to read: one more than the page shows tells whether there is a next page. */
   take: number;
@@ -93,7 +94,7 @@ export class TransferRepository {
       .orderBy('transfer.created_at', 'DESC')
       .addOrderBy('transfer.id', 'DESC')
       .take(query.take);
-    if (query.state) builder.andWhere('transfer.state = :state', { state: query.state });
+    if (query.states) builder.andWhere('transfer.state IN (:...states)', { states: query.states });
     if (query.after) builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', query.after);
     return builder.getMany();
   }

@@ -9,7 +9,7 @@ import { TransferError } from './transfer-error';
 import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
-import { openTransferRequest, serveVersion } from './transfer-state-changes';
+import { awaitApproval, openTransferRequest } from './transfer-state-changes';
 import { transferSchools } from './transfer-schools';
 import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
 import type { TransferSettings } from './transfer.service';
@@ -56,6 +56,7 @@ export class TransferRequests {
 
     const schools = transferSchools(source, target);
     const trail = new EntryTrail(this.recorder);
+    let shown = 0;
     const transferId = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
       await lockLine(manager, source.id, pupilKeyHash);
       const open = await new TransferRepository(manager).openBetween(target.id, source.id, pupilKeyHash);
@@ -82,18 +83,31 @@ export class TransferRequests {
         schools,
         vendor,
       );
-      // A dossier staged before the request is matched now, if it fits the receiving school. After a
-      // retraction of the line's newest version nothing is: the sender took it back, and an older one
-      // was already replaced by the sender's own choice (docs/decisions.md, "Retraction").
+      // The requester is told of its request's own entries only: the match below is the sender's to
+      // approve, and the requester learns nothing of it until then (issue #11, item 1).
+      await trail.recordIn(manager);
+      shown = trail.recordedCount;
+      // A dossier staged before the request is matched now, if it fits the receiving school; it waits
+      // for the sender to name this school. After a retraction of the line's newest version nothing is:
+      // the sender took it back, and an older one was already replaced by the sender's own choice
+      // (docs/decisions.md, "Retraction").
       const versions = new DossierVersionRepository(manager);
       const newest = await versions.latestInLine(source.id, pupilKeyHash);
       const staged =
         newest?.retractedAt === null ? await versions.latestLiveInLine(source.id, pupilKeyHash) : null;
       if (staged && !profileMisfit(staged, source, target)) {
-        await serveVersion(manager, trail, transfer, schools, staged, { actor: 'broker', vendor: null }, now);
+        await awaitApproval(
+          manager,
+          trail,
+          transfer,
+          schools,
+          staged,
+          { actor: 'broker', vendor: null },
+          now,
+        );
       }
       return transfer.id;
     });
-    return trail.answer(await this.queries.view(vendorId, transferId));
+    return trail.answer(await this.queries.view(vendorId, transferId), shown);
   }
 }

@@ -3,6 +3,10 @@ import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
 import { DossierVersionCategories1764300000000 } from './migrations/1764300000000-dossier-version-categories';
 import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
 import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
+import { MatchApproval1765000000000 } from './migrations/1765000000000-match-approval';
+import { InzageBasis1765000000001 } from './migrations/1765000000001-inzage-basis';
+import { ConsentDeclarations1765000000002 } from './migrations/1765000000002-consent-declarations';
+import { ConsentDeclarationEntity } from './evidence/consent-declaration.entity';
 import { VersionRetraction1765200000000 } from './migrations/1765200000000-version-retraction';
 import { NotificationOutbox1765300000001 } from './migrations/1765300000001-notification-outbox';
 import { NotificationOutboxEntity } from './notifications/notification-outbox.entity';
@@ -22,6 +26,7 @@ export const TRANSFER_ENTITIES = [
   ReleaseOutboxEntity,
   NotificationOutboxEntity,
   RecallNoticeEntity,
+  ConsentDeclarationEntity,
 ];
 
 /**
@@ -34,6 +39,9 @@ export const TRANSFER_MIGRATIONS = [
   // After the runtime privileges (1764700000000): it grants its tables' rights itself.
   Evidence1764800000000,
   ReleaseRelay1764900000000,
+  MatchApproval1765000000000,
+  InzageBasis1765000000001,
+  ConsentDeclarations1765000000002,
   VersionRetraction1765200000000,
   RecallNotices1765200000001,
   NotificationOutbox1765300000001,

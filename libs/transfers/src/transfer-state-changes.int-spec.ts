@@ -158,6 +158,8 @@ describe('one place where transfers change state', () => {
       povoDossierFor(otherPupil),
     );
     const matched = await request('01XZ00', otherPupil);
+    // The sender names the first school for the version staged ahead; the second it never names.
+    const approval = await service.answerMatch(poLas, matched.id, staged.version.canonicalSha256, 'approve');
     const overdue = await request('02AB00', otherPupil);
     await dataSource.query(`UPDATE transfers SET expires_at = now() - interval '1 day' WHERE id = $1`, [
       overdue.id,
@@ -177,12 +179,13 @@ describe('one place where transfers change state', () => {
     const ids: string[] = (await dataSource.query('SELECT id FROM recorded_events ORDER BY id')).map(
       (row: { id: string }) => String(row.id),
     );
-    expect([stagedEntries, fetched.logEntries, received.logEntries, again.logEntries]).toEqual([
-      [ids[0]],
-      [ids[10]],
-      [ids[11]],
-      [],
-    ]);
+    expect([
+      stagedEntries,
+      approval.logEntries,
+      fetched.logEntries,
+      received.logEntries,
+      again.logEntries,
+    ]).toEqual([[ids[0]], [ids[3], ids[4]], [ids[8]], [ids[9]], []]);
     const versionHash = staged.version.canonicalSha256;
     const broker = { kind: 'broker', id: null, side: null };
     const receiver = {
@@ -191,27 +194,31 @@ describe('one place where transfers change state', () => {
       certificateFingerprint: voLas.certificateFingerprint,
       side: 'target',
     };
+    const sender = {
+      kind: 'vendor',
+      id: 'po-las',
+      certificateFingerprint: poLas.certificateFingerprint,
+      side: 'source',
+    };
     expect(events.map((event) => [event.type, event.transferId, event.actor, event.versionHash])).toEqual([
-      [
-        'version_staged',
-        null,
-        { ...receiver, id: 'po-las', certificateFingerprint: poLas.certificateFingerprint, side: 'source' },
-        versionHash,
-      ],
+      ['version_staged', null, sender, versionHash],
       ['request_created', matched.id, receiver, null],
-      ['request_matched', matched.id, broker, versionHash],
       ['state_changed', matched.id, broker, versionHash],
+      ['state_changed', matched.id, sender, versionHash],
       ['state_changed', matched.id, broker, versionHash],
       ['request_created', overdue.id, receiver, null],
-      ['request_matched', overdue.id, broker, versionHash],
-      ['state_changed', overdue.id, broker, versionHash],
       ['state_changed', overdue.id, broker, versionHash],
       ['expired', overdue.id, broker, null],
       ['dossier_fetched', matched.id, receiver, versionHash],
       ['receipt_confirmed', matched.id, receiver, null],
     ]);
     expect(events[0]).toMatchObject({ profile: 'POVO', overdrachtsoort: 'overstapdossier' });
-    expect(events[9]).toMatchObject({ step: 'expire', fromState: 'awaiting_evidence', toState: 'expired' });
+    expect(events.slice(2, 5)).toMatchObject([
+      { step: 'await_approval', fromState: 'requested', toState: 'awaiting_approval' },
+      { step: 'approve_match', fromState: 'awaiting_approval', toState: 'dossier_staged' },
+      { step: 'await_evidence', fromState: 'dossier_staged', toState: 'awaiting_evidence' },
+    ]);
+    expect(events[7]).toMatchObject({ step: 'expire', fromState: 'awaiting_approval', toState: 'expired' });
 
     // Every history row written since has exactly its event, and every state event its history row.
     const history: Array<{ transfer_id: string; event: string; from_state: string; to_state: string }> =

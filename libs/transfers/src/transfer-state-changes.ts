@@ -37,13 +37,21 @@ export async function changeTransferState(
 ): Promise<void> {
   const result = nextState(transfer.state, step.event, step.actor);
   if (!result.ok) {
+    // The receiving side is not told of a match the sender has not approved (issue #11, item 1).
+    const shown =
+      step.actor === 'target_vendor' && transfer.state === 'awaiting_approval' ? 'requested' : transfer.state;
     throw new TransferError(
       result.refusal,
       'conflict',
-      `Cannot ${step.event.replace(/_/g, ' ')} a transfer that is ${transfer.state}.`,
+      `Cannot ${step.event.replace(/_/g, ' ')} a transfer that is ${shown}.`,
     );
   }
   const fromState = transfer.state;
+  // A match the sender never approved does not stay on a transfer that ends (withdrawn, expired): its
+  // version was never this transfer's to show (issue #11, item 1). The history still names it.
+  if (fromState === 'awaiting_approval' && (result.state === 'withdrawn' || result.state === 'expired')) {
+    transfer.currentVersionId = null;
+  }
   transfer.state = result.state;
   transfer.updatedAt = step.at;
   await new TransferRepository(manager).save(transfer);
@@ -111,9 +119,9 @@ export async function openTransferRequest(
 }
 
 /**
- * Matches a request with a staged version: the transfer points at it, and the release gate takes its
- * first look. `actor` is the sending vendor staging for open requests, or the broker matching a new
- * request with a version staged before it.
+ * Matches a request with a version the sender staged FOR it (the sender named this receiving school):
+ * the transfer points at it, and the release gate takes its first look. A version staged ahead goes to
+ * `awaitApproval` instead: only the sender's approval names the school (issue #11, item 1).
  */
 export async function serveVersion(
   manager: EntityManager,
@@ -146,6 +154,85 @@ export async function serveVersion(
     version,
     at,
   });
+  await gateFirstLook(manager, trail, transfer, schools, version, at, gate);
+}
+
+/**
+ * A version staged ahead meets an open request (the broker matching a new request, or the sender's
+ * staging without a transfer serving the open ones): the transfer points at it and waits in
+ * `awaiting_approval` until the sender names this receiving school. No gate, no evidence until then.
+ */
+export async function awaitApproval(
+  manager: EntityManager,
+  trail: EntryTrail,
+  transfer: TransferEntity,
+  schools: TransferSchools,
+  version: DossierVersionEntity,
+  by: { actor: TransferActor; vendor: ActingVendor | null },
+  at: Date,
+): Promise<void> {
+  transfer.currentVersionId = version.id;
+  await changeTransferState(manager, trail, transfer, schools, {
+    event: 'await_approval',
+    ...by,
+    version,
+    at,
+  });
+}
+
+/**
+ * The sender approves the match of `version` (the transfer's current one): it is now staged for this
+ * school, as if staged for the transfer, and the gate takes its first look.
+ */
+export async function approveMatch(
+  manager: EntityManager,
+  trail: EntryTrail,
+  transfer: TransferEntity,
+  schools: TransferSchools,
+  version: DossierVersionEntity,
+  vendor: ActingVendor,
+  at: Date,
+  gate: (transfer: TransferEntity) => Promise<boolean>,
+): Promise<void> {
+  await changeTransferState(manager, trail, transfer, schools, {
+    event: 'approve_match',
+    actor: 'source_vendor',
+    vendor,
+    version,
+    at,
+  });
+  await gateFirstLook(manager, trail, transfer, schools, version, at, gate);
+}
+
+/** The sender will not send the matched version to this school: the request waits without a version. */
+export async function refuseMatch(
+  manager: EntityManager,
+  trail: EntryTrail,
+  transfer: TransferEntity,
+  schools: TransferSchools,
+  version: DossierVersionEntity,
+  vendor: ActingVendor,
+  at: Date,
+): Promise<void> {
+  transfer.currentVersionId = null;
+  await changeTransferState(manager, trail, transfer, schools, {
+    event: 'refuse_match',
+    actor: 'source_vendor',
+    vendor,
+    version,
+    at,
+  });
+}
+
+async function gateFirstLook(
+  manager: EntityManager,
+  trail: EntryTrail,
+  transfer: TransferEntity,
+  schools: TransferSchools,
+  version: DossierVersionEntity,
+  at: Date,
+  gate?: (transfer: TransferEntity) => Promise<boolean>,
+): Promise<void> {
   if (gate && (await gate(transfer))) return;
   // A new version needs its own evidence (recorded through the evidence API, which asks the gate).
   await changeTransferState(manager, trail, transfer, schools, {

@@ -82,6 +82,47 @@ const schoolView = (school: SchoolEntity) => ({
   sector: school.sector,
 });
 
+/** History steps about a match the sender has not approved (or refused): never shown to the receiver. */
+const MATCH_STEPS: readonly string[] = ['await_approval', 'refuse_match'];
+
+/**
+ * What the receiving side may know (issue #11, item 1): while a match waits for the sender's approval,
+ * the transfer is a plain `requested` to it — no version, no match steps in its history, no update time
+ * after its last visible step. A vendor on both sides sees everything.
+ */
+function receiverSees(
+  transfer: TransferEntity,
+  context: {
+    roles: TransferRole[];
+    version: DossierVersionEntity | null;
+    history: TransferHistoryEntity[] | null;
+  },
+) {
+  if (context.roles.includes('source')) {
+    return {
+      state: transfer.state,
+      version: context.version,
+      history: context.history,
+      updatedAt: transfer.updatedAt,
+    };
+  }
+  const masked = (state: TransferState): TransferState =>
+    state === 'awaiting_approval' ? 'requested' : state;
+  const history =
+    context.history
+      ?.filter((entry) => !MATCH_STEPS.includes(entry.event))
+      .map((entry) => ({
+        ...entry,
+        fromState: entry.fromState && masked(entry.fromState),
+        toState: masked(entry.toState),
+      })) ?? null;
+  if (transfer.state !== 'awaiting_approval') {
+    return { state: transfer.state, version: context.version, history, updatedAt: transfer.updatedAt };
+  }
+  const lastSeen = history && history.length > 0 ? history[history.length - 1].at : transfer.createdAt;
+  return { state: 'requested' as const, version: null, history, updatedAt: lastSeen };
+}
+
 export function toTransferView(
   transfer: TransferEntity,
   context: {
@@ -98,22 +139,23 @@ export function toTransferView(
   const superseded = releases
     .map((entry) => entry.versionId!)
     .filter((id, index, all) => id !== transfer.releasedVersionId && all.indexOf(id) === index);
+  const seen = receiverSees(transfer, context);
   return {
     id: transfer.id,
     roles: context.roles,
-    state: transfer.state,
+    state: seen.state,
     targetSchool: schoolView(context.target),
     sourceSchool: schoolView(context.source),
     reason: transfer.reason,
     createdAt: transfer.createdAt.toISOString(),
-    updatedAt: transfer.updatedAt.toISOString(),
+    updatedAt: seen.updatedAt.toISOString(),
     expiresAt: transfer.expiresAt.toISOString(),
-    currentVersion: context.version ? toVersionView(context.version) : null,
+    currentVersion: seen.version ? toVersionView(seen.version) : null,
     ...(context.released ? { releasedVersion: toVersionView(context.released) } : {}),
     ...(superseded.length > 0 ? { supersededVersionIds: superseded } : {}),
-    ...(context.history
+    ...(seen.history
       ? {
-          history: context.history.map((entry) => ({
+          history: seen.history.map((entry) => ({
             event: entry.event,
             from: entry.fromState,
             to: entry.toState,

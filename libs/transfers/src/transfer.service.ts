@@ -5,8 +5,10 @@ import { DataSource } from 'typeorm';
 import { DossierStaging } from './dossier-staging';
 import type { EvidenceHistory, EvidenceInput, EvidenceRecorded } from './evidence/evidence-input';
 import { regateBoardTransfers } from './evidence/board-regating';
+import { ConsentDeclarations, DeclarationStored } from './evidence/consent-declarations';
 import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
+import { MatchAnswer, MatchApprovals } from './match-approval';
 import { TransferAccess } from './transfer-access';
 import { ActingVendor, NO_TRANSFER_EVENTS, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
@@ -58,6 +60,8 @@ export class TransferService {
   private readonly evidence: EvidenceRecording;
   private readonly retraction: VersionRetraction;
   private readonly regate: (bevoegdGezag: string) => Promise<number>;
+  private readonly matches: MatchApprovals;
+  private readonly declarations: ConsentDeclarations;
 
   constructor(
     dataSource: DataSource,
@@ -86,6 +90,8 @@ export class TransferService {
     this.evidence = new EvidenceRecording(dataSource, registry, access, sealer, recorder, clock);
     this.retraction = new VersionRetraction(dataSource, registry, access, this.queries, recorder, clock);
     this.regate = (bevoegdGezag) => regateBoardTransfers(dataSource, sealer, recorder, bevoegdGezag, clock);
+    this.declarations = new ConsentDeclarations(dataSource, registry, access, sealer, recorder, clock);
+    this.matches = new MatchApprovals(dataSource, registry, access, this.queries, sealer, recorder, clock);
   }
 
   /** The receiving school's vendor asks for a pupil's dossier from the sending school. */
@@ -163,6 +169,39 @@ export class TransferService {
    */
   regateBoard(bevoegdGezag: string): Promise<number> {
     return refuseWhenBusy(() => this.regate(bevoegdGezag));
+  }
+
+  /**
+   * The sending vendor approves (names this receiving school for) or refuses the match of a version
+   * staged ahead, identified by its canonical hash.
+   */
+  answerMatch(
+    vendor: ActingVendor,
+    transferId: string,
+    versionHash: string,
+    answer: MatchAnswer,
+  ): Promise<Recorded<TransferView>> {
+    return this.matches.answer(vendor, transferId, versionHash, answer);
+  }
+
+  /** The sending vendor uploads a consent record's declaration document (the bytes its hash names). */
+  storeDeclaration(
+    vendor: ActingVendor,
+    transferId: string,
+    evidenceId: string,
+    mediaType: string | null,
+    bytes: Buffer,
+  ): Promise<Recorded<DeclarationStored>> {
+    return this.declarations.store(vendor, transferId, evidenceId, mediaType, bytes);
+  }
+
+  /** The stored declaration document, for the sending vendor only. */
+  fetchDeclaration(
+    vendorId: string,
+    transferId: string,
+    evidenceId: string,
+  ): Promise<{ bytes: Buffer; mediaType: string }> {
+    return this.declarations.fetch(vendorId, transferId, evidenceId);
   }
 
   /** The receiving vendor no longer needs the dossier. */

@@ -122,7 +122,9 @@ export const API_SCHEMAS = {
     enum: [...TRANSFER_STATES],
     description:
       '`requested` → `dossier_staged` → `awaiting_evidence` (or `blocked`) → `release_queued` → `released` ' +
-      '→ `received`; `withdrawn` or `expired` end it early, `purged` after retention.',
+      '→ `received`; `withdrawn` or `expired` end it early, `purged` after retention. `awaiting_approval` ' +
+      '(sending side only): a version staged ahead matched the request and waits for the sender to approve ' +
+      'the match; the receiving side sees `requested`.',
   },
   SchoolView: object({
     code: string('BRIN + vestiging.', { pattern: '^[0-9]{2}[A-Z]{2}[0-9]{2}$' }),

@@ -143,9 +143,10 @@ export const ERROR_CATALOGUE = {
   // Body parsing (after authentication, before routing).
   REQUEST_CONTENT_TYPE_UNSUPPORTED: {
     status: 415,
-    meaning: 'A body without Content-Type, or with another than application/json or application/xml.',
+    meaning:
+      'A body without Content-Type, or another than application/json, application/xml or a declaration’s type.',
     example:
-      'A body needs Content-Type application/json (commands) or application/xml (dossiers); none was given. Nothing was stored.',
+      'A body needs Content-Type application/json (commands), application/xml (dossiers) or, for a consent declaration, application/pdf, image/png, image/jpeg; none was given. Nothing was stored.',
   },
   REQUEST_BODY_NOT_JSON: {
     status: 400,
@@ -281,6 +282,16 @@ export const ERROR_CATALOGUE = {
   },
 
   // The transfer's state.
+  DECLARATION_NOT_RECORDED: {
+    status: 404,
+    meaning: 'No consent record with a declaration (sha256, mediaType) with this id on this transfer.',
+    example: 'No consent record with a declaration (sha256 and mediaType) with this id on this transfer.',
+  },
+  DECLARATION_NOT_STORED: {
+    status: 404,
+    meaning: 'No document stored for this consent record: never uploaded, or destroyed with its version.',
+    example: 'No document is stored for this consent record (never uploaded, or destroyed with its version).',
+  },
   TRANSFER_ALREADY_OPEN: {
     status: 409,
     meaning: 'An open transfer for this pupil between these schools exists; its id is in transferId.',
@@ -297,6 +308,26 @@ export const ERROR_CATALOGUE = {
     status: 409,
     meaning: 'The lifecycle does not let this party take this step (a safeguard behind ROLE_NOT_ALLOWED).',
     example: 'Cannot acknowledge receipt a transfer that is requested.',
+  },
+  MATCH_NOT_APPROVED: {
+    status: 409,
+    meaning:
+      'The version was staged ahead and matched; approve the match (name this school) before recording evidence.',
+    example:
+      'The current version was staged ahead and matched to this request; you have not named this receiving school yet. Approve the match first (POST /v1/transfers/{id}/match-approval with its versionHash), then record evidence; nothing was recorded.',
+  },
+  MATCH_NOT_AWAITING_APPROVAL: {
+    status: 409,
+    meaning: 'Only a transfer in `awaiting_approval` has a match to approve or refuse.',
+    example:
+      'The transfer is awaiting_evidence; only a transfer in awaiting_approval has a match to approve.',
+  },
+  MATCH_VERSION_MISMATCH: {
+    status: 409,
+    meaning:
+      'versionHash is not the version matched to the transfer (a newer one may be staged), or its payload is gone.',
+    example:
+      'versionHash: is not the version matched to this transfer (see currentVersion.canonicalSha256 in your view of it; a newer version may have been staged since); nothing was changed.',
   },
   DOSSIER_NOT_RELEASED: {
     status: 409,
@@ -389,6 +420,18 @@ export const ERROR_CATALOGUE = {
       'The evidence names another version than the transfer’s current one, or another school than its receiving school.',
     example:
       'versionHash: is not the transfer’s current version (see currentVersion.canonicalSha256); nothing was recorded.',
+  },
+  DECLARATION_MEDIA_TYPE_MISMATCH: {
+    status: 422,
+    meaning: 'A declaration upload whose Content-Type is not the media type its consent record names.',
+    example:
+      'Content-Type must be the media type the consent record names (application/pdf); nothing was stored.',
+  },
+  DECLARATION_HASH_MISMATCH: {
+    status: 422,
+    meaning: 'A declaration upload whose SHA-256 is not the declaration.sha256 its consent record names.',
+    example:
+      'The SHA-256 of the body is not the declaration.sha256 the consent record names; send exactly that document. Nothing was stored.',
   },
   DOSSIER_PUPIL_MISMATCH: {
     status: 422,

@@ -23,6 +23,8 @@ const EVIDENCE = 'apps/broker-api/src/transfers/evidence.int-spec.ts';
 const RETRACTION = 'apps/broker-api/src/transfers/retraction.int-spec.ts';
 const BOARDS = 'apps/broker-api/src/boards/board-instructions.int-spec.ts';
 const RECALL = 'apps/broker-api/src/transfers/recall.int-spec.ts';
+const MATCHES = 'apps/broker-api/src/transfers/match-approval.int-spec.ts';
+const DECLARATIONS = 'apps/broker-api/src/transfers/consent-declaration.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -160,6 +162,25 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   DOSSIER_PUPIL_MISMATCH: api(EXCHANGE, 'a dossier for another pupil'),
   EVIDENCE_INVALID: api(EVIDENCE, 'an impossible date'),
   EVIDENCE_PERSONAL_DATA: api(EVIDENCE, 'a BSN in the remarks'),
+  DECLARATION_NOT_RECORDED: api(
+    DECLARATIONS,
+    'refuses other bytes, another media type or a record without one',
+  ),
+  DECLARATION_NOT_STORED: api(
+    DECLARATIONS,
+    'stores the declaration sealed and gives it back to the sender only',
+  ),
+  DECLARATION_MEDIA_TYPE_MISMATCH: api(
+    DECLARATIONS,
+    'refuses other bytes, another media type or a record without one',
+  ),
+  DECLARATION_HASH_MISMATCH: api(
+    DECLARATIONS,
+    'refuses other bytes, another media type or a record without one',
+  ),
+  MATCH_NOT_APPROVED: api(MATCHES, 'refuses evidence until the sender approves the match'),
+  MATCH_NOT_AWAITING_APPROVAL: api(MATCHES, 'refuses an approval with a wrong hash or in another state'),
+  MATCH_VERSION_MISMATCH: api(MATCHES, 'refuses an approval with a wrong hash or in another state'),
   EVIDENCE_NOT_FOR_THIS_TRANSFER: api(
     EVIDENCE,
     'refuses evidence for another version or school (422), from the receiver (403), and records nothing',

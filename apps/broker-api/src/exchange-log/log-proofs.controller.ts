@@ -124,12 +124,27 @@ export class LogProofsController {
     return proofAnswer(entry, inclusion, checkpoint);
   }
 
-  /** The vendor's schools now (its active mandates, either side) among the schools the entry names. */
+  /**
+   * The vendor's schools now (its active mandates, either side) among the schools the entry names. A
+   * match the sender has not approved (or refused) is the sender's alone: the receiving school learns
+   * nothing of it (issue #11, item 1), so those entries are not found for a vendor of the target only.
+   */
   private async concernsSchoolOf(vendorId: string, entry: ExchangeLogEntry): Promise<boolean> {
-    const named = new Set(Object.values(entry.schools).filter((code) => code !== undefined));
-    const mandated = await this.registry.mandatedSchools(vendorId);
-    return mandated.some((school) => named.has(formatSchoolCode(school)));
+    const mandated = new Set((await this.registry.mandatedSchools(vendorId)).map(formatSchoolCode));
+    const named = Object.values(entry.schools).filter((code) => code !== undefined);
+    if (isUnapprovedMatch(entry)) {
+      return entry.schools.source !== undefined && mandated.has(entry.schools.source);
+    }
+    return named.some((code) => mandated.has(code));
   }
+}
+
+/** A step of a match awaiting the sender's approval, or its refusal: see `concernsSchoolOf`. */
+function isUnapprovedMatch(entry: ExchangeLogEntry): boolean {
+  return (
+    entry.type === 'state_changed' &&
+    (entry.details.event === 'await_approval' || entry.details.event === 'refuse_match')
+  );
 }
 
 function proofAnswer(

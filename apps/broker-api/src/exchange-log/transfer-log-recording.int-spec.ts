@@ -223,6 +223,9 @@ describe('the exchange log on the real broker', () => {
         'POST /v1/transfers/{id}/retraction 200',
         'POST /v1/dossiers/{versionHash}/retraction 200',
         'POST /v1/transfers/{id}/recall 200',
+        'POST /v1/transfers/{id}/match-approval 200',
+        'POST /v1/transfers/{id}/match-refusal 200',
+        'PUT /v1/transfers/{id}/evidence/{evidenceId}/declaration 201',
       ].sort(),
     );
   });

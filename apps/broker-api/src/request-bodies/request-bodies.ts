@@ -12,10 +12,18 @@ import type { ErrorCode } from '../api-errors/error-catalogue';
  */
 export interface RequestWithRawBody extends Request {
   rawBody?: Buffer;
+  /** What the body was read as, from its media type: the route checks it is what it takes. */
+  bodyKind?: BodyKind;
 }
+
+export type BodyKind = 'json' | 'xml' | 'document';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 export const XML_MEDIA_TYPES = ['application/xml', 'text/xml'];
+/** Consent declaration documents (scans and PDFs), uploaded as raw bytes, kept byte for byte. */
+export const DOCUMENT_MEDIA_TYPES = ['application/pdf', 'image/png', 'image/jpeg'];
+
+type BodyLimits = { jsonBytes: number; dossierBytes: number; declarationBytes: number };
 /** RFC 9110 content codings the API guide promises; `br` and the rest are refused, not guessed at. */
 export const CONTENT_CODINGS = ['identity', 'gzip', 'deflate'] as const;
 type ContentCoding = (typeof CONTENT_CODINGS)[number];
@@ -44,7 +52,7 @@ class BodyRefusal extends Error {
  * it had on the wire, so a compression bomb ends in 413 instead of filling memory. Every refusal is a
  * JSON error with its own code, before any handler runs.
  */
-export function requestBodyReader(limits: { jsonBytes: number; dossierBytes: number }) {
+export function requestBodyReader(limits: BodyLimits) {
   return (request: Request, response: Response, next: NextFunction): void => {
     readBody(request as RequestWithRawBody, limits)
       .then(() => next())
@@ -59,29 +67,36 @@ export function requestBodyReader(limits: { jsonBytes: number; dossierBytes: num
   };
 }
 
-async function readBody(
-  request: RequestWithRawBody,
-  limits: { jsonBytes: number; dossierBytes: number },
-): Promise<void> {
+function bodyKindOf(mediaType: string | undefined): BodyKind | null {
+  if (mediaType === JSON_MEDIA_TYPE) return 'json';
+  if (XML_MEDIA_TYPES.includes(mediaType ?? '')) return 'xml';
+  if (DOCUMENT_MEDIA_TYPES.includes(mediaType ?? '')) return 'document';
+  return null;
+}
+
+async function readBody(request: RequestWithRawBody, limits: BodyLimits): Promise<void> {
   if (!hasBody(request)) return;
   const { mediaType, charset } = contentTypeOf(request.headers['content-type']);
-  const isJson = mediaType === JSON_MEDIA_TYPE;
-  if (!isJson && !XML_MEDIA_TYPES.includes(mediaType ?? '')) {
+  const kind = bodyKindOf(mediaType);
+  if (kind === null) {
     throw new BodyRefusal(
       415,
       'REQUEST_CONTENT_TYPE_UNSUPPORTED',
-      `A body needs Content-Type ${JSON_MEDIA_TYPE} (commands) or application/xml (dossiers); ` +
+      `A body needs Content-Type ${JSON_MEDIA_TYPE} (commands), application/xml (dossiers) or, for a ` +
+        `consent declaration, ${DOCUMENT_MEDIA_TYPES.join(', ')}; ` +
         `${mediaType === undefined ? 'none was given' : 'this one is not accepted'}. Nothing was stored.`,
     );
   }
   // Dossiers are judged as UTF-8 on their bytes; a label that says otherwise is refused, not ignored.
   if (charset !== undefined && charset !== 'utf-8') refuseEncoding();
   const coding = contentCodingOf(request.headers['content-encoding']);
-  const limit = isJson ? limits.jsonBytes : limits.dossierBytes;
+  const limit =
+    kind === 'json' ? limits.jsonBytes : kind === 'xml' ? limits.dossierBytes : limits.declarationBytes;
   const raw = await readRaw(request, limit);
   request.rawBody = raw;
+  request.bodyKind = kind;
   const decoded = coding === 'identity' ? raw : await decode(coding, raw, limit);
-  request.body = isJson ? parseJson(decoded) : decoded;
+  request.body = kind === 'json' ? parseJson(decoded) : decoded;
 }
 
 /** RFC 9112 §6.3: a message has a body when it announces one; `Content-Length: 0` is none. */
@@ -187,7 +202,7 @@ function parseJson(bytes: Buffer): unknown {
 
 /** A dossier upload is the raw XML, byte for byte; anything else is refused before validation. */
 export function dossierBytes(request: RequestWithRawBody): Buffer {
-  if (!Buffer.isBuffer(request.body)) {
+  if (!Buffer.isBuffer(request.body) || request.bodyKind !== 'xml') {
     throw new TransferError(
       'DOSSIER_CONTENT_TYPE',
       'invalid',
@@ -195,4 +210,12 @@ export function dossierBytes(request: RequestWithRawBody): Buffer {
     );
   }
   return request.body;
+}
+
+/** A consent declaration upload: its raw bytes and media type (null: not sent as a document). */
+export function documentBody(request: RequestWithRawBody): { bytes: Buffer; mediaType: string | null } {
+  if (!Buffer.isBuffer(request.body) || request.bodyKind !== 'document') {
+    return { bytes: Buffer.alloc(0), mediaType: null };
+  }
+  return { bytes: request.body, mediaType: contentTypeOf(request.headers['content-type']).mediaType ?? null };
 }

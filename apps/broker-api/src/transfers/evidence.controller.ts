@@ -1,13 +1,35 @@
 import { AuthenticatedClient } from '@app/pki';
-import { EvidenceHistory, EvidenceRecorded, TransferService } from '@app/transfers';
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DeclarationStored, EvidenceHistory, EvidenceRecorded, TransferService } from '@app/transfers';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { API_TAGS } from '../api-docs/api-docs';
 import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
+import { DOCUMENT_MEDIA_TYPES, RequestWithRawBody, documentBody } from '../request-bodies/request-bodies';
 import { parseEvidenceBody } from './evidence-body';
 import { TransferIdPipe } from './transfer-id.pipe';
 import { actingVendor, vendorOf } from './transfers.controller';
@@ -36,6 +58,7 @@ export class EvidenceController {
     'TRANSFER_NOT_FOUND',
     'ROLE_NOT_ALLOWED',
     'EVIDENCE_NOT_FOR_THIS_TRANSFER',
+    'MATCH_NOT_APPROVED',
     'TRANSFER_STATE_CONFLICT',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
@@ -68,5 +91,81 @@ export class EvidenceController {
     @Param('id', TransferIdPipe) id: string,
   ): Promise<EvidenceHistory> {
     return this.transfers.evidenceHistory(vendorOf(client), id);
+  }
+
+  @ApiOperation({
+    summary: 'Upload a consent declaration document (sending side, optional)',
+    description:
+      'The document a `consent` record names by `declaration.sha256` and `mediaType`, as the raw body with ' +
+      'that media type as Content-Type (one of ' +
+      DOCUMENT_MEDIA_TYPES.join(', ') +
+      '; at most API_MAX_DECLARATION_BYTES). Stored encrypted and destroyed with the dossier version the ' +
+      'consent is for; only the sending side can fetch it. Your school keeps its own copy. Repeating it ' +
+      'changes nothing (`stored: false`).',
+  })
+  @ApiConsumes(...DOCUMENT_MEDIA_TYPES)
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiCreatedResponse({ description: 'The stored document’s identity.', headers: LOG_ENTRY_HEADER_DOC })
+  @ApiErrorResponses(
+    { signed: true, body: 'xml', vendorOnly: true },
+    'TRANSFER_NOT_FOUND',
+    'ROLE_NOT_ALLOWED',
+    'DECLARATION_NOT_RECORDED',
+    'DECLARATION_MEDIA_TYPE_MISMATCH',
+    'DECLARATION_HASH_MISMATCH',
+    'DOSSIER_PURGED',
+    'DATABASE_BUSY',
+  )
+  @ApiParam(docs.TRANSFER_ID_PARAM)
+  @ApiParam({ name: 'evidenceId', description: 'The consent record’s `id`.', schema: { type: 'string' } })
+  @Put('transfers/:id/evidence/:evidenceId/declaration')
+  @HttpCode(201)
+  async storeDeclaration(
+    @Client() client: AuthenticatedClient,
+    @Param('id', TransferIdPipe) id: string,
+    @Param('evidenceId', TransferIdPipe) evidenceId: string,
+    @Req() request: RequestWithRawBody,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<DeclarationStored> {
+    const { bytes, mediaType } = documentBody(request);
+    const recorded = await this.transfers.storeDeclaration(
+      actingVendor(client),
+      id,
+      evidenceId,
+      mediaType,
+      bytes,
+    );
+    return answerWithLogEntries(response, recorded);
+  }
+
+  @ApiOperation({
+    summary: 'Fetch a stored consent declaration document (sending side only)',
+    description:
+      'The bytes as uploaded, with their media type. The receiving side gets `403 ROLE_NOT_ALLOWED`: who ' +
+      'signed is the sending school’s business.',
+  })
+  @ApiProduces(...DOCUMENT_MEDIA_TYPES)
+  @ApiOkResponse({ description: 'The document.' })
+  @ApiErrorResponses(
+    { signed: true, vendorOnly: true },
+    'TRANSFER_NOT_FOUND',
+    'ROLE_NOT_ALLOWED',
+    'DECLARATION_NOT_RECORDED',
+    'DECLARATION_NOT_STORED',
+    'DATABASE_BUSY',
+  )
+  @ApiParam(docs.TRANSFER_ID_PARAM)
+  @ApiParam({ name: 'evidenceId', description: 'The consent record’s `id`.', schema: { type: 'string' } })
+  @Get('transfers/:id/evidence/:evidenceId/declaration')
+  @Header('Cache-Control', 'no-store')
+  async fetchDeclaration(
+    @Client() client: AuthenticatedClient,
+    @Param('id', TransferIdPipe) id: string,
+    @Param('evidenceId', TransferIdPipe) evidenceId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StreamableFile> {
+    const { bytes, mediaType } = await this.transfers.fetchDeclaration(vendorOf(client), id, evidenceId);
+    response.setHeader('Content-Type', mediaType);
+    return new StreamableFile(bytes);
   }
 }

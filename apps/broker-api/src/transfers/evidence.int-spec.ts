@@ -194,14 +194,10 @@ describe('evidence and the release gate on the request path', () => {
     ]);
     expect(await outboxRows(id)).toHaveLength(2);
 
-    // Changed content needs its own evidence: the transfer waits, and no outbox row is added.
+    // Changed content needs its own evidence: the transfer waits, and no outbox row is added. (A change
+    // of the parents' remarks only would keep the inzage: remarks-only-version.int-spec.ts.)
     const changed = Buffer.from(
-      bytes
-        .toString('utf8')
-        .replace(
-          '<akkoord>Ja</akkoord>',
-          '<akkoord>Nee</akkoord><redennietakkoord>Nieuw.</redennietakkoord>',
-        ),
+      bytes.toString('utf8').replace(/<pakketversie>[^<]*</, '<pakketversie>changed<'),
     );
     expect(changed.equals(bytes)).toBe(false);
     const staged = await po.put(`/v1/transfers/${id}/dossier`, changed);

@@ -199,7 +199,7 @@ describe('the exchange API', () => {
   describe('staging first, then the request', () => {
     const pupil = { bsn: '111222333', geboortedatum: '2003-05-01' };
 
-    it('matches a dossier staged ahead when the request arrives', async () => {
+    it('matches a dossier staged ahead when the request arrives; it waits for evidence once the sender approves', async () => {
       const staged = await po.send('POST', '/v1/dossiers', dossierFor(pupil));
       expect(staged.status).toBe(201);
       expect(staged.body).toMatchObject({ transfers: [], version: { version: 1 } });
@@ -209,10 +209,19 @@ describe('the exchange API', () => {
         pupil,
       });
       expect(request.status).toBe(201);
-      expect(request.body).toMatchObject({ state: 'awaiting_evidence', currentVersion: { version: 1 } });
-      expect((request.body.history as Array<{ actor: string }>).map((entry) => entry.actor)).toEqual([
+      // Matched, but the sender has not named this school: the requester sees a plain request.
+      expect(request.body).toMatchObject({ state: 'requested', currentVersion: null });
+      const id = request.body.id as string;
+      const sender = await po.get(`/v1/transfers/${id}`);
+      expect(sender.body).toMatchObject({ state: 'awaiting_approval', currentVersion: { version: 1 } });
+      const versionHash = (staged.body.version as { canonicalSha256: string }).canonicalSha256;
+      const approved = await po.post(`/v1/transfers/${id}/match-approval`, { versionHash });
+      expect(approved.status).toBe(200);
+      const view = await vo.get(`/v1/transfers/${id}`);
+      expect(view.body).toMatchObject({ state: 'awaiting_evidence', currentVersion: { version: 1 } });
+      expect((view.body.history as Array<{ actor: string }>).map((entry) => entry.actor)).toEqual([
         'target_vendor',
-        'broker',
+        'source_vendor',
         'broker',
       ]);
     });

@@ -119,7 +119,8 @@ export class TransfersController {
     summary: 'Request a pupil’s dossier (receiving side)',
     description:
       'Needs a mandate for `targetSchool` on the receiving side. A dossier staged ahead for this pupil at ' +
-      '`sourceSchool` is matched at once (the answer is then `awaiting_evidence` with `currentVersion`).',
+      '`sourceSchool` is matched at once, but only the sender can name your school for it: until it approves ' +
+      'the match you see `requested` without a version.',
   })
   @ApiBody({
     schema: docs.ref('TransferRequest'),
@@ -241,7 +242,8 @@ export class TransfersController {
     description:
       'The OSO 2019.1 XML as the body, byte for byte. Validated with the strict rules; its school must be ' +
       'the transfer’s sending school, its pupil the requested one, its profile fit both schools. Each upload ' +
-      'is a new frozen version, and moves every open request for this pupil at this school to it.',
+      'is a new frozen version for this transfer; the other open requests for this pupil at this school move ' +
+      'to it too, but wait in `awaiting_approval` until you approve each match.',
   })
   @ApiConsumes('application/xml', 'text/xml')
   @ApiBody({ schema: { type: 'string' }, examples: { dossier: { value: docs.EXAMPLE_DOSSIER_XML } } })
@@ -287,7 +289,8 @@ export class TransfersController {
     summary: 'Stage a dossier ahead of any request (sending side)',
     description:
       'Like staging for a request, for the school named in the dossier (your mandate to send for it is ' +
-      'checked). Open requests for this pupil are served at once; a later request finds it.',
+      'checked). Open requests for this pupil, and later ones, are matched with it and wait in ' +
+      '`awaiting_approval` until you approve each match (`POST /v1/transfers/{id}/match-approval`).',
   })
   @ApiConsumes('application/xml', 'text/xml')
   @ApiBody({ schema: { type: 'string' }, examples: { dossier: { value: docs.EXAMPLE_DOSSIER_XML } } })

@@ -113,6 +113,11 @@ export const EXCHANGE_EVENT_TYPES = {
     noticeId: { kind: 'token', required: true },
     keyDestroyed: { kind: 'flag' },
   }),
+  /** The consent declaration document was uploaded, sealed (#11): its record id and size, never content. */
+  declaration_stored: transferEvent('required', {
+    evidenceId: { kind: 'token', required: true },
+    byteLength: { kind: 'count', required: true },
+  }),
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

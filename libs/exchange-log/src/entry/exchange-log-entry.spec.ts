@@ -64,6 +64,7 @@ describe('the exchange log entry model', () => {
         'notification_dead_lettered',
         'version_retracted',
         'recall_issued',
+        'declaration_stored',
         'vendor_added',
         'vendor_changed',
         'school_added',

@@ -10,7 +10,13 @@ import { inRecordedTransaction } from '../transfer-transactions';
 import type { DossierSealer } from '../transfer.service';
 import { TransferEntity } from '../transfer.entity';
 import { EvidenceRepository } from './evidence-repository';
-import { applyGateDecision, boardReleasePolicy, decideForVersion, dossierGateFacts } from './release-gating';
+import {
+  applyGateDecision,
+  boardReleasePolicy,
+  concernsVersion,
+  decideForVersion,
+  dossierGateFacts,
+} from './release-gating';
 
 /** The states the gate decides in (as the evidence API's), and where each answer puts a transfer. */
 const REGATED_STATES: readonly TransferState[] = ['awaiting_evidence', 'blocked', 'release_queued'];
@@ -57,11 +63,13 @@ export async function regateBoardTransfers(
     const changed = await inRecordedTransaction(dataSource, trail, async (manager) => {
       const transfer = await new TransferRepository(manager).lockById(id);
       if (!REGATED_STATES.includes(transfer.state) || transfer.currentVersionId === null) return false;
-      const version = await new DossierVersionRepository(manager).byIdOrFail(transfer.currentVersionId);
+      const versions = new DossierVersionRepository(manager);
+      const version = await versions.byIdOrFail(transfer.currentVersionId);
       // A purged version has no payload left to ask; a version without evidence waits, as every new one.
       if (!version.ciphertext) return false;
       const evidence = await new EvidenceRepository(manager).ofTransfer(transfer.id);
-      if (!evidence.some((record) => record.versionHash === version.canonicalSha256)) return false;
+      const keepsInzageOf = await versions.keepsInzageOf(version);
+      if (!evidence.some(concernsVersion(version, keepsInzageOf))) return false;
       const found = await findSchoolsByIds(manager, [transfer.sourceSchoolId, transfer.targetSchoolId]);
       const source = found.find((school) => school.id === transfer.sourceSchoolId);
       const target = found.find((school) => school.id === transfer.targetSchoolId);
@@ -75,6 +83,7 @@ export async function regateBoardTransfers(
         evidence,
         now,
         policy: await boardReleasePolicy(manager, source, now),
+        keepsInzageOf,
       });
       if (STATE_OF[decision.outcome] === transfer.state) return false;
       await applyGateDecision(

@@ -61,6 +61,15 @@ export class EvidenceRecording {
       const trail = new EntryTrail(this.recorder);
       const answer = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
         const transfer = await new TransferRepository(manager).lockById(transferId);
+        if (transfer.state === 'awaiting_approval') {
+          throw new TransferError(
+            'MATCH_NOT_APPROVED',
+            'conflict',
+            'The current version was staged ahead and matched to this request; you have not named this ' +
+              'receiving school yet. Approve the match first (POST /v1/transfers/{id}/match-approval with ' +
+              'its versionHash), then record evidence; nothing was recorded.',
+          );
+        }
         if (!GATED_STATES.includes(transfer.state) || transfer.currentVersionId === null) {
           throw new TransferError(
             'TRANSFER_STATE_CONFLICT',
@@ -101,6 +110,7 @@ export class EvidenceRecording {
           evidence: await evidence.ofTransfer(transfer.id),
           now,
           policy: await boardReleasePolicy(manager, source, now),
+          keepsInzageOf: await new DossierVersionRepository(manager).keepsInzageOf(version),
         });
         await applyGateDecision(manager, trail, transfer, schools, version, decision, now);
         return { record: viewOf(record, target), transferState: transfer.state, decision };
@@ -119,9 +129,9 @@ export class EvidenceRecording {
       ]);
       const manager: EntityManager = this.dataSource.manager;
       const records = await new EvidenceRepository(manager).ofTransfer(transfer.id);
-      const version = transfer.currentVersionId
-        ? await new DossierVersionRepository(manager).byIdOrFail(transfer.currentVersionId)
-        : null;
+      const versions = new DossierVersionRepository(manager);
+      const version = transfer.currentVersionId ? await versions.byIdOrFail(transfer.currentVersionId) : null;
+      const keepsInzageOf = version ? await versions.keepsInzageOf(version) : [];
       // A purged version has no payload left to ask the dossier's own inzage block.
       const now = this.clock();
       const decision =
@@ -134,6 +144,7 @@ export class EvidenceRecording {
               evidence: records,
               now,
               policy: await boardReleasePolicy(manager, source, now),
+              keepsInzageOf,
             })
           : null;
       if (roles.includes('source')) {
@@ -144,6 +155,9 @@ export class EvidenceRecording {
           decision,
         };
       }
+      // An unapproved match is not the receiver's to know of: to it the transfer is a plain request.
+      if (transfer.state === 'awaiting_approval')
+        return { role: 'target', transferState: 'requested', decision: null };
       return { role: 'target', transferState: transfer.state, decision: decision && receiverView(decision) };
     });
   }

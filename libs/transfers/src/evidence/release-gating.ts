@@ -11,6 +11,7 @@ import type { SchoolEntity } from '@app/registry';
 import { RegistryBoardInstructions } from '@app/registry/board-instructions';
 import type { EntityManager } from 'typeorm';
 import { sealedOf, versionContext } from '../dossier-sealing';
+import { DossierVersionRepository } from '../dossier-version-repository';
 import type { DossierVersionEntity } from '../dossier-version.entity';
 import type { EntryTrail, TransferSchools } from '../transfer-events';
 import type { TransferEvent, TransferState } from '../transfer-lifecycle';
@@ -99,13 +100,18 @@ export function decideForVersion(input: {
   evidence: readonly EvidenceRecordEntity[];
   now: Date;
   policy: ReleasePolicyRef;
+  /**
+   * Earlier versions of the line this one differs from only by the parents' remarks
+   * (`DossierVersionRepository.keepsInzageOf`); required, so no caller forgets it and makes a
+   * remarks-only version wait for an inzage it already had.
+   */
+  keepsInzageOf: readonly string[];
 }): ReleaseDecision {
   return decideRelease({
     exchange: { profile: input.version.profile, sendingSector: input.source.sector },
     version: {
       contentHash: input.version.canonicalSha256,
-      // Not worked out at staging yet: a version with only new remarks needs its own inzage for now.
-      keepsInzageOf: [],
+      keepsInzageOf: input.keepsInzageOf ?? [],
       inzageBlock: input.facts.inzageBlock,
     },
     pupilBirthDate: input.facts.pupilBirthDate,
@@ -170,7 +176,7 @@ export async function applyGateDecision(
  * canonical dossier staged again): it decides as the evidence API would. Answers whether it acted; with
  * no evidence for the version it leaves the transfer to wait, as every new version does.
  */
-export async function gateOnStaging(
+export function gateOnStaging(
   manager: EntityManager,
   trail: EntryTrail,
   staged: {
@@ -182,18 +188,57 @@ export async function gateOnStaging(
     now: Date;
   },
 ): Promise<boolean> {
-  const { transfer, version, facts, now } = staged;
+  const { facts, ...rest } = staged;
+  return gateOnFirstLook(manager, trail, {
+    ...rest,
+    gateFacts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+  });
+}
+
+/**
+ * The gate's first look at a version newly staged for a transfer (by staging for it, or by the sender's
+ * approval of a match), with the dossier's facts at hand. Acts only when evidence for the version — or
+ * for an earlier version whose inzage it keeps — exists on this transfer; answers whether it acted.
+ */
+export async function gateOnFirstLook(
+  manager: EntityManager,
+  trail: EntryTrail,
+  staged: {
+    transfer: TransferEntity;
+    schools: TransferSchools;
+    source: SchoolEntity;
+    version: DossierVersionEntity;
+    gateFacts: DossierGateFacts;
+    now: Date;
+  },
+): Promise<boolean> {
+  const { transfer, version, now } = staged;
   const evidence = await new EvidenceRepository(manager).ofTransfer(transfer.id);
-  if (!evidence.some((record) => record.versionHash === version.canonicalSha256)) return false;
+  const keepsInzageOf = await new DossierVersionRepository(manager).keepsInzageOf(version);
+  if (!evidence.some(concernsVersion(version, keepsInzageOf))) return false;
   const decision = decideForVersion({
     source: staged.source,
     transfer,
     version,
-    facts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+    facts: staged.gateFacts,
     evidence,
     now,
     policy: await boardReleasePolicy(manager, staged.source, now),
+    keepsInzageOf,
   });
   await applyGateDecision(manager, trail, transfer, staged.schools, version, decision, now);
   return true;
+}
+
+/**
+ * Whether a record can move the gate for `version`: evidence for it, or an inzage it keeps (a
+ * remarks-only version keeps the inzage of the versions in `keepsInzageOf`). Without any, it waits.
+ */
+export function concernsVersion(
+  version: DossierVersionEntity,
+  keepsInzageOf: readonly string[],
+): (record: Pick<EvidenceRecordEntity, 'kind' | 'versionHash'>) => boolean {
+  return (record) =>
+    record.versionHash === version.canonicalSha256 ||
+    (record.kind === 'inzage' && keepsInzageOf.includes(record.versionHash));
 }

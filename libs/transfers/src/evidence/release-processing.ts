@@ -63,6 +63,7 @@ export async function releaseQueuedTransfer(
       now,
       // Asked again, as the gate is: a board's newer instruction in effect now is the one that counts.
       policy: await boardReleasePolicy(manager, source, now),
+      keepsInzageOf: await new DossierVersionRepository(manager).keepsInzageOf(version),
     });
     // Logs the decision; moves the transfer back to wait or block when the gate says so.
     await applyGateDecision(manager, trail, transfer, schools, version, decision, now);

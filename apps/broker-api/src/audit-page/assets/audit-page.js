@@ -36,6 +36,7 @@ const EVENT_WORDS = /** @type {const} */ ({
   gate_decided: 'Release gate decided',
   notification_delivered: 'Notification delivered to a vendor’s webhook',
   notification_dead_lettered: 'Notification given up after its last attempt',
+  declaration_stored: 'Consent declaration document stored',
   vendor_added: 'LAS vendor registered',
   vendor_changed: 'LAS vendor changed',
   school_added: 'School registered',
