@@ -18,3 +18,4 @@ export * from './request-expiry';
 export * from './staging-validation';
 export * from './pupil-report-queries';
 export * from './evidence';
+export * from './retention';

@@ -18,8 +18,25 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'expired',
   'evidence_recorded',
   'gate_decided',
+  'payload_purged',
+  'metadata_deleted',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
+
+/**
+ * Why retention destroyed a version's payload: the purpose that ended (docs/operator-guide.md,
+ * "Retention"). A retracted version's key goes at once, with the retraction, not here.
+ */
+export const PAYLOAD_PURGE_REASONS = [
+  'received',
+  'release_unacknowledged',
+  'blocked',
+  'withdrawn',
+  'expired',
+  'superseded',
+  'unclaimed',
+] as const;
+export type PayloadPurgeReason = (typeof PAYLOAD_PURGE_REASONS)[number];
 
 /** The vendor a request comes from, and the certificate it authenticated with: the log names both. */
 export interface ActingVendor {
@@ -102,6 +119,23 @@ export type TransferLogEvent =
       policy: { id: string; version: number };
       /** The reasons' codes (a closed list), not their messages. */
       reasonCodes: string[];
+    })
+  | (TransferLogEventBase & {
+      type: 'payload_purged';
+      versionHash: string;
+      /** Why the version's purpose ended (retention), and the term that ran out, in days. */
+      reason: PayloadPurgeReason;
+      termDays: number;
+    })
+  | (TransferLogEventBase & {
+      type: 'metadata_deleted';
+      schools: TransferSchools;
+      transferId: string;
+      /** The board's term that ran out, and how many rows went (counts only). */
+      termMonths: number;
+      historyRows: number;
+      evidenceRecords: number;
+      versions: number;
     })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';

@@ -3,6 +3,7 @@ import { Transfers1763800000000 } from './migrations/1763800000000-transfers';
 import { DossierVersionCategories1764300000000 } from './migrations/1764300000000-dossier-version-categories';
 import { Evidence1764800000000 } from './migrations/1764800000000-evidence';
 import { ReleaseRelay1764900000000 } from './migrations/1764900000000-release-relay';
+import { Retention1765400000000 } from './migrations/1765400000000-retention';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -27,4 +28,5 @@ export const TRANSFER_MIGRATIONS = [
   // After the runtime privileges (1764700000000): it grants its tables' rights itself.
   Evidence1764800000000,
   ReleaseRelay1764900000000,
+  Retention1765400000000,
 ];

@@ -60,6 +60,8 @@ describe('the exchange log entry model', () => {
         'expired',
         'evidence_recorded',
         'gate_decided',
+        'payload_purged',
+        'metadata_deleted',
         'vendor_added',
         'vendor_changed',
         'school_added',
