@@ -1,6 +1,7 @@
 import { Environment, readConfig, setting } from '@app/config';
 import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
+import { RetentionSettings, readRetentionSettings } from '@app/transfers/retention/retention.config';
 import { VaultConfig, readVaultConfig } from '@app/vault';
 
 /** How the relay drains the release outbox (docs/operator-guide.md, "Release worker"). */
@@ -20,6 +21,9 @@ export interface ReleaseWorkerConfig {
   database: DatabaseConfig;
   vault: VaultConfig;
   relay: RelaySettings;
+  /** How often open requests past their deadline are expired (moved here from broker-api, #11). */
+  expirySweepSeconds: number;
+  retention: RetentionSettings;
 }
 
 export function readReleaseWorkerConfig(env: Environment = process.env): ReleaseWorkerConfig {
@@ -27,6 +31,7 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     {
       RELEASE_RELAY_EVERY_MS: setting.positiveInt(1000),
       RELEASE_RELAY_RECHECK_SECONDS: setting.positiveInt(60),
+      TRANSFER_EXPIRY_SWEEP_SECONDS: setting.positiveInt(60),
     },
     env,
   );
@@ -35,5 +40,7 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     database: readDatabaseConfig(env),
     vault: readVaultConfig(env),
     relay: { everyMs: raw.RELEASE_RELAY_EVERY_MS, recheckAfterSeconds: raw.RELEASE_RELAY_RECHECK_SECONDS },
+    expirySweepSeconds: raw.TRANSFER_EXPIRY_SWEEP_SECONDS,
+    retention: readRetentionSettings(env),
   };
 }
