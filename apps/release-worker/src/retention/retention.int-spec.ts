@@ -284,6 +284,38 @@ describe('retention: no payload outlives its purpose', () => {
     expect((await purgeEntries(versionHash))[0].details).toEqual({ reason: 'expired', termDays: 0 });
   });
 
+  it('two release workers sweeping at once expire, destroy and purge each thing once', async () => {
+    const second = await startReleaseWorker(exchange.databaseUrl);
+    try {
+      const transfers = [await staged(), await staged(), await staged()];
+      const { rows } = await database.query(
+        'SELECT max(expires_at) AS at FROM transfers WHERE id = ANY($1)',
+        [transfers.map((transfer) => transfer.id)],
+      );
+      const overdue = new Date((rows[0].at as Date).getTime() + 1000);
+      const expired = await Promise.all(
+        [worker, second].map((each) => each.get(RequestExpirySweep).sweep(overdue)),
+      );
+      expect(expired[0] + expired[1]).toBeGreaterThanOrEqual(transfers.length);
+      const rounds = await Promise.all(
+        [worker, second].map((each) => each.get(RetentionSweep).sweep(overdue)),
+      );
+      expect(rounds[0].payloads + rounds[1].payloads).toBeGreaterThanOrEqual(transfers.length);
+      for (const { id, versionId, versionHash } of transfers) {
+        expect(await payloadLive(versionId)).toBe(false);
+        expect(await purgeEntries(versionHash)).toHaveLength(1);
+        expect(await purgeSteps(id)).toBe(1);
+        const { rows: expiries } = await database.query(
+          `SELECT count(*)::int AS n FROM exchange_log_entries WHERE transfer_id = $1 AND event_type = 'expired'`,
+          [id],
+        );
+        expect(expiries[0].n).toBe(1);
+      }
+    } finally {
+      await second.close();
+    }
+  });
+
   describe('metadata and evidence after the board’s term', () => {
     /** Time passes for one transfer: its stored dates move back (the term is checked at the database's clock). */
     const monthsPass = (id: string, months: number) =>

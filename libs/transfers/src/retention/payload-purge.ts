@@ -80,7 +80,7 @@ async function destroyPayloads(
   };
   const repository = new PayloadRetentionRepository(manager);
   for (const payload of overdue) {
-    await repository.destroyPayload(payload.versionId, now);
+    if (!(await repository.destroyPayload(payload.versionId, now))) continue;
     // TODO(integrator, #11 helper M): the version's sealed consent declaration documents go with it —
     // null their ciphertext and wrapped key here once M's declaration columns are on main.
     trail.add({

@@ -101,15 +101,18 @@ export class PayloadRetentionRepository {
   /**
    * Destroys a version's payload: ciphertext and the wrapped data key, with what decrypts them. Without
    * the wrapped key no key-encryption key opens anything; the row keeps only metadata (hashes, sizes).
+   * Answers whether it destroyed it now.
    */
-  async destroyPayload(versionId: string, at: Date): Promise<void> {
-    await this.manager.query(
+  async destroyPayload(versionId: string, at: Date): Promise<boolean> {
+    const [, affected]: [unknown, number] = await this.manager.query(
       `UPDATE dossier_versions
           SET ciphertext = NULL, iv = NULL, auth_tag = NULL, wrapped_key = NULL, wrap_iv = NULL,
               wrap_tag = NULL, kek_id = NULL, purged_at = $2
         WHERE id = $1 AND purged_at IS NULL`,
       [versionId, at],
     );
+    // False when it was gone already (another sweep, a retraction): then there is nothing to log.
+    return affected === 1;
   }
 
   /**
