@@ -269,6 +269,18 @@ describe('retention: no payload outlives its purpose', () => {
     ]);
   });
 
+  it('keeps a version staged ahead once a request claimed it, past the unclaimed term', async () => {
+    const { bytes, pupil, source } = dossier('POVO', ++seed);
+    const ahead = await po.post('/v1/dossiers', bytes);
+    expect(ahead.status).toBe(201);
+    const requested = await vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: source, pupil });
+    expect(requested.status).toBe(201);
+    const versionId = await currentVersion(requested.body.id as string);
+    expect(versionId).not.toBeNull();
+    await sweepAt(Date.now() + 61 * DAY);
+    expect(await payloadLive(versionId)).toBe(true);
+  });
+
   it('expires in the release worker, then destroys the expired request’s version (term 0)', async () => {
     const { id, versionId, versionHash } = await staged();
     const { rows } = await database.query('SELECT expires_at FROM transfers WHERE id = $1', [id]);

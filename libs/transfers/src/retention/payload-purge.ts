@@ -2,13 +2,14 @@ import { formatSchoolCode } from '@app/registry';
 import { findSchoolsByIds } from '@app/registry/school-lookup';
 import type { DataSource, EntityManager } from 'typeorm';
 import { EntryTrail, type TransferEventRecorder } from '../transfer-events';
+import type { TransferEntity } from '../transfer.entity';
 import { schoolsOfTransfers } from '../transfer-schools';
 import { changeTransferState } from '../transfer-state-changes';
-import { inRecordedTransaction } from '../transfer-transactions';
+import { inRecordedTransaction, lockLine } from '../transfer-transactions';
 import { type OverduePayload, PayloadRetentionRepository } from './payload-retention-repository';
 import type { PayloadTerms } from './retention.config';
 
-/** Versions or transfers per transaction: bounded, so one batch never holds many locks for long. */
+/** Candidates read per query, and transfers ended per transaction. */
 const BATCH = 100;
 
 /** What one payload sweep did: versions whose key it destroyed, transfers it moved to `purged`. */
@@ -19,10 +20,12 @@ export interface PayloadPurgeCount {
 
 /**
  * Retention's payload sweep (issue #11, item 7): destroys the key and ciphertext of every version whose
- * purpose ended longer ago than its term (`PayloadRetentionRepository.lockOverdue`), each with its
- * `payload_purged` log entry in the same transaction; then moves the transfers left without a live payload
- * to `purged` (the lifecycle's `purge`, as the broker). Rows are locked and skipped when another process
- * holds them, so several release workers may sweep at once without doing anything twice.
+ * purpose ended longer ago than its term (`PayloadRetentionRepository`), each in its own transaction with
+ * its `payload_purged` log entry, and ends the transfers that used it once they have no live payload left
+ * (the lifecycle's `purge`, as the broker); then ends the finished transfers that never had a version.
+ * Each version is checked again under its line's lock (which staging and requests take) and with the
+ * transfers that use it locked, so a request matched, evidence recorded or a receipt confirmed meanwhile
+ * is seen; several release workers may sweep at once without doing anything twice.
  */
 export async function purgeOverduePayloads(
   dataSource: DataSource,
@@ -31,70 +34,106 @@ export async function purgeOverduePayloads(
   now: Date,
 ): Promise<PayloadPurgeCount> {
   const count: PayloadPurgeCount = { payloads: 0, transfers: 0 };
+  let after: { stagedAt: Date; id: string } | null = null;
   for (;;) {
-    const trail = new EntryTrail(recorder);
-    const purged = await inRecordedTransaction(dataSource, trail, async (manager) => {
-      const overdue = await new PayloadRetentionRepository(manager).lockOverdue(terms, now, BATCH);
-      await destroyPayloads(manager, trail, overdue, now);
-      return overdue.length;
-    });
-    count.payloads += purged;
-    if (purged < BATCH) break;
+    const candidates = await new PayloadRetentionRepository(dataSource.manager).overdue(
+      terms,
+      now,
+      after,
+      BATCH,
+    );
+    for (const candidate of candidates) {
+      const done = await purgeVersion(dataSource, recorder, terms, candidate, now);
+      count.payloads += done.payloads;
+      count.transfers += done.transfers;
+    }
+    if (candidates.length < BATCH) break;
+    const last = candidates[candidates.length - 1];
+    after = { stagedAt: last.stagedAt, id: last.versionId };
   }
   for (;;) {
     const trail = new EntryTrail(recorder);
-    const ended = await inRecordedTransaction(dataSource, trail, async (manager) => {
-      const transfers = await new PayloadRetentionRepository(manager).lockPurgeable(BATCH);
-      const schoolsOf = await schoolsOfTransfers(manager, transfers);
-      for (const transfer of transfers) {
-        await changeTransferState(manager, trail, transfer, schoolsOf(transfer), {
-          event: 'purge',
-          actor: 'broker',
-          vendor: null,
-          version: null,
-          at: now,
-        });
-      }
-      return transfers.length;
-    });
+    const ended = await inRecordedTransaction(dataSource, trail, async (manager) =>
+      endTransfers(manager, trail, await new PayloadRetentionRepository(manager).lockPurgeable(BATCH), now),
+    );
     count.transfers += ended;
     if (ended < BATCH) return count;
   }
 }
 
-async function destroyPayloads(
-  manager: EntityManager,
-  trail: EntryTrail,
-  overdue: readonly OverduePayload[],
+async function purgeVersion(
+  dataSource: DataSource,
+  recorder: TransferEventRecorder,
+  terms: PayloadTerms,
+  candidate: OverduePayload,
   now: Date,
-): Promise<void> {
-  const ids = overdue.flatMap((payload) => [payload.sourceSchoolId, payload.targetSchoolId ?? []].flat());
-  const codes = new Map(
-    (await findSchoolsByIds(manager, ids)).map((school) => [school.id, formatSchoolCode(school)]),
-  );
-  const code = (schoolId: string) => {
-    const found = codes.get(schoolId);
-    // A bug, not a refusal: versions and transfers name registered schools, and schools are never deleted.
-    if (found === undefined) throw new Error('a version names a school the registry does not hold');
-    return found;
-  };
-  const repository = new PayloadRetentionRepository(manager);
-  for (const payload of overdue) {
-    if (!(await repository.destroyPayload(payload.versionId, now))) continue;
+): Promise<PayloadPurgeCount> {
+  const trail = new EntryTrail(recorder);
+  return inRecordedTransaction(dataSource, trail, async (manager) => {
+    const repository = new PayloadRetentionRepository(manager);
+    // The order staging takes them in: the line, then its transfers.
+    await lockLine(manager, candidate.sourceSchoolId, candidate.pupilKeyHash);
+    const claimants = await repository.lockClaimants(candidate.versionId);
+    const payload = await repository.overdueVersion(terms, now, candidate.versionId);
+    // Claimed again meanwhile, or destroyed by another sweep or a retraction: nothing to do or log.
+    if (!payload || !(await repository.destroyPayload(payload.versionId, now))) {
+      return { payloads: 0, transfers: 0 };
+    }
     // TODO(integrator, #11 helper M): the version's sealed consent declaration documents go with it —
     // null their ciphertext and wrapped key here once M's declaration columns are on main.
+    const schools = await schoolCodes(manager, [payload.sourceSchoolId, payload.targetSchoolId ?? []].flat());
     trail.add({
       type: 'payload_purged',
       at: now,
       actor: { kind: 'broker', id: null, side: null },
       schools: {
-        source: code(payload.sourceSchoolId),
-        target: payload.targetSchoolId === null ? null : code(payload.targetSchoolId),
+        source: schools(payload.sourceSchoolId),
+        target: payload.targetSchoolId === null ? null : schools(payload.targetSchoolId),
       },
       transferId: payload.transferId,
       versionHash: payload.versionHash,
       reason: payload.reason,
       termDays: payload.termDays,
     });
+    const purgeable = await repository.lockPurgeable(
+      BATCH,
+      claimants.map((transfer) => transfer.id),
+    );
+    return { payloads: 1, transfers: await endTransfers(manager, trail, purgeable, now) };
+  });
+}
+
+/** Moves each transfer to `purged` (the broker's step, history and log entry); answers how many. */
+async function endTransfers(
+  manager: EntityManager,
+  trail: EntryTrail,
+  transfers: readonly TransferEntity[],
+  now: Date,
+): Promise<number> {
+  const schoolsOf = await schoolsOfTransfers(manager, transfers);
+  for (const transfer of transfers) {
+    await changeTransferState(manager, trail, transfer, schoolsOf(transfer), {
+      event: 'purge',
+      actor: 'broker',
+      vendor: null,
+      version: null,
+      at: now,
+    });
   }
+  return transfers.length;
+}
+
+async function schoolCodes(
+  manager: EntityManager,
+  ids: readonly string[],
+): Promise<(schoolId: string) => string> {
+  const codes = new Map(
+    (await findSchoolsByIds(manager, ids)).map((school) => [school.id, formatSchoolCode(school)]),
+  );
+  return (schoolId) => {
+    const found = codes.get(schoolId);
+    // A bug, not a refusal: versions and transfers name registered schools, and schools are never deleted.
+    if (found === undefined) throw new Error('a version names a school the registry does not hold');
+    return found;
+  };
 }

@@ -9,6 +9,9 @@ export interface OverduePayload {
   versionId: string;
   versionHash: string;
   sourceSchoolId: string;
+  /** The version's line (with the source school): staging and requests for it take the line's lock. */
+  pupilKeyHash: string;
+  stagedAt: Date;
   /** The transfer whose end bound the term; null for a version no transfer uses (unclaimed, superseded). */
   transferId: string | null;
   targetSchoolId: string | null;
@@ -28,7 +31,8 @@ const OVERDUE_PAYLOADS = `
   WITH terms (reason, days) AS (
     SELECT * FROM unnest($1::text[], $2::int[])
   )
-  SELECT v.id AS version_id, v.canonical_sha256 AS version_hash, v.source_school_id,
+  SELECT v.id AS version_id, v.canonical_sha256 AS version_hash, v.source_school_id, v.pupil_key_hash,
+         v.staged_at,
          binding.transfer_id, binding.target_school_id, binding.reason, binding.days AS term_days
     FROM dossier_versions v
     CROSS JOIN LATERAL (
@@ -61,14 +65,17 @@ const OVERDUE_PAYLOADS = `
        LIMIT 1
     ) binding
    WHERE v.purged_at IS NULL AND binding.keep_until <= $3
+     AND ($5::uuid IS NULL OR v.id = $5::uuid)
+     AND ($6::timestamptz IS NULL OR (v.staged_at, v.id) > ($6::timestamptz, $7::uuid))
    ORDER BY v.staged_at, v.id
-   LIMIT $4
-     FOR UPDATE OF v SKIP LOCKED`;
+   LIMIT $4`;
 
 interface OverdueRow {
   version_id: string;
   version_hash: string;
   source_school_id: string;
+  pupil_key_hash: string;
+  staged_at: Date;
   transfer_id: string | null;
   target_school_id: string | null;
   reason: PayloadPurgeReason;
@@ -79,23 +86,66 @@ interface OverdueRow {
 export class PayloadRetentionRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** Up to `limit` overdue versions, locked (rows another sweep holds are skipped). */
-  async lockOverdue(terms: PayloadTerms, now: Date, limit: number): Promise<OverduePayload[]> {
+  /**
+   * Up to `limit` overdue versions after `after` (keyset on staging time and id), oldest first; not
+   * locked: each is checked again under its line's lock (`overdueVersion`) before anything is destroyed.
+   */
+  overdue(
+    terms: PayloadTerms,
+    now: Date,
+    after: { stagedAt: Date; id: string } | null,
+    limit: number,
+  ): Promise<OverduePayload[]> {
+    return this.query(terms, now, limit, null, after);
+  }
+
+  /** The version if it is still overdue now, read after the caller took the locks; null if not. */
+  async overdueVersion(terms: PayloadTerms, now: Date, versionId: string): Promise<OverduePayload | null> {
+    const [found] = await this.query(terms, now, 1, versionId, null);
+    return found ?? null;
+  }
+
+  private async query(
+    terms: PayloadTerms,
+    now: Date,
+    limit: number,
+    versionId: string | null,
+    after: { stagedAt: Date; id: string } | null,
+  ): Promise<OverduePayload[]> {
     const rows: OverdueRow[] = await this.manager.query(OVERDUE_PAYLOADS, [
       [...PAYLOAD_PURGE_REASONS],
       PAYLOAD_PURGE_REASONS.map((reason) => terms[reason]),
       now,
       limit,
+      versionId,
+      after?.stagedAt ?? null,
+      after?.id ?? null,
     ]);
     return rows.map((row) => ({
       versionId: row.version_id,
       versionHash: row.version_hash,
       sourceSchoolId: row.source_school_id,
+      pupilKeyHash: row.pupil_key_hash,
+      stagedAt: row.staged_at,
       transferId: row.transfer_id,
       targetSchoolId: row.target_school_id,
       reason: row.reason,
       termDays: row.term_days,
     }));
+  }
+
+  /**
+   * The transfers that use the version (serve or released it), locked until the transaction ends: a step
+   * on one of them (new evidence, a receipt) waits for the destruction, or commits first and is seen.
+   */
+  async lockClaimants(versionId: string): Promise<TransferEntity[]> {
+    return this.manager
+      .getRepository(TransferEntity)
+      .createQueryBuilder('t')
+      .where('t.current_version_id = :versionId OR t.released_version_id = :versionId', { versionId })
+      .orderBy('t.id')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   /**
@@ -117,13 +167,15 @@ export class PayloadRetentionRepository {
 
   /**
    * Up to `limit` transfers the purge may end — in a state it leaves, with no live payload left (neither
-   * the version they serve nor the one they released) — locked, others' skipped.
+   * the version they serve nor the one they released) — locked, others' skipped; only `among`, if given.
    */
-  lockPurgeable(limit: number): Promise<TransferEntity[]> {
-    return this.manager
+  lockPurgeable(limit: number, among?: readonly string[]): Promise<TransferEntity[]> {
+    const builder = this.manager
       .getRepository(TransferEntity)
       .createQueryBuilder('t')
-      .where('t.state IN (:...states)', { states: [...TRANSFER_TRANSITIONS.purge.from] })
+      .where('t.state IN (:...states)', { states: [...TRANSFER_TRANSITIONS.purge.from] });
+    if (among) builder.andWhere('t.id IN (:...among)', { among: among.length > 0 ? among : [null] });
+    return builder
       .andWhere(
         `NOT EXISTS (SELECT 1 FROM dossier_versions v
                       WHERE v.id IN (t.current_version_id, t.released_version_id) AND v.purged_at IS NULL)`,
