@@ -129,8 +129,9 @@ export type TransferLogEvent =
     })
   | (TransferLogEventBase & {
       type: 'metadata_deleted';
-      schools: TransferSchools;
-      transferId: string;
+      /** A transfer's (both schools), or a version's no transfer used (no target, no transfer id). */
+      schools: EventSchools;
+      transferId: string | null;
       /** The board's term that ran out, and how many rows went (counts only). */
       termMonths: number;
       historyRows: number;

@@ -421,6 +421,37 @@ describe('retention: no payload outlives its purpose', () => {
       expect((await rowsOf(id, versionId)).transfers).toBe(1);
     });
 
+    it('deletes the row of a purged version no transfer ever used 24 months after its purge', async () => {
+      const { bytes } = dossier('POVO', ++seed);
+      const ahead = await po.post('/v1/dossiers', bytes);
+      const versionHash = (ahead.body.version as { canonicalSha256: string }).canonicalSha256;
+      await sweepAt(Date.now() + 61 * DAY);
+      const purgedAgo = (months: number) =>
+        database.query(
+          `UPDATE dossier_versions SET purged_at = now() - make_interval(months => $2)
+            WHERE canonical_sha256 = $1 RETURNING id`,
+          [versionHash, months],
+        );
+      expect((await purgedAgo(23)).rowCount).toBe(1);
+      await sweepAt(Date.now());
+      expect((await purgedAgo(24)).rowCount).toBe(1);
+      await sweepAt(Date.now());
+      expect((await purgedAgo(24)).rowCount).toBe(0);
+      const { rows } = await database.query(
+        `SELECT transfer_id, target_school, source_school, details FROM exchange_log_entries
+          WHERE event_type = 'metadata_deleted' AND version_hash = $1`,
+        [versionHash],
+      );
+      expect(rows).toEqual([
+        {
+          transfer_id: null,
+          target_school: null,
+          source_school: '00YY00',
+          details: { termMonths: 24, historyRows: 0, evidenceRecords: 0, versions: 1 },
+        },
+      ]);
+    });
+
     // Last: the instruction holds for the whole test board.
     it('takes the term the sending school’s board set (18 months)', async () => {
       const { id, versionId } = await purgedTransfer();

@@ -8,8 +8,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export const METADATA_TERM_FLOOR_MONTHS = 12;
 
-/** The one way the broker deletes anything (docs/decisions.md, "Retention (#11)"). */
+/** The broker's only ways to delete anything (docs/decisions.md, "Expiry and retention … (#11)"). */
 export const DELETE_TRANSFER_METADATA = 'delete_transfer_metadata';
+export const DELETE_UNCLAIMED_VERSION = 'delete_unclaimed_version';
 
 /**
  * Retention (issue #11, item 7). The runtime role deletes nothing itself; it may call one function, owned
@@ -85,15 +86,41 @@ export class Retention1765400000000 implements MigrationInterface {
         RETURN QUERY SELECT v_months, v_history, v_evidence, v_deleted_versions;
       END
       $fn$`);
-    await queryRunner.query(
-      `REVOKE ALL ON FUNCTION ${DELETE_TRANSFER_METADATA}(uuid, integer, integer, timestamptz) FROM PUBLIC`,
-    );
-    await queryRunner.query(
-      `GRANT EXECUTE ON FUNCTION ${DELETE_TRANSFER_METADATA}(uuid, integer, integer, timestamptz) TO ${RUNTIME_ROLE}`,
-    );
+    // A purged version no transfer ever used (staged ahead, never claimed): its row goes after the term
+    // too, counted from its purge, if nothing refers to it.
+    await queryRunner.query(`
+      CREATE FUNCTION ${DELETE_UNCLAIMED_VERSION}(p_version_id uuid, p_months integer, p_now timestamptz)
+      RETURNS integer
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+      AS $fn$
+      DECLARE
+        v_purged timestamptz;
+        v_months integer := GREATEST(p_months, ${METADATA_TERM_FLOOR_MONTHS});
+      BEGIN
+        SELECT purged_at INTO v_purged FROM dossier_versions WHERE id = p_version_id FOR UPDATE;
+        IF v_purged IS NULL OR v_purged + make_interval(months => v_months) > LEAST(p_now, now())
+           OR EXISTS (SELECT 1 FROM transfers t
+                       WHERE t.current_version_id = p_version_id OR t.released_version_id = p_version_id)
+           OR EXISTS (SELECT 1 FROM transfer_history h WHERE h.version_id = p_version_id)
+           OR EXISTS (SELECT 1 FROM evidence_records e WHERE e.version_id = p_version_id)
+           OR EXISTS (SELECT 1 FROM release_outbox o WHERE o.version_id = p_version_id) THEN
+          RETURN NULL;
+        END IF;
+        DELETE FROM dossier_versions WHERE id = p_version_id;
+        RETURN v_months;
+      END
+      $fn$`);
+    for (const signature of [
+      `${DELETE_TRANSFER_METADATA}(uuid, integer, integer, timestamptz)`,
+      `${DELETE_UNCLAIMED_VERSION}(uuid, integer, timestamptz)`,
+    ]) {
+      await queryRunner.query(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC`);
+      await queryRunner.query(`GRANT EXECUTE ON FUNCTION ${signature} TO ${RUNTIME_ROLE}`);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION ${DELETE_UNCLAIMED_VERSION}(uuid, integer, timestamptz)`);
     await queryRunner.query(`DROP FUNCTION ${DELETE_TRANSFER_METADATA}(uuid, integer, integer, timestamptz)`);
     await queryRunner.query('DROP INDEX ix_transfers_released_version');
     await queryRunner.query('DROP INDEX ix_transfers_current_version');

@@ -1,9 +1,14 @@
-import type { BoardInstructions } from '@app/registry';
+import { type BoardInstructions, formatSchoolCode } from '@app/registry';
+import { findSchoolsByIds } from '@app/registry/school-lookup';
 import type { DataSource } from 'typeorm';
 import { EntryTrail, type TransferEventRecorder } from '../transfer-events';
 import { schoolsOfTransfers } from '../transfer-schools';
 import { inRecordedTransaction } from '../transfer-transactions';
-import { type MetadataCandidate, MetadataRetentionRepository } from './metadata-retention-repository';
+import {
+  type MetadataCandidate,
+  MetadataRetentionRepository,
+  type UnclaimedVersion,
+} from './metadata-retention-repository';
 
 /** Candidates read per query. */
 const BATCH = 100;
@@ -16,7 +21,9 @@ export type MetadataTerms = Pick<BoardInstructions, 'metadataRetentionFor'>;
  * its row, history, evidence, outbox rows and no-longer-used versions, with one `metadata_deleted` log
  * entry (counts only) in the same transaction. The term is the one the SENDING school's board set (the
  * broker processes for the sender), in effect at `now`; the database function checks it again, from the
- * stored dates and the receiving school's sector, and deletes nothing early. The exchange log stays.
+ * stored dates and the receiving school's sector, and deletes nothing early. Then the rows of purged
+ * versions no transfer ever used, after the after-release term counted from their purge. The exchange log
+ * stays. Answers how many transfers and versions it deleted.
  */
 export async function deleteOverdueMetadata(
   dataSource: DataSource,
@@ -35,10 +42,59 @@ export async function deleteOverdueMetadata(
     for (const candidate of candidates) {
       if (await deleteOne(dataSource, recorder, boards, candidate, now)) deleted += 1;
     }
-    if (candidates.length < BATCH) return deleted;
+    if (candidates.length < BATCH) break;
     const last = candidates[candidates.length - 1];
     after = { since: last.since, id: last.transferId };
   }
+  let afterVersion: { purgedAt: Date; id: string } | null = null;
+  for (;;) {
+    const versions = await new MetadataRetentionRepository(dataSource.manager).unclaimedCandidates(
+      now,
+      afterVersion,
+      BATCH,
+    );
+    for (const version of versions) {
+      if (await deleteUnclaimedVersion(dataSource, recorder, boards, version, now)) deleted += 1;
+    }
+    if (versions.length < BATCH) return deleted;
+    const last = versions[versions.length - 1];
+    afterVersion = { purgedAt: last.purgedAt, id: last.versionId };
+  }
+}
+
+/** A purged version no transfer used: its row goes after the board's term from its purge. */
+async function deleteUnclaimedVersion(
+  dataSource: DataSource,
+  recorder: TransferEventRecorder,
+  boards: MetadataTerms,
+  version: UnclaimedVersion,
+  now: Date,
+): Promise<boolean> {
+  const trail = new EntryTrail(recorder);
+  return inRecordedTransaction(dataSource, trail, async (manager) => {
+    const [school] = await findSchoolsByIds(manager, [version.sourceSchoolId]);
+    const terms = await boards.metadataRetentionFor(version.sourceSchoolId, now, manager);
+    const repository = new MetadataRetentionRepository(manager);
+    const termMonths = await repository.deleteUnclaimedIfDue(
+      version.versionId,
+      terms.afterReleaseMonths,
+      now,
+    );
+    if (termMonths === null) return false;
+    trail.add({
+      type: 'metadata_deleted',
+      at: now,
+      actor: { kind: 'broker', id: null, side: null },
+      schools: { source: formatSchoolCode(school), target: null },
+      transferId: null,
+      versionHash: version.versionHash,
+      termMonths,
+      historyRows: 0,
+      evidenceRecords: 0,
+      versions: 1,
+    });
+    return true;
+  });
 }
 
 async function deleteOne(

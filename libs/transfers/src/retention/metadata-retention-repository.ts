@@ -1,5 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { DELETE_TRANSFER_METADATA, METADATA_TERM_FLOOR_MONTHS } from '../migrations/1765400000000-retention';
+import {
+  DELETE_TRANSFER_METADATA,
+  DELETE_UNCLAIMED_VERSION,
+  METADATA_TERM_FLOOR_MONTHS,
+} from '../migrations/1765400000000-retention';
 
 /** A purged transfer whose metadata may be due, and the date its term runs from. */
 export interface MetadataCandidate {
@@ -81,4 +85,57 @@ export class MetadataRetentionRepository {
       versions: row.versions,
     };
   }
+
+  /**
+   * Up to `limit` purged versions no row refers to (staged ahead, never used by a transfer), at least the
+   * floor term past their purge, oldest first, after `after` (keyset).
+   */
+  async unclaimedCandidates(
+    now: Date,
+    after: { purgedAt: Date; id: string } | null,
+    limit: number,
+  ): Promise<UnclaimedVersion[]> {
+    const rows: Array<{
+      id: string;
+      source_school_id: string;
+      canonical_sha256: string;
+      purged_at: Date;
+    }> = await this.manager.query(
+      `SELECT v.id, v.source_school_id, v.canonical_sha256, v.purged_at
+         FROM dossier_versions v
+        WHERE v.purged_at IS NOT NULL AND v.purged_at + make_interval(months => $2) <= $1
+          AND NOT EXISTS (SELECT 1 FROM transfers t
+                           WHERE t.current_version_id = v.id OR t.released_version_id = v.id)
+          AND NOT EXISTS (SELECT 1 FROM transfer_history h WHERE h.version_id = v.id)
+          AND NOT EXISTS (SELECT 1 FROM evidence_records e WHERE e.version_id = v.id)
+          AND NOT EXISTS (SELECT 1 FROM release_outbox o WHERE o.version_id = v.id)
+          AND ($3::timestamptz IS NULL OR (v.purged_at, v.id) > ($3::timestamptz, $4::uuid))
+        ORDER BY v.purged_at, v.id
+        LIMIT $5`,
+      [now, METADATA_TERM_FLOOR_MONTHS, after?.purgedAt ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((row) => ({
+      versionId: row.id,
+      sourceSchoolId: row.source_school_id,
+      versionHash: row.canonical_sha256,
+      purgedAt: row.purged_at,
+    }));
+  }
+
+  /** Deletes the version's row if its term has passed at `now` (the function checks); the term, or null. */
+  async deleteUnclaimedIfDue(versionId: string, months: number, now: Date): Promise<number | null> {
+    const [row]: Array<{ months: number | null }> = await this.manager.query(
+      `SELECT ${DELETE_UNCLAIMED_VERSION}($1, $2, $3) AS months`,
+      [versionId, months, now],
+    );
+    return row.months;
+  }
+}
+
+/** A purged version no transfer ever used, whose row may be due for deletion. */
+export interface UnclaimedVersion {
+  versionId: string;
+  sourceSchoolId: string;
+  versionHash: string;
+  purgedAt: Date;
 }
