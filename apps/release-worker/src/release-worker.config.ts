@@ -1,6 +1,7 @@
 import { Environment, readConfig, setting } from '@app/config';
 import { DatabaseConfig, readDatabaseConfig } from '@app/persistence';
 import { RedisConfig, readRedisConfig } from '@app/queues';
+import { RetentionSettings, readRetentionSettings } from '@app/transfers/retention/retention.config';
 import { VaultConfig, readVaultConfig } from '@app/vault';
 import { NotificationSettings, readNotificationSettings } from './notifications/notification.config';
 
@@ -22,6 +23,9 @@ export interface ReleaseWorkerConfig {
   vault: VaultConfig;
   relay: RelaySettings;
   notifications: NotificationSettings;
+  /** How often open requests past their deadline are expired (moved here from broker-api, #11). */
+  expirySweepSeconds: number;
+  retention: RetentionSettings;
 }
 
 export function readReleaseWorkerConfig(env: Environment = process.env): ReleaseWorkerConfig {
@@ -29,6 +33,7 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     {
       RELEASE_RELAY_EVERY_MS: setting.positiveInt(1000),
       RELEASE_RELAY_RECHECK_SECONDS: setting.positiveInt(60),
+      TRANSFER_EXPIRY_SWEEP_SECONDS: setting.positiveInt(60),
     },
     env,
   );
@@ -38,5 +43,7 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     vault: readVaultConfig(env),
     relay: { everyMs: raw.RELEASE_RELAY_EVERY_MS, recheckAfterSeconds: raw.RELEASE_RELAY_RECHECK_SECONDS },
     notifications: readNotificationSettings(env),
+    expirySweepSeconds: raw.TRANSFER_EXPIRY_SWEEP_SECONDS,
+    retention: readRetentionSettings(env),
   };
 }

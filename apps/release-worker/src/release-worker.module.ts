@@ -4,6 +4,7 @@ import { BROKER_HEARTBEAT_QUEUE, NOTIFICATION_QUEUE, QueuesModule, RELEASE_QUEUE
 import { DossierVault } from '@app/vault';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
+import { EXPIRY_SWEEP_SECONDS, RequestExpirySweep } from './expiry/request-expiry.sweep';
 import { HeartbeatProcessor } from './heartbeat/heartbeat.processor';
 import { HeartbeatScheduler } from './heartbeat/heartbeat.scheduler';
 import { NotificationProcessor } from './notifications/notification.processor';
@@ -11,9 +12,10 @@ import { NOTIFICATION_SETTINGS, NotificationRelay } from './notifications/notifi
 import { RELAY_SETTINGS, ReleaseRelay } from './release/release-relay';
 import { ReleaseProcessor } from './release/release.processor';
 import type { ReleaseWorkerConfig } from './release-worker.config';
+import { RETENTION_SETTINGS, RetentionSweep } from './retention/retention.sweep';
 
 /**
- * The queue processors and the release outbox's relay. No HTTP listener: the worker is reached only
+ * The queue processors, the release outbox's relay, and the expiry and retention sweeps. No HTTP listener: the worker is reached only
  * through its queues and the database, as the broker's runtime role (like broker-api).
  */
 @Module({})
@@ -37,6 +39,11 @@ export class ReleaseWorkerModule {
         { provide: NOTIFICATION_SETTINGS, useValue: config.notifications },
         NotificationRelay,
         NotificationProcessor,
+        // The broker's own steps on time (#11): expiry and retention.
+        { provide: EXPIRY_SWEEP_SECONDS, useValue: config.expirySweepSeconds },
+        RequestExpirySweep,
+        { provide: RETENTION_SETTINGS, useValue: config.retention },
+        RetentionSweep,
       ],
     };
   }

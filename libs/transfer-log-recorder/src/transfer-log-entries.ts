@@ -61,6 +61,17 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
   if (event.type === 'declaration_stored') {
     entry.details = { evidenceId: event.evidenceId, byteLength: event.byteLength };
   }
+  if (event.type === 'payload_purged') {
+    entry.details = { reason: event.reason, termDays: event.termDays };
+  }
+  if (event.type === 'metadata_deleted') {
+    entry.details = {
+      termMonths: event.termMonths,
+      historyRows: event.historyRows,
+      evidenceRecords: event.evidenceRecords,
+      versions: event.versions,
+    };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

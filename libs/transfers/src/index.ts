@@ -22,3 +22,4 @@ export * from './notifications';
 export * from './retraction';
 export * from './recall';
 export * from './match-approval';
+export * from './retention';

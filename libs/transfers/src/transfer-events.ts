@@ -23,12 +23,29 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'version_retracted',
   'recall_issued',
   'declaration_stored',
+  'payload_purged',
+  'metadata_deleted',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
 /** Why the sender takes a version back: a token, never the sender's own words. */
 export const RETRACTION_REASONS = ['wrong_pupil', 'wrong_content', 'other'] as const;
 export type RetractionReason = (typeof RETRACTION_REASONS)[number];
+
+/**
+ * Why retention destroyed a version's payload: the purpose that ended (docs/operator-guide.md,
+ * "Retention"). A retracted version's key goes at once, with the retraction, not here.
+ */
+export const PAYLOAD_PURGE_REASONS = [
+  'received',
+  'release_unacknowledged',
+  'blocked',
+  'withdrawn',
+  'expired',
+  'superseded',
+  'unclaimed',
+] as const;
+export type PayloadPurgeReason = (typeof PAYLOAD_PURGE_REASONS)[number];
 
 /** The vendor a request comes from, and the certificate it authenticated with: the log names both. */
 export interface ActingVendor {
@@ -153,6 +170,24 @@ export type TransferLogEvent =
       /** The consent record the document belongs to, and its size; never the document. */
       evidenceId: string;
       byteLength: number;
+    })
+  | (TransferLogEventBase & {
+      type: 'payload_purged';
+      versionHash: string;
+      /** Why the version's purpose ended (retention), and the term that ran out, in days. */
+      reason: PayloadPurgeReason;
+      termDays: number;
+    })
+  | (TransferLogEventBase & {
+      type: 'metadata_deleted';
+      /** A transfer's (both schools), or a version's no transfer used (no target, no transfer id). */
+      schools: EventSchools;
+      transferId: string | null;
+      /** The board's term that ran out, and how many rows went (counts only). */
+      termMonths: number;
+      historyRows: number;
+      evidenceRecords: number;
+      versions: number;
     })
   | (TransferLogEventBase & {
       type: 'dossier_fetched';

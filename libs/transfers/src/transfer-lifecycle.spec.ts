@@ -146,10 +146,10 @@ describe('the transfer lifecycle', () => {
     expect(nextState('released', 'withdraw', 'target_vendor')).toMatchObject({ ok: false });
   });
 
-  it('purges only finished transfers, and nothing follows a purge', () => {
+  it('purges finished transfers, and a release or block whose term ended; nothing follows a purge', () => {
     for (const state of TRANSFER_STATES) {
       expect(nextState(state, 'purge', 'broker').ok).toBe(
-        ['received', 'expired', 'withdrawn'].includes(state),
+        ['received', 'expired', 'withdrawn', 'released', 'blocked'].includes(state),
       );
     }
     for (const event of TRANSFER_EVENTS) {

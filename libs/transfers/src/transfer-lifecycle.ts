@@ -97,7 +97,9 @@ export const TRANSFER_TRANSITIONS: Readonly<Record<TransferEvent, Transition>> =
     to: 'expired',
     by: ['broker'],
   },
-  purge: { from: ['received', 'expired', 'withdrawn'], to: 'purged', by: ['broker'] },
+  // Retention (#11): a finished transfer once its payloads are destroyed; also a release never acknowledged
+  // and a block never lifted, once their terms ended and the version's key went (docs/operator-guide.md).
+  purge: { from: ['received', 'expired', 'withdrawn', 'released', 'blocked'], to: 'purged', by: ['broker'] },
   // The sender takes back the version serving the transfer before it is released (#11, item 5): the
   // request waits again for a dossier, with no current version; a queued release finds nothing to do.
   retract_version: {

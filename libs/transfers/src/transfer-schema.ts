@@ -12,6 +12,8 @@ import { NotificationOutbox1765300000001 } from './migrations/1765300000001-noti
 import { NotificationOutboxEntity } from './notifications/notification-outbox.entity';
 import { RecallNotices1765200000001 } from './migrations/1765200000001-recall-notices';
 import { RecallNoticeEntity } from './recall/recall-notice.entity';
+import { Retention1765400000000 } from './migrations/1765400000000-retention';
+import { DeclarationsGoWithTheirVersion1765400000001 } from './migrations/1765400000001-declarations-go-with-their-version';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -45,4 +47,6 @@ export const TRANSFER_MIGRATIONS = [
   VersionRetraction1765200000000,
   RecallNotices1765200000001,
   NotificationOutbox1765300000001,
+  Retention1765400000000,
+  DeclarationsGoWithTheirVersion1765400000001,
 ];

@@ -9,14 +9,17 @@ export function transferSchools(source: SchoolEntity, target: SchoolEntity): Tra
   return { source: formatSchoolCode(source), target: formatSchoolCode(target) };
 }
 
+/** What naming a transfer's schools needs of it. */
+type TransferSchoolIds = Pick<TransferEntity, 'sourceSchoolId' | 'targetSchoolId'>;
+
 /**
  * The schools of these transfers, read in one query in the caller's transaction: for the steps that start
  * from the transfer alone (receipt, withdrawal, fetch, a batch of the expiry sweep).
  */
 export async function schoolsOfTransfers(
   manager: EntityManager,
-  transfers: readonly TransferEntity[],
-): Promise<(transfer: TransferEntity) => TransferSchools> {
+  transfers: readonly TransferSchoolIds[],
+): Promise<(transfer: TransferSchoolIds) => TransferSchools> {
   const ids = transfers.flatMap((transfer) => [transfer.sourceSchoolId, transfer.targetSchoolId]);
   const codes = new Map(
     (await findSchoolsByIds(manager, ids)).map((school) => [school.id, formatSchoolCode(school)]),

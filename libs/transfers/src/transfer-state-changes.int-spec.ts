@@ -86,7 +86,7 @@ describe('one place where transfers change state', () => {
     const vault = new DossierVault(
       readVaultConfig({ VAULT_KEKS: `k1:${randomBytes(32).toString('base64')}`, VAULT_ACTIVE_KEK: 'k1' }),
     );
-    const settings = { pupilKeySecret: secret, requestLifetimeDays: 90, expirySweepSeconds: 60 };
+    const settings = { pupilKeySecret: secret, requestLifetimeDays: 90 };
     service = new TransferService(
       dataSource,
       registry,

@@ -33,10 +33,8 @@ export type DossierSealer = Pick<DossierVault, 'seal' | 'open'>;
 export interface TransferSettings {
   /** Key of the HMAC that turns a pupil key into what is stored. */
   pupilKeySecret: Buffer;
-  /** How long a request stays open without a release. */
+  /** How long a request stays open without a release (the release worker expires it then). */
   requestLifetimeDays: number;
-  /** How often the running broker expires requests past their deadline. */
-  expirySweepSeconds: number;
 }
 
 export interface StagingResult {

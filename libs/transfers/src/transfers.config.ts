@@ -13,8 +13,6 @@ export const transfersConfigShape = {
    */
   PUPIL_KEY_SECRET: z.string({ required_error: 'must be a base64 secret of at least 32 bytes' }),
   TRANSFER_REQUEST_LIFETIME_DAYS: setting.positiveInt(90),
-  /** How often the broker looks for open requests past their `expiresAt`. */
-  TRANSFER_EXPIRY_SWEEP_SECONDS: setting.positiveInt(60),
 };
 
 export function readTransferSettings(env?: Environment): TransferSettings {
@@ -29,7 +27,6 @@ export function readTransferSettings(env?: Environment): TransferSettings {
   return {
     pupilKeySecret: Buffer.from(encoded, 'base64'),
     requestLifetimeDays: raw.TRANSFER_REQUEST_LIFETIME_DAYS,
-    expirySweepSeconds: raw.TRANSFER_EXPIRY_SWEEP_SECONDS,
   };
 }
 

@@ -180,4 +180,23 @@ describe('consent declaration documents', () => {
     expect(row.kekId).toBe('rotated');
     expect(after.open(sealedDeclaration(row), declarationContext(evidenceId)).equals(document)).toBe(true);
   });
+
+  it('loses its key with its version: a retraction destroys both', async () => {
+    const document = Buffer.from('%PDF-1.4\nToestemming, later ingetrokken versie.\n%%EOF\n');
+    const { id, versionHash, evidenceId } = await consentNaming(document);
+    const { po } = exchange.clients;
+    expect((await upload(id, evidenceId, document)).status).toBe(201);
+
+    const retracted = await po.post(`/v1/transfers/${id}/retraction`, { versionHash, reason: 'wrong_pupil' });
+    expect(retracted.status).toBe(200);
+
+    const fetched = await po.get(path(id, evidenceId));
+    expect([fetched.status, fetched.body.error]).toEqual([404, 'DECLARATION_NOT_STORED']);
+    const { rows } = await exchange.database.query<{ purged: boolean; gone: boolean }>(
+      `SELECT purged_at IS NOT NULL AS purged, (ciphertext IS NULL AND wrapped_key IS NULL) AS gone
+         FROM consent_declarations WHERE evidence_id = $1`,
+      [evidenceId],
+    );
+    expect(rows).toEqual([{ purged: true, gone: true }]);
+  });
 });

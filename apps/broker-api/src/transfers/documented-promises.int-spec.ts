@@ -1,10 +1,11 @@
-import { RequestExpirySweep } from '@app/transfers';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
-import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import type { INestApplicationContext } from '@nestjs/common';
+import { RequestExpirySweep } from '../../../release-worker/src/expiry/request-expiry.sweep';
 import { dossierForPupil, sendingSchoolOf, validBsns } from '../../../../test/support/dossier-pupil';
 import { POVO_EXAMPLE } from '../../../../test/support/large-dossiers';
 import { Exchange, schoolPair, startExchange } from '../../../../test/support/exchange-fixture';
+import { startReleaseWorker } from '../../../../test/support/release-worker-fixture';
 import { TestPki } from '../../../../test/support/test-pki';
 import { VendorClient } from '../../../../test/support/vendor-client';
 
@@ -24,7 +25,6 @@ const pupil = (bsn: string) => ({ bsn, geboortedatum: '2014-05-01' });
 describe('documented promises of the exchange', () => {
   let exchange: Exchange<'po' | 'vo' | 'leaving'>;
   let pki: TestPki;
-  let broker: RunningBroker;
   let database: Client;
   let po: VendorClient;
   let vo: VendorClient;
@@ -37,12 +37,9 @@ describe('documented promises of the exchange', () => {
       suite: 'promises',
       schools: [...pair.schools, { code: LEAVING_TARGET, name: 'Tweede college', sector: 'VO' }],
       vendors: { ...pair.vendors, leaving: { id: 'leaving-las' } },
-      env: {
-        TRANSFER_REQUEST_LIFETIME_DAYS: String(LIFETIME_DAYS),
-        TRANSFER_EXPIRY_SWEEP_SECONDS: '1',
-      },
+      env: { TRANSFER_REQUEST_LIFETIME_DAYS: String(LIFETIME_DAYS) },
     });
-    ({ pki, broker, database } = exchange);
+    ({ pki, database } = exchange);
     ({ po, vo, leaving } = exchange.clients);
     bsns = [...MORE_BSNS];
   });
@@ -170,8 +167,15 @@ describe('documented promises of the exchange', () => {
     });
   });
 
+  // Expiry is the release worker's (#11): its real module, its timer every second, on this suite's database.
   describe('expiry', () => {
-    it('moves a request past its deadline to expired on the running broker’s own timer', async () => {
+    let worker: INestApplicationContext;
+    beforeAll(async () => {
+      worker = await startReleaseWorker(exchange.databaseUrl, { TRANSFER_EXPIRY_SWEEP_SECONDS: '1' });
+    });
+    afterAll(() => worker?.close());
+
+    it('moves a request past its deadline to expired on the running release worker’s own timer', async () => {
       const overdue = await request();
       const current = await request();
       // Time passes for one request only: its deadline is moved into the past, as days going by would.
@@ -195,7 +199,7 @@ describe('documented promises of the exchange', () => {
     it('gives a request TRANSFER_REQUEST_LIFETIME_DAYS to live, and not a second more', async () => {
       const { id, createdAt, expiresAt } = await request();
       expect(new Date(expiresAt).getTime() - new Date(createdAt).getTime()).toBe(LIFETIME_DAYS * DAY_MS);
-      const sweep = broker.app.get(RequestExpirySweep);
+      const sweep = worker.get(RequestExpirySweep);
       await sweep.sweep(new Date(new Date(expiresAt).getTime() - 1000));
       expect(await stateOf(id)).toBe('requested');
       expect(await sweep.sweep(new Date(new Date(expiresAt).getTime() + 1000))).toBeGreaterThanOrEqual(1);

@@ -1,9 +1,10 @@
 import { generateDossier } from '@app/oso-dataset';
-import { RequestExpirySweep } from '@app/transfers';
 import { Client } from 'pg';
-import type { RunningBroker } from '../../../../test/support/broker-fixture';
+import type { INestApplicationContext } from '@nestjs/common';
+import { RequestExpirySweep } from '../../../release-worker/src/expiry/request-expiry.sweep';
 import { Exchange, TWO_SCHOOLS, startExchange } from '../../../../test/support/exchange-fixture';
 import { bsnsIn, expectBsnNotEchoed } from '../../../../test/support/pupil-echo';
+import { startReleaseWorker } from '../../../../test/support/release-worker-fixture';
 import { VendorClient } from '../../../../test/support/vendor-client';
 import {
   POVO_DOSSIER,
@@ -47,7 +48,6 @@ function dossierFor(
 
 describe('the exchange API', () => {
   let exchange: Exchange<'po' | 'vo' | 'other' | 'auditor'>;
-  let broker: RunningBroker;
   let database: Client;
   let po: VendorClient; // sends for 00YY00 (primary)
   let vo: VendorClient; // receives for 01XZ00 (secondary)
@@ -72,7 +72,7 @@ describe('the exchange API', () => {
       auditors: { auditor: { name: 'inspectie', supervisory: true } },
       env: { API_MAX_DOSSIER_BYTES: String(1024 * 1024) },
     });
-    ({ broker, database } = exchange);
+    ({ database } = exchange);
     ({ po, vo, other, auditor } = exchange.clients);
   });
 
@@ -598,12 +598,19 @@ describe('the exchange API', () => {
   });
 
   // Last: the sweep's clock runs far ahead, so it expires every request still open in this suite.
+  // Expiry is the release worker's (#11): its real module on this suite's database, the sweep driven by hand.
   describe('expiry', () => {
+    let worker: INestApplicationContext;
+    beforeAll(async () => {
+      worker = await startReleaseWorker(exchange.databaseUrl);
+    });
+    afterAll(() => worker?.close());
+
     it('expires open requests past their deadline, as the broker, and then refuses staging', async () => {
       const pupil = { bsn: '987654305', geboortedatum: '2003-12-12' };
       const transferId = await requestFromPrimarySchool(pupil);
       const { expiresAt } = (await vo.get(`/v1/transfers/${transferId}`)).body as { expiresAt: string };
-      const sweep = broker.app.get(RequestExpirySweep);
+      const sweep = worker.get(RequestExpirySweep);
       // Nothing is overdue today (the suite's other requests were made seconds ago, with the same lifetime).
       expect(await sweep.sweep(new Date())).toBe(0);
       expect(new Date(expiresAt).getTime()).toBeGreaterThan(Date.now() + 89 * 86_400_000);

@@ -104,7 +104,7 @@ export async function measureStagingWithAndWithoutLog(
   const vault = new DossierVault(
     readVaultConfig({ VAULT_KEKS: `bench:${randomBytes(32).toString('base64')}`, VAULT_ACTIVE_KEK: 'bench' }),
   );
-  const settings = { pupilKeySecret: randomBytes(32), requestLifetimeDays: 90, expirySweepSeconds: 60 };
+  const settings = { pupilKeySecret: randomBytes(32), requestLifetimeDays: 90 };
   const serviceWith = (recorder: TransferEventRecorder) =>
     new TransferService(dataSource, registry, new StagingValidation(pool), vault, settings, recorder);
   const services: Record<StagingRecorder, TransferService> = {

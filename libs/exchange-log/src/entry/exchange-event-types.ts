@@ -118,6 +118,33 @@ export const EXCHANGE_EVENT_TYPES = {
     evidenceId: { kind: 'token', required: true },
     byteLength: { kind: 'count', required: true },
   }),
+  /**
+   * Retention destroyed a version's key and ciphertext (#11, item 7): why its purpose ended (a closed list
+   * of tokens) and the term that ran out. Ahead of any request a version has no transfer and no target.
+   */
+  payload_purged: {
+    category: 'transfer',
+    schools: { source: 'required', target: 'optional', subject: 'absent' },
+    transferId: 'optional',
+    versionHash: 'required',
+    details: { reason: { kind: 'token', required: true }, termDays: { kind: 'count', required: true } },
+  },
+  /**
+   * A purged transfer's metadata and evidence deleted after the board's term, or the row of a purged
+   * version no transfer ever used (then no transfer, no target, its hash): the term and counts only (#11).
+   */
+  metadata_deleted: {
+    category: 'transfer',
+    schools: { source: 'required', target: 'optional', subject: 'absent' },
+    transferId: 'optional',
+    versionHash: 'optional',
+    details: {
+      termMonths: { kind: 'count', required: true },
+      historyRows: { kind: 'count' },
+      evidenceRecords: { kind: 'count' },
+      versions: { kind: 'count' },
+    },
+  },
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

@@ -65,6 +65,8 @@ describe('the exchange log entry model', () => {
         'version_retracted',
         'recall_issued',
         'declaration_stored',
+        'payload_purged',
+        'metadata_deleted',
         'vendor_added',
         'vendor_changed',
         'school_added',

@@ -1,0 +1,5 @@
+export * from './metadata-deletion';
+export * from './metadata-retention-repository';
+export * from './payload-purge';
+export * from './payload-retention-repository';
+export * from './retention.config';
