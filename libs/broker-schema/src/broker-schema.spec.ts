@@ -30,6 +30,7 @@ describe('the broker’s database schema', () => {
         'exchange_log_tree_nodes',
         'mandates',
         'notification_outbox',
+        'recall_notices',
         'release_outbox',
         'schools',
         'transfer_history',

@@ -377,14 +377,17 @@ describe('retention: no payload outlives its purpose', () => {
       try {
         transfer = await released('01XZ00');
         expect((await vo.post(`/v1/transfers/${transfer.id}/receipt`)).body.state).toBe('received');
+        const recall = await po.post(`/v1/transfers/${transfer.id}/recall`, {
+          versionHash: transfer.versionHash,
+          reason: 'wrong_content',
+        });
+        expect(recall.status).toBe(200);
       } finally {
         for (const vendor of ['po-las', 'vo-las']) {
           await exchange.pki.registry.setVendorWebhook({ id: vendor, url: null });
         }
       }
-      const { id, versionId, versionHash } = transfer;
-      const recall = await po.post(`/v1/transfers/${id}/recall`, { versionHash, reason: 'wrong_content' });
-      expect(recall.status).toBe(200);
+      const { id, versionId } = transfer;
       await sweepAt(Date.now() + 15 * DAY);
       expect(await stateOf(id)).toBe('purged');
       const before = await rowsOf(id, versionId);
