@@ -2,6 +2,20 @@ import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { DossierVersionEntity } from './dossier-version.entity';
 import type { RetractionReason } from './transfer-events';
 
+/**
+ * A destroyed payload (crypto-shredding): ciphertext and wrapped key gone, the row keeps its hashes and
+ * metadata; the database's check allows only all of them or none.
+ */
+const DESTROYED_PAYLOAD = {
+  ciphertext: null,
+  iv: null,
+  authTag: null,
+  wrappedKey: null,
+  wrapIv: null,
+  wrapTag: null,
+  kekId: null,
+} as const;
+
 /** The wrapped data key of a version, as re-wrapping under another key-encryption key leaves it. */
 export type WrappedKey = Pick<DossierVersionEntity, 'wrappedKey' | 'wrapIv' | 'wrapTag' | 'kekId'>;
 
@@ -52,19 +66,7 @@ export class DossierVersionRepository {
 
   /** Destroys the version's data key and ciphertext (crypto-shredding), e.g. after a recall; metadata stays. */
   async purgePayload(version: DossierVersionEntity, at: Date): Promise<void> {
-    await this.rows.update(
-      { id: version.id },
-      {
-        ciphertext: null,
-        iv: null,
-        authTag: null,
-        wrappedKey: null,
-        wrapIv: null,
-        wrapTag: null,
-        kekId: null,
-        purgedAt: version.purgedAt ?? at,
-      },
-    );
+    await this.rows.update({ id: version.id }, { ...DESTROYED_PAYLOAD, purgedAt: version.purgedAt ?? at });
   }
 
   /**
@@ -75,13 +77,7 @@ export class DossierVersionRepository {
     await this.rows.update(
       { id: version.id, retractedAt: IsNull() },
       {
-        ciphertext: null,
-        iv: null,
-        authTag: null,
-        wrappedKey: null,
-        wrapIv: null,
-        wrapTag: null,
-        kekId: null,
+        ...DESTROYED_PAYLOAD,
         // A version purged before (retention) keeps the moment its payload went.
         purgedAt: version.purgedAt ?? at,
         retractedAt: at,
