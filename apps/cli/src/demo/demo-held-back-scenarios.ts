@@ -1,16 +1,7 @@
 import { say } from '../output';
-import { DEMO_DAYS, generatedDemoDossier } from './demo-dossiers';
-import { everQueued, releasesIn } from './demo-session';
-import {
-  DemoScenario,
-  declaration,
-  fetchRefused,
-  parent,
-  receiverSees,
-  recordEvidence,
-  requestDossier,
-  stageDossier,
-} from './demo-steps';
+import { DEMO_DAYS } from './demo-dossiers';
+import { DemoScenario, parent, receiverSees, recordEvidence } from './demo-steps';
+import { expectHeldBack, signedParentConsent, voToVoStagedAfterInzage } from './demo-story-steps';
 
 /** The demo's exchanges the law (or the sender) holds back: never queued, never released, never fetched. */
 
@@ -18,17 +9,7 @@ export const consentRefused: DemoScenario = {
   title: 'VO→VO: consent refused → stays blocked, the fetch is refused',
   async run({ session }, checks) {
     const { vo2, vo } = session.parties;
-    const dossier = await generatedDemoDossier('consentRefused');
-    const id = await requestDossier(session, vo, vo2, dossier.pupil);
-    const versionHash = await stageDossier(session, vo2, id, dossier);
-    const base = { versionHash, receivingSchool: vo.school };
-    await recordEvidence(
-      session,
-      vo2,
-      id,
-      { ...base, kind: 'inzage', date: DEMO_DAYS.inzage, givenTo: parent, how: 'letter' },
-      `inzage by letter to the parents on ${DEMO_DAYS.inzage}`,
-    );
+    const { id, base } = await voToVoStagedAfterInzage(session, 'consentRefused', 'letter');
     const refusal = await recordEvidence(
       session,
       vo2,
@@ -52,13 +33,7 @@ export const consentRefused: DemoScenario = {
       'the receiver learns only that consent was not given',
       seen?.reasons.map((reason) => reason.code).join() === 'consent_not_given',
     );
-    const refused = await fetchRefused(session, vo, id);
-    checks.that(`the fetch is refused (${refused})`, refused !== null);
-    const entries = await session.timeline(id);
-    checks.that(
-      'never queued, never released, by the log',
-      !everQueued(entries) && releasesIn(entries) === 0,
-    );
+    await expectHeldBack(session, checks, vo, id);
   },
 };
 
@@ -66,17 +41,7 @@ export const consentWithdrawnBeforeRelease: DemoScenario = {
   title: 'VO→VO: consent withdrawn before release → never released',
   async run({ session }, checks) {
     const { vo2, vo } = session.parties;
-    const dossier = await generatedDemoDossier('consentWithdrawn');
-    const id = await requestDossier(session, vo, vo2, dossier.pupil);
-    const versionHash = await stageDossier(session, vo2, id, dossier);
-    const base = { versionHash, receivingSchool: vo.school };
-    await recordEvidence(
-      session,
-      vo2,
-      id,
-      { ...base, kind: 'inzage', date: DEMO_DAYS.inzage, givenTo: parent, how: 'portal' },
-      `inzage in the school's portal by the parents on ${DEMO_DAYS.inzage}`,
-    );
+    const { id, base } = await voToVoStagedAfterInzage(session, 'consentWithdrawn', 'portal');
     say(
       `   The parent signed a consent on ${DEMO_DAYS.consent} and withdrew it on ${DEMO_DAYS.later}. The school enters\n` +
         `   the withdrawal first and files the signed form after it: the gate orders acts by their date, so a\n` +
@@ -94,15 +59,7 @@ export const consentWithdrawnBeforeRelease: DemoScenario = {
       session,
       vo2,
       id,
-      {
-        ...base,
-        kind: 'consent',
-        decision: 'granted',
-        by: parent,
-        form: 'signed_declaration',
-        date: DEMO_DAYS.consent,
-        declaration: declaration('signed consent, scenario 4'),
-      },
+      { ...base, ...signedParentConsent('signed consent, scenario 4') },
       `the consent the same parent signed on ${DEMO_DAYS.consent}, before withdrawing it`,
     );
     checks.that(
@@ -111,13 +68,7 @@ export const consentWithdrawnBeforeRelease: DemoScenario = {
         consent.decision.reasons.some((reason) => reason.code === 'consent_withdrawn') &&
         consent.transferState === 'blocked',
     );
-    const refused = await fetchRefused(session, vo, id);
-    checks.that(`the fetch is refused (${refused})`, refused !== null);
-    const entries = await session.timeline(id);
-    checks.that(
-      'never queued, never released, by the log',
-      !everQueued(entries) && releasesIn(entries) === 0,
-    );
+    await expectHeldBack(session, checks, vo, id);
   },
 };
 
@@ -125,17 +76,7 @@ export const retractedVersion: DemoScenario = {
   title: 'VO→VO: the sender retracts the version before release → never released',
   async run({ session }, checks) {
     const { vo2, vo } = session.parties;
-    const dossier = await generatedDemoDossier('retracted');
-    const id = await requestDossier(session, vo, vo2, dossier.pupil);
-    const versionHash = await stageDossier(session, vo2, id, dossier);
-    const base = { versionHash, receivingSchool: vo.school };
-    await recordEvidence(
-      session,
-      vo2,
-      id,
-      { ...base, kind: 'inzage', date: DEMO_DAYS.inzage, givenTo: parent, how: 'letter' },
-      `inzage by letter to the parents on ${DEMO_DAYS.inzage}`,
-    );
+    const { id, base } = await voToVoStagedAfterInzage(session, 'retracted', 'letter');
     say(`   ${vo2.school} finds it staged the wrong content and retracts the version (its key is destroyed)`);
     const retracted = await session.must(
       200,
@@ -144,7 +85,7 @@ export const retractedVersion: DemoScenario = {
       'POST',
       `/v1/transfers/${id}/retraction`,
       {
-        versionHash,
+        versionHash: base.versionHash,
         reason: 'wrong_content',
       },
     );
@@ -152,12 +93,7 @@ export const retractedVersion: DemoScenario = {
     say(`   the parent's consent for the retracted version arrives afterwards`);
     const late = await session.call(vo2, 'POST', `/v1/transfers/${id}/evidence`, {
       ...base,
-      kind: 'consent',
-      decision: 'granted',
-      by: parent,
-      form: 'signed_declaration',
-      date: DEMO_DAYS.consent,
-      declaration: declaration('signed consent, scenario 6'),
+      ...signedParentConsent('signed consent, scenario 6'),
     });
     checks.that(
       `evidence for a retracted version is refused (${String(late.json.error)})`,
@@ -169,16 +105,9 @@ export const retractedVersion: DemoScenario = {
       'not released',
       !['release_queued', 'released', 'received'].includes(String(view.json.state)),
     );
-    const refused = await fetchRefused(session, vo, id);
-    checks.that(`the fetch is refused (${refused})`, refused !== null);
-    const entries = await session.timeline(id);
-    checks.that(
-      'the retraction is in the log',
-      entries.some((entry) => entry.type === 'version_retracted'),
-    );
-    checks.that(
-      'never queued, never released, by the log',
-      !everQueued(entries) && releasesIn(entries) === 0,
-    );
+    await expectHeldBack(session, checks, vo, id, {
+      what: 'the retraction is in the log',
+      holds: (entries) => entries.some((entry) => entry.type === 'version_retracted'),
+    });
   },
 };

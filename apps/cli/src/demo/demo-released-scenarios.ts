@@ -1,11 +1,7 @@
 import { say } from '../output';
-import { DEMO_DAYS, generatedDemoDossier } from './demo-dossiers';
-import { releasesIn } from './demo-session';
+import { DEMO_DAYS } from './demo-dossiers';
 import {
   DemoScenario,
-  awaitRelease,
-  declaration,
-  fetchAndConfirm,
   parent,
   receiverSees,
   recordEvidence,
@@ -13,6 +9,13 @@ import {
   sha256,
   stageDossier,
 } from './demo-steps';
+import {
+  expectReleasedAndFetched,
+  expectReleasedOnce,
+  pupil,
+  signedParentConsent,
+  voToVoStagedAfterInzage,
+} from './demo-story-steps';
 
 /** The demo's exchanges that the law allows: each must be released once, fetched byte-identical, received. */
 
@@ -64,20 +67,21 @@ export const poToVoWithRemarks: DemoScenario = {
         records[0]?.remarksSha256 === sha256(dossier.remarks),
       );
     }
-    const state = await awaitRelease(session, vo, id, waitSeconds);
-    checks.that('released by the worker', state === 'released');
-    if (state !== 'released') return;
-    const fetched = await fetchAndConfirm(session, vo, id, dossier.bytes);
-    checks.that(
+    const fetched = await expectReleasedAndFetched(
+      { session, waitSeconds },
+      checks,
+      vo,
+      id,
+      dossier.bytes,
       'fetched byte-identical (sha-256 of what was staged)',
-      sha256(fetched) === sha256(dossier.bytes),
     );
+    if (fetched === null) return;
     if (dossier.remarks !== null) {
       checks.that('the remarks travel in the dossier', fetched.includes(Buffer.from(dossier.remarks)));
     }
     const final = await session.call(vo, 'GET', `/v1/transfers/${id}`);
     checks.that('receipt confirmed: received', final.json.state === 'received');
-    checks.that('released exactly once, by the log', releasesIn(await session.timeline(id)) === 1);
+    await expectReleasedOnce(session, checks, id);
   },
 };
 
@@ -85,41 +89,19 @@ export const voToVoWithConsent: DemoScenario = {
   title: 'VO→VO: inzage, then consent granted → released',
   async run({ session, waitSeconds }, checks) {
     const { vo2, vo } = session.parties;
-    const dossier = await generatedDemoDossier('voToVo');
-    const id = await requestDossier(session, vo, vo2, dossier.pupil);
-    const versionHash = await stageDossier(session, vo2, id, dossier);
-    const base = { versionHash, receivingSchool: vo.school };
-    const inzage = await recordEvidence(
-      session,
-      vo2,
-      id,
-      { ...base, kind: 'inzage', date: DEMO_DAYS.inzage, givenTo: parent, how: 'conversation' },
-      `inzage in a conversation with the parents on ${DEMO_DAYS.inzage}`,
-    );
+    const { id, dossier, base, inzage } = await voToVoStagedAfterInzage(session, 'voToVo', 'conversation');
     checks.that('a secondary school waits for consent after the inzage', inzage.decision.outcome === 'wait');
     await receiverSees(session, vo, id);
     const consent = await recordEvidence(
       session,
       vo2,
       id,
-      {
-        ...base,
-        kind: 'consent',
-        decision: 'granted',
-        by: parent,
-        form: 'signed_declaration',
-        date: DEMO_DAYS.consent,
-        declaration: declaration('signed consent, scenario 2'),
-      },
+      { ...base, ...signedParentConsent('signed consent, scenario 2') },
       `consent granted by a parent (signed declaration, its SHA-256) on ${DEMO_DAYS.consent}`,
     );
     checks.that('consent after the inzage: the gate says release', consent.decision.outcome === 'release');
-    const state = await awaitRelease(session, vo, id, waitSeconds);
-    checks.that('released by the worker', state === 'released');
-    if (state !== 'released') return;
-    const fetched = await fetchAndConfirm(session, vo, id, dossier.bytes);
-    checks.that('fetched byte-identical', sha256(fetched) === sha256(dossier.bytes));
-    checks.that('released exactly once, by the log', releasesIn(await session.timeline(id)) === 1);
+    const fetched = await expectReleasedAndFetched({ session, waitSeconds }, checks, vo, id, dossier.bytes);
+    if (fetched !== null) await expectReleasedOnce(session, checks, id);
   },
 };
 
@@ -127,32 +109,13 @@ export const pupilOf16ConsentsHerself: DemoScenario = {
   title: 'VO→VO: a pupil of 16 receives the inzage and consents herself → released',
   async run({ session, waitSeconds }, checks) {
     const { vo2, vo } = session.parties;
-    const dossier = await generatedDemoDossier('pupilOf16');
     say(`   the pupil turned 16 before the inzage: from then on she receives the inzage and decides`);
-    const id = await requestDossier(session, vo, vo2, dossier.pupil);
-    const versionHash = await stageDossier(session, vo2, id, dossier);
-    const base = { versionHash, receivingSchool: vo.school };
-    const pupil = { role: 'pupil' } as const;
-    await recordEvidence(
-      session,
-      vo2,
-      id,
-      { ...base, kind: 'inzage', date: DEMO_DAYS.inzage, givenTo: pupil, how: 'conversation' },
-      `inzage in a conversation with the pupil on ${DEMO_DAYS.inzage}`,
-    );
+    const { id, dossier, base } = await voToVoStagedAfterInzage(session, 'pupilOf16', 'conversation', pupil);
     const byParent = await recordEvidence(
       session,
       vo2,
       id,
-      {
-        ...base,
-        kind: 'consent',
-        decision: 'granted',
-        by: parent,
-        form: 'signed_declaration',
-        date: DEMO_DAYS.consent,
-        declaration: declaration('signed consent of a parent, scenario 5'),
-      },
+      { ...base, ...signedParentConsent('signed consent of a parent, scenario 5') },
       `consent granted by a parent on ${DEMO_DAYS.consent}`,
     );
     checks.that(
@@ -175,11 +138,7 @@ export const pupilOf16ConsentsHerself: DemoScenario = {
       `consent granted by the pupil herself (in the school's portal) on ${DEMO_DAYS.later}`,
     );
     checks.that('her own consent: the gate says release', byPupil.decision.outcome === 'release');
-    const state = await awaitRelease(session, vo, id, waitSeconds);
-    checks.that('released by the worker', state === 'released');
-    if (state !== 'released') return;
-    const fetched = await fetchAndConfirm(session, vo, id, dossier.bytes);
-    checks.that('fetched byte-identical', sha256(fetched) === sha256(dossier.bytes));
-    checks.that('released exactly once, by the log', releasesIn(await session.timeline(id)) === 1);
+    const fetched = await expectReleasedAndFetched({ session, waitSeconds }, checks, vo, id, dossier.bytes);
+    if (fetched !== null) await expectReleasedOnce(session, checks, id);
   },
 };
