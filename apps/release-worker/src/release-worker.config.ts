@@ -16,6 +16,14 @@ export interface RelaySettings {
   recheckAfterSeconds: number;
 }
 
+/** How the worker asks the gate again for boards whose policy dated ahead came into effect (#11). */
+export interface BoardPolicySweepSettings {
+  /** How often the sweep runs. */
+  everySeconds: number;
+  /** How many Dutch calendar days back (today included) a decision's day counts as "came into effect". */
+  lookbackDays: number;
+}
+
 /** Every setting the release-worker reads (test/deployment/compose.spec.ts checks compose gives them). */
 export interface ReleaseWorkerConfig {
   redis: RedisConfig;
@@ -26,6 +34,7 @@ export interface ReleaseWorkerConfig {
   /** How often open requests past their deadline are expired (moved here from broker-api, #11). */
   expirySweepSeconds: number;
   retention: RetentionSettings;
+  boardPolicy: BoardPolicySweepSettings;
 }
 
 export function readReleaseWorkerConfig(env: Environment = process.env): ReleaseWorkerConfig {
@@ -34,6 +43,8 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
       RELEASE_RELAY_EVERY_MS: setting.positiveInt(1000),
       RELEASE_RELAY_RECHECK_SECONDS: setting.positiveInt(60),
       TRANSFER_EXPIRY_SWEEP_SECONDS: setting.positiveInt(60),
+      BOARD_POLICY_SWEEP_SECONDS: setting.positiveInt(3600),
+      BOARD_POLICY_LOOKBACK_DAYS: setting.positiveInt(2),
     },
     env,
   );
@@ -45,5 +56,9 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     notifications: readNotificationSettings(env),
     expirySweepSeconds: raw.TRANSFER_EXPIRY_SWEEP_SECONDS,
     retention: readRetentionSettings(env),
+    boardPolicy: {
+      everySeconds: raw.BOARD_POLICY_SWEEP_SECONDS,
+      lookbackDays: raw.BOARD_POLICY_LOOKBACK_DAYS,
+    },
   };
 }

@@ -4,6 +4,7 @@ import { BROKER_HEARTBEAT_QUEUE, NOTIFICATION_QUEUE, QueuesModule, RELEASE_QUEUE
 import { DossierVault } from '@app/vault';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
+import { BOARD_POLICY_SWEEP_SETTINGS, BoardPolicySweep } from './board-policy/board-policy.sweep';
 import { EXPIRY_SWEEP_SECONDS, RequestExpirySweep } from './expiry/request-expiry.sweep';
 import { HeartbeatProcessor } from './heartbeat/heartbeat.processor';
 import { HeartbeatScheduler } from './heartbeat/heartbeat.scheduler';
@@ -44,6 +45,8 @@ export class ReleaseWorkerModule {
         RequestExpirySweep,
         { provide: RETENTION_SETTINGS, useValue: config.retention },
         RetentionSweep,
+        { provide: BOARD_POLICY_SWEEP_SETTINGS, useValue: config.boardPolicy },
+        BoardPolicySweep,
       ],
     };
   }

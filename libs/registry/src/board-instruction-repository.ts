@@ -18,6 +18,29 @@ export class BoardInstructionRepository {
     return this.manager.getRepository(BoardInstructionEntity).findBy({ bevoegdGezag, kind });
   }
 
+  /**
+   * The boards with a `release_policy` decision whose day is `today` or one of the `days - 1` days before
+   * it ('YYYY-MM-DD', Dutch calendar), recorded by `recordedBy`: the boards whose policy may have changed
+   * by itself lately (the release worker asks the gate again for them, #11).
+   */
+  async boardsWithReleasePolicyTakingEffect(
+    today: string,
+    days: number,
+    recordedBy: Date,
+  ): Promise<string[]> {
+    const rows = await this.manager
+      .getRepository(BoardInstructionEntity)
+      .createQueryBuilder('instruction')
+      .select('DISTINCT instruction.bevoegd_gezag', 'board')
+      .where('instruction.kind = :kind', { kind: 'release_policy' })
+      .andWhere('instruction.effective_from <= CAST(:today AS date)', { today })
+      .andWhere('instruction.effective_from > CAST(:today AS date) - CAST(:days AS integer)', { days })
+      .andWhere('instruction.recorded_at <= :recordedBy', { recordedBy })
+      .orderBy('board', 'ASC')
+      .getRawMany<{ board: string }>();
+    return rows.map(({ board }) => board);
+  }
+
   /** Every instruction of a board, in the order they were recorded. */
   ofBoard(bevoegdGezag: string): Promise<BoardInstructionEntity[]> {
     return this.manager

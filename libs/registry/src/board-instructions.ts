@@ -1,4 +1,4 @@
-import { DEFAULT_RELEASE_POLICY, type ReleasePolicyRef } from '@app/release-gate';
+import { DEFAULT_RELEASE_POLICY, type ReleasePolicyRef, dutchDateOf } from '@app/release-gate';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -64,6 +64,19 @@ export class RegistryBoardInstructions implements BoardInstructions {
       afterReleaseMonths: instruction.afterReleaseMonths!,
       specialEducationMonths: instruction.specialEducationMonths!,
     };
+  }
+
+  /**
+   * The boards whose release policy decision has its day in the `days` Dutch calendar days up to the one
+   * of `now` (today included), recorded by `now`: a decision dated ahead takes effect on its day without
+   * anything recorded then, so the release worker asks the gate again for these boards (#11).
+   */
+  boardsWithReleasePolicyTakingEffect(now: Date, days: number): Promise<string[]> {
+    return new BoardInstructionRepository(this.dataSource.manager).boardsWithReleasePolicyTakingEffect(
+      dutchDateOf(now),
+      days,
+      now,
+    );
   }
 
   private async effective(manager: EntityManager, schoolId: string, kind: BoardInstructionKind, at: Date) {

@@ -5,3 +5,4 @@ export * from './evidence-repository';
 export * from './release-processing';
 export * from './consent-declaration.entity';
 export * from './consent-declarations';
+export { regateBoardTransfers } from './board-regating';
