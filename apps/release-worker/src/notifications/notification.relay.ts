@@ -4,6 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { SweepTimer } from '../sweep-timer';
 import type { NotificationSettings } from './notification.config';
 
 export const NOTIFICATION_SETTINGS = Symbol('NOTIFICATION_SETTINGS');
@@ -26,8 +27,7 @@ const RELAY_BATCH = 100;
 @Injectable()
 export class NotificationRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('NotificationRelay');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly timer = new SweepTimer(this.logger, 'notification relay round');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,21 +36,11 @@ export class NotificationRelay implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.settings.everyMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.relay().catch((error: unknown) => {
-      // The leased rows come back after the lease; the class name only, messages may quote values.
-      this.logger.warn(
-        `notification relay round failed: ${error instanceof Error ? error.name : typeof error}`,
-      );
-      return 0;
+    // A failed round is retried at the next tick (for notifications: its leased rows come back after
+    // the lease).
+    this.timer.start(this.settings.everyMs, async () => {
+      await this.relay();
     });
-    await this.running;
-    this.running = undefined;
   }
 
   /** One round: leases the due rows and adds their jobs. Answers how many it handed on. */
@@ -77,8 +67,7 @@ export class NotificationRelay implements OnApplicationBootstrap, OnModuleDestro
     return ids.length;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.timer.stop();
   }
 }

@@ -4,6 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { SweepTimer } from '../sweep-timer';
 import type { RelaySettings } from '../release-worker.config';
 
 export const RELAY_SETTINGS = Symbol('RELAY_SETTINGS');
@@ -22,8 +23,7 @@ const KEEP_FAILED_JOBS = 1000;
 @Injectable()
 export class ReleaseRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ReleaseRelay');
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly timer = new SweepTimer(this.logger, 'relay round');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,19 +32,10 @@ export class ReleaseRelay implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.settings.everyMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.relay().catch((error: unknown) => {
-      // Retried at the next tick; the class name only, messages may quote values.
-      this.logger.warn(`relay round failed: ${error instanceof Error ? error.name : typeof error}`);
-      return 0;
+    // A failed round marked nothing: the next tick tries its rows again.
+    this.timer.start(this.settings.everyMs, async () => {
+      await this.relay();
     });
-    await this.running;
-    this.running = undefined;
   }
 
   /** One round: adds a job for every row to relay, then marks them. Answers how many rows it relayed. */
@@ -74,8 +65,7 @@ export class ReleaseRelay implements OnApplicationBootstrap, OnModuleDestroy {
     return rows.length;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.timer.stop();
   }
 }
