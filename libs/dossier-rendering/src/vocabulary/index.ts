@@ -1,0 +1,3 @@
+export * from './categories';
+export * from './code-meanings';
+export * from './field-labels';
