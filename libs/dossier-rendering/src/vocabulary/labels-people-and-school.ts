@@ -1,0 +1,172 @@
+/**
+ * Dutch labels by element name: the dossier frame (metadata, inzage, feedback), schools, addresses, contact
+ * details, persons, the pupil, parents, transfer advice, VVE and school career. Written for parents and
+ * mentors, not copied from the standard. Names that mean different things in different places get their
+ * context label in `label-overrides.ts`; the label here is the plain fallback.
+ */
+export const PEOPLE_AND_SCHOOL_LABELS: Readonly<Record<string, string>> = {
+  // The dossier frame
+  dossier: 'Dossier',
+  dossiers: 'Dossiers',
+  metadata: 'Over dit dossier',
+  deeldossier: 'Soort deeldossier',
+  pakketnaam: 'Aangemaakt met (programma)',
+  pakketversie: 'Versie van het programma',
+  datum: 'Datum',
+  standaardversie: 'Versie van de OSO-standaard',
+  validatieversie: 'Versie van de controleregels',
+  categorie_uitlevering: 'Wat is meegestuurd (per categorie)',
+  overstap: 'Soort overstap',
+  overdrachtsoort: 'Soort overdracht',
+
+  // Inzage by the parents (or the pupil from 16)
+  inzage: 'Inzage door ouders',
+  voorlopigdossier: 'Voorlopig dossier',
+  inzagedatum: 'Datum inzage',
+  akkoord: 'Akkoord',
+  redennietakkoord: 'Reden niet akkoord (zienswijze)',
+  toestemming: 'Toestemming',
+
+  // Schools and institutions
+  instelling: 'Instelling',
+  school: 'School',
+  huidigeschool: 'Huidige school',
+  naam: 'Naam',
+  brincode: 'BRIN-code',
+  vestigingscode: 'Vestigingscode',
+  aanleverpunt: 'Aanleverpunt',
+  soort: 'Soort',
+  type: 'Type',
+  naamdirecteur: 'Naam directeur',
+  website: 'Website',
+
+  // Addresses
+  adreslijst: 'Adressen',
+  adres: 'Adres',
+  soortadres: 'Soort adres',
+  straat: 'Straat',
+  nummer: 'Nummer',
+  toevoeging: 'Toevoeging',
+  aanduiding: 'Aanduiding',
+  locatieomschrijving: 'Ligging (bijvoorbeeld verdieping)',
+  postcode: 'Postcode',
+  plaats: 'Plaats',
+  gemeente: 'Gemeente',
+  land: 'Land',
+
+  // Telephone and e-mail
+  communicatielijst: 'Telefoon en e-mail',
+  communicatie: 'Telefoon of e-mail',
+  geheim: 'Geheim nummer',
+  noodnummer: 'Nummer voor noodgevallen',
+
+  // Attachments
+  document: 'Bijlage',
+  bestandsnaam: 'Bestandsnaam',
+  omschrijving: 'Omschrijving',
+  bestandsinhoud: 'Inhoud van de bijlage',
+
+  // Names, for every person
+  voornaam: 'Voornaam',
+  'voorletters-1': 'Voorletters',
+  voorvoegsel: 'Voorvoegsel',
+  tussenvoegsel: 'Tussenvoegsel',
+  achternaam: 'Achternaam',
+  roepnaam: 'Roepnaam',
+  geslacht: 'Geslacht',
+  adresgeheim: 'Adres geheim',
+
+  // The pupil
+  leerling: 'Leerling',
+  geboortedatum: 'Geboortedatum',
+  geboortemaand: 'Geboortemaand',
+  postcode4adres: 'Postcode (alleen de cijfers)',
+  gba: 'Gegevens volgens de basisregistratie personen',
+  gbavoornaam: 'Voornaam volgens de basisregistratie',
+  gbavoorvoegsel: 'Voorvoegsel volgens de basisregistratie',
+  gbaachternaam: 'Achternaam volgens de basisregistratie',
+  gbageboortedatum: 'Geboortedatum volgens de basisregistratie',
+  adresbuitenland: 'Adres in het buitenland',
+  geboorteplaats: 'Geboorteplaats',
+  nationaliteit: 'Nationaliteit',
+  onderwijsnummer: 'Onderwijsnummer',
+  bsn: 'Burgerservicenummer (BSN)',
+  leerlingid: 'Leerlingnummer bij de school',
+  onderwijssinds: 'In het Nederlandse onderwijs sinds',
+  startdatumhuidigonderwijs: 'Begonnen aan het huidige onderwijs op',
+  datuminschrijving: 'Datum inschrijving',
+  datumuitschrijving: 'Datum uitschrijving',
+  teruggeplaatstnaarbrin: 'Teruggeplaatst naar school (BRIN-code)',
+  leerlinggewicht: 'Leerlinggewicht (gewichtenregeling)',
+  nnca: 'Culturele achtergrond (NNCA)',
+  tehuis: 'Woont in een tehuis',
+  huisarts: 'Huisarts',
+  verzorgersaansprakelijk: 'Ouders of verzorgers aansprakelijk',
+  aansprakelijkeinstelling: 'Aansprakelijke instelling',
+
+  // Parents and carers
+  verzorger: 'Ouder of verzorger',
+  relatietotkind: 'Relatie tot het kind',
+  overleden: 'Overleden',
+  overlijdensdatum: 'Datum overlijden',
+  wettigevertegenwoordiger: 'Wettelijk vertegenwoordiger',
+  banknummer: 'Bankrekeningnummer',
+  iban: 'Bankrekeningnummer (IBAN)',
+
+  // Transfer advice
+  overstapadvies: 'Overstapadvies',
+  advies: 'Advies van de school',
+  wensouders: 'Wens van de ouders',
+  wensleerling: 'Wens van de leerling',
+  herzienadvies: 'Herzien advies',
+  motivatie_herzienadvies: 'Waarom het advies is herzien',
+  profiel: 'Profiel',
+  argumentatie: 'Onderbouwing van het advies',
+  contactnodig: 'Contact met de school gewenst',
+  contactpersoon: 'Contactpersoon',
+  contacttelefoon: 'Telefoon contactpersoon',
+  contactemail: 'E-mail contactpersoon',
+  aandachtspunten: 'Aandachtspunten',
+
+  // Pre-school and early-school education (VVE)
+  vanpeuterspeelzaal: 'Komt van een peuterspeelzaal',
+  naampeuterspeelzaal: 'Naam peuterspeelzaal',
+  voorschools: 'Voorschoolse educatie',
+  codevoorschoolsehistorie: 'Soort voorschool',
+  codevoorschoolsprogramma: 'VVE-programma op de voorschool',
+  voorschoolsemaanden: 'Aantal maanden op de voorschool',
+  codevoorschoolsetoeleider: 'Verwezen naar de voorschool door',
+  codevoorschoolsedeelname: 'Deelname aan de voorschool',
+  voorschoolseaanwezigheid: 'Dagdelen per week op de voorschool',
+  vroegschools: 'Vroegschoolse educatie',
+  codevroegschoolsprogramma: 'VVE-programma op de vroegschool',
+  vroegschoolsdatumingang: 'Begonnen met vroegschoolse educatie op',
+  vroegschoolseinddatum: 'Gestopt met vroegschoolse educatie op',
+
+  // School career
+  schoolloopbaanlijst: 'Schoolloopbaan',
+  schoolloopbaan: 'Schooljaar',
+  schooljaar: 'Schooljaar',
+  groepscode: 'Groepscode',
+  groepsnaam: 'Groep of klas',
+  jaargroep: 'Jaargroep of leerjaar',
+  begindatum: 'Begindatum',
+  einddatum: 'Einddatum',
+  schoolsoort: 'Schoolsoort',
+  schooltype: 'Schooltype',
+  voelementcode: 'Onderwijssoort in het vo (elementcode)',
+  voelementomschrijving: 'Omschrijving onderwijssoort in het vo',
+  schoolsoortomschrijving: 'Omschrijving schoolsoort',
+
+  // Feedback from the receiving school (terugkoppeling)
+  terugkoppeling: 'Terugkoppeling',
+  voschool: 'School voor voortgezet onderwijs',
+  leerlingmatching: 'Gegevens om de leerling te herkennen',
+  terugkoppelinformatie: 'Terugkoppeling over de leerling',
+  tiperschooljaar: 'Per schooljaar',
+  iltcode: 'Opleidingscode (ILT)',
+  iltomschrijving: 'Omschrijving opleiding',
+  vertrek: 'Vertrek van school',
+  vertrekdatum: 'Datum vertrek',
+  vertrekreden: 'Reden vertrek',
+};
