@@ -1,5 +1,5 @@
 import { CATEGORY_ORDER, categoryTitle, notSentNotice } from './categories';
-import { looksLikeALabel } from './vocabulary-test-support';
+import { looksLikeALabel } from './testing/vocabulary-test-support';
 
 describe('category titles and not-sent notices', () => {
   it('gives every category its own Dutch title', () => {

@@ -16,7 +16,7 @@ import {
 import { CODE_MEANINGS } from './code-meaning-tables';
 import { EXTRA_CODED_FIELDS, codeListOf, codeMeaning } from './code-meanings';
 import { CODES_WITHOUT_KNOWN_MEANING } from './codes-without-known-meaning';
-import { allElements, elementIn } from './vocabulary-test-support';
+import { allElements, elementIn } from './testing/vocabulary-test-support';
 
 const meaningOf = (list: number, code: string): string | undefined =>
   Object.hasOwn(CODE_MEANINGS[list] ?? {}, code) ? CODE_MEANINGS[list][code] : undefined;

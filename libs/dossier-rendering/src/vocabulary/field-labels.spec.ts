@@ -6,7 +6,12 @@ import { CONTEXT_LABELS } from './label-overrides';
 import { FIELD_LABELS, fieldLabel, readableName } from './field-labels';
 import { PEOPLE_AND_SCHOOL_LABELS } from './labels-people-and-school';
 import { SUPPORT_AND_RESULTS_LABELS } from './labels-support-and-results';
-import { allElements, elementIn, looksLikeALabel, schemaElementNames } from './vocabulary-test-support';
+import {
+  allElements,
+  elementIn,
+  looksLikeALabel,
+  schemaElementNames,
+} from './testing/vocabulary-test-support';
 
 const SCHEMA_NAMES = schemaElementNames();
 

@@ -4,7 +4,7 @@ import { readDossierTree, type DossierElement } from '@app/oso-dataset';
 
 /** Test helpers of the vocabulary specs: the schema's element names and small element trees. */
 
-export const SCHEMA_FILE = join(__dirname, '..', '..', '..', '..', 'schemas', 'oso-dossier-2019.1.xsd');
+export const SCHEMA_FILE = join(__dirname, '..', '..', '..', '..', '..', 'schemas', 'oso-dossier-2019.1.xsd');
 
 /** Every element name our schema declares (local and global). */
 export function schemaElementNames(): string[] {
