@@ -68,11 +68,16 @@ describe('field labels, against our schema', () => {
 describe('field labels in context', () => {
   const label = (xml: string, name: string) => fieldLabel(elementIn(xml, name));
 
-  it('names a school, an institution, a diagnosis and a report-card subject differently', () => {
+  it('names a school, an institution, a diagnosis, a report card and its subjects differently', () => {
     expect(label('<huidigeschool><naam>X</naam></huidigeschool>', 'naam')).toBe('Naam school');
     expect(label('<instelling><naam>X</naam></instelling>', 'naam')).toBe('Naam instelling');
     expect(label('<diagnose><naam>X</naam></diagnose>', 'naam')).toBe('Naam diagnose');
-    expect(label('<cijferlijstTypelijst><naam>X</naam></cijferlijstTypelijst>', 'naam')).toBe('Vak');
+    expect(label('<cijferlijstTypelijst><naam>X</naam></cijferlijstTypelijst>', 'naam')).toBe(
+      'Naam cijferlijst',
+    );
+    expect(
+      label('<cijferlijstTypelijst><onderdeel><naam>X</naam></onderdeel></cijferlijstTypelijst>', 'naam'),
+    ).toBe('Vak of onderdeel');
   });
 
   it('tells the dossier date from a diagnosis date', () => {

@@ -3,14 +3,14 @@
  * parent decides). Where no override matches, the plain label by name applies.
  */
 export const CONTEXT_LABELS: Readonly<Record<string, string>> = {
-  // naam: of an organisation, a diagnosis, a report-card subject or one of its parts
+  // naam: of an organisation, a diagnosis, a report card or one of its subjects
   'instelling/naam': 'Naam instelling',
   'aansprakelijkeinstelling/naam': 'Naam instelling',
   'school/naam': 'Naam school',
   'huidigeschool/naam': 'Naam school',
   'diagnose/naam': 'Naam diagnose',
-  'cijferlijstTypelijst/naam': 'Vak',
-  'onderdeel/naam': 'Onderdeel',
+  'cijferlijstTypelijst/naam': 'Naam cijferlijst',
+  'onderdeel/naam': 'Vak of onderdeel',
 
   // datum: when the dossier was made, or when a diagnosis was made
   'metadata/datum': 'Datum aanmaak dossier',
