@@ -6,7 +6,8 @@ import { CATEGORY_ORDER, type CategoryName, categoryTitle, notSentNotice } from 
 import { ATTACHMENT_ELEMENT, attachmentOf } from './dossier-attachments';
 import { dossierSections } from './dossier-sections';
 import { dossierSubtitle, dossierTitle } from './dossier-titles';
-import { type WalkContext, leafFields, sectionBlocks } from './dossier-walk';
+import { type WalkContext, sectionBlocks } from './dossier-walk';
+import { leafFields } from './leaf-fields';
 import {
   EMPTY_SECTION_NOTICE,
   INZAGE_SHOWN_ABOVE,
