@@ -98,7 +98,11 @@ export function buildRenderedDossier(
         ? { ...base, status: 'not-sent', notice: notSentNotice(category, notSent), blocks: [] }
         : { ...base, status: 'left-out', notice: SPECIAL_CATEGORY_LEFT_OUT, blocks: [] };
     }
-    let blocks = sectionBlocks(elements.get(category)!, context);
+    const title = categoryTitle(category);
+    // A part named like its category (metadata in "Over dit dossier") needs no second heading.
+    let blocks = sectionBlocks(elements.get(category)!, context).flatMap((block) =>
+      block.kind === 'group' && block.heading === title ? block.blocks : [block],
+    );
     if (category === 'cat_ouderinzage' && zienswijze && blocks.length > 0) {
       blocks = [{ kind: 'notice', tone: 'info', text: INZAGE_SHOWN_ABOVE }];
     }
