@@ -33,7 +33,11 @@ interface Layout {
   headings: number[];
   tables: { caption: string; headers: number; columns: number }[];
   text: string;
+  contrast: { worst: number; where: string };
 }
+
+/** WCAG 2 AA for body text. */
+const MIN_CONTRAST = 4.5;
 
 // Run in the page; strings, since the compiler here knows no DOM.
 const LAYOUT_PROBE = `({
@@ -47,6 +51,30 @@ const LAYOUT_PROBE = `({
     columns: Math.max(...[...table.rows].map((row) => row.cells.length)),
   })),
   text: document.body.innerText,
+  contrast: (() => {
+    // WCAG 2 relative luminance and contrast of every element's own text against its background.
+    const channels = (colour) => colour.match(/[\\d.]+/g).map(Number);
+    const luminance = ([r, g, b]) => [r, g, b]
+      .map((value) => value / 255)
+      .map((value) => (value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4))
+      .reduce((sum, value, index) => sum + value * [0.2126, 0.7152, 0.0722][index], 0);
+    const background = (element) => {
+      for (let node = element; node; node = node.parentElement) {
+        const colour = channels(getComputedStyle(node).backgroundColor);
+        if (colour.length < 4 || colour[3] > 0) return colour.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    let worst = { worst: Infinity, where: '' };
+    for (const element of document.querySelectorAll('body *')) {
+      if (![...element.childNodes].some((node) => node.nodeType === 3 && node.textContent.trim())) continue;
+      const [light, dark] = [luminance(channels(getComputedStyle(element).color)), luminance(background(element))]
+        .sort((a, b) => b - a);
+      const ratio = (light + 0.05) / (dark + 0.05);
+      if (ratio < worst.worst) worst = { worst: ratio, where: element.tagName + '.' + element.className };
+    }
+    return worst;
+  })(),
 })`;
 const HOSTILE_PROBE = `({
   pwned: window.pwned ?? null,
@@ -102,6 +130,8 @@ describe('the dossier page in a real browser', () => {
         }
         expect(layout.text).toContain(HASH);
         expect(layout.text).toContain(HASH.slice(0, SHORT_HASH_LENGTH));
+        expect(layout.contrast.where).not.toBe('');
+        expect(layout.contrast.worst).toBeGreaterThanOrEqual(MIN_CONTRAST);
         expect(requests).toEqual([]);
       } finally {
         await page.close();
