@@ -7,7 +7,9 @@ import type { PdfWriter } from './pdf-writer';
 
 type Structure = PDFKit.PDFStructureElement;
 
-/** The field that the remarks quotation repeats, left out of the field rows so it is not printed twice. */
+/**
+ * The field the remarks quotation shows: not printed twice, its label heads the quotation instead.
+ */
 const REMARKS_FIELD = '/redennietakkoord';
 
 /**
@@ -22,12 +24,13 @@ export function drawZienswijze(w: PdfWriter, root: Structure, zienswijze: Render
   const startY = w.y;
   w.indented(() => {
     w.heading(sect, 2, zienswijze.heading);
+    const remarksField = zienswijze.fields.find((field) => field.path.endsWith(REMARKS_FIELD));
     const fields = zienswijze.fields.filter(
-      (field) => !(zienswijze.remarks !== null && field.path.endsWith(REMARKS_FIELD)),
+      (field) => !(zienswijze.remarks !== null && field === remarksField),
     );
     if (fields.length > 0) drawFields(w, sect, fields);
     if (zienswijze.remarks !== null) {
-      w.paragraph(sect, PDF_TEXT.remarksHeading, { font: FONT.bold });
+      w.paragraph(sect, remarksField?.label ?? PDF_TEXT.remarksHeading, { font: FONT.bold });
       w.y += SPACE.afterHeading;
       w.indented(() => w.paragraph(sect, `“${zienswijze.remarks}”`, { size: TYPE.subtitle }, 'BlockQuote'));
       w.y += SPACE.afterBlock;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RenderedAttachment, RenderedDossier, RenderedSection } from '../model/rendered-dossier';
-import { SHORT_HASH_LENGTH } from '../rendering-choice';
+import type { RenderedAttachment, RenderedDossier, RenderedSection } from '../../model/rendered-dossier';
+import { SHORT_HASH_LENGTH } from '../../rendering-choice';
 
 /**
  * A model built by hand with every block kind, every section status and hostile text, for the PDF's specs
