@@ -103,7 +103,17 @@ export class PdfWriter {
     this.y += SPACE.beforeHeading;
     this.ensureSpace(this.textHeight(text, this.width, { font: FONT.bold, size }) + KEEP_WITH_NEXT);
     this.paragraph(parent, text, { font: FONT.bold, size }, `H${Math.min(level, 6)}`);
+    if (level === 2) this.bookmark(text);
     this.y += SPACE.afterHeading;
+  }
+
+  /**
+   * A bookmark to the current page, for the reader's outline panel (sections only: their titles are the
+   * standard's, never personal data). `fit` shows the whole page: pdfkit's default destination scrolls to
+   * the page's right edge.
+   */
+  bookmark(title: string): void {
+    this.doc.outline.addItem(title, { fit: true } as { expanded?: boolean });
   }
 
   /** A structure element under `parent` (attached, so drawing into it marks content at once). */
