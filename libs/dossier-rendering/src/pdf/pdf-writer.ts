@@ -78,8 +78,13 @@ export class PdfWriter {
     return this;
   }
 
+  /** The height `text` takes at `width`; one line is measured by its width alone (most cells: no wrapping). */
   textHeight(text: string, width: number, style: TextStyle = {}): number {
     this.style(style);
+    if (text === '') return 0;
+    if (!text.includes('\n') && this.doc.widthOfString(text) <= width) {
+      return this.doc.currentLineHeight(true) + LINE_GAP;
+    }
     return this.doc.heightOfString(text, { width, lineGap: LINE_GAP });
   }
 
