@@ -52,9 +52,9 @@ describe('renderPdf on a hand-made model', () => {
 
   it('embeds every attachment under its own name, with its exact bytes', () => {
     const names = embeddedFileNames(model.attachments);
-    expect(file.attachmentNames()).toEqual(names);
+    expect(file.attachmentNames()).toEqual([...names].sort());
     model.attachments.forEach((attachment, index) => {
-      expect(file.attachmentContent(index + 1).equals(attachment.content)).toBe(true);
+      expect(file.attachmentContent(names[index]).equals(attachment.content)).toBe(true);
     });
   });
 

@@ -46,7 +46,7 @@ export class PopplerFile {
     return Number(this.info().Pages);
   }
 
-  /** The names `pdfdetach -list` gives, in order. */
+  /** The names `pdfdetach -list` gives, in its order: sorted by name (a PDF name tree is sorted). */
   attachmentNames(): string[] {
     return run('pdfdetach', ['-list', '-enc', 'UTF-8', this.path])
       .split('\n')
@@ -54,8 +54,10 @@ export class PopplerFile {
       .filter((name): name is string => name !== undefined);
   }
 
-  /** The content of embedded file `number` (1-based, as `pdfdetach -list` numbers them). */
-  attachmentContent(number: number): Buffer {
+  /** The content of the embedded file of that name. */
+  attachmentContent(name: string): Buffer {
+    const number = this.attachmentNames().indexOf(name) + 1;
+    if (number === 0) throw new Error(`no embedded file named ${name}`);
     const out = join(this.dir, `attachment-${number}`);
     run('pdfdetach', ['-save', String(number), '-o', out, this.path]);
     return readFileSync(out);
