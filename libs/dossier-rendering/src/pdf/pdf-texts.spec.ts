@@ -41,23 +41,26 @@ describe('PDF texts', () => {
 });
 
 describe('column widths', () => {
-  it('fill the width, give long texts more room and never go below the minimum', () => {
-    const widths = columnWidths(
-      ['Vak', 'Omschrijving', 'Cijfer'],
-      [['NE', 'Een lange omschrijving van het onderdeel', '7']],
-      500,
-    );
-    expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(500, 6);
-    expect(widths[1]).toBeGreaterThan(widths[0]);
-    expect(Math.min(...widths)).toBeGreaterThanOrEqual(40);
+  it('fill the width in proportion to what the texts want when everything fits on one line', () => {
+    expect(columnWidths([20, 20], [50, 150], 400)).toEqual([100, 300]);
   });
 
-  it('share the width evenly when the page cannot give every column the minimum', () => {
-    const widths = columnWidths(
-      Array.from({ length: 20 }, () => 'x'),
-      [],
-      500,
-    );
-    expect(widths.every((width) => Math.abs(width - 25) < 1e-9)).toBe(true);
+  it('give every column its longest word, and the rest to the columns that want more', () => {
+    const widths = columnWidths([60, 40, 30], [60, 400, 30], 300);
+    expect(widths[0]).toBe(60);
+    expect(widths[2]).toBe(30);
+    expect(widths[1]).toBeCloseTo(210, 9);
+  });
+
+  it('let header words break rather than the data when not all words fit', () => {
+    const widths = columnWidths([100, 100], [100, 120], 150, [50, 60]);
+    expect(widths[0]).toBeGreaterThanOrEqual(50);
+    expect(widths[1]).toBeGreaterThanOrEqual(60);
+    expect(widths[0] + widths[1]).toBeCloseTo(150, 9);
+  });
+
+  it('share the width in proportion to the words when even the words do not fit', () => {
+    const widths = columnWidths([300, 100], [300, 100], 200);
+    expect(widths).toEqual([150, 50]);
   });
 });

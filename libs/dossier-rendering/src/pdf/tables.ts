@@ -21,28 +21,83 @@ export interface TableSpec {
   labelColumn?: boolean;
 }
 
-/** A column never gets narrower than this (points), unless the page cannot give every column as much. */
-const MIN_COLUMN_WIDTH = 40;
-/** Text lengths (characters) beyond which a column does not ask for more room. */
-const WEIGHT_FLOOR = 3;
-const WEIGHT_CEILING = 30;
-/** Only this many rows are looked at to size the columns: enough to see their kind, linear in time. */
+/** Only this many rows are measured to size the columns: enough to see their kind, linear in time. */
 const ROWS_SAMPLED = 60;
 
-/** Widths from how long the texts of each column are, so short codes do not get half the page. */
-export function columnWidths(columns: readonly string[], rows: readonly string[][], total: number): number[] {
-  const weights = columns.map((header, index) => {
-    let longest = header.length * 0.6;
-    for (const row of rows.slice(0, ROWS_SAMPLED)) longest = Math.max(longest, row[index]?.length ?? 0);
-    return Math.min(Math.max(longest, WEIGHT_FLOOR), WEIGHT_CEILING);
+/**
+ * Column widths as a browser lays out an automatic table: each column gets at least what its longest word
+ * needs (so dates and codes do not break), the room left goes to the columns whose texts want more. When
+ * the words do not all fit, the data's words (`floors`) still do if they can, and the header words break;
+ * only when even those do not fit is everything shared out in proportion.
+ */
+export function columnWidths(
+  needs: readonly number[],
+  wants: readonly number[],
+  total: number,
+  floors: readonly number[] = needs,
+): number[] {
+  const wantSum = sum(wants);
+  if (wantSum <= total) return wants.map((want) => (want * total) / wantSum);
+  if (sum(needs) <= total) return spread(needs, wants, total);
+  if (sum(floors) < total) return spread(floors, needs, total);
+  return floors.map((floor) => (floor * total) / sum(floors));
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** `lows` each, and what is left of `total` in proportion to how far each column is from its `highs`. */
+function spread(lows: readonly number[], highs: readonly number[], total: number): number[] {
+  const extras = highs.map((high, index) => Math.max(high - lows[index], 0));
+  const extraSum = sum(extras);
+  const left = total - sum(lows);
+  return lows.map(
+    (low, index) => low + (extraSum === 0 ? left / lows.length : (left * extras[index]) / extraSum),
+  );
+}
+
+function longestWord(text: string): string {
+  let longest = '';
+  for (const word of text.split(/\s+/)) if (word.length > longest.length) longest = word;
+  return longest;
+}
+
+interface ColumnMeasures {
+  /** The longest word of header and data. */
+  needs: number[];
+  /** The longest text on one line. */
+  wants: number[];
+  /** The longest word of the data alone. */
+  floors: number[];
+}
+
+/** What each column needs, wants and must have, in points (from the first rows: linear in time). */
+function measureColumns(w: PdfWriter, spec: TableSpec, columnCount: number): ColumnMeasures {
+  const pad = 2 * SPACE.cellPadding;
+  const floors = Array.from({ length: columnCount }, () => pad);
+  const wants = [...floors];
+  const measure = (text: string, index: number, head: boolean): number => {
+    w.style(cellStyle({ text }, head));
+    const word = w.doc.widthOfString(longestWord(text)) + pad;
+    wants[index] = Math.max(wants[index], word, w.doc.widthOfString(text) + pad);
+    return word;
+  };
+  for (const row of spec.rows.slice(0, ROWS_SAMPLED)) {
+    row.forEach((cell, index) => {
+      floors[index] = Math.max(floors[index], measure(cell.text, index, isRowHead(spec, index)));
+    });
+  }
+  const needs = [...floors];
+  spec.columns?.forEach((header, index) => {
+    needs[index] = Math.max(needs[index], measure(header, index, true));
   });
-  const minimum = Math.min(MIN_COLUMN_WIDTH, total / columns.length);
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const raw = weights.map((weight) => (total * weight) / sum);
-  const narrow = raw.filter((width) => width < minimum).length;
-  const wideSum = raw.filter((width) => width >= minimum).reduce((a, b) => a + b, 0);
-  const rest = total - narrow * minimum;
-  return raw.map((width) => (width < minimum ? minimum : (width * rest) / wideSum));
+  return { needs, wants, floors };
+}
+
+function autoWidths(w: PdfWriter, spec: TableSpec, columnCount: number): number[] {
+  const { needs, wants, floors } = measureColumns(w, spec, columnCount);
+  return columnWidths(needs, wants, w.width, floors);
 }
 
 function cellStyle(cell: Cell, head: boolean): TextStyle {
@@ -122,13 +177,7 @@ function drawStackedRow(w: PdfWriter, tr: Structure, cells: Cell[], spec: TableS
 export function drawTable(w: PdfWriter, parent: Structure, spec: TableSpec): void {
   const columnCount = spec.columns?.length ?? spec.rows[0]?.length ?? 0;
   if (columnCount === 0) return;
-  const widths =
-    spec.widths ??
-    columnWidths(
-      spec.columns ?? Array.from({ length: columnCount }, () => ''),
-      spec.rows.map((row) => row.map((cell) => cell.text)),
-      w.width,
-    );
+  const widths = spec.widths ?? autoWidths(w, spec, columnCount);
   const table = w.element(parent, 'Table');
   const headerPlan = spec.columns
     ? planRow(
