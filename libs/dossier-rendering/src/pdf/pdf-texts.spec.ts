@@ -38,6 +38,15 @@ describe('PDF texts', () => {
     ]);
     expect(names).toEqual(['1-a.pdf', 'b.pdf', '3-a.pdf', 'bijlage-4']);
   });
+
+  it('embeds a file under its own name only: no folder part, no control characters', () => {
+    const names = embeddedFileNames([
+      attachment(1, '../../etc/passwd', 'x'),
+      attachment(2, 'C:\\Windows\\evil\u0007.exe', 'y'),
+      attachment(3, 'map/..', 'z'),
+    ]);
+    expect(names).toEqual(['passwd', 'evil.exe', 'bijlage-3']);
+  });
 });
 
 describe('column widths', () => {

@@ -53,18 +53,25 @@ export function identityText(identity: RenderedIdentity): string {
 }
 
 /**
- * The name each attachment is embedded under. The PDF's list of embedded files is keyed by name, so a name
- * that occurs twice gets its number in front; otherwise the file keeps its own name, to be saved as is.
+ * The name each attachment is embedded under: its own file name, to be saved as is, without any folder part
+ * or control characters a careless reader might act on. The PDF keys embedded files by name, so a name that
+ * occurs twice gets the attachment's number in front.
  */
 export function embeddedFileNames(attachments: readonly RenderedAttachment[]): string[] {
-  const counts = new Map<string, number>();
-  for (const attachment of attachments) {
-    counts.set(attachment.fileName, (counts.get(attachment.fileName) ?? 0) + 1);
-  }
-  return attachments.map((attachment) => {
-    const name = attachment.fileName.trim() === '' ? `bijlage-${attachment.number}` : attachment.fileName;
-    return (counts.get(attachment.fileName) ?? 0) > 1 ? `${attachment.number}-${name}` : name;
+  const names = attachments.map((attachment) => {
+    const base = attachment.fileName
+      .split(/[/\\]/)
+      .pop()!
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .trim();
+    return base === '' || base === '.' || base === '..' ? `bijlage-${attachment.number}` : base;
   });
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return names.map((name, index) =>
+    (counts.get(name) ?? 0) > 1 ? `${attachments[index].number}-${name}` : name,
+  );
 }
 
 /** One row of the attachments list. */

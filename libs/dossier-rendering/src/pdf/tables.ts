@@ -176,7 +176,11 @@ function drawStackedRow(w: PdfWriter, tr: Structure, cells: Cell[], spec: TableS
 /** A table with headers; the header row is repeated at the top of every page the table continues on. */
 export function drawTable(w: PdfWriter, parent: Structure, spec: TableSpec): void {
   const columnCount = spec.columns?.length ?? spec.rows[0]?.length ?? 0;
-  if (columnCount === 0) return;
+  if (columnCount === 0) {
+    // Nothing to tabulate, but the caption still says what is (not) there.
+    if (spec.caption) w.paragraph(parent, spec.caption, { font: FONT.bold });
+    return;
+  }
   const widths = spec.widths ?? autoWidths(w, spec, columnCount);
   const table = w.element(parent, 'Table');
   const headerPlan = spec.columns
