@@ -68,8 +68,12 @@ describe('column widths', () => {
     expect(widths[0] + widths[1]).toBeCloseTo(150, 9);
   });
 
-  it('share the width in proportion to the words when even the words do not fit', () => {
-    const widths = columnWidths([300, 100], [300, 100], 200);
-    expect(widths).toEqual([150, 50]);
+  it('keep narrower columns whole when even the data does not fit, capping only the widest', () => {
+    const widths = columnWidths([30, 50, 300, 200], [30, 50, 300, 200], 300);
+    expect(widths).toEqual([30, 50, 110, 110]);
+  });
+
+  it('share the width evenly when every column is wider than its share', () => {
+    expect(columnWidths([300, 100], [300, 100], 90)).toEqual([45, 45]);
   });
 });

@@ -21,6 +21,12 @@ export interface TableSpec {
   labelColumn?: boolean;
 }
 
+/**
+ * A header word narrower than this is not broken; a longer one may break when the data needs the room
+ * (points: about five letters in bold table type).
+ */
+const HEADER_FLOOR = 28;
+
 /** Only this many rows are measured to size the columns: enough to see their kind, linear in time. */
 const ROWS_SAMPLED = 60;
 
@@ -40,7 +46,27 @@ export function columnWidths(
   if (wantSum <= total) return wants.map((want) => (want * total) / wantSum);
   if (sum(needs) <= total) return spread(needs, wants, total);
   if (sum(floors) < total) return spread(floors, needs, total);
-  return floors.map((floor) => (floor * total) / sum(floors));
+  return capWidest(floors, total);
+}
+
+/**
+ * When not even the data's words fit: the widest columns are capped at one level, chosen so the table fills
+ * the width exactly; every column narrower than that keeps its words whole (codes, dates), only the widest
+ * break theirs.
+ */
+function capWidest(floors: readonly number[], total: number): number[] {
+  const sorted = [...floors].sort((a, b) => a - b);
+  let below = 0;
+  let level = total / floors.length;
+  for (let index = 0; index < sorted.length; index += 1) {
+    const candidate = (total - below) / (sorted.length - index);
+    if (candidate <= sorted[index]) {
+      level = candidate;
+      break;
+    }
+    below += sorted[index];
+  }
+  return floors.map((floor) => Math.min(floor, level));
 }
 
 function sum(values: readonly number[]): number {
@@ -90,7 +116,9 @@ function measureColumns(w: PdfWriter, spec: TableSpec, columnCount: number): Col
   }
   const needs = [...floors];
   spec.columns?.forEach((header, index) => {
-    needs[index] = Math.max(needs[index], measure(header, index, true));
+    const word = measure(header, index, true);
+    needs[index] = Math.max(needs[index], word);
+    floors[index] = Math.max(floors[index], Math.min(word, HEADER_FLOOR));
   });
   return { needs, wants, floors };
 }
