@@ -83,7 +83,11 @@ function spread(lows: readonly number[], highs: readonly number[], total: number
   );
 }
 
+/** Texts this short are kept on one line ("183 bytes", "groep 8"): breaking them helps no column. */
+const UNBROKEN_CHARACTERS = 12;
+
 function longestWord(text: string): string {
+  if (text.length <= UNBROKEN_CHARACTERS) return text;
   let longest = '';
   for (const word of text.split(/\s+/)) if (word.length > longest.length) longest = word;
   return longest;
