@@ -93,6 +93,20 @@ describeOnOfficialExamples('PDF of every official example', () => {
     }
   });
 
+  it("POVO, the inzage copy for the first verzorger: the others' contact details left out", async () => {
+    const xml = officialExample('OV_POVO_full');
+    const choice: RenderingChoice = { form: 'for-verzorger', verzorger: 1 };
+    expect(hiddenFieldTexts(xml, choice).length).toBeGreaterThan(0);
+    const rendered = await render(xml, choice);
+    try {
+      expect(missingPaths(rendered, xml, choice)).toEqual([]);
+      expect(shownHiddenPaths(rendered, xml, choice)).toEqual([]);
+      expect(rendered.text).toContain(squash(rendered.model.formNotice ?? 'a form notice'));
+    } finally {
+      rendered.file.remove();
+    }
+  });
+
   it('POVO, for staff without special categories: no support data, no attachment, said so', async () => {
     const xml = officialExample('OV_POVO_full');
     const choice: RenderingChoice = { form: 'without-special-categories' };
