@@ -58,6 +58,22 @@ describe('renderPdf on a hand-made model', () => {
     });
   });
 
+  it('reads in order for a screen reader: headings, tables with header cells, no page furniture', () => {
+    const structure = file.structure();
+    const headings = [...structure.matchAll(/^\s*H([12]) \(block\)\n\s*"([^"]*)"/gm)].map(
+      (match) => match[2],
+    );
+    expect(headings).toEqual([
+      model.title,
+      model.zienswijze?.heading,
+      ...model.sections.map((section) => section.title),
+      'Bijlagen',
+    ]);
+    expect(structure).toMatch(/Table \(block\)\n\s*Caption\n\s*"Cijfers"\n\s*TR\n\s*TH\n\s*"Vak"/);
+    expect(structure).toContain('BlockQuote');
+    expect(structure).not.toContain('pagina 1 van');
+  });
+
   it('is tagged, in Dutch, with every font embedded and no pupil name in its metadata', () => {
     const info = file.info();
     expect(info.Tagged).toBe('yes');

@@ -42,6 +42,11 @@ export class PopplerFile {
     return Object.fromEntries(entries);
   }
 
+  /** The tagged structure with its text (`pdfinfo -struct-text`): what a screen reader reads, in order. */
+  structure(): string {
+    return run('pdfinfo', ['-struct-text', this.path]);
+  }
+
   pageCount(): number {
     return Number(this.info().Pages);
   }
