@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { renderPdf } from './render-pdf';
 import { embeddedFileNames } from './pdf-texts';
 import { HOSTILE, handMadeModel } from './testing/hand-made-model';
@@ -77,6 +78,8 @@ describe('renderPdf on a hand-made model', () => {
   it('is tagged, in Dutch, with every font embedded and no pupil name in its metadata', () => {
     const info = file.info();
     expect(info.Tagged).toBe('yes');
+    // The catalogue is not compressed: its language entry is readable as is.
+    expect(readFileSync(file.path, 'latin1')).toContain('/Lang (nl-NL)');
     expect(info.Title).toBe(model.title);
     expect(info['Page size']).toContain('(A4)');
     expect(JSON.stringify(info)).not.toContain('Łukasz');
