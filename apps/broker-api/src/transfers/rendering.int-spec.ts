@@ -34,11 +34,23 @@ interface LogRow {
   details: Record<string, unknown>;
 }
 
-/** What must never be in a log entry of this dossier: the pupil's names, number, and attachment names. */
+/** What must never be in a log entry of this dossier: the pupil's names, birth date, number, attachment names. */
 interface Personal {
   bsn: string;
   names: string[];
   fileNames: string[];
+}
+
+/** The pupil's names, birth date and number and the attachments' file names, as the dossier gives them. */
+function personalOf(xml: string): Personal {
+  const leerling = /<leerling>([\s\S]*?)<\/leerling>/.exec(xml)![1];
+  const names = [
+    ...leerling.matchAll(/<(?:voornaam|voornamen|roepnaam|achternaam|geboortedatum)>([^<]+)</g),
+  ].map(([, name]) => name);
+  const bsn = /<bsn>([0-9]+)</.exec(leerling)![1];
+  const fileNames = [...xml.matchAll(/<bestandsnaam>([^<]+)</g)].map(([, name]) => name);
+  expect(names.length).toBeGreaterThan(0);
+  return { bsn, names, fileNames };
 }
 
 describe('the dossier rendering API', () => {
@@ -79,14 +91,9 @@ describe('the dossier rendering API', () => {
       inzage: { datum: INZAGE_DAY },
       attachments: { count: 2 },
     });
-    const leerling = /<leerling>([\s\S]*?)<\/leerling>/.exec(xml)![1];
-    const names = [...leerling.matchAll(/<(?:voornamen|roepnaam|achternaam)>([^<]+)</g)].map(
-      ([, name]) => name,
-    );
-    const fileNames = [...xml.matchAll(/<bestandsnaam>([^<]+)</g)].map(([, name]) => name);
-    expect(names.length).toBeGreaterThan(0);
-    expect(fileNames).toHaveLength(2);
-    return { xml: Buffer.from(xml, 'utf8'), pupil, personal: { bsn, names, fileNames } };
+    const personal = personalOf(xml);
+    expect(personal.fileNames).toHaveLength(2);
+    return { xml: Buffer.from(xml, 'utf8'), pupil, personal };
   }
 
   async function stageAhead(): Promise<{ versionHash: string; personal: Personal }> {
@@ -102,17 +109,15 @@ describe('the dossier rendering API', () => {
     versionHash: string,
     type: string,
     before: number,
-    personal: Personal | null,
+    personal: Personal,
   ): Promise<LogRow> {
     const rows = await logOf(versionHash, type);
     expect(rows).toHaveLength(before + 1);
     const entry = rows[rows.length - 1];
     expect(answer.headers['x-log-entry']).toBe(entry.id);
-    if (personal) {
-      const text = JSON.stringify(entry);
-      for (const value of [personal.bsn, ...personal.names, ...personal.fileNames]) {
-        expect([value, text.includes(value)]).toEqual([value, false]);
-      }
+    const text = JSON.stringify(entry);
+    for (const value of [personal.bsn, ...personal.names, ...personal.fileNames]) {
+      expect([value, text.includes(value)]).toEqual([value, false]);
     }
     return entry;
   }
@@ -202,6 +207,9 @@ describe('the dossier rendering API', () => {
 
     await recordInzageByLetter(exchange, staged);
     expect(await releaseFromOutbox(exchange, id)).toEqual(['released']);
+    const fetched = await vo.get(`/v1/transfers/${id}/dossier`);
+    expect(fetched.status).toBe(200);
+    const personal = personalOf(fetched.raw.toString('utf8'));
 
     const html = await vo.get(
       `/v1/transfers/${id}/dossier/rendering?format=html&form=without-special-categories`,
@@ -210,7 +218,7 @@ describe('the dossier rendering API', () => {
     expect(html.headers['content-security-policy']).toBe(RENDERING_CSP);
     expectFileHeaders(html, versionHash, 1);
     expect(html.raw.toString('utf8')).toContain(versionHash);
-    const entry = await expectOneEntry(html, versionHash, 'dossier_rendered', 1, null);
+    const entry = await expectOneEntry(html, versionHash, 'dossier_rendered', 1, personal);
     expect(entry).toMatchObject({
       actor_id: 'vo-las',
       source_school: '00YY00',
@@ -222,10 +230,10 @@ describe('the dossier rendering API', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.raw.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdfText(pdf.raw, 'released-complete').replace(/\s+/g, '')).toContain(versionHash.slice(0, 8));
-    await expectOneEntry(pdf, versionHash, 'dossier_rendered', 2, null);
+    await expectOneEntry(pdf, versionHash, 'dossier_rendered', 2, personal);
     const attachment = await vo.get(`/v1/transfers/${id}/dossier/attachments/1`);
     expect(attachment.status).toBe(200);
-    await expectOneEntry(attachment, versionHash, 'attachment_fetched', 0, null);
+    await expectOneEntry(attachment, versionHash, 'attachment_fetched', 0, personal);
 
     // After release the sender still reads its version; each side only through its own route.
     const after = await po.get(`/v1/dossiers/${versionHash}/rendering?format=pdf`);
