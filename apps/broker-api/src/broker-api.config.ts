@@ -5,6 +5,7 @@ import { RedisConfig, readRedisConfig } from '@app/queues';
 import { HttpSigningConfig, readHttpSigningConfig } from '@app/http-signing';
 import { TransferSettings, readTransferSettings } from '@app/transfers';
 import { ValidationPoolSettings, readValidationPoolSettings } from '@app/oso-dataset';
+import { RenderingPoolSettings, readRenderingPoolSettings } from '@app/dossier-rendering/pool';
 import { VaultConfig, readVaultConfig } from '@app/vault';
 import { LogSigningKey, loadLogSigningKey, readLogKeyConfig } from '@app/exchange-log';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ export interface BrokerApiConfig {
   limits: ApiLimits;
   /** Dossier validation threads and each vendor's share of them. */
   validation: ValidationPoolSettings;
+  /** Rendering threads (HTML and PDF of a version, #12) and how many renderings may wait for them. */
+  rendering: RenderingPoolSettings;
   /** The exchange log's checkpoint signing key: the broker refuses to start without it. */
   exchangeLog: { signingKey: LogSigningKey; verifierKeyFile: string };
   audit: AuditConfig;
@@ -96,6 +99,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       requestsPerMinute: raw.API_RATE_LIMIT_PER_MINUTE,
     },
     validation: readValidationPoolSettings(env),
+    rendering: readRenderingPoolSettings(env),
     exchangeLog: exchangeLogConfig(env),
     audit: { integrityMaxAgeSeconds: raw.AUDIT_INTEGRITY_MAX_AGE_SECONDS },
     boardRetention: readRetentionBounds(env),

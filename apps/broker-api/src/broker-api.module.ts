@@ -7,7 +7,9 @@ import {
   registryLogRecorder,
 } from '@app/exchange-log/registry-events/registry-log-recorder';
 import { RegistryModule } from '@app/registry';
-import { TransferRecalls, TransfersModule } from '@app/transfers';
+import { DossierRenderings, TransferRecalls, TransfersModule } from '@app/transfers';
+import { DossierRenderingPool } from '@app/dossier-rendering/pool';
+import { DossierVault } from '@app/vault';
 import { RegistryService } from '@app/registry';
 import { DataSource } from 'typeorm';
 import { verifierKey } from '@app/exchange-log';
@@ -38,6 +40,7 @@ import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
 import { BoardInstructionsController } from './boards/board-instructions.controller';
 import { EvidenceController } from './transfers/evidence.controller';
 import { RetractionController } from './transfers/retraction.controller';
+import { RenderingController } from './transfers/rendering.controller';
 import { RecallController } from './transfers/recall.controller';
 import { brokerNoticeSigner } from './transfers/broker-notice-signer';
 import { MatchApprovalController } from './transfers/match-approval.controller';
@@ -79,6 +82,7 @@ export class BrokerApiModule {
         TransfersController,
         EvidenceController,
         RetractionController,
+        RenderingController,
         BoardInstructionsController,
         RecallController,
         MatchApprovalController,
@@ -107,6 +111,21 @@ export class BrokerApiModule {
           inject: [DataSource, RegistryService],
           useFactory: (dataSource: DataSource, registry: RegistryService) =>
             new TransferRecalls(dataSource, registry, TRANSFER_LOG_RECORDER, brokerNoticeSigner(config.tls)),
+        },
+        // The readable dossier (#12): rendered on its own threads, so a PDF never stalls the event loop.
+        {
+          provide: DossierRenderingPool,
+          useFactory: () => new DossierRenderingPool({ settings: config.rendering }),
+        },
+        {
+          provide: DossierRenderings,
+          inject: [DataSource, RegistryService, DossierVault, DossierRenderingPool],
+          useFactory: (
+            dataSource: DataSource,
+            registry: RegistryService,
+            vault: DossierVault,
+            pool: DossierRenderingPool,
+          ) => new DossierRenderings(dataSource, registry, vault, pool, TRANSFER_LOG_RECORDER),
         },
         // Integrates the log's entries into its Merkle tree and signs checkpoints, from bootstrap to shutdown.
         ExchangeLogSequencerService,

@@ -94,4 +94,39 @@ describe('transferLogEntry', () => {
     expect(entry.details).toEqual({ kind: 'consent', evidenceId: '7a1c2b8e-3d4a-4b5c-9e7f-0a1b2c3d4e5f' });
     expect(() => validateExchangeEvent(entry)).not.toThrow();
   });
+
+  it('records a rendering by format, form and parent position, and an attachment by number; by hash without a transfer', () => {
+    const bySender = transferLogEntry({
+      ...BASE,
+      schools: { source: '01XZ00', target: null },
+      transferId: null,
+      type: 'dossier_rendered',
+      actor: VENDOR,
+      format: 'pdf',
+      form: 'for-verzorger',
+      verzorger: 2,
+    });
+    expect(bySender).not.toHaveProperty('transferId');
+    expect(validateExchangeEvent(bySender).details).toEqual({
+      format: 'pdf',
+      form: 'for-verzorger',
+      verzorger: 2,
+    });
+    const complete = transferLogEntry({
+      ...BASE,
+      type: 'dossier_rendered',
+      actor: { ...VENDOR, side: 'target' },
+      format: 'html',
+      form: 'complete',
+      verzorger: null,
+    });
+    expect(validateExchangeEvent(complete).details).toEqual({ format: 'html', form: 'complete' });
+    const attachment = transferLogEntry({
+      ...BASE,
+      type: 'attachment_fetched',
+      actor: VENDOR,
+      attachment: 3,
+    });
+    expect(validateExchangeEvent(attachment).details).toEqual({ attachment: 3 });
+  });
 });

@@ -72,6 +72,16 @@ export function transferLogEntry(event: TransferLogEvent): ExchangeEventInput {
       versions: event.versions,
     };
   }
+  if (event.type === 'dossier_rendered') {
+    entry.details = {
+      format: event.format,
+      form: event.form,
+      ...(event.verzorger !== null ? { verzorger: event.verzorger } : {}),
+    };
+  }
+  if (event.type === 'attachment_fetched') {
+    entry.details = { attachment: event.attachment };
+  }
   if (event.type === 'state_changed') {
     entry.details = { from: event.fromState, to: event.toState, event: event.step };
   }

@@ -23,3 +23,4 @@ export * from './retraction';
 export * from './recall';
 export * from './match-approval';
 export * from './retention';
+export * from './rendering';

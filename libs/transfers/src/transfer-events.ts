@@ -25,6 +25,8 @@ export const TRANSFER_LOG_EVENT_TYPES = [
   'declaration_stored',
   'payload_purged',
   'metadata_deleted',
+  'dossier_rendered',
+  'attachment_fetched',
 ] as const;
 export type TransferLogEventType = (typeof TRANSFER_LOG_EVENT_TYPES)[number];
 
@@ -194,6 +196,24 @@ export type TransferLogEvent =
       schools: TransferSchools;
       transferId: string;
       versionHash: string;
+    })
+  | (TransferLogEventBase & {
+      /**
+       * A version's readable rendering was served (#12): to the sender by hash (no transfer, no receiving
+       * school), or to the receiver through its transfer. Format and form are tokens; `verzorger` is the
+       * 1-based position of the parent an inzage copy was made for (a count, never who).
+       */
+      type: 'dossier_rendered';
+      versionHash: string;
+      format: string;
+      form: string;
+      verzorger: number | null;
+    })
+  | (TransferLogEventBase & {
+      /** One attachment of a version was served on its own (#12): its number only, never its file name. */
+      type: 'attachment_fetched';
+      versionHash: string;
+      attachment: number;
     });
 
 /**

@@ -2,6 +2,7 @@ import { RegistryService } from '@app/registry';
 import { NotificationRepository } from './notifications/notification-repository';
 import { DataSource } from 'typeorm';
 import { sealedOf, versionContext } from './dossier-sealing';
+import type { DossierVersionEntity } from './dossier-version.entity';
 import { DossierVersionRepository } from './dossier-version-repository';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
 import { TransferAccess } from './transfer-access';
@@ -116,23 +117,12 @@ export class TransferQueries {
     vendor: ActingVendor,
     transferId: string,
   ): Promise<Recorded<{ bytes: Buffer; version: DossierVersionView }>> {
-    const { transfer } = await this.access.visibleTransfer(vendor.id, transferId, 'target');
-    // A purged transfer's payload is gone for good: saying "not released yet" would invite a retry.
-    if (transfer.state === 'purged') throw dossierPurged();
-    // While a corrected version waits for its own release, the released one can still be fetched.
-    const fetchable =
-      transfer.state === 'released' || transfer.state === 'received' || correctionPending(transfer);
-    if (!fetchable || !transfer.releasedVersionId) {
-      // A match the sender has not approved is not the receiver's to know of (issue #11, item 1).
-      const shown = transfer.state === 'awaiting_approval' ? 'requested' : transfer.state;
-      throw new TransferError(
-        'DOSSIER_NOT_RELEASED',
-        'conflict',
-        `The transfer is ${shown}; the dossier can be fetched once it is released.`,
-      );
-    }
-    const version = await this.versions.byIdOrFail(transfer.releasedVersionId);
-    if (version.purgedAt || !version.ciphertext || !version.wrappedKey) throw dossierPurged();
+    const { transfer, version } = await releasedForReceiver(
+      this.access,
+      this.versions,
+      vendor.id,
+      transferId,
+    );
     const bytes = this.sealer.open(sealedOf(version), versionContext(version.id));
     // Recorded before the bytes leave: a fetch the log cannot record does not happen.
     const trail = new EntryTrail(this.recorder);
@@ -184,6 +174,36 @@ export class TransferQueries {
       }),
     );
   }
+}
+
+/**
+ * The version a transfer released, for its receiving school's vendor, exactly when that vendor may fetch
+ * it: the one access rule of the dossier fetch and its rendering (#12). Throws the fetch's refusals.
+ */
+export async function releasedForReceiver(
+  access: TransferAccess,
+  versions: DossierVersionRepository,
+  vendorId: string,
+  transferId: string,
+): Promise<{ transfer: TransferEntity; version: DossierVersionEntity }> {
+  const { transfer } = await access.visibleTransfer(vendorId, transferId, 'target');
+  // A purged transfer's payload is gone for good: saying "not released yet" would invite a retry.
+  if (transfer.state === 'purged') throw dossierPurged();
+  // While a corrected version waits for its own release, the released one can still be fetched.
+  const fetchable =
+    transfer.state === 'released' || transfer.state === 'received' || correctionPending(transfer);
+  if (!fetchable || !transfer.releasedVersionId) {
+    // A match the sender has not approved is not the receiver's to know of (issue #11, item 1).
+    const shown = transfer.state === 'awaiting_approval' ? 'requested' : transfer.state;
+    throw new TransferError(
+      'DOSSIER_NOT_RELEASED',
+      'conflict',
+      `The transfer is ${shown}; the dossier can be fetched once it is released.`,
+    );
+  }
+  const version = await versions.byIdOrFail(transfer.releasedVersionId);
+  if (version.purgedAt || !version.ciphertext || !version.wrappedKey) throw dossierPurged();
+  return { transfer, version };
 }
 
 /** A released transfer whose corrected version is staged and not yet released (#11, item 5). */

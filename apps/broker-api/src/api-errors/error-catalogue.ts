@@ -280,6 +280,12 @@ export const ERROR_CATALOGUE = {
     example:
       'No dossier version with this versionHash (its canonicalSha256) for this transfer’s pupil at its sending school; nothing was retracted.',
   },
+  ATTACHMENT_NOT_IN_DOSSIER: {
+    status: 404,
+    meaning: 'The version has no attachment with this number (numbered from 1, as its rendering lists them).',
+    example:
+      'The dossier has no attachment 3. Attachments are numbered from 1 in document order, as the rendering lists them.',
+  },
 
   // The transfer's state.
   DECLARATION_NOT_RECORDED: {
@@ -336,7 +342,8 @@ export const ERROR_CATALOGUE = {
   },
   DOSSIER_PURGED: {
     status: 409,
-    meaning: 'The transfer’s dossier was destroyed after its retention period.',
+    meaning:
+      'The version’s content was destroyed (retention, retraction or recall); it cannot be read any more.',
     example: 'The dossier was purged after its retention period; it cannot be fetched any more.',
   },
   VERSION_ALREADY_RELEASED: {
@@ -446,6 +453,12 @@ export const ERROR_CATALOGUE = {
     example:
       'Validating the dossier needed more memory than one validation may use; nothing was stored. It holds too many elements, or breaks too many rules, to be judged: send fewer elements, or correct it.',
   },
+  VERZORGER_NOT_IN_DOSSIER: {
+    status: 422,
+    meaning: 'form=for-verzorger names a position at which the dossier has no verzorger (counted from 1).',
+    example:
+      "verzorger: the dossier has no verzorger at position 3. Count the dossier's verzorger elements from 1, in document order.",
+  },
 
   // A school board's instructions (#11): recorded by the vendor that acts for the board.
   BOARD_INSTRUCTION_INVALID: {
@@ -484,6 +497,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'Too many of your dossiers (or of all) wait for validation; retry after Retry-After.',
     example:
       'Your organisation already has the most dossiers waiting for validation that it may; nothing was stored. Send fewer at once and retry after 5 s (see Retry-After).',
+  },
+  RENDERING_CAPACITY_EXHAUSTED: {
+    status: 503,
+    meaning: 'Too many renderings of yours (or of all) are running or waiting; retry after Retry-After.',
+    example:
+      'Your organisation already has the most renderings running or waiting that it may. Fetch fewer at once and retry after 2 s (see Retry-After).',
   },
   TRANSFER_LINE_BUSY: {
     status: 503,

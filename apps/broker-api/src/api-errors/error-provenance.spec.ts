@@ -25,6 +25,7 @@ const BOARDS = 'apps/broker-api/src/boards/board-instructions.int-spec.ts';
 const RECALL = 'apps/broker-api/src/transfers/recall.int-spec.ts';
 const MATCHES = 'apps/broker-api/src/transfers/match-approval.int-spec.ts';
 const DECLARATIONS = 'apps/broker-api/src/transfers/consent-declaration.int-spec.ts';
+const RENDERING = 'apps/broker-api/src/transfers/rendering.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -246,6 +247,18 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   VERSION_NOT_RELEASED: api(
     RECALL,
     'refuses to recall what was not released, and only the sender may recall',
+  ),
+  VERZORGER_NOT_IN_DOSSIER: api(
+    RENDERING,
+    'refuses a bad query (400), a verzorger the dossier lacks (422) and an attachment it lacks (404), recording nothing',
+  ),
+  ATTACHMENT_NOT_IN_DOSSIER: api(
+    RENDERING,
+    'refuses a bad query (400), a verzorger the dossier lacks (422) and an attachment it lacks (404), recording nothing',
+  ),
+  RENDERING_CAPACITY_EXHAUSTED: api(
+    RENDERING,
+    'refuses renderings beyond a vendor’s share with 503 and Retry-After, and serves other vendors meanwhile',
   ),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {

@@ -145,6 +145,30 @@ export const EXCHANGE_EVENT_TYPES = {
       versions: { kind: 'count' },
     },
   },
+  /**
+   * A version's readable rendering was served (#12). To the sender by the version's hash it has no transfer
+   * and no receiving school; to the receiver it names the transfer and both schools. Format and form are
+   * tokens; `verzorger` is the position of the parent an inzage copy was made for (a count, never a name).
+   */
+  dossier_rendered: {
+    category: 'transfer',
+    schools: { source: 'required', target: 'optional', subject: 'absent' },
+    transferId: 'optional',
+    versionHash: 'required',
+    details: {
+      format: { kind: 'token', required: true },
+      form: { kind: 'token', required: true },
+      verzorger: { kind: 'count' },
+    },
+  },
+  /** One attachment of a version was served on its own (#12): its number, never its file name. */
+  attachment_fetched: {
+    category: 'transfer',
+    schools: { source: 'required', target: 'optional', subject: 'absent' },
+    transferId: 'optional',
+    versionHash: 'required',
+    details: { attachment: { kind: 'count', required: true } },
+  },
   // --- the registry and the PKI ---
   vendor_added: registryEvent(NO_SCHOOLS, { vendorId: { kind: 'token', required: true } }),
   vendor_changed: registryEvent(NO_SCHOOLS, {

@@ -67,6 +67,8 @@ describe('the exchange log entry model', () => {
         'declaration_stored',
         'payload_purged',
         'metadata_deleted',
+        'dossier_rendered',
+        'attachment_fetched',
         'vendor_added',
         'vendor_changed',
         'school_added',

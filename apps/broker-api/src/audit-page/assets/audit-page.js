@@ -41,6 +41,8 @@ const EVENT_WORDS = /** @type {const} */ ({
   recall_issued: 'Recall notice issued for a released version',
   payload_purged: 'Dossier payload destroyed (retention)',
   metadata_deleted: 'Transfer metadata deleted (retention)',
+  dossier_rendered: 'Dossier rendering read by the sending or receiving school',
+  attachment_fetched: 'Attachment fetched on its own by the sending or receiving school',
   vendor_added: 'LAS vendor registered',
   vendor_changed: 'LAS vendor changed',
   school_added: 'School registered',
