@@ -157,6 +157,21 @@ describe('buildRenderedDossier', () => {
     expect(serialised.match(/"masked":"secret"/g)).toHaveLength(3);
   });
 
+  it('loses nothing: an element no category claims shows in the section of its parent', () => {
+    const model = build(
+      dossierXml({
+        pupil:
+          '<voornaam>Noor</voornaam><achternaam>Prins</achternaam><nieuwveld>Eigen waarde</nieuwveld>' +
+          '<onderwijsondersteuning><nieuwblok><deel>Onder de ondersteuning</deel></nieuwblok>' +
+          '</onderwijsondersteuning>',
+      }),
+    );
+    const texts = (category: string) =>
+      JSON.stringify(model.sections.find((section) => section.category === category)!.blocks);
+    expect(texts('cat_leerling')).toContain('Eigen waarde');
+    expect(texts('cat_onderwijsondersteuning')).toContain('Onder de ondersteuning');
+  });
+
   it('keeps hostile text as data for the renderer to escape', () => {
     const model = build(dossierXml({ schoolName: '&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co' }));
     expect(model.subtitle).toBe('Noor Prins · <script>alert(1)</script> & Co');

@@ -6,7 +6,8 @@ import { CATEGORY_ORDER, type CategoryName, categoryTitle, notSentNotice } from 
 import { ATTACHMENT_ELEMENT, attachmentOf } from './dossier-attachments';
 import { dossierSections } from './dossier-sections';
 import { dossierSubtitle, dossierTitle } from './dossier-titles';
-import { type WalkContext, leafFields, sectionBlocks } from './dossier-walk';
+import { type WalkContext, sectionBlocks } from './dossier-walk';
+import { leafFields } from './leaf-fields';
 import {
   EMPTY_SECTION_NOTICE,
   INZAGE_SHOWN_ABOVE,
@@ -97,7 +98,11 @@ export function buildRenderedDossier(
         ? { ...base, status: 'not-sent', notice: notSentNotice(category, notSent), blocks: [] }
         : { ...base, status: 'left-out', notice: SPECIAL_CATEGORY_LEFT_OUT, blocks: [] };
     }
-    let blocks = sectionBlocks(elements.get(category)!, context);
+    const title = categoryTitle(category);
+    // A part named like its category (metadata in "Over dit dossier") needs no second heading.
+    let blocks = sectionBlocks(elements.get(category)!, context).flatMap((block) =>
+      block.kind === 'group' && block.heading === title ? block.blocks : [block],
+    );
     if (category === 'cat_ouderinzage' && zienswijze && blocks.length > 0) {
       blocks = [{ kind: 'notice', tone: 'info', text: INZAGE_SHOWN_ABOVE }];
     }

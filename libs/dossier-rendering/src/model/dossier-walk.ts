@@ -1,15 +1,11 @@
 import { type DossierElement, child } from '@app/oso-dataset/dossier-element';
 import { fieldLabel } from '../vocabulary';
 import { ATTACHMENT_ELEMENT } from './dossier-attachments';
-import { isTrue, leafValue, secretValue } from './field-values';
+import { isTrue, secretValue } from './field-values';
+import { isFlat, isListOfFlatItems, tableOf } from './flat-tables';
 import { ATTACHMENT_LEFT_OUT, CONTACT_DETAILS_LEFT_OUT } from './form-notices';
-import type {
-  RenderedAttachment,
-  RenderedBlock,
-  RenderedField,
-  RenderedTable,
-  RenderedValue,
-} from './rendered-dossier';
+import { leafFields } from './leaf-fields';
+import type { RenderedAttachment, RenderedBlock, RenderedField } from './rendered-dossier';
 
 /**
  * The generic walk from dossier elements to blocks: every leaf becomes a field (or a table cell), every
@@ -30,10 +26,6 @@ export interface WalkContext {
 const ADDRESS_ELEMENTS: ReadonlySet<string> = new Set(['adreslijst', 'postcode4adres', 'adresbuitenland']);
 /** What the inzage copy for one verzorger leaves out of the others. */
 const CONTACT_ELEMENTS: ReadonlySet<string> = new Set([...ADDRESS_ELEMENTS, 'communicatielijst']);
-/** The schema's wrappers of repeated elements are named `…lijst` (adreslijst, documentLijst). */
-const LIST_NAME = /lijst$/i;
-/** The attribute of the namespace declarations, which are not data. */
-const NAMESPACE_ATTRIBUTE = /^xmlns(:|$)/;
 
 /**
  * The blocks of a section made of these sibling elements (all under one parent: the root, the school, the
@@ -182,110 +174,6 @@ class BlockWalk {
     this.fields = null;
     this.blocks.push(block);
   }
-}
-
-/** A leaf's field, then one field per attribute (e.g. `land`'s `omschrijving`). */
-export function leafFields(
-  element: DossierElement,
-  owner: DossierElement | null,
-  path: string,
-): RenderedField[] {
-  const fields: RenderedField[] = [{ label: fieldLabel(element), value: cellValue(element, owner), path }];
-  for (const name of Object.keys(element.attributes)) {
-    if (NAMESPACE_ATTRIBUTE.test(name)) continue;
-    fields.push({
-      label: attributeLabel(element, name),
-      value: { text: element.attributes[name].trim() },
-      path: `${path}/@${name}`,
-    });
-  }
-  return fields;
-}
-
-/** A leaf's value, or the secret mark for the number of a secret `communicatie`. */
-function cellValue(element: DossierElement, owner: DossierElement | null): RenderedValue {
-  if (element.name === 'nummer' && owner?.name === 'communicatie' && isTrue(child(owner, 'geheim'))) {
-    return secretValue();
-  }
-  return leafValue(element);
-}
-
-function attributeLabel(element: DossierElement, attribute: string): string {
-  // The vocabulary labels elements; an attribute is asked for as a child of its element.
-  const asElement: DossierElement = {
-    name: attribute,
-    namespace: element.namespace,
-    attributes: {},
-    children: [],
-    text: element.attributes[attribute],
-    parent: element,
-    offset: element.offset,
-  };
-  return `${fieldLabel(element)} – ${fieldLabel(asElement)}`;
-}
-
-/** Repeated elements of one kind whose fields are all leaves, one of each name: one row each. */
-function tableOf(
-  items: readonly DossierElement[],
-  paths: readonly string[],
-  caption: string,
-  context: WalkContext,
-): RenderedTable {
-  const columnIndex = new Map<string, number>();
-  const columns: string[] = [];
-  const rows: RenderedValue[][] = [];
-  items.forEach((item, index) => {
-    const row: RenderedValue[] = [];
-    for (const field of itemFields(item, paths[index], context)) {
-      const key = field.path.slice(paths[index].length);
-      let column = columnIndex.get(key);
-      if (column === undefined) {
-        column = columns.length;
-        columnIndex.set(key, column);
-        columns.push(field.label);
-      }
-      row[column] = field.value;
-    }
-    rows.push(row);
-  });
-  // Items without a field of a later column get an empty cell: every row as wide as the header.
-  for (const row of rows) {
-    for (let column = 0; column < columns.length; column++) row[column] ??= { text: '' };
-  }
-  return { kind: 'table', caption, columns, rows };
-}
-
-function itemFields(item: DossierElement, path: string, context: WalkContext): RenderedField[] {
-  const fields: RenderedField[] = [];
-  for (const kid of item.children) {
-    if (context.claimedElsewhere(kid)) continue;
-    fields.push(...leafFields(kid, item, `${path}/${kid.name}`));
-  }
-  return fields;
-}
-
-/** Nested, with only leaves below, each name once: a table row. Asked often, so without allocating. */
-function isFlat(element: DossierElement): boolean {
-  const kids = element.children;
-  if (kids.length === 0 || element.name === ATTACHMENT_ELEMENT) return false;
-  for (let index = 0; index < kids.length; index++) {
-    if (kids[index].children.length > 0) return false;
-    for (let before = 0; before < index; before++) {
-      if (kids[before].name === kids[index].name) return false;
-    }
-  }
-  return true;
-}
-
-/**
- * A list of flat items (adreslijst, schoolloopbaanlijst, domeinen…): an element holding only elements of
- * one name, all flat, and either named a list or holding more than one. A single flat child of another
- * element (one referentiescore in a resultaat) stays a group, as it does beside other children.
- */
-function isListOfFlatItems(element: DossierElement, kids: readonly DossierElement[]): boolean {
-  if (kids.length === 0 || (kids.length === 1 && !LIST_NAME.test(element.name))) return false;
-  const name = kids[0].name;
-  return kids.every((kid) => kid.name === name && isFlat(kid)) && element.children.length === kids.length;
 }
 
 function countByName(elements: readonly DossierElement[]): Map<string, number> {
