@@ -18,12 +18,15 @@ interface RenderRun {
   out: Buffer;
 }
 
-/** `oso render ARGS > OUT` with the built CLI: stdout goes to a file, so PDF bytes arrive untouched. */
-function render(outFile: string, args: string[]): Promise<RenderRun> {
+/**
+ * `oso render ARGS > OUT` with the built CLI: stdout goes to a file, so PDF bytes arrive untouched. `env`
+ * replaces the test run's environment when given.
+ */
+function render(outFile: string, args: string[], env?: Record<string, string>): Promise<RenderRun> {
   const out = openSync(outFile, 'w');
   const child = spawn(process.execPath, [builtEntry('cli'), 'render', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: env ?? { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', out, 'pipe'],
   });
   closeSync(out);
@@ -138,6 +141,30 @@ describe('oso render', () => {
     },
     SLOW_PROCESS_TEST_TIMEOUT_MS,
   );
+
+  it('needs no broker: no configuration, no database or queue client, no framework', async () => {
+    // The packages the process loaded, read from require.cache as it exits (all of them are CommonJS).
+    const record = write(
+      'record-modules.cjs',
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.OSO_MODULE_LOG, Object.keys(require.cache).join('\\n')));",
+    );
+    const log = join(dir, 'modules.txt');
+    const run = await render(join(dir, 'offline.pdf'), [povoFile, '--format', 'pdf'], {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: `--require ${record}`,
+      OSO_MODULE_LOG: log,
+    });
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const packages = new Set(
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1])
+        .filter(Boolean),
+    );
+    expect(packages.has('pdfkit')).toBe(true);
+    const server = ['@nestjs/core', '@nestjs/common', 'typeorm', 'pg', 'bullmq', 'ioredis'];
+    expect(server.filter((name) => packages.has(name))).toEqual([]);
+  });
 
   it('names the same content hash in HTML and PDF, whatever the form', async () => {
     const complete = await render(join(dir, 'complete.html'), [povoFile, '--format', 'html']);
