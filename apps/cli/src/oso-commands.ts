@@ -6,6 +6,7 @@ import { generateCommand } from './generate/generate.command';
 import { upCommand } from './dev-stack/up.command';
 import { pkiCommands } from './pki/pki.commands';
 import { registryCommands } from './registry/registry.commands';
+import { renderCommand } from './render/render.command';
 import { requestCommand } from './request/request.command';
 import { rulesCommand, validateCommand } from './validate/validate.command';
 import { vaultCommands } from './vault/vault.commands';
@@ -27,6 +28,7 @@ export const OSO_COMMANDS: ReadonlyArray<() => Command> = [
   requestCommand,
   demoCommand,
   validateCommand,
+  renderCommand,
   rulesCommand,
   generateCommand,
 ];

@@ -1,5 +1,6 @@
 import { say } from '../output';
 import { DEMO_DAYS } from './demo-dossiers';
+import { receiverReadsRendering, renderingForInzage } from './demo-rendering';
 import {
   DemoScenario,
   parent,
@@ -34,6 +35,7 @@ export const poToVoWithRemarks: DemoScenario = {
       `     ${po.school} finds the request for its pupil: ${items.some((item) => item.id === id) ? 'yes' : 'no'}`,
     );
     const versionHash = await stageDossier(session, po, id, dossier);
+    await renderingForInzage(session, po, id, versionHash);
     const inzage = await recordEvidence(
       session,
       po,
@@ -79,6 +81,7 @@ export const poToVoWithRemarks: DemoScenario = {
     if (dossier.remarks !== null) {
       checks.that('the remarks travel in the dossier', fetched.includes(Buffer.from(dossier.remarks)));
     }
+    await receiverReadsRendering(session, checks, vo, id, versionHash);
     const final = await session.call(vo, 'GET', `/v1/transfers/${id}`);
     checks.that('receipt confirmed: received', final.json.state === 'received');
     await expectReleasedOnce(session, checks, id);
@@ -101,7 +104,9 @@ export const voToVoWithConsent: DemoScenario = {
     );
     checks.that('consent after the inzage: the gate says release', consent.decision.outcome === 'release');
     const fetched = await expectReleasedAndFetched({ session, waitSeconds }, checks, vo, id, dossier.bytes);
-    if (fetched !== null) await expectReleasedOnce(session, checks, id);
+    if (fetched === null) return;
+    await receiverReadsRendering(session, checks, vo, id, base.versionHash);
+    await expectReleasedOnce(session, checks, id);
   },
 };
 

@@ -16,6 +16,8 @@ export interface DemoAnswer {
   status: number;
   json: Record<string, unknown>;
   body: Buffer;
+  /** One answer header, lower-case name (e.g. `x-dossier-version-hash`); '' when absent. */
+  header(name: string): string;
   /** The exchange-log entries the step wrote (`X-Log-Entry`), in order. */
   logEntries: string[];
 }
@@ -172,12 +174,16 @@ function answerOf(response: SignedClientResponse): DemoAnswer {
     type.includes('json') && response.body.length > 0
       ? (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)
       : {};
-  const header = response.headers['x-log-entry'];
-  const logEntries = (Array.isArray(header) ? header.join(',') : String(header ?? ''))
+  const logHeader = response.headers['x-log-entry'];
+  const logEntries = (Array.isArray(logHeader) ? logHeader.join(',') : String(logHeader ?? ''))
     .split(',')
     .map((id) => id.trim())
     .filter(Boolean);
-  return { status: response.status, json, body: response.body, logEntries };
+  const header = (name: string) => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value.join(', ') : String(value ?? '');
+  };
+  return { status: response.status, json, body: response.body, header, logEntries };
 }
 
 function signedClient(pkiDir: string, kind: 'vendors' | 'auditors', id: string): SignedClient {

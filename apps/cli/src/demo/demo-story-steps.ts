@@ -1,4 +1,5 @@
 import { DEMO_DAYS, DemoDossier, DemoDossierName, generatedDemoDossier } from './demo-dossiers';
+import { renderingForInzage } from './demo-rendering';
 import { DemoParty, DemoSession, TimelineEntry, everQueued, releasesIn } from './demo-session';
 import {
   Checks,
@@ -39,8 +40,8 @@ export interface StagedVoTransfer {
 
 /**
  * A VO→VO transfer staged with the inzage recorded: the receiving school (vo) asks the sending school (vo2)
- * for the generated dossier `name`, vo2 stages it and records the inzage given (`how`) to the parents, or
- * to the pupil herself.
+ * for the generated dossier `name`, vo2 stages it, fetches its rendering for the inzage and records the
+ * inzage given (`how`) to the parents, or to the pupil herself.
  */
 export async function voToVoStagedAfterInzage(
   session: DemoSession,
@@ -53,6 +54,7 @@ export async function voToVoStagedAfterInzage(
   const id = await requestDossier(session, vo, vo2, dossier.pupil);
   const versionHash = await stageDossier(session, vo2, id, dossier);
   const base = { versionHash, receivingSchool: vo.school };
+  await renderingForInzage(session, vo2, id, versionHash);
   const whom = givenTo.role === 'pupil' ? 'the pupil' : 'the parents';
   const inzage = await recordEvidence(
     session,

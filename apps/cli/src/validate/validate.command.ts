@@ -3,7 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { CommandExit, say } from '../output';
 
-function describe(file: string, verdict: DossierVerdict): string {
+/** One line per file: the verdict, and the first findings of an invalid dossier (`oso render` prints it too). */
+export function describe(file: string, verdict: DossierVerdict): string {
   const profile = verdict.profile ?? '-';
   if (verdict.valid) {
     const notes = verdict.warnings.length
