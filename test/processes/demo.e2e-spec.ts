@@ -43,6 +43,8 @@ describe('npm run demo (oso demo)', () => {
       REDIS_PREFIX: `${process.env.REDIS_PREFIX}-demo`,
       BROKER_PORT: String(await freePort()),
       OPS_PORT: String(await freePort()),
+      // The demo writes the renderings it fetches under the temp folder: keep them in this test's folder.
+      TMPDIR: workDir,
     };
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -56,6 +58,9 @@ describe('npm run demo (oso demo)', () => {
     // No check failed, and the summary says each scenario held.
     expect(out).not.toContain('✗');
     SCENARIOS.forEach((title, index) => expect(out).toContain(`  scenario ${index + 1}: held — ${title}`));
+    // The sender shows the parents the broker's rendering of the version before it records their inzage.
+    expect(out).toContain('fetches the readable dossier of this version for the inzage conversation');
+    expect(out).toContain('fetches the readable dossier of the released version for the mentor');
 
     // 1. PO→VO: the generated dossier, the inzage by letter with remarks, released, byte-identical, receipt.
     const first = scenarioPart(out, 1);

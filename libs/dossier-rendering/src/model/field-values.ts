@@ -1,5 +1,5 @@
 import type { DossierElement } from '@app/oso-dataset/dossier-element';
-import { codeMeaning } from '../vocabulary';
+import { codeListOf, codeMeaning } from '../vocabulary';
 import type { RenderedValue } from './rendered-dossier';
 
 /**
@@ -100,7 +100,17 @@ export function leafValue(element: DossierElement): RenderedValue {
   if (DATE_ELEMENTS.has(element.name)) return { text: formatDate(text) };
   if (BOOLEAN_ELEMENTS.has(element.name)) return { text: formatBoolean(text) };
   const meaning = text ? codeMeaning(element, text) : null;
-  return meaning ? { text, meaning } : { text };
+  // A meaning that only repeats the code ("Ja — ja") tells the reader nothing.
+  if (meaning) return meaning.toLowerCase() !== text.toLowerCase() ? { text, meaning } : { text };
+  // A code whose meaning no source gave us (CODES_WITHOUT_KNOWN_MEANING): say it is a code and where its
+  // meaning is defined, rather than leave a bare number or guess a level.
+  const list = text ? codeListOf(element) : null;
+  return list === null ? { text } : { text, meaning: unknownMeaningNote(list) };
+}
+
+/** What stands beside a code of list `list` whose meaning the broker does not know. */
+export function unknownMeaningNote(list: number): string {
+  return `code uit OSO-codelijst ${list}; de betekenis staat in die lijst`;
 }
 
 export function secretValue(): RenderedValue {
