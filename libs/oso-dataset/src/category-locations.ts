@@ -45,3 +45,24 @@ export const CATEGORY_LOCATIONS: Readonly<Record<string, CategoryLocation>> = {
   },
   cat_bijlagedocs: { under: 'leerling', names: ['overigdocumentlijst'] },
 };
+
+/** The sixteen categories in the order of `categorie_uitlevering`: the order rules report and renderings show. */
+export const CATEGORY_ORDER = [
+  'cat_metadata',
+  'cat_ouderinzage',
+  'cat_school',
+  'cat_leerling',
+  'cat_oudersverzorgers',
+  'cat_vve',
+  'cat_schoolloopbaan',
+  'cat_overstapadvies',
+  'cat_onderwijsondersteuning',
+  'cat_verzuim',
+  'cat_eindtoetsbo',
+  'cat_toetsresultaten',
+  'cat_handelingsplannen',
+  'cat_cijferlijsten',
+  'cat_vombo',
+  'cat_bijlagedocs',
+] as const;
+export type CategoryName = (typeof CATEGORY_ORDER)[number];

@@ -1,25 +1,7 @@
-/**
- * The categories of `categorie_uitlevering` in the standard's order: the order the rendering shows them in.
- */
-export const CATEGORY_ORDER = [
-  'cat_metadata',
-  'cat_ouderinzage',
-  'cat_school',
-  'cat_leerling',
-  'cat_oudersverzorgers',
-  'cat_vve',
-  'cat_schoolloopbaan',
-  'cat_overstapadvies',
-  'cat_onderwijsondersteuning',
-  'cat_verzuim',
-  'cat_eindtoetsbo',
-  'cat_toetsresultaten',
-  'cat_handelingsplannen',
-  'cat_cijferlijsten',
-  'cat_vombo',
-  'cat_bijlagedocs',
-] as const;
-export type CategoryName = (typeof CATEGORY_ORDER)[number];
+import { CATEGORY_ORDER, type CategoryName } from '@app/oso-dataset/category-locations';
+
+/** The order the rendering shows the categories in: the standard's (`categorie_uitlevering`). */
+export { CATEGORY_ORDER, type CategoryName };
 
 /** Titles a parent and a mentor understand; abbreviations are spelled out once. */
 export const CATEGORY_TITLES: Readonly<Record<CategoryName, string>> = {

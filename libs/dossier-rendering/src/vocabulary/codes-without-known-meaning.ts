@@ -1,3 +1,10 @@
+import { CODE_LISTS } from '@app/oso-dataset/codelists';
+
+/** Every code of a list none of whose codes has a known meaning. */
+function codesOfList(list: number): readonly string[] {
+  return CODE_LISTS.find((entry) => entry.list === list)?.codes ?? [];
+}
+
 /**
  * The codes of the checked code lists whose meaning no source available to the project establishes, per
  * list number. The rendering shows these codes alone, never a guessed meaning. The spec holds this list to
@@ -7,37 +14,12 @@
 export const CODES_WITHOUT_KNOWN_MEANING: Readonly<Record<number, readonly string[]>> = {
   // 2 Advies VO: DUO's code list of school advice. Neither the XSD nor the validator nor the examples give
   // the level behind a number, and no public source we could reach lists them.
-  2: [
-    '01',
-    '10',
-    '20',
-    '21',
-    '22',
-    '23',
-    '30',
-    '31',
-    '32',
-    '33',
-    '34',
-    '35',
-    '40',
-    '41',
-    '42',
-    '43',
-    '44',
-    '50',
-    '51',
-    '52',
-    '60',
-    '61',
-    '70',
-    '80',
-  ],
+  2: codesOfList(2),
   // 6-9 VVE: toeleider, historie, deelname, programma. The XSD names the lists but none of their values.
-  6: ['1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  7: ['1', '2', '3', '4', '5'],
-  8: ['1', '2', '3', '4', '5'],
-  9: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15'],
+  6: codesOfList(6),
+  7: codesOfList(7),
+  8: codesOfList(8),
+  9: codesOfList(9),
   // 11 Referentiescore: abbreviations of score kinds (some test-publisher specific) that no source spells out.
   11: ['AE', 'CAE', 'IV', 'CIV', 'FN', 'ON', 'DQ', 'Norm', 'RNTRM', 'ZML', 'LGH', 'NAZ', 'LM', 'LA'],
   // 21 Profiel: Dutch words, shown as they are; what each profile stands for is defined outside our sources.

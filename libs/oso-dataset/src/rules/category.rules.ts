@@ -1,27 +1,10 @@
 import { DossierElement, at, child, pathOf } from '../dossier-element';
-import { CATEGORY_LOCATIONS } from '../category-locations';
+import { CATEGORY_LOCATIONS, CATEGORY_ORDER } from '../category-locations';
 import { DossierUnderReview } from './dossier-under-review';
 import { BOTH_BUNDLES, DossierRule, RuleBreach } from './dossier-rule';
 
-/** The sixteen categories, in the order of `categorie_uitlevering`. */
-export const ALL_CATEGORIES = [
-  'cat_metadata',
-  'cat_ouderinzage',
-  'cat_school',
-  'cat_leerling',
-  'cat_oudersverzorgers',
-  'cat_vve',
-  'cat_schoolloopbaan',
-  'cat_overstapadvies',
-  'cat_onderwijsondersteuning',
-  'cat_verzuim',
-  'cat_eindtoetsbo',
-  'cat_toetsresultaten',
-  'cat_handelingsplannen',
-  'cat_cijferlijsten',
-  'cat_vombo',
-  'cat_bijlagedocs',
-];
+/** The sixteen categories, in the order of `categorie_uitlevering` (a plain string list for the rules). */
+export const ALL_CATEGORIES: string[] = [...CATEGORY_ORDER];
 
 /** The blocks of each category found in the dossier (where they live: `CATEGORY_LOCATIONS`). */
 export const CATEGORY_BLOCKS: Record<string, (dossier: DossierUnderReview) => DossierElement[]> =
