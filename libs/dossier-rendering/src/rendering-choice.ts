@@ -26,3 +26,11 @@ export const COMPLETE_RENDERING: RenderingChoice = { form: 'complete' };
 
 /** How many hex digits of the content hash the rendering shows as its short form, on every page. */
 export const SHORT_HASH_LENGTH = 8;
+
+/**
+ * The Content-Security-Policy a served HTML rendering goes with. The page is self-contained and must run
+ * nothing (no scripts, no fetches; styles and data images only); it is sandboxed, but may still hand the
+ * reader its attachments, each a download of its own (`allow-downloads`).
+ */
+export const RENDERED_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox allow-downloads";

@@ -1,4 +1,5 @@
 import {
+  RENDERED_PAGE_CSP,
   RENDERING_FORMATS,
   RENDERING_FORMS,
   RenderingChoice,
@@ -40,8 +41,6 @@ const renderingQuerySchema = z
     }
   });
 
-/** The page is self-contained and must run nothing: no scripts, no fetches, styles and data images only. */
-export const RENDERING_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 /** An attachment is the school's file, not ours: the browser must neither run it nor guess its type. */
 const ATTACHMENT_CSP = "default-src 'none'; sandbox";
 
@@ -183,7 +182,7 @@ export class RenderingController {
     response.setHeader('X-Dossier-Version-Hash', served.versionHash);
     response.setHeader('Content-Disposition', contentDisposition(served, request));
     if (request.kind === 'attachment') response.setHeader('Content-Security-Policy', ATTACHMENT_CSP);
-    else if (request.format === 'html') response.setHeader('Content-Security-Policy', RENDERING_CSP);
+    else if (request.format === 'html') response.setHeader('Content-Security-Policy', RENDERED_PAGE_CSP);
     return new StreamableFile(served.bytes);
   }
 }

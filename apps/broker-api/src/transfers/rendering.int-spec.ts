@@ -1,3 +1,4 @@
+import { RENDERED_PAGE_CSP } from '@app/dossier-rendering';
 import { generateDossier } from '@app/oso-dataset';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,6 @@ import {
   stagePoDossier,
 } from '../../../../test/support/release-steps';
 import type { ApiResponse as VendorAnswer } from '../../../../test/support/vendor-client';
-import { RENDERING_CSP } from './rendering.controller';
 
 /**
  * The readable dossier's API (#12) on the real broker, PostgreSQL, the exchange log and the rendering
@@ -140,7 +140,7 @@ describe('the dossier rendering API', () => {
     const html = await exchange.clients.po.get(`/v1/dossiers/${versionHash}/rendering?format=html`);
     expect(html.status).toBe(200);
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(html.headers['content-security-policy']).toBe(RENDERING_CSP);
+    expect(html.headers['content-security-policy']).toBe(RENDERED_PAGE_CSP);
     expect(html.headers['content-disposition']).toBe('inline');
     expectFileHeaders(html, versionHash, 1);
     expect(html.raw.toString('utf8')).toContain(versionHash);
@@ -215,7 +215,7 @@ describe('the dossier rendering API', () => {
       `/v1/transfers/${id}/dossier/rendering?format=html&form=without-special-categories`,
     );
     expect(html.status).toBe(200);
-    expect(html.headers['content-security-policy']).toBe(RENDERING_CSP);
+    expect(html.headers['content-security-policy']).toBe(RENDERED_PAGE_CSP);
     expectFileHeaders(html, versionHash, 1);
     expect(html.raw.toString('utf8')).toContain(versionHash);
     const entry = await expectOneEntry(html, versionHash, 'dossier_rendered', 1, personal);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotDir } from '../../../../test/support/browser';
@@ -7,7 +7,7 @@ import { POVO_DOSSIER_BYTES } from '../../../../test/support/large-dossiers';
 import { OFFICIAL_EXAMPLES_PRESENT, officialExample } from '../../../../test/support/official-examples';
 import { buildRenderedDossier } from '../model/build-rendered-dossier';
 import { dossierXml } from '../model/testing/dossier-xml';
-import { SHORT_HASH_LENGTH } from '../rendering-choice';
+import { RENDERED_PAGE_CSP, SHORT_HASH_LENGTH } from '../rendering-choice';
 import { renderHtml } from './render-html';
 
 /**
@@ -18,9 +18,8 @@ const HASH = '5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8';
 const POVO = OFFICIAL_EXAMPLES_PRESENT
   ? Buffer.from(officialExample('OV_POVO_full'), 'utf8')
   : POVO_DOSSIER_BYTES;
-const PAGE = renderHtml(
-  buildRenderedDossier(POVO, { versionNumber: 2, contentHash: HASH }, { form: 'complete' }),
-);
+const MODEL = buildRenderedDossier(POVO, { versionNumber: 2, contentHash: HASH }, { form: 'complete' });
+const PAGE = renderHtml(MODEL);
 const VIEWPORTS = [
   ['phone', { width: 390, height: 844 }],
   ['desktop', { width: 1280, height: 900 }],
@@ -138,6 +137,37 @@ describe('the dossier page in a real browser', () => {
       }
     },
   );
+
+  it('served as the broker serves it (sandboxed by its CSP), hands over each attachment as a download', async () => {
+    const attachment = MODEL.attachments[0];
+    expect(attachment).toBeDefined();
+    const page = await browser.newPage({ acceptDownloads: true });
+    try {
+      // The answer of GET …/rendering: the page with the broker's headers, at an https address of its own.
+      await page.route('https://broker.invalid/rendering', (route) =>
+        route.fulfill({
+          status: 200,
+          headers: {
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': RENDERED_PAGE_CSP,
+            'x-content-type-options': 'nosniff',
+          },
+          body: PAGE,
+        }),
+      );
+      await page.goto('https://broker.invalid/rendering');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('a.download').first().click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(attachment.fileName);
+      const file = join(shots, `attachment-1-${attachment.fileName}`);
+      await download.saveAs(file);
+      expect(readFileSync(file).equals(attachment.content)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
 
   it('prints on A4 with the version and hash on every page', async () => {
     const { page } = await open(PAGE, { width: 1280, height: 900 });
