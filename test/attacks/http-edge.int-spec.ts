@@ -479,6 +479,42 @@ describe('attack: the HTTP edge', () => {
     });
   });
 
+  it('answers hostile paths and queries of the rendering routes with a clean 400, recording nothing', async () => {
+    const logged = async () =>
+      Number(
+        (await database.query<{ n: string }>('SELECT count(*) AS n FROM exchange_log_entries')).rows[0].n,
+      );
+    const before = { stored: await stored(), logged: await logged() };
+    const hash = 'a'.repeat(64);
+    const hostile = [
+      `/v1/dossiers/${hash.slice(1)}'%20OR%20'1'='1/rendering?format=html`,
+      `/v1/dossiers/${'g'.repeat(64)}/rendering?format=html`,
+      `/v1/dossiers/${'a'.repeat(4096)}/rendering?format=html`,
+      `/v1/dossiers/${hash}/rendering?format=html&form=for-verzorger&verzorger=1e9`,
+      `/v1/dossiers/${hash}/rendering?format=html&form=for-verzorger&verzorger=-1`,
+      `/v1/dossiers/${hash}/rendering?format=html&form=for-verzorger&verzorger=99999999999999999999`,
+      `/v1/dossiers/${hash}/rendering?format=html&verzorger=1`,
+      `/v1/dossiers/${hash}/rendering?format=html&format=pdf`,
+      `/v1/dossiers/${hash}/rendering?format=svg`,
+      `/v1/dossiers/${hash}/rendering?format=html&__proto__[polluted]=1`,
+      `/v1/dossiers/${hash}/attachments/0`,
+      `/v1/dossiers/${hash}/attachments/0x1`,
+      `/v1/dossiers/${hash}/attachments/1;DROP%20TABLE%20dossier_versions`,
+      `/v1/transfers/${transferId}/dossier/rendering?format=html&form=everything`,
+      `/v1/transfers/${transferId}/dossier/attachments/${'9'.repeat(400)}`,
+    ];
+    for (const path of hostile) {
+      const started = Date.now();
+      const response = await acmeClient.get(path);
+      expect([path, response.status, response.body.error]).toEqual([path, 400, 'REQUEST_INVALID']);
+      // Bounded: refused before any version is read, let alone rendered (a guard, not a benchmark).
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect({ stored: await stored(), logged: await logged() }).toEqual(before);
+    await otherVendorServed();
+  });
+
   describe('held defences', () => {
     it('refuses a replayed signed request', async () => {
       const bytes = await signedRequestBytes(broker.port, acme, 'POST', '/v1/transfers/lookup', {
