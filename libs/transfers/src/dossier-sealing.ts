@@ -6,6 +6,11 @@ export function versionContext(versionId: string): string {
   return `oso-dossier-version:${versionId}`;
 }
 
+/** Whether the version's payload is gone (purged, retracted or recalled): nothing is left to open. */
+export function payloadDestroyed(version: DossierVersionEntity): boolean {
+  return version.purgedAt !== null || !version.ciphertext || !version.wrappedKey;
+}
+
 export function sealedOf(version: DossierVersionEntity): SealedPayload {
   return {
     ciphertext: version.ciphertext!,

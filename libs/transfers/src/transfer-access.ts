@@ -6,6 +6,8 @@ import {
   parseSchoolCode,
 } from '@app/registry';
 import { DataSource } from 'typeorm';
+import type { DossierVersionEntity } from './dossier-version.entity';
+import { DossierVersionRepository } from './dossier-version-repository';
 import { TransferError, transferNotFound } from './transfer-error';
 import { TransferRepository } from './transfer-repository';
 import type { TransferEntity } from './transfer.entity';
@@ -21,6 +23,22 @@ export class TransferAccess {
     private readonly registry: RegistryService,
     private readonly clock: () => Date,
   ) {}
+
+  /**
+   * The versions with this canonical hash at the schools the vendor may send for now, with those schools:
+   * how the sender reaches a version it staged by hash (retraction, rendering). Empty when there is none.
+   */
+  async versionsAtSendingSchools(
+    vendorId: string,
+    versionHash: string,
+  ): Promise<{ versions: DossierVersionEntity[]; schools: SchoolEntity[] }> {
+    const schools = await this.registry.schoolsActingFor(vendorId, 'source', this.clock());
+    const versions = await new DossierVersionRepository(this.dataSource.manager).withHashAt(
+      schools.map((school) => school.id),
+      versionHash,
+    );
+    return { versions, schools };
+  }
 
   /** The transfer if the vendor holds a mandate for one of its schools on the asked side; else "not found". */
   async visibleTransfer(

@@ -1,7 +1,7 @@
 import { RegistryService } from '@app/registry';
 import { NotificationRepository } from './notifications/notification-repository';
 import { DataSource } from 'typeorm';
-import { sealedOf, versionContext } from './dossier-sealing';
+import { payloadDestroyed, sealedOf, versionContext } from './dossier-sealing';
 import type { DossierVersionEntity } from './dossier-version.entity';
 import { DossierVersionRepository } from './dossier-version-repository';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
@@ -202,7 +202,7 @@ export async function releasedForReceiver(
     );
   }
   const version = await versions.byIdOrFail(transfer.releasedVersionId);
-  if (version.purgedAt || !version.ciphertext || !version.wrappedKey) throw dossierPurged();
+  if (payloadDestroyed(version)) throw dossierPurged();
   return { transfer, version };
 }
 

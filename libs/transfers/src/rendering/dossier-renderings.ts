@@ -3,7 +3,7 @@ import { RenderingError } from '@app/dossier-rendering';
 import { AttachmentFile, RenderingCapacityError } from '@app/dossier-rendering/pool';
 import { RegistryService, formatSchoolCode } from '@app/registry';
 import type { DataSource } from 'typeorm';
-import { sealedOf, versionContext } from '../dossier-sealing';
+import { payloadDestroyed, sealedOf, versionContext } from '../dossier-sealing';
 import type { DossierVersionEntity } from '../dossier-version.entity';
 import { DossierVersionRepository } from '../dossier-version-repository';
 import { vendorTenant } from '../staging-validation';
@@ -121,9 +121,8 @@ export class DossierRenderings {
    * its payload must still be there.
    */
   private async stagedVersion(vendor: ActingVendor, versionHash: string): Promise<Found> {
-    const schools = await this.registry.schoolsActingFor(vendor.id, 'source', this.clock());
-    const candidates = await new DossierVersionRepository(this.dataSource.manager).withHashAt(
-      schools.map((school) => school.id),
+    const { versions: candidates, schools } = await this.access.versionsAtSendingSchools(
+      vendor.id,
       versionHash,
     );
     if (candidates.length === 0) {
@@ -139,7 +138,7 @@ export class DossierRenderings {
         ? candidate
         : newest,
     );
-    if (version.purgedAt || !version.ciphertext || !version.wrappedKey) {
+    if (payloadDestroyed(version)) {
       throw new TransferError(
         'DOSSIER_PURGED',
         'conflict',

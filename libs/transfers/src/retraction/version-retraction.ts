@@ -90,9 +90,8 @@ export class VersionRetraction {
   /** A version staged ahead (or any unreleased one) at a school the vendor may send for. */
   staged(vendor: ActingVendor, input: RetractionInput): Promise<Recorded<RetractionResult>> {
     return refuseWhenBusy(async () => {
-      const schools = await this.registry.schoolsActingFor(vendor.id, 'source', this.clock());
-      const candidates = await new DossierVersionRepository(this.dataSource.manager).withHashAt(
-        schools.map((school) => school.id),
+      const { versions: candidates } = await this.access.versionsAtSendingSchools(
+        vendor.id,
         input.versionHash,
       );
       if (candidates.length === 0) throw versionNotFound('at a school that mandated you to send for it');
