@@ -1,4 +1,4 @@
-import { dossierAttachments } from './dossier-attachments';
+import { dossierAttachment, dossierAttachments } from './dossier-attachments';
 import { OCTET_STREAM, PLAIN_TEXT, sniffMediaType } from './media-type';
 import { dossierXml, documentXml } from './testing/dossier-xml';
 
@@ -86,5 +86,23 @@ describe('dossierAttachments', () => {
     expect(attachment.mediaType).toBe(OCTET_STREAM);
     expect(attachment.byteLength).toBe(Buffer.from(broken, 'base64').length);
     expect(attachment.byteLength).toBeGreaterThan(0);
+  });
+});
+
+describe('dossierAttachment', () => {
+  it('gives the attachment at a number exactly as the list has it, and null past either end', () => {
+    const xml = dossierXml({
+      pupil:
+        '<overigdocumentlijst>' +
+        documentXml('een.pdf', Buffer.from('%PDF-1.4 een')) +
+        documentXml('twee.txt', Buffer.from('twee')) +
+        '</overigdocumentlijst>',
+    });
+    const all = dossierAttachments(xml);
+    expect(all).toHaveLength(2);
+    expect(dossierAttachment(xml, 1)).toEqual(all[0]);
+    expect(dossierAttachment(xml, 2)).toEqual(all[1]);
+    expect(dossierAttachment(xml, 0)).toBeNull();
+    expect(dossierAttachment(xml, 3)).toBeNull();
   });
 });

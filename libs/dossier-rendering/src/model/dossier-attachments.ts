@@ -18,6 +18,12 @@ export function dossierAttachments(bytes: Buffer): RenderedAttachment[] {
   return documents.map((document, index) => attachmentOf(document, index + 1));
 }
 
+/** The attachment at `number` (1-based, document order) alone, the others left encoded; null if none. */
+export function dossierAttachment(bytes: Buffer, number: number): RenderedAttachment | null {
+  const document = readDossierIndexed(bytes).byName.get(ATTACHMENT_ELEMENT)?.[number - 1];
+  return document ? attachmentOf(document, number) : null;
+}
+
 /** One attachment; `number` is its 1-based position among all `document` elements of the dossier. */
 export function attachmentOf(
   document: DossierElement,

@@ -1,4 +1,4 @@
-import { dossierAttachments } from '../model/dossier-attachments';
+import { dossierAttachment } from '../model/dossier-attachments';
 import type { VersionIdentity } from '../model/build-rendered-dossier';
 import { renderDossier } from '../render-dossier';
 import type { RenderingChoice, RenderingFormat } from '../rendering-choice';
@@ -31,7 +31,8 @@ export default async function renderInWorker(task: RenderingTask): Promise<Rende
       const file = await renderDossier({ ...task, bytes });
       return { ok: true, mediaType: file.mediaType, bytes: file.bytes, fileName: null };
     }
-    const attachment = dossierAttachments(bytes).find((candidate) => candidate.number === task.number);
+    // Only the asked one is decoded: a dossier may carry megabytes of other attachments.
+    const attachment = dossierAttachment(bytes, task.number);
     if (!attachment) {
       throw new RenderingError('ATTACHMENT_NOT_IN_DOSSIER', `the dossier has no attachment ${task.number}`);
     }
