@@ -15,7 +15,7 @@ import { gateOnStaging } from './evidence/release-gating';
 import { awaitApproval, serveVersion } from './transfer-state-changes';
 import { CORRECTABLE_STATES, stageCorrection } from './correction/dossier-correction';
 import { transferSchools } from './transfer-schools';
-import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
+import { inLineTransaction, refuseWhenBusy } from './transfer-transactions';
 import type { DossierSealer, StagingResult, StagingValidator, TransferSettings } from './transfer.service';
 import { toVersionView } from './transfer-views';
 
@@ -112,15 +112,12 @@ export class DossierStaging {
     const id = randomUUID();
     const sealed = this.sealer.seal(bytes, versionContext(id));
     const trail = new EntryTrail(this.recorder);
-    const served = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
-      await lockLine(manager, source.id, pupilKeyHash);
-      const versions = new DossierVersionRepository(manager);
-      const latest = await versions.latestInLine(source.id, pupilKeyHash);
-      const version = await versions.insert({
+    const line = { sourceSchoolId: source.id, pupilKeyHash };
+    const served = await inLineTransaction(this.dataSource, trail, line, async (manager) => {
+      const version = await new DossierVersionRepository(manager).insertNextInLine({
         id,
         sourceSchoolId: source.id,
         pupilKeyHash,
-        version: (latest?.version ?? 0) + 1,
         profile: facts.profile,
         overdrachtsoort: facts.overdrachtsoort,
         byteLength: bytes.length,

@@ -109,8 +109,51 @@ export class DossierVersionRepository {
     return rows.map((row) => row.hash);
   }
 
-  insert(version: DossierVersionEntity): Promise<DossierVersionEntity> {
-    return this.rows.save(this.rows.create(version));
+  /**
+   * Stores a new version as the line's next (its number one past the line's newest, purged or not), in
+   * one statement: plain SQL rather than the ORM's save, which first selects the row by id and builds
+   * the statement per call (the staging hot path, issue #13). Buffers go as binary parameters. The
+   * caller holds the line (`lockLine`), so the number cannot race; the unique line constraint backs that.
+   */
+  async insertNextInLine(row: Omit<DossierVersionEntity, 'version'>): Promise<DossierVersionEntity> {
+    const inserted: Array<{ version: number }> = await this.manager.query(
+      `INSERT INTO dossier_versions (id, source_school_id, pupil_key_hash, version, profile, overdrachtsoort,
+          byte_length, content_sha256, canonical_sha256, inzage_basis_sha256, data_categories, warning_count,
+          ciphertext, iv, auth_tag, wrapped_key, wrap_iv, wrap_tag, kek_id, staged_by_vendor_id, staged_at,
+          purged_at, retracted_at, retraction_reason)
+       SELECT $1::uuid, $2::uuid, $3::char(64), coalesce(max(version), 0) + 1, $4::varchar, $5::varchar,
+          $6::integer, $7::char(64), $8::char(64), $9::char(64), $10::text[], $11::integer,
+          $12::bytea, $13::bytea, $14::bytea, $15::bytea, $16::bytea, $17::bytea, $18::varchar, $19::varchar,
+          $20::timestamptz, $21::timestamptz, $22::timestamptz, $23::varchar
+         FROM dossier_versions WHERE source_school_id = $2 AND pupil_key_hash = $3
+       RETURNING version`,
+      [
+        row.id,
+        row.sourceSchoolId,
+        row.pupilKeyHash,
+        row.profile,
+        row.overdrachtsoort,
+        row.byteLength,
+        row.contentSha256,
+        row.canonicalSha256,
+        row.inzageBasisSha256,
+        row.dataCategories,
+        row.warningCount,
+        row.ciphertext,
+        row.iv,
+        row.authTag,
+        row.wrappedKey,
+        row.wrapIv,
+        row.wrapTag,
+        row.kekId,
+        row.stagedByVendorId,
+        row.stagedAt,
+        row.purgedAt,
+        row.retractedAt,
+        row.retractionReason,
+      ],
+    );
+    return Object.assign(new DossierVersionEntity(), row, { version: inserted[0].version });
   }
 
   byIdOrFail(id: string): Promise<DossierVersionEntity> {

@@ -11,7 +11,7 @@ import { TransferQueries } from './transfer-queries';
 import { TransferRepository } from './transfer-repository';
 import { awaitApproval, openTransferRequest } from './transfer-state-changes';
 import { transferSchools } from './transfer-schools';
-import { inRecordedTransaction, lockLine, refuseWhenBusy } from './transfer-transactions';
+import { inLineTransaction, refuseWhenBusy } from './transfer-transactions';
 import type { TransferSettings } from './transfer.service';
 import type { TransferView } from './transfer-views';
 
@@ -57,8 +57,8 @@ export class TransferRequests {
     const schools = transferSchools(source, target);
     const trail = new EntryTrail(this.recorder);
     let shown = 0;
-    const transferId = await inRecordedTransaction(this.dataSource, trail, async (manager) => {
-      await lockLine(manager, source.id, pupilKeyHash);
+    const line = { sourceSchoolId: source.id, pupilKeyHash };
+    const transferId = await inLineTransaction(this.dataSource, trail, line, async (manager) => {
       const open = await new TransferRepository(manager).openBetween(target.id, source.id, pupilKeyHash);
       if (open) {
         throw new TransferError(

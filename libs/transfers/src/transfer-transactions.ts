@@ -1,5 +1,6 @@
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { DataSource, EntityManager } from 'typeorm';
+import { LineTurnTimeout, LineTurns } from './line-turns';
 import { TransferError } from './transfer-error';
 import type { EntryTrail } from './transfer-events';
 
@@ -15,6 +16,15 @@ import type { EntryTrail } from './transfer-events';
 const LOCK_WAIT_MS = 3000;
 
 /**
+ * How long a request waits in this process for its turn on a pupil's line, before it takes a connection.
+ * Below LOCK_WAIT_MS: a burst for one pupil answers within about two seconds, the ones left over 503.
+ */
+const LINE_TURN_WAIT_MS = 1500;
+
+/** This process's queue per pupil's line (see `LineTurns`). */
+const lineTurns = new LineTurns();
+
+/**
  * Runs a use case whose waits end: for a connection (the pool's timeout) and for locks (`lock_timeout`).
  * Either wait running out means the broker is busy, not broken: a 503 with Retry-After, nothing changed.
  */
@@ -22,7 +32,7 @@ export async function refuseWhenBusy<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const busy = databaseBusyReason(error);
+    const busy = error instanceof LineTurnTimeout ? 'lock_timeout' : databaseBusyReason(error);
     if (busy === 'lock_timeout') {
       throw new TransferError(
         'TRANSFER_LINE_BUSY',
@@ -72,6 +82,34 @@ export function inRecordedTransaction<T>(
   });
 }
 
+/** A pupil at a sending school: the unit that staging and requests for that pupil serialise on. */
+export interface Line {
+  sourceSchoolId: string;
+  pupilKeyHash: string;
+}
+
+/**
+ * `inRecordedTransaction` on a pupil's line: first this process's turn on the line (no connection held
+ * while waiting), then the transaction takes the line's advisory lock (other processes) before `work`.
+ */
+export function inLineTransaction<T>(
+  dataSource: DataSource,
+  trail: EntryTrail,
+  line: Line,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return lineTurns.take(lineKey(line.sourceSchoolId, line.pupilKeyHash), LINE_TURN_WAIT_MS, () =>
+    inRecordedTransaction(dataSource, trail, async (manager) => {
+      await lockLine(manager, line.sourceSchoolId, line.pupilKeyHash);
+      return work(manager);
+    }),
+  );
+}
+
+function lineKey(sourceSchoolId: string, pupilKeyHash: string): string {
+  return `transfer-line:${sourceSchoolId}:${pupilKeyHash}`;
+}
+
 /** Serialises staging and requests for one pupil at one school, so versions and matches never race. */
 export async function lockLine(
   manager: EntityManager,
@@ -79,6 +117,6 @@ export async function lockLine(
   pupilKeyHash: string,
 ): Promise<void> {
   await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-    `transfer-line:${sourceSchoolId}:${pupilKeyHash}`,
+    lineKey(sourceSchoolId, pupilKeyHash),
   ]);
 }
