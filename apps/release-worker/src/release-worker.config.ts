@@ -14,6 +14,11 @@ export interface RelaySettings {
    * may have been lost with Redis); re-adding a job that still exists changes nothing.
    */
   recheckAfterSeconds: number;
+  /**
+   * Whether the relays also run the moment a step commits an outbox row (PostgreSQL `NOTIFY`, issue #13),
+   * not only every `everyMs`. Off only for tests that drive the relays by hand.
+   */
+  wakeOnCommit: boolean;
 }
 
 /** How the worker asks the gate again for boards whose policy dated ahead came into effect (#11). */
@@ -42,6 +47,7 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     {
       RELEASE_RELAY_EVERY_MS: setting.positiveInt(1000),
       RELEASE_RELAY_RECHECK_SECONDS: setting.positiveInt(60),
+      RELEASE_RELAY_WAKE_ON_COMMIT: setting.oneOf(['on', 'off'], 'on'),
       TRANSFER_EXPIRY_SWEEP_SECONDS: setting.positiveInt(60),
       BOARD_POLICY_SWEEP_SECONDS: setting.positiveInt(3600),
       BOARD_POLICY_LOOKBACK_DAYS: setting.positiveInt(2),
@@ -52,7 +58,11 @@ export function readReleaseWorkerConfig(env: Environment = process.env): Release
     redis: readRedisConfig(env),
     database: readDatabaseConfig(env),
     vault: readVaultConfig(env),
-    relay: { everyMs: raw.RELEASE_RELAY_EVERY_MS, recheckAfterSeconds: raw.RELEASE_RELAY_RECHECK_SECONDS },
+    relay: {
+      everyMs: raw.RELEASE_RELAY_EVERY_MS,
+      recheckAfterSeconds: raw.RELEASE_RELAY_RECHECK_SECONDS,
+      wakeOnCommit: raw.RELEASE_RELAY_WAKE_ON_COMMIT === 'on',
+    },
     notifications: readNotificationSettings(env),
     expirySweepSeconds: raw.TRANSFER_EXPIRY_SWEEP_SECONDS,
     retention: readRetentionSettings(env),

@@ -10,6 +10,7 @@ import { HeartbeatProcessor } from './heartbeat/heartbeat.processor';
 import { HeartbeatScheduler } from './heartbeat/heartbeat.scheduler';
 import { NotificationProcessor } from './notifications/notification.processor';
 import { NOTIFICATION_SETTINGS, NotificationRelay } from './notifications/notification.relay';
+import { OutboxWakeups } from './outbox-wakeups';
 import { RELAY_SETTINGS, ReleaseRelay } from './release/release-relay';
 import { ReleaseProcessor } from './release/release.processor';
 import type { ReleaseWorkerConfig } from './release-worker.config';
@@ -40,6 +41,7 @@ export class ReleaseWorkerModule {
         { provide: NOTIFICATION_SETTINGS, useValue: config.notifications },
         NotificationRelay,
         NotificationProcessor,
+        ...(config.relay.wakeOnCommit ? [OutboxWakeups] : []),
         // The broker's own steps on time (#11): expiry and retention.
         { provide: EXPIRY_SWEEP_SECONDS, useValue: config.expirySweepSeconds },
         RequestExpirySweep,

@@ -24,3 +24,4 @@ export * from './recall';
 export * from './match-approval';
 export * from './retention';
 export * from './rendering';
+export * from './outbox-channels';

@@ -14,6 +14,7 @@ import { RecallNotices1765200000001 } from './migrations/1765200000001-recall-no
 import { RecallNoticeEntity } from './recall/recall-notice.entity';
 import { Retention1765400000000 } from './migrations/1765400000000-retention';
 import { DeclarationsGoWithTheirVersion1765400000001 } from './migrations/1765400000001-declarations-go-with-their-version';
+import { OutboxWakeups1766000000000 } from './migrations/1766000000000-outbox-wakeups';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -49,4 +50,5 @@ export const TRANSFER_MIGRATIONS = [
   NotificationOutbox1765300000001,
   Retention1765400000000,
   DeclarationsGoWithTheirVersion1765400000001,
+  OutboxWakeups1766000000000,
 ];

@@ -67,6 +67,11 @@ export class NotificationRelay implements OnApplicationBootstrap, OnModuleDestro
     return ids.length;
   }
 
+  /** A step committed an outbox row (see `OutboxWakeups`): a round now rather than at the next tick. */
+  wake(): void {
+    this.timer.wake();
+  }
+
   onModuleDestroy(): Promise<void> {
     return this.timer.stop();
   }

@@ -43,6 +43,8 @@ describe('the release path: outbox, relay, worker', () => {
       REDIS_PREFIX: prefix,
       RELEASE_RELAY_EVERY_MS: String(3_600_000),
       RELEASE_RELAY_RECHECK_SECONDS: '60',
+      // Driven by hand here; the wake-up on commit has its own test below.
+      RELEASE_RELAY_WAKE_ON_COMMIT: 'off',
     });
     worker = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot(config), {
       logger: ['error'],
@@ -183,5 +185,33 @@ describe('the release path: outbox, relay, worker', () => {
     await queueDrained();
     expect(await stateOf(id)).toBe('withdrawn');
     expect(await releasesOf(id)).toBe(0);
+  });
+
+  it('with wake-on-commit, the relay runs when the evidence commits, not at its next tick (an hour away)', async () => {
+    const waking = await NestFactory.createApplicationContext(
+      ReleaseWorkerModule.forRoot(
+        readReleaseWorkerConfig({
+          ...process.env,
+          DATABASE_URL: exchange.databaseUrl,
+          REDIS_PREFIX: `${prefix}-waking`,
+          RELEASE_RELAY_EVERY_MS: String(3_600_000),
+          RELEASE_RELAY_WAKE_ON_COMMIT: 'on',
+        }),
+      ),
+      { logger: ['error'] },
+    );
+    try {
+      await waking.init();
+      const { id, versionHash } = await staged();
+      await inzageGiven(id, versionHash);
+      // A deadline against hanging only: without the wake-up nothing would run for an hour.
+      for (let waited = 0; (await stateOf(id)) !== 'released' && waited < 20_000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await stateOf(id)).toBe('released');
+      expect(await releasesOf(id)).toBe(1);
+    } finally {
+      await waking.close();
+    }
   });
 });

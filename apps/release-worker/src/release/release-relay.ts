@@ -43,26 +43,37 @@ export class ReleaseRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const outbox = new EvidenceRepository(this.dataSource.manager);
     const staleBefore = new Date(now.getTime() - this.settings.recheckAfterSeconds * 1000);
     const rows = await outbox.toRelay(staleBefore, RELAY_BATCH);
-    for (const row of rows) {
-      const job: ReleaseJob = { transferId: row.transferId, versionHash: row.versionHash };
-      const jobId = releaseJobId(job);
-      const existing = await this.queue.getJob(jobId);
+    const jobOf = (row: (typeof rows)[number]) => {
+      const data: ReleaseJob = { transferId: row.transferId, versionHash: row.versionHash };
+      const opts = {
+        jobId: releaseJobId(data),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: KEEP_FAILED_JOBS,
+      };
+      return { name: 'release', data, opts };
+    };
+    // Rows never relayed have no job yet: added together, one round trip to Redis (issue #13).
+    const fresh = rows.filter((row) => row.relayedAt === null);
+    if (fresh.length > 0) await this.queue.addBulk(fresh.map(jobOf));
+    for (const row of rows.filter((candidate) => candidate.relayedAt !== null)) {
+      const job = jobOf(row);
+      const existing = await this.queue.getJob(job.opts.jobId);
       // A job that failed all its attempts keeps its id; adding it again would be ignored.
       if (existing && (await existing.isFailed())) await existing.retry('failed');
-      else
-        await this.queue.add('release', job, {
-          jobId,
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: true,
-          removeOnFail: KEEP_FAILED_JOBS,
-        });
+      else await this.queue.add(job.name, job.data, job.opts);
     }
     await outbox.markRelayed(
       rows.map((row) => row.id),
       now,
     );
     return rows.length;
+  }
+
+  /** A step committed an outbox row (see `OutboxWakeups`): a round now rather than at the next tick. */
+  wake(): void {
+    this.timer.wake();
   }
 
   onModuleDestroy(): Promise<void> {

@@ -35,11 +35,14 @@ export class EvidenceRepository {
       `SELECT o.id, o.transfer_id AS "transferId", o.version_id AS "versionId",
               o.version_hash AS "versionHash", o.created_at AS "createdAt", o.relayed_at AS "relayedAt"
          FROM release_outbox o
-        WHERE o.relayed_at IS NULL
-           OR (o.relayed_at < $1 AND EXISTS (
-                 SELECT 1 FROM transfers t JOIN dossier_versions v ON v.id = t.current_version_id
-                  WHERE t.id = o.transfer_id AND t.state = 'release_queued'
-                    AND v.canonical_sha256 = o.version_hash))
+        WHERE o.id IN (
+              (SELECT id FROM release_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $2)
+              UNION ALL
+              -- From the transfers still queued (few, indexed), not from every row ever relayed.
+              (SELECT r.id FROM transfers t
+                 JOIN dossier_versions v ON v.id = t.current_version_id
+                 JOIN release_outbox r ON r.transfer_id = t.id AND r.version_hash = v.canonical_sha256
+                WHERE t.state = 'release_queued' AND r.relayed_at < $1))
         ORDER BY o.id
         LIMIT $2`,
       [staleBefore, limit],
