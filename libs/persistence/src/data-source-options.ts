@@ -1,5 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import type { DatabaseSchema } from './database-schema';
+import { DEFAULT_POOL_SIZE } from './database.config';
 
 /** How a process's connections present themselves, and as whom they act. */
 export interface ConnectionSettings {
@@ -16,7 +17,6 @@ export interface ConnectionSettings {
 /** A role name as PostgreSQL reads it unquoted: it goes into the start-up options, which split on spaces. */
 const PLAIN_ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-const DEFAULT_POOL_SIZE = 10;
 
 /**
  * One place that says how the broker talks to PostgreSQL; schema changes only through migrations. The

@@ -1,6 +1,6 @@
 import { ConfigError } from '@app/config';
 import { dataSourceOptions } from './data-source-options';
-import { readDatabaseConfig } from './database.config';
+import { connectionBudget, readDatabaseConfig } from './database.config';
 
 const EMPTY = { entities: [], migrations: [] };
 
@@ -23,6 +23,21 @@ describe('the database settings', () => {
     expect(() => readDatabaseConfig({ DATABASE_MIGRATION_URL: 'mysql://db/x' })).toThrow(
       /DATABASE_MIGRATION_URL/,
     );
+  });
+});
+
+describe('the pool per process', () => {
+  it('is DATABASE_POOL_SIZE, ten unless set, and reaches the driver', () => {
+    expect(readDatabaseConfig({}).poolSize).toBe(10);
+    expect(readDatabaseConfig({ DATABASE_POOL_SIZE: '4' }).poolSize).toBe(4);
+    expect(() => readDatabaseConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(dataSourceOptions('postgres://h/x', EMPTY, { poolSize: 4 }).extra).toMatchObject({ max: 4 });
+  });
+
+  it('adds up, over every process, to the connections PostgreSQL must allow', () => {
+    expect(
+      connectionBudget({ apiProcesses: 2, poolSize: 10, sequencerPoolSize: 2, workerPoolSize: 10 }),
+    ).toBe(34);
   });
 });
 

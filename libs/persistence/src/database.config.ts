@@ -2,11 +2,38 @@ import { Environment, readConfig, setting } from '@app/config';
 
 const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'];
 
+/**
+ * Ten per process: a staging holds its connection for a few milliseconds of statements, so at 300
+ * stagings a second about two are busy on average (Little's law) and ten absorb bursts; more would only
+ * queue inside PostgreSQL on two cores instead of in the pool, where a wait is bounded and answered 503.
+ */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * The connections a deployment opens at most: `apiProcesses` broker-api processes, each with its pool
+ * and the log sequencer's (`sequencerPoolSize`), plus the release worker's pool and its one listening
+ * connection (held from its pool). Must stay below PostgreSQL's max_connections minus its
+ * superuser_reserved_connections, with room for migrations and operators.
+ */
+export function connectionBudget(input: {
+  apiProcesses: number;
+  poolSize: number;
+  sequencerPoolSize: number;
+  workerPoolSize: number;
+}): number {
+  return input.apiProcesses * (input.poolSize + input.sequencerPoolSize) + input.workerPoolSize;
+}
+
 export const databaseConfigShape = {
   /** PostgreSQL connection URL the processes serve with. */
   DATABASE_URL: setting.url(POSTGRES_PROTOCOLS, 'postgres://postgres@127.0.0.1:5432/oso_broker'),
   /** How long a process keeps retrying an unreachable database at start before it gives up. */
   DATABASE_STARTUP_TIMEOUT_SECONDS: setting.positiveInt(30),
+  /**
+   * Connections each serving process keeps at most (docs/decisions.md, "Database pool per process"):
+   * PostgreSQL's max_connections must cover every process's pool, see `connectionBudget`.
+   */
+  DATABASE_POOL_SIZE: setting.positiveInt(DEFAULT_POOL_SIZE),
 };
 
 export interface DatabaseConfig {
@@ -15,6 +42,8 @@ export interface DatabaseConfig {
   /** The login that owns the schema and applies migrations (may be the same as `url`). */
   migrationUrl: string;
   startupTimeoutSeconds: number;
+  /** Pool size per process (DATABASE_POOL_SIZE). */
+  poolSize: number;
 }
 
 export function readDatabaseConfig(env?: Environment): DatabaseConfig {
@@ -26,7 +55,12 @@ export function readDatabaseConfig(env?: Environment): DatabaseConfig {
     },
     env,
   );
-  return { url: raw.DATABASE_URL, migrationUrl, startupTimeoutSeconds: raw.DATABASE_STARTUP_TIMEOUT_SECONDS };
+  return {
+    url: raw.DATABASE_URL,
+    migrationUrl,
+    startupTimeoutSeconds: raw.DATABASE_STARTUP_TIMEOUT_SECONDS,
+    poolSize: raw.DATABASE_POOL_SIZE,
+  };
 }
 
 /** The URL without its password, for messages. */

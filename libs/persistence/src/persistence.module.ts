@@ -15,7 +15,7 @@ export class PersistenceModule {
    */
   static forRoot(
     // It serves; it does not migrate, so the owner's URL is not its business.
-    config: Pick<DatabaseConfig, 'url' | 'startupTimeoutSeconds'>,
+    config: Pick<DatabaseConfig, 'url' | 'startupTimeoutSeconds'> & Partial<Pick<DatabaseConfig, 'poolSize'>>,
     schema: DatabaseSchema,
     connection: ConnectionSettings = {},
   ): DynamicModule {
@@ -24,7 +24,10 @@ export class PersistenceModule {
       imports: [
         TypeOrmModule.forRootAsync({
           // Our own connectWithRetry does the waiting; TypeORM's retry on top would multiply it.
-          useFactory: () => ({ ...dataSourceOptions(config.url, schema, connection), retryAttempts: 0 }),
+          useFactory: () => ({
+            ...dataSourceOptions(config.url, schema, { poolSize: config.poolSize, ...connection }),
+            retryAttempts: 0,
+          }),
           dataSourceFactory: async (options) => connectWithRetry(new DataSource(options!), config),
         }),
       ],

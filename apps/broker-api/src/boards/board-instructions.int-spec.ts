@@ -57,6 +57,7 @@ describe('a school board’s instructions: release policy and retention term', (
       DATABASE_URL: exchange.databaseUrl,
       REDIS_PREFIX: prefix,
       RELEASE_RELAY_EVERY_MS: String(3_600_000),
+      RELEASE_RELAY_WAKE_ON_COMMIT: 'off', // the relay is driven by hand here
     });
     worker = await NestFactory.createApplicationContext(ReleaseWorkerModule.forRoot(config), {
       logger: ['error'],
