@@ -50,7 +50,9 @@ describe('bench: the data path of staging', () => {
   it('stages a different pupil each time, and one pupil 64 times at once', async () => {
     const po = exchange.newClient('po');
     const bsns = validBsns(STAGINGS + CONCURRENCY * 2, 20_000_000);
-    const bodies = bsns.map((bsn) => dossierForPupil(POVO_DOSSIER_BYTES, { bsn, geboortedatum: '2014-03-01' }));
+    const bodies = bsns.map((bsn) =>
+      dossierForPupil(POVO_DOSSIER_BYTES, { bsn, geboortedatum: '2014-03-01' }),
+    );
     // Warm-up: connections, worker threads, JIT.
     for (let i = 0; i < CONCURRENCY * 2; i += 1) {
       const answer = await po.send('POST', '/v1/dossiers', bodies.pop()!);
@@ -89,7 +91,11 @@ describe('bench: the data path of staging', () => {
 
     // 64 uploads for one pupil at once (a transfer asks for them, so each also serves it).
     const vo = exchange.newClient('vo');
-    const request = await vo.post('/v1/transfers', { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil: POVO_PUPIL });
+    const request = await vo.post('/v1/transfers', {
+      targetSchool: '01XZ00',
+      sourceSchool: '00YY00',
+      pupil: POVO_PUPIL,
+    });
     if (request.status !== 201) throw new Error(`request: ${request.status}`);
     const same = exchange.newClient('po');
     const t0 = Date.now();

@@ -26,30 +26,37 @@ describe('bench: release latency', () => {
   it.each([
     ['polling every 1 s (before)', 'off'],
     ['woken on commit', 'on'],
-  ])('%s', async (label, wake) => {
-    const worker: INestApplicationContext = await startReleaseWorker(exchange.databaseUrl, {
-      RELEASE_RELAY_EVERY_MS: '1000',
-      RELEASE_RELAY_WAKE_ON_COMMIT: wake,
-    });
-    const latencies: number[] = [];
-    try {
-      for (let i = 0; i < RELEASES; i += 1) {
-        const { id, versionHash } = await stagePoDossier(exchange, ++seed);
-        const started = Date.now();
-        await recordInzageByLetter(exchange, { id, versionHash }, 'Gezien.');
-        while ((await transferState(exchange.database, id)) !== 'released' && Date.now() - started < 30_000) {
-          await new Promise((resolve) => setTimeout(resolve, 5));
+  ])(
+    '%s',
+    async (label, wake) => {
+      const worker: INestApplicationContext = await startReleaseWorker(exchange.databaseUrl, {
+        RELEASE_RELAY_EVERY_MS: '1000',
+        RELEASE_RELAY_WAKE_ON_COMMIT: wake,
+      });
+      const latencies: number[] = [];
+      try {
+        for (let i = 0; i < RELEASES; i += 1) {
+          const { id, versionHash } = await stagePoDossier(exchange, ++seed);
+          const started = Date.now();
+          await recordInzageByLetter(exchange, { id, versionHash }, 'Gezien.');
+          while (
+            (await transferState(exchange.database, id)) !== 'released' &&
+            Date.now() - started < 30_000
+          ) {
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          latencies.push(Date.now() - started);
         }
-        latencies.push(Date.now() - started);
+      } finally {
+        await worker.close();
       }
-    } finally {
-      await worker.close();
-    }
-    latencies.sort((a, b) => a - b);
-    process.stdout.write(
-      `release latency, ${label}: ${RELEASES} releases, p50 ${percentile(latencies, 50)} ms, ` +
-        `p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms\n`,
-    );
-    expect(latencies).toHaveLength(RELEASES);
-  }, 300_000);
+      latencies.sort((a, b) => a - b);
+      process.stdout.write(
+        `release latency, ${label}: ${RELEASES} releases, p50 ${percentile(latencies, 50)} ms, ` +
+          `p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms\n`,
+      );
+      expect(latencies).toHaveLength(RELEASES);
+    },
+    300_000,
+  );
 });

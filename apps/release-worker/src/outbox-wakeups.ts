@@ -55,7 +55,9 @@ export class OutboxWakeups implements OnApplicationBootstrap, OnModuleDestroy {
 
   private relisten(error: unknown): void {
     // The class only: a driver's message may quote values.
-    this.logger.warn(`listening for outbox rows failed: ${error instanceof Error ? error.name : typeof error}`);
+    this.logger.warn(
+      `listening for outbox rows failed: ${error instanceof Error ? error.name : typeof error}`,
+    );
     const broken = this.client;
     this.client = undefined;
     broken?.release(true);

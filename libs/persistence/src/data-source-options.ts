@@ -17,7 +17,6 @@ export interface ConnectionSettings {
 /** A role name as PostgreSQL reads it unquoted: it goes into the start-up options, which split on spaces. */
 const PLAIN_ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
-
 /**
  * One place that says how the broker talks to PostgreSQL; schema changes only through migrations. The
  * tables are the application's to say (`schema`): persistence itself knows no domain.
