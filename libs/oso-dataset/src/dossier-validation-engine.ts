@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_DOSSIER_BYTES, checkDossierInput } from './dossier-input';
 import { DossierShapeError, schemaLocationProblem } from './dossier-shape';
 import { DossierFinding, DossierVerdict } from './dossier-verdict';
 import { FindingList } from './finding-list';
-import { inzageBasisHash } from './inzage-basis';
+import { CanonicalBytes, CanonicalOutput, canonicalHashes } from './canonical-bytes';
 import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
 import { DossierTree, readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
@@ -26,7 +25,7 @@ interface Libxml2Document {
   /** libxml2's xmlDocPtr. */
   _ptr: number;
   root: { name: string; namespaceUri: string };
-  canonicalizeToString(options?: { mode?: number; withComments?: boolean }): string;
+  canonicalize(output: CanonicalOutput, options?: { mode?: number; withComments?: boolean }): void;
   dispose(): void;
 }
 interface Libxml2Error {
@@ -210,19 +209,9 @@ export class DossierValidationEngine {
       }
       const today = options.today ?? todayUtc();
       const { errors, warnings, findingsOmitted, dossier } = applyRules(bytes, root, ruleSet, today, tree);
-      const canonical = options.withContentHash
-        ? document.canonicalizeToString({
-            mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
-            withComments: false,
-          })
-        : null;
-      const hashes =
-        canonical === null
-          ? { contentHash: '', inzageBasisHash: '' }
-          : {
-              contentHash: createHash('sha256').update(canonical).digest('hex'),
-              inzageBasisHash: inzageBasisHash(canonical),
-            };
+      const hashes = options.withContentHash
+        ? this.canonicalHashes(document, bytes.length)
+        : { contentHash: '', inzageBasisHash: '' };
       return {
         valid: errors.length === 0,
         ruleSet,
@@ -235,5 +224,15 @@ export class DossierValidationEngine {
     } finally {
       document.dispose();
     }
+  }
+
+  /** Exclusive C14N without comments, as bytes straight into the hashes (see CanonicalBytes). */
+  private canonicalHashes(document: Libxml2Document, size: number) {
+    const canonical = new CanonicalBytes(size);
+    document.canonicalize(canonical, {
+      mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
+      withComments: false,
+    });
+    return canonicalHashes(canonical.bytes());
   }
 }
