@@ -6,6 +6,7 @@ import { DossierFinding, DossierVerdict } from './dossier-verdict';
 import { FindingList } from './finding-list';
 import { CanonicalBytes, CanonicalOutput, canonicalHashes } from './canonical-bytes';
 import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
+import { plainCanonicalForm } from './plain-canonical-form';
 import { DossierTree, readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
 import { RuleSet } from './rules/dossier-rule';
@@ -66,10 +67,16 @@ export interface ValidationOptions {
  * no byte 13), that child can only be an element, so the run stands in element content, where the
  * schema ignores whitespace (or in a simple type that an element child makes invalid anyway). Text of
  * simple types, whitespace-only included, is kept as it is. The canonical form for the content hash
- * includes the layout, so a dossier staged with a hash is read in full.
+ * includes the layout: a dossier staged with a hash is read in full, unless its canonical form was
+ * written from its bytes (plainCanonicalForm), without libxml2's tree.
  */
-function layoutIsIgnorable(tree: DossierTree, bytes: Buffer, options: ValidationOptions): boolean {
-  return tree.plain && !options.withContentHash && bytes.indexOf(13) === -1;
+function layoutIsIgnorable(
+  tree: DossierTree,
+  bytes: Buffer,
+  options: ValidationOptions,
+  canonical: Buffer | null,
+): boolean {
+  return tree.plain && (!options.withContentHash || canonical !== null) && bytes.indexOf(13) === -1;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -146,6 +153,8 @@ export class DossierValidationEngine {
     const location = tree && schemaLocationProblem(tree.withAttributes);
     if (location) return refuse([finding(location.code, location.message, location.message)]);
 
+    // A plain dossier's canonical form comes from its bytes (the usual case); others' from libxml2's tree.
+    const plainCanonical = options.withContentHash && tree ? plainCanonicalForm(bytes) : null;
     const { ParseOption } = this.libxml2;
     let document: Libxml2Document;
     try {
@@ -161,7 +170,9 @@ export class DossierValidationEngine {
           ParseOption.XML_PARSE_HUGE |
           // Small text nodes stored inline: fewer allocations in libxml2, same tree.
           ParseOption.XML_PARSE_COMPACT |
-          (tree && layoutIsIgnorable(tree, bytes, options) ? ParseOption.XML_PARSE_NOBLANKS : 0),
+          (tree && layoutIsIgnorable(tree, bytes, options, plainCanonical)
+            ? ParseOption.XML_PARSE_NOBLANKS
+            : 0),
       });
     } catch (error) {
       const detail = (error as Libxml2Error).details?.[0];
@@ -209,9 +220,11 @@ export class DossierValidationEngine {
       }
       const today = options.today ?? todayUtc();
       const { errors, warnings, findingsOmitted, dossier } = applyRules(bytes, root, ruleSet, today, tree);
-      const hashes = options.withContentHash
-        ? this.canonicalHashes(document, bytes.length)
-        : { contentHash: '', inzageBasisHash: '' };
+      const hashes = !options.withContentHash
+        ? { contentHash: '', inzageBasisHash: '' }
+        : plainCanonical
+          ? canonicalHashes(plainCanonical)
+          : this.canonicalHashes(document, bytes.length);
       return {
         valid: errors.length === 0,
         ruleSet,

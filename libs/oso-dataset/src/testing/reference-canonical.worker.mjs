@@ -13,7 +13,13 @@ const option =
   ParseOption.XML_PARSE_COMPACT;
 
 parentPort.on('message', ({ id, bytes }) => {
-  const document = XmlDocument.fromBuffer(bytes, { option });
+  let document;
+  try {
+    document = XmlDocument.fromBuffer(bytes, { option });
+  } catch {
+    parentPort.postMessage({ id, canonical: null }); // not well-formed: no canonical form
+    return;
+  }
   try {
     const canonical = document.canonicalizeToString({
       mode: XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
