@@ -12,7 +12,9 @@ import { OSO_NAMESPACE } from './oso-standard';
  * it as before. Being equal to libxml2's output on every input it accepts is what makes this safe: the
  * content hash is a contract (content-hash.int-spec.ts compares both on generated dossiers).
  *
- * Only called for a dossier libxml2 parses as well-formed, so the scan need not check well-formedness.
+ * It runs before libxml2 parses the dossier (whether the layout may be left out of that parse depends
+ * on it), so it must end on any bytes; it need not check well-formedness: a dossier libxml2 refuses
+ * gets no hash.
  */
 
 const LT = 0x3c;
@@ -70,6 +72,7 @@ class PlainWriter {
     let depth = 0;
     do {
       depth += this.tag(depth === 0);
+      if (depth < 0) throw new NotPlain();
       if (depth > 0) this.text();
     } while (depth > 0);
     this.skipLayout();
@@ -84,7 +87,7 @@ class PlainWriter {
       this.startsWith(XML_DECLARATION_START) &&
       isLayout(this.bytes[this.at + XML_DECLARATION_START.length])
     ) {
-      this.at = this.bytes.indexOf('?>', this.at) + 2;
+      this.at = this.after(this.bytes.indexOf('?>', this.at)) + 1;
     }
     this.skipLayout();
   }
@@ -104,7 +107,7 @@ class PlainWriter {
       while (isNameByte(bytes[end])) end++;
       this.emitRange(this.at, end); // `</name`, without layout before the `>`
       this.emitByte(GT);
-      this.at = bytes.indexOf(GT, end) + 1;
+      this.at = this.after(bytes.indexOf(GT, end));
       return -1;
     }
     // `<!` (comment, CDATA) and `<?` (processing instruction) are not plain.
@@ -126,6 +129,7 @@ class PlainWriter {
     }
     this.emitByte(GT);
     if (bytes[this.at] === SLASH) {
+      if (bytes[this.at + 1] !== GT) throw new NotPlain();
       this.at += 2; // `/>`
       this.emitByte(LT);
       this.emitByte(SLASH);
@@ -165,7 +169,7 @@ class PlainWriter {
       this.skipLayout();
       const quote = bytes[this.at];
       if (quote !== QUOT && quote !== APOS) throw new NotPlain();
-      const valueEnd = bytes.indexOf(quote, this.at + 1);
+      const valueEnd = this.after(bytes.indexOf(quote, this.at + 1)) - 1;
       const value = bytes.subarray(this.at + 1, valueEnd);
       this.at = valueEnd + 1;
       const written = Buffer.concat([name, Buffer.from('="'), value, Buffer.from('"')]);
@@ -203,6 +207,15 @@ class PlainWriter {
     }
     this.emitRange(from, end);
     this.at = end;
+  }
+
+  /**
+   * Just past a position found by a search; not found is not plain. Every step moves forward, so even
+   * bytes libxml2 will refuse (this runs before it parses them) end the scan.
+   */
+  private after(found: number): number {
+    if (found === -1) throw new NotPlain();
+    return found + 1;
   }
 
   private startsWith(part: Buffer, at = this.at): boolean {
