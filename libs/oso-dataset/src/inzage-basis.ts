@@ -96,7 +96,9 @@ function prefixAt(bytes: Buffer, at: number): Buffer | null {
 }
 
 const startsWith = (bytes: Buffer, at: number, part: Uint8Array) =>
-  at >= 0 && at + part.length <= bytes.length && bytes.compare(part, 0, part.length, at, at + part.length) === 0;
+  at >= 0 &&
+  at + part.length <= bytes.length &&
+  bytes.compare(part, 0, part.length, at, at + part.length) === 0;
 
 /** `(?:\s[^>]*)?>` at `at`: the end of the tag, or -1. */
 function tagEnd(bytes: Buffer, at: number): number {
