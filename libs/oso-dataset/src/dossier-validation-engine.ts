@@ -97,8 +97,9 @@ function finding(rule: string, message: string, messageNl: string, line?: number
 
 /**
  * Parses, schema-validates and applies the business rules to one dossier, in this thread. The schema
- * is compiled once. One libxml2 parse serves both the schema and the canonical hash; the rules read a
- * light tree built from the same bytes.
+ * is compiled once. One libxml2 parse serves the schema (and the canonical hash of a dossier that is
+ * not plain); the rules read a light tree built from the same bytes, and a plain dossier's canonical
+ * form is written from its bytes (plainCanonicalForm).
  */
 export class DossierValidationEngine {
   private constructor(
