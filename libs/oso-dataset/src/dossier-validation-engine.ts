@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_MAX_DOSSIER_BYTES, checkDossierInput } from './dossier-input';
 import { DossierShapeError, schemaLocationProblem } from './dossier-shape';
 import { DossierFinding, DossierVerdict } from './dossier-verdict';
 import { FindingList } from './finding-list';
-import { inzageBasisHash } from './inzage-basis';
+import { CanonicalBytes, CanonicalOutput, canonicalHashes } from './canonical-bytes';
 import { OSO_NAMESPACE, OSO_STANDAARDVERSIE } from './oso-standard';
+import { plainCanonicalForm } from './plain-canonical-form';
 import { DossierTree, readDossierIndexed } from './read-dossier-tree';
 import { applyRules, dossierFacts } from './review-dossier';
 import { RuleSet } from './rules/dossier-rule';
@@ -26,7 +26,7 @@ interface Libxml2Document {
   /** libxml2's xmlDocPtr. */
   _ptr: number;
   root: { name: string; namespaceUri: string };
-  canonicalizeToString(options?: { mode?: number; withComments?: boolean }): string;
+  canonicalize(output: CanonicalOutput, options?: { mode?: number; withComments?: boolean }): void;
   dispose(): void;
 }
 interface Libxml2Error {
@@ -67,10 +67,16 @@ export interface ValidationOptions {
  * no byte 13), that child can only be an element, so the run stands in element content, where the
  * schema ignores whitespace (or in a simple type that an element child makes invalid anyway). Text of
  * simple types, whitespace-only included, is kept as it is. The canonical form for the content hash
- * includes the layout, so a dossier staged with a hash is read in full.
+ * includes the layout: a dossier staged with a hash is read in full, unless its canonical form was
+ * written from its bytes (plainCanonicalForm), without libxml2's tree.
  */
-function layoutIsIgnorable(tree: DossierTree, bytes: Buffer, options: ValidationOptions): boolean {
-  return tree.plain && !options.withContentHash && bytes.indexOf(13) === -1;
+function layoutIsIgnorable(
+  tree: DossierTree,
+  bytes: Buffer,
+  options: ValidationOptions,
+  canonical: Buffer | null,
+): boolean {
+  return tree.plain && (!options.withContentHash || canonical !== null) && bytes.indexOf(13) === -1;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -91,8 +97,9 @@ function finding(rule: string, message: string, messageNl: string, line?: number
 
 /**
  * Parses, schema-validates and applies the business rules to one dossier, in this thread. The schema
- * is compiled once. One libxml2 parse serves both the schema and the canonical hash; the rules read a
- * light tree built from the same bytes.
+ * is compiled once. One libxml2 parse serves the schema (and the canonical hash of a dossier that is
+ * not plain); the rules read a light tree built from the same bytes, and a plain dossier's canonical
+ * form is written from its bytes (plainCanonicalForm).
  */
 export class DossierValidationEngine {
   private constructor(
@@ -147,6 +154,8 @@ export class DossierValidationEngine {
     const location = tree && schemaLocationProblem(tree.withAttributes);
     if (location) return refuse([finding(location.code, location.message, location.message)]);
 
+    // A plain dossier's canonical form comes from its bytes (the usual case); others' from libxml2's tree.
+    const plainCanonical = options.withContentHash && tree ? plainCanonicalForm(bytes) : null;
     const { ParseOption } = this.libxml2;
     let document: Libxml2Document;
     try {
@@ -162,7 +171,9 @@ export class DossierValidationEngine {
           ParseOption.XML_PARSE_HUGE |
           // Small text nodes stored inline: fewer allocations in libxml2, same tree.
           ParseOption.XML_PARSE_COMPACT |
-          (tree && layoutIsIgnorable(tree, bytes, options) ? ParseOption.XML_PARSE_NOBLANKS : 0),
+          (tree && layoutIsIgnorable(tree, bytes, options, plainCanonical)
+            ? ParseOption.XML_PARSE_NOBLANKS
+            : 0),
       });
     } catch (error) {
       const detail = (error as Libxml2Error).details?.[0];
@@ -210,19 +221,11 @@ export class DossierValidationEngine {
       }
       const today = options.today ?? todayUtc();
       const { errors, warnings, findingsOmitted, dossier } = applyRules(bytes, root, ruleSet, today, tree);
-      const canonical = options.withContentHash
-        ? document.canonicalizeToString({
-            mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
-            withComments: false,
-          })
-        : null;
-      const hashes =
-        canonical === null
-          ? { contentHash: '', inzageBasisHash: '' }
-          : {
-              contentHash: createHash('sha256').update(canonical).digest('hex'),
-              inzageBasisHash: inzageBasisHash(canonical),
-            };
+      const hashes = !options.withContentHash
+        ? { contentHash: '', inzageBasisHash: '' }
+        : plainCanonical
+          ? canonicalHashes(plainCanonical)
+          : this.canonicalHashes(document, bytes.length);
       return {
         valid: errors.length === 0,
         ruleSet,
@@ -235,5 +238,15 @@ export class DossierValidationEngine {
     } finally {
       document.dispose();
     }
+  }
+
+  /** Exclusive C14N without comments, as bytes straight into the hashes (see CanonicalBytes). */
+  private canonicalHashes(document: Libxml2Document, size: number) {
+    const canonical = new CanonicalBytes(size);
+    document.canonicalize(canonical, {
+      mode: this.libxml2.XmlC14NMode.XML_C14N_EXCLUSIVE_1_0,
+      withComments: false,
+    });
+    return canonicalHashes(canonical.bytes());
   }
 }

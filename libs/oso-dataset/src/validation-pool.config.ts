@@ -1,4 +1,5 @@
 import { ConfigError, Environment, readConfig, setting } from '@app/config';
+import { availableParallelism } from 'node:os';
 import { runningPerTenantFor } from './fair-validation-queue';
 
 const MIB = 1024 * 1024;
@@ -42,10 +43,28 @@ export function validationPoolSettings(given: Partial<ValidationPoolSettings> = 
   return { ...DEFAULTS, runningPerTenant: runningPerTenantFor(threads), ...given, threads };
 }
 
-export function readValidationPoolSettings(env?: Environment): ValidationPoolSettings {
+/**
+ * Threads per broker-api process when none are set: the cores shared out over the processes, so that
+ * every process's pool together uses each core once (more threads than cores only switch between
+ * dossiers). `BROKER_API_PROCESSES` is how many processes broker-api's cluster primary started; it sets
+ * it in each process's environment (absent: one process).
+ */
+export function defaultValidationThreads(cores: number, processes: number): number {
+  return Math.max(1, Math.floor(cores / processes));
+}
+
+/** `cores` is the machine's (availableParallelism) unless given: the function stays pure for tests. */
+export function readValidationPoolSettings(
+  env?: Environment,
+  cores: number = availableParallelism(),
+): ValidationPoolSettings {
+  const { BROKER_API_PROCESSES: processes } = readConfig(
+    { BROKER_API_PROCESSES: setting.positiveInt(1) },
+    env,
+  );
   const raw = readConfig(
     {
-      VALIDATION_THREADS: setting.positiveInt(DEFAULTS.threads),
+      VALIDATION_THREADS: setting.positiveInt(defaultValidationThreads(cores, processes)),
       VALIDATION_RUNNING_PER_VENDOR: setting.positiveInt(1).optional(), // unset: threads − 1
       VALIDATION_RUNNING_MB_PER_VENDOR: setting.positiveInt(DEFAULTS.runningBytesPerTenant / MIB),
       VALIDATION_WAITING_PER_VENDOR: setting.positiveInt(DEFAULTS.waitingPerTenant),

@@ -39,12 +39,13 @@ function nativeRate(schema: string, file: string): number {
   return NATIVE_COPIES / seconds;
 }
 
-function ourRate(engine: DossierValidationEngine, bytes: Buffer): number {
+/** Strict validation as `POST /v1/validate` runs it, or (withContentHash) as staging does. */
+function ourRate(engine: DossierValidationEngine, bytes: Buffer, withContentHash = false): number {
   let count = 0;
   const start = process.hrtime.bigint();
   const deadline = start + BigInt(OUR_SECONDS * 1e9);
   while (process.hrtime.bigint() < deadline) {
-    const verdict = engine.validate(bytes, { ruleSet: 'strict' });
+    const verdict = engine.validate(bytes, { ruleSet: 'strict', withContentHash });
     if (!verdict.valid) throw new Error('the benchmark dossier must be valid');
     count++;
   }
@@ -57,7 +58,8 @@ function ourRate(engine: DossierValidationEngine, bytes: Buffer): number {
  * the same run native libxml2 (`xmllint --noout --schema`, schema only) over the same file repeated in one
  * call as the baseline; then the same for the official POVO example where it exists. The two alternate in
  * rounds, so that both see the same load on a shared machine, and each round's ratio pairs figures
- * measured a second apart. Prints every round and the medians. Without xmllint it measures ours alone
+ * measured a second apart. Each round also validates with the content hash, as staging does, and prints
+ * the hash's cost (the time per dossier with it less the time without). Prints every round and the medians. Without xmllint it measures ours alone
  * and says how to get the baseline.
  */
 async function main(): Promise<void> {
@@ -92,17 +94,19 @@ async function main(): Promise<void> {
 
 function benchmark(engine: DossierValidationEngine, schema: string, file: string, label: string): string[] {
   const bytes = readFileSync(file);
-  for (let warmup = 0; warmup < 200; warmup++) engine.validate(bytes);
+  warmUp(engine, bytes);
   const native: number[] = [];
   const ours: number[] = [];
+  const hashed: number[] = [];
   const lines = [
-    `dossier: ${label}, ${file} (${(bytes.length / 1024).toFixed(0)} KiB); each round: xmllint over ${NATIVE_COPIES} copies, then ${OUR_SECONDS} s in this process`,
+    `dossier: ${label}, ${file} (${(bytes.length / 1024).toFixed(0)} KiB); each round: xmllint over ${NATIVE_COPIES} copies, then ${OUR_SECONDS} s in this process without the content hash and ${OUR_SECONDS} s with it`,
   ];
   for (let round = 0; round < ROUNDS; round++) {
     native.push(nativeRate(schema, file));
     ours.push(ourRate(engine, bytes));
+    hashed.push(ourRate(engine, bytes, true));
     lines.push(
-      `round ${round + 1}: native ${native[round].toFixed(0)}/s, ours ${ours[round].toFixed(0)}/s, ratio ${(ours[round] / native[round]).toFixed(2)}`,
+      `round ${round + 1}: native ${native[round].toFixed(0)}/s, ours ${ours[round].toFixed(0)}/s, ratio ${(ours[round] / native[round]).toFixed(2)}; ${hashLine(ours[round], hashed[round])}`,
     );
   }
   const ratios = ours.map((rate, round) => rate / native[round]);
@@ -110,20 +114,53 @@ function benchmark(engine: DossierValidationEngine, schema: string, file: string
     `native libxml2 (xmllint, schema only): ${median(native).toFixed(0)} dossiers/s (median of ${ROUNDS} rounds)`,
     `oso-dataset strict (parse + schema + all rules, one core): ${median(ours).toFixed(0)} dossiers/s (median of ${ROUNDS} rounds)`,
     `ratio: ${median(ratios).toFixed(2)} (median of the rounds' ratios; lowest ${Math.min(...ratios).toFixed(2)}, highest ${Math.max(...ratios).toFixed(2)}; target ≥ 0.50)`,
+    ...hashSummary(ours, hashed),
     '',
   );
   return lines;
 }
 
+function warmUp(engine: DossierValidationEngine, bytes: Buffer): void {
+  for (let warmup = 0; warmup < 200; warmup++) {
+    engine.validate(bytes);
+    engine.validate(bytes, { withContentHash: true });
+  }
+}
+
+/** The content hash's cost: the time per dossier with it, less the time without, measured a second apart. */
+function hashMs(rate: number, hashedRate: number): number {
+  return 1000 / hashedRate - 1000 / rate;
+}
+
+function hashLine(rate: number, hashedRate: number): string {
+  return `with content hash ${hashedRate.toFixed(0)}/s (hash ${hashMs(rate, hashedRate).toFixed(2)} ms)`;
+}
+
+function hashSummary(ours: number[], hashed: number[]): string[] {
+  const costs = ours.map((rate, round) => hashMs(rate, hashed[round]));
+  return [
+    `oso-dataset strict with the content hash (as staging validates, one core): ${median(hashed).toFixed(0)} dossiers/s (median of ${ROUNDS} rounds)`,
+    `content hash (exclusive C14N + SHA-256, and the inzage basis): ${median(costs).toFixed(2)} ms per dossier (median of the rounds; lowest ${Math.min(...costs).toFixed(2)}, highest ${Math.max(...costs).toFixed(2)}), ${(median(costs) / (1000 / median(ours))).toFixed(2)} × the validation's own time`,
+  ];
+}
+
 /** Our rate alone, in the same rounds, where no xmllint gives the baseline. */
 function oursAlone(engine: DossierValidationEngine, file: string, label: string): string[] {
   const bytes = readFileSync(file);
-  for (let warmup = 0; warmup < 200; warmup++) engine.validate(bytes);
-  const ours = Array.from({ length: ROUNDS }, () => ourRate(engine, bytes));
+  warmUp(engine, bytes);
+  const ours: number[] = [];
+  const hashed: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    ours.push(ourRate(engine, bytes));
+    hashed.push(ourRate(engine, bytes, true));
+  }
   return [
-    `dossier: ${label}, ${file} (${(bytes.length / 1024).toFixed(0)} KiB); each round: ${OUR_SECONDS} s in this process`,
-    ...ours.map((rate, round) => `round ${round + 1}: ours ${rate.toFixed(0)}/s`),
+    `dossier: ${label}, ${file} (${(bytes.length / 1024).toFixed(0)} KiB); each round: ${OUR_SECONDS} s in this process without the content hash and ${OUR_SECONDS} s with it`,
+    ...ours.map(
+      (rate, round) => `round ${round + 1}: ours ${rate.toFixed(0)}/s; ${hashLine(rate, hashed[round])}`,
+    ),
     `oso-dataset strict (parse + schema + all rules, one core): ${median(ours).toFixed(0)} dossiers/s (median of ${ROUNDS} rounds)`,
+    ...hashSummary(ours, hashed),
     '',
   ];
 }
