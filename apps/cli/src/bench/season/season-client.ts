@@ -1,4 +1,4 @@
-import { SignedClient } from '@app/http-signing';
+import { SignedClient, SignedClientResponse } from '@app/http-signing';
 import type { BenchVendor } from '../load/bench-broker';
 import type { StepLatencies } from './season-stats';
 
@@ -73,11 +73,20 @@ export class SeasonClients {
       : {};
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
-      const response = await this.clients[vendor].request(new URL(path, this.broker.baseUrl), {
-        method,
-        body: bytes,
-        headers,
-      });
+      let response: SignedClientResponse;
+      try {
+        response = await this.clients[vendor].request(new URL(path, this.broker.baseUrl), {
+          method,
+          body: bytes,
+          headers,
+        });
+      } catch (error) {
+        // The client retries a request a closing kept-alive connection swallowed once; under load the
+        // new connection can meet the same fate. It never reached the broker: sending it again is safe.
+        if ((error as Error).name !== 'ReusedConnectionClosedError' || attempt >= MAX_RETRIES) throw error;
+        latencies.retries += 1;
+        continue;
+      }
       const type = String(response.headers['content-type'] ?? '');
       const json =
         type.includes('json') && response.body.length > 0

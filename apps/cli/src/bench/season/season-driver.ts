@@ -55,7 +55,13 @@ interface Awaiting {
 }
 
 const INBOX_PAGE = 200;
-const INBOX_IDLE_MS = 250;
+/**
+ * How long a receiving vendor waits between inbox polls that brought less than a page: a poll costs as
+ * much as a pupil's step, so eight vendors polling every 250 ms cost 3 polls per pupil at low rates.
+ */
+const INBOX_IDLE_MS = 1_000;
+/** How often idle loops look again (producers waiting for the backlog, fetchers for work). */
+const IDLE_CHECK_MS = 20;
 const parent = { role: 'parent_with_gezag', ref: 'ouder-1' } as const;
 const pupilSelf = { role: 'pupil' } as const;
 
@@ -179,7 +185,7 @@ export async function driveSeason(
         break;
       }
       if (awaiting.size >= options.maxAwaiting) {
-        await pause(INBOX_IDLE_MS);
+        await pause(IDLE_CHECK_MS * 10);
         continue;
       }
       const pupil = plan.pupil(next++);
@@ -230,7 +236,7 @@ export async function driveSeason(
       const id = fetchQueue.shift();
       if (id === undefined) {
         if (!producing && awaiting.size === fetching.size && fetching.size === 0) break;
-        await pause(20);
+        await pause(IDLE_CHECK_MS);
         continue;
       }
       await fetchOne(id);
@@ -290,7 +296,7 @@ export async function driveSeason(
     await Promise.all(producers);
     // Whatever is released still gets fetched, up to the grace period.
     const graceEnd = Math.max(Date.now(), options.deadline) + options.graceMs;
-    while (awaiting.size > 0 && Date.now() < graceEnd) await pause(INBOX_IDLE_MS);
+    while (awaiting.size > 0 && Date.now() < graceEnd) await pause(IDLE_CHECK_MS * 10);
     if (awaiting.size > 0) outcome.timedOut = true;
     outcome.unfinished = awaiting.size;
     producing = false;
