@@ -112,6 +112,12 @@ async function main(): Promise<void> {
       holds: ranWhole,
       detail: `${outcome.started}/${options.pupils} pupils started${outcome.timedOut ? ', stopped by the deadline' : ''}`,
     });
+    const exits = broker.unexpectedExits();
+    checks.push({
+      what: 'no broker process died during the season',
+      holds: exits.length === 0,
+      detail: exits.length ? exits.join('; ') : 'none did',
+    });
     for (const check of checks) say(`  ${check.holds ? '✓' : '✗'} ${check.what}: ${check.detail}`);
     failed = checks.some((check) => !check.holds);
     say('\npeak RSS:');
