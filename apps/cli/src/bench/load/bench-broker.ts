@@ -4,8 +4,12 @@
  * processes) and release-worker started from `dist` as child processes, their RSS sampled while it runs.
  * `npm run bench` and `npm run bench:season` both start their broker here.
  *
- * CONTRACT (fixed; implemented by the load-harness work of #13).
+ * CONTRACT (fixed; implemented by the load-harness work of #13). Additions are optional fields only;
+ * what `startBenchBroker` answers beyond the contract is in `StartedBenchBroker` (bench-broker-process.ts).
  */
+import { type StartedBenchBroker, launchBenchBroker } from './bench-broker-process';
+
+export type { StartedBenchBroker } from './bench-broker-process';
 
 export type Sector = 'PO' | 'VO';
 
@@ -41,6 +45,10 @@ export interface BenchBrokerOptions {
   env?: Record<string, string>;
   /** Receives progress lines ("starting broker-api", …). */
   log?: (line: string) => void;
+  /** The built broker to run (default: this checkout's `dist`); e.g. an older commit's, for "before" numbers. */
+  distDir?: string;
+  /** Keep the work directory (PKI, process logs) after `stop()`, to read the logs. */
+  keepWorkDir?: boolean;
 }
 
 export interface ProcessMemory {
@@ -68,7 +76,6 @@ export interface BenchBroker {
   stop(): Promise<void>;
 }
 
-export async function startBenchBroker(options: BenchBrokerOptions): Promise<BenchBroker> {
-  void options;
-  throw new Error('startBenchBroker: not implemented yet (#13 load harness)');
+export async function startBenchBroker(options: BenchBrokerOptions): Promise<StartedBenchBroker> {
+  return launchBenchBroker(options);
 }

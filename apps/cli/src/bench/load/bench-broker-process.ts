@@ -1,0 +1,269 @@
+import { CertificateAuthority } from '@app/pki/certificate-authority';
+import { ensureLogSigningKey, readLogKeyConfig } from '@app/exchange-log/log-key/log-key.config';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import type { BenchBroker, BenchBrokerOptions } from './bench-broker';
+import { readBenchConfig } from './bench-config';
+import { seedBenchRegistry } from './bench-registry';
+import { ProcessTreeMemory } from './process-memory';
+import { WebhookReceiver } from './webhook-receiver';
+
+/** How long broker-api and release-worker may take to say they are ready (migrations, pools, Redis). */
+const READY_TIMEOUT_MS = 120_000;
+/** How long a process may take to stop on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 20_000;
+
+/** What `startBenchBroker` answers beyond the contract. */
+export interface StartedBenchBroker extends BenchBroker {
+  /** The vendors' webhook endpoint: what arrived and when (release latency ends here). */
+  webhooks: WebhookReceiver;
+  /** PKI, process logs (`broker-api.log`, `release-worker.log`). */
+  workDir: string;
+  /** The API's per-vendor rate limit in this run (raised: a benchmark is not a rate-limit test). */
+  rateLimitPerMinute: number;
+  /** Broker processes that stopped before `stop()` (a crash under load), with their exit. */
+  unexpectedExits(): string[];
+}
+
+type App = 'broker-api' | 'release-worker';
+
+/** The directory holding `apps/…/main.js`: given, or the `dist` of the checkout this file belongs to. */
+export function resolveDistDir(given?: string): string {
+  if (given) return resolve(given);
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'dist');
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+export async function launchBenchBroker(options: BenchBrokerOptions): Promise<StartedBenchBroker> {
+  const log = options.log ?? (() => undefined);
+  const config = readBenchConfig();
+  const distDir = resolveDistDir(options.distDir);
+  const entry = (app: App) => join(distDir, 'apps', app, 'src', 'main.js');
+  for (const app of ['broker-api', 'release-worker'] as const) {
+    if (!existsSync(entry(app))) throw new Error(`${entry(app)} does not exist: run \`npm run build\` first`);
+  }
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const database = `oso_bench_${runId}`;
+  const redisPrefix = `oso-bench-${runId}`;
+  const workDir = mkdtempSync(join(tmpdir(), 'oso-bench-'));
+  const pkiDir = join(workDir, 'pki');
+  const databaseUrl = new URL(config.adminDatabaseUrl);
+  databaseUrl.pathname = `/${database}`;
+
+  const admin = new Client({ connectionString: config.adminDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+
+  const memory = new ProcessTreeMemory();
+  const children = new Map<App, ChildProcess>();
+  const exits: string[] = [];
+  let stopping = false;
+  let webhooks: WebhookReceiver | undefined;
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    memory.sample();
+    await Promise.all([...children.values()].map(stopChild));
+    // A cluster worker orphaned by a killed primary is ours too: end it by its pid (same process only).
+    for (const pid of memory.livePids()) killIfAlive(pid);
+    memory.stop();
+    await webhooks?.close();
+    await dropDatabase(config.adminDatabaseUrl, database).catch((error: Error) =>
+      log(`could not drop database ${database}: ${error.message}`),
+    );
+    await deleteRedisKeys(config.redisUrl, redisPrefix).catch((error: Error) =>
+      log(`could not delete Redis keys ${redisPrefix}*: ${error.message}`),
+    );
+    if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    const env: Record<string, string> = {
+      ...(process.env as Record<string, string>),
+      DATABASE_URL: databaseUrl.toString(),
+      REDIS_URL: config.redisUrl,
+      REDIS_PREFIX: redisPrefix,
+      PKI_DIR: pkiDir,
+      TLS_SERVER_CERT_FILE: join(pkiDir, 'server.crt'),
+      TLS_SERVER_KEY_FILE: join(pkiDir, 'server.key'),
+      TLS_CLIENT_CA_FILE: join(pkiDir, 'ca.crt'),
+      TLS_CRL_FILE: join(pkiDir, 'ca.crl'),
+      EXCHANGE_LOG_KEY_FILE: join(pkiDir, 'log-key'),
+      NOTIFY_CLIENT_CERT_FILE: join(pkiDir, 'broker-client.crt'),
+      NOTIFY_CLIENT_KEY_FILE: join(pkiDir, 'broker-client.key'),
+      // The webhook receiver's certificate comes from the bench CA, which no system store trusts.
+      NOTIFY_EXTRA_CA_FILE: join(pkiDir, 'ca.crt'),
+      PUPIL_KEY_SECRET: randomBytes(32).toString('base64'),
+      VAULT_KEKS: `bench-1:${randomBytes(32).toString('base64')}`,
+      VAULT_ACTIVE_KEK: 'bench-1',
+      BROKER_HOST: '127.0.0.1',
+      OPS_PORT: '0',
+      API_RATE_LIMIT_PER_MINUTE: String(config.rateLimitPerMinute),
+      NO_COLOR: '1',
+    };
+    delete env.DATABASE_MIGRATION_URL;
+    if (options.apiProcesses !== undefined) env.BROKER_API_PROCESSES = String(options.apiProcesses);
+    Object.assign(env, options.env ?? {});
+
+    log(`database ${database}, Redis prefix ${redisPrefix}, work dir ${workDir}`);
+    const seeded = await seedBenchRegistry(
+      env,
+      {
+        vendors: options.vendors,
+        schoolsPerVendor: options.schoolsPerVendor,
+        webhooks: async (ca) => {
+          const receiverTls = CertificateAuthority.load(ca).issueServerCertificate(['127.0.0.1']);
+          webhooks = await WebhookReceiver.start({ ...receiverTls, caPem: ca.certificatePem });
+          const receiver = webhooks;
+          return (vendorId) => receiver.urlFor(vendorId);
+        },
+      },
+      log,
+    );
+    ensureLogSigningKey(readLogKeyConfig(env));
+
+    const port = await freeLoopbackPort();
+    env.BROKER_PORT = String(port);
+    log(
+      `API_RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}: the rate limit is raised, benchmarks are not rate-limit tests`,
+    );
+    const onExit = (app: App) => (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!stopping)
+        exits.push(`${app} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${app}.log`);
+    };
+    const ready = (['broker-api', 'release-worker'] as const).map((app) => {
+      const child = spawn(process.execPath, [entry(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.set(app, child);
+      memory.track(app, child.pid!);
+      child.once('exit', onExit(app));
+      log(`started ${app} (pid ${child.pid})`);
+      return readyLine(
+        child,
+        app,
+        workDir,
+        app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
+      );
+    });
+    await Promise.all(ready);
+    log(`broker ready on https://127.0.0.1:${port}`);
+
+    return {
+      baseUrl: `https://127.0.0.1:${port}`,
+      caPem: readFileSync(join(pkiDir, 'ca.crt'), 'utf8'),
+      brokerCertificatePem: readFileSync(join(pkiDir, 'server.crt'), 'utf8'),
+      vendors: seeded.vendors,
+      auditor: seeded.auditor,
+      databaseUrl: databaseUrl.toString(),
+      schema: 'public',
+      memory: () => {
+        if (!stopping) memory.sample();
+        return memory.snapshot();
+      },
+      stop,
+      webhooks: webhooks!,
+      workDir,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      unexpectedExits: () => [...exits],
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Relays the app's output into `<workDir>/<app>.log` and resolves on its ready line (rejects on exit). */
+function readyLine(child: ChildProcess, app: App, workDir: string, pattern: RegExp): Promise<void> {
+  const file = createWriteStream(join(workDir, `${app}.log`));
+  child.stderr!.pipe(file, { end: false });
+  const tail: string[] = [];
+  return new Promise((resolveReady, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`${app} was not ready within ${READY_TIMEOUT_MS / 1000} s: ${tail.join(' | ')}`)),
+      READY_TIMEOUT_MS,
+    );
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      file.write(`${line}\n`);
+      if (tail.push(line) > 5) tail.shift();
+      if (pattern.test(line)) {
+        clearTimeout(timer);
+        resolveReady();
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (tail.push(chunk.toString('utf8').trim()) > 5) tail.shift();
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`${app} stopped during start-up (${signal ?? `exit code ${code}`}): ${tail.join(' | ')}`),
+      );
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('close', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function killIfAlive(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

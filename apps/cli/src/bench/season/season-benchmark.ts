@@ -1,0 +1,159 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { cpus } from 'node:os';
+import { startBenchBroker } from '../load/bench-broker';
+import { countFromExchangeLog } from './season-checks';
+import { cpuSnapshot } from './season-cpu';
+import { SeasonOutcome, driveSeason } from './season-driver';
+import { DEFAULT_MIX, SeasonPlan } from './season-plan';
+import { SEASON_STEPS } from './season-stats';
+
+/**
+ * `npm run bench:season -- --pupils N`: a season end to end against a benchmark broker (its own
+ * database, Redis prefix, PKI; broker-api and release-worker as processes), then the checks counted from
+ * the exchange log. Exit code 1 when a check fails or the season did not finish within --max-minutes.
+ */
+
+/** The issue's target: 185,000 pupils in 20 minutes on this machine, driver included. */
+const TARGET = { pupils: 185_000, minutes: 20 } as const;
+const PROGRESS_EVERY_MS = 5_000;
+/** After the last pupil started, what is released still gets fetched for this long. */
+const GRACE_MS = 60_000;
+
+const whole = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`a whole number, ${min} or more`);
+  return n;
+};
+const share = (value: string) => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('a share between 0 and 1');
+  return n;
+};
+
+const program = new Command('bench:season')
+  .description('Simulate a season of transfers end to end and check it from the exchange log')
+  .option('--pupils <n>', 'pupils moving school', whole(1), 2_000)
+  .option('--max-minutes <n>', 'no new pupil starts after this', whole(1), TARGET.minutes)
+  .option('--concurrency <n>', 'pupils in flight (request, staging, evidence) at once', whole(1), 16)
+  .option('--vendors <n>', 'vendors (LAS), each acting for its schools', whole(2), 8)
+  .option('--schools-per-vendor <n>', 'schools per vendor, PO and VO', whole(2), 25)
+  .option('--vo-share <share>', 'share of pupils moving VO→VO with consent', share, DEFAULT_MIX.voToVoShare)
+  .option('--withhold <n>', 'pupils whose inzage is never recorded (must be held back)', whole(0), 0)
+  .option('--api-processes <n>', 'broker-api processes (default: the broker’s own)', whole(1));
+
+interface Options {
+  pupils: number;
+  maxMinutes: number;
+  concurrency: number;
+  vendors: number;
+  schoolsPerVendor: number;
+  voShare: number;
+  withhold: number;
+  apiProcesses?: number;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function main(): Promise<void> {
+  const options = program.parse().opts<Options>();
+  say(
+    `bench:season: ${options.pupils} pupils (${Math.round(options.voShare * 100)} % VO→VO with consent, a third of those 16+), ` +
+      `${options.vendors} vendors × ${options.schoolsPerVendor} schools, concurrency ${options.concurrency}, ` +
+      `at most ${options.maxMinutes} min; ${cpus().length} cores`,
+  );
+  const broker = await startBenchBroker({
+    vendors: options.vendors,
+    schoolsPerVendor: options.schoolsPerVendor,
+    apiProcesses: options.apiProcesses,
+    log: (line) => say(`  ${line}`),
+  });
+  let failed = true;
+  try {
+    const plan = new SeasonPlan(broker.vendors, options.pupils, options.withhold, {
+      ...DEFAULT_MIX,
+      voToVoShare: options.voShare,
+    });
+    say(`season: ${plan.schools} schools; progress every ${PROGRESS_EVERY_MS / 1000} s`);
+    const cpuBefore = cpuSnapshot(broker.memory());
+    const driverBefore = process.cpuUsage();
+    const outcome = await driveSeason(broker, plan, {
+      concurrency: options.concurrency,
+      fetchConcurrency: Math.max(2, Math.ceil(options.concurrency / 2)),
+      deadline: Date.now() + options.maxMinutes * 60_000,
+      graceMs: GRACE_MS,
+      maxAwaiting: options.concurrency * 50,
+      progress: say,
+      progressEveryMs: PROGRESS_EVERY_MS,
+      // Eight digits, a random start: the pupils of two runs never meet in one database.
+      firstBsnHead: 20_000_000 + Math.floor(Math.random() * 40_000_000),
+    });
+    const driverCpu = process.cpuUsage(driverBefore);
+    const cpuAfter = cpuSnapshot(broker.memory());
+    report(outcome);
+    const perPupil = (seconds: number) => (seconds * 1000) / Math.max(1, outcome.completed);
+    const spent: Array<[string, number]> = [...cpuAfter].map(([name, after]) => [
+      name,
+      perPupil(after - (cpuBefore.get(name) ?? 0)),
+    ]);
+    spent.push(['season driver', perPupil((driverCpu.user + driverCpu.system) / 1e6)]);
+    const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
+    say('\nCPU per pupil (user + system; PostgreSQL and Redis not counted):');
+    for (const [name, ms] of spent) say(`  ${name.padEnd(18)} ${ms.toFixed(1)} ms`);
+    say(
+      `  ${'total'.padEnd(18)} ${total.toFixed(1)} ms → on ${cpus().length} idle cores at most ` +
+        `${((cpus().length * 1000) / total).toFixed(0)} pupils/s (before the database's share)`,
+    );
+    say('\nTHE CHECKS (counted from the exchange log):');
+    const checks = await countFromExchangeLog(broker.databaseUrl, broker.schema, outcome, plan.sectors);
+    const ranWhole = outcome.started === options.pupils && !outcome.timedOut;
+    checks.push({
+      what: `the whole season ran within --max-minutes ${options.maxMinutes}`,
+      holds: ranWhole,
+      detail: `${outcome.started}/${options.pupils} pupils started${outcome.timedOut ? ', stopped by the deadline' : ''}`,
+    });
+    const exits = broker.unexpectedExits();
+    checks.push({
+      what: 'no broker process died during the season',
+      holds: exits.length === 0,
+      detail: exits.length ? exits.join('; ') : 'none did',
+    });
+    for (const check of checks) say(`  ${check.holds ? '✓' : '✗'} ${check.what}: ${check.detail}`);
+    failed = checks.some((check) => !check.holds);
+    say('\npeak RSS:');
+    for (const process of broker.memory()) say(`  ${process.name.padEnd(18)} ${mb(process.peakRssBytes)}`);
+    say(`  ${'season driver'.padEnd(18)} ${mb(process.resourceUsage().maxRSS * 1024)}`);
+  } finally {
+    await broker.stop();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+function report(outcome: SeasonOutcome): void {
+  const rate = outcome.completed / outcome.wallSeconds;
+  const projected = TARGET.pupils / rate / 60;
+  say(
+    `\nwall time ${outcome.wallSeconds.toFixed(1)} s: ${outcome.completed} pupils fetched and receipted = ` +
+      `${rate.toFixed(1)} pupils/s (target ${(TARGET.pupils / (TARGET.minutes * 60)).toFixed(0)}/s: ` +
+      `${TARGET.pupils} in ${TARGET.minutes} min; at this rate ${projected.toFixed(0)} min)`,
+  );
+  say(
+    `${'step'.padEnd(14)}${'count'.padStart(8)}${'per s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'retried'.padStart(9)}`,
+  );
+  for (const step of SEASON_STEPS) {
+    const latencies = outcome.steps[step];
+    if (latencies.count === 0) continue;
+    say(
+      `${step.padEnd(14)}${String(latencies.count).padStart(8)}${(latencies.count / outcome.wallSeconds).toFixed(1).padStart(9)}` +
+        `${latencies.percentile(0.5).toFixed(0).padStart(9)}${latencies.percentile(0.99).toFixed(0).padStart(9)}${String(latencies.retries).padStart(9)}`,
+    );
+  }
+  say(`('release wait': the last act of the gate answered → the receiver's inbox showed it released)`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:season failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(2);
+});
