@@ -35,6 +35,8 @@ runMain(NAME, async () => {
     await runClusterPrimary(NAME, config.processes);
     return;
   }
+  // Alone: pools sized per process (CONTRACT: BROKER_API_PROCESSES) see the count actually serving.
+  process.env.BROKER_API_PROCESSES = '1';
   await serve(config, NAME);
 });
 
