@@ -15,6 +15,9 @@ import { RegistryChangeListener } from './registry-change-listener';
  */
 export const REGISTRY_CACHE_MAX_AGE_MS = 5_000;
 
+/** Bounds the memory a flood of distinct certificates (an external CA's, unbound) could take: then it starts over. */
+export const REGISTRY_CACHE_MAX_ENTRIES = 10_000;
+
 interface Entry<T> {
   value: T;
   loadedAt: number;
@@ -69,7 +72,10 @@ export class CachedRegistryReads {
     if (cached !== undefined && now - cached.loadedAt < REGISTRY_CACHE_MAX_AGE_MS) return cached.value;
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation && this.listener.live) cache.set(key, { value, loadedAt: now });
+    if (generation === this.generation && this.listener.live) {
+      if (cache.size >= REGISTRY_CACHE_MAX_ENTRIES) cache.clear();
+      cache.set(key, { value, loadedAt: now });
+    }
     return value;
   }
 
