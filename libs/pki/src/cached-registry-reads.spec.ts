@@ -27,6 +27,7 @@ describe('CachedRegistryReads', () => {
       onChange: (subscriber: () => void) => {
         changed = subscriber;
       },
+      heardAllCommitted: async () => undefined,
     } as unknown as RegistryChangeListener;
     cache = new CachedRegistryReads(registry, {} as DataSource, listener);
   });

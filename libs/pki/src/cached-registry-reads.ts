@@ -67,6 +67,13 @@ export class CachedRegistryReads {
 
   private async read<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
     if (!this.listener.live) return load();
+    try {
+      // Changes committed before this request are heard first (one shared round trip, no registry query).
+      await this.listener.heardAllCommitted();
+    } catch {
+      return load(); // the listener just failed: the database answers
+    }
+    if (!this.listener.live) return load();
     const now = Date.now();
     const cached = cache.get(key);
     if (cached !== undefined && now - cached.loadedAt < REGISTRY_CACHE_MAX_AGE_MS) return cached.value;

@@ -21,11 +21,46 @@ export class RegistryChangeListener implements OnModuleInit, OnApplicationShutdo
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private listening = false;
+  private inFlight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
 
   constructor(private readonly databaseUrl: string) {}
 
   get live(): boolean {
     return this.listening;
+  }
+
+  /**
+   * Resolves once every change committed before this call has been heard: a round trip on the listening
+   * connection, since PostgreSQL sends a session its pending notices before the ReadyForQuery of the next
+   * statement (the writer's commit signalled it before its COMMIT returned). Without it, a request sent right
+   * after a revocation could overtake the notice (seen under load). Concurrent callers share one round trip:
+   * a caller waits for the next one that starts after it asked, never for one already on its way.
+   * Rejects when the connection fails (then `live` is false and the reader goes to the database).
+   */
+  heardAllCommitted(): Promise<void> {
+    if (this.inFlight === null) {
+      this.inFlight = this.roundTrip();
+      return this.inFlight;
+    }
+    this.queued ??= this.inFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        this.inFlight = this.roundTrip();
+        return this.inFlight;
+      });
+    return this.queued;
+  }
+
+  private async roundTrip(): Promise<void> {
+    try {
+      const client = this.client;
+      if (client === null) throw new Error('not listening');
+      await client.query('SELECT 1');
+    } finally {
+      this.inFlight = null;
+    }
   }
 
   onChange(subscriber: () => void): void {
