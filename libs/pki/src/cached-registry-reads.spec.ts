@@ -62,6 +62,34 @@ describe('CachedRegistryReads', () => {
     expect(reads).toBe(2);
   });
 
+  it('does not answer from what a change dropped while the read waited for the barrier', async () => {
+    await cache.findCertificate('ab');
+    const barrier: { release: () => void } = { release: () => undefined };
+    const waiting = new CachedRegistryReads(
+      {
+        findCertificate: async () => {
+          reads++;
+          return bound;
+        },
+      } as unknown as RegistryService,
+      {} as DataSource,
+      {
+        live: true,
+        onChange: (subscriber: () => void) => (changed = subscriber),
+        heardAllCommitted: () => new Promise<void>((resolve) => (barrier.release = resolve)),
+      } as unknown as RegistryChangeListener,
+    );
+    reads = 0;
+    const first = waiting.findCertificate('ab');
+    barrier.release();
+    await first;
+    const second = waiting.findCertificate('ab');
+    changed(); // the notice arrives while the second read waits for its round trip
+    barrier.release();
+    await second;
+    expect(reads).toBe(2);
+  });
+
   it('does not keep what a read started before a change returned', async () => {
     let finish: (value: ClientCertificateEntity) => void = () => undefined;
     const slow = new CachedRegistryReads(

@@ -31,8 +31,8 @@ interface Entry<T> {
  * validity) are made on every read against the time of the request, never cached.
  */
 export class CachedRegistryReads {
-  private certificates = new Map<string, Entry<ClientCertificateEntity | null>>();
-  private mandates = new Map<string, Entry<MandateEntity[]>>();
+  private readonly certificates = new Map<string, Entry<ClientCertificateEntity | null>>();
+  private readonly mandates = new Map<string, Entry<MandateEntity[]>>();
   /** Bumped on every change: a read that started before a change must not fill the cache after it. */
   private generation = 0;
 
@@ -86,9 +86,10 @@ export class CachedRegistryReads {
     return value;
   }
 
+  /** Emptied in place: a read waiting for the barrier holds the map it will look in. */
   private clear(): void {
     this.generation++;
-    this.certificates = new Map();
-    this.mandates = new Map();
+    this.certificates.clear();
+    this.mandates.clear();
   }
 }
