@@ -8,6 +8,7 @@ import { ValidationPoolSettings, readValidationPoolSettings } from '@app/oso-dat
 import { RenderingPoolSettings, readRenderingPoolSettings } from '@app/dossier-rendering/pool';
 import { VaultConfig, readVaultConfig } from '@app/vault';
 import { LogSigningKey, loadLogSigningKey, readLogKeyConfig } from '@app/exchange-log';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { TlsFilesConfig, readTlsFilesConfig } from './tls/tls-files.config';
 import { RetentionBounds, readRetentionBounds } from '@app/registry/board-instructions.config';
@@ -18,6 +19,12 @@ export interface BrokerApiConfig {
   opsHost: string;
   /** Plain-HTTP health port for orchestrators; 0 turns it off. */
   opsPort: number;
+  /**
+   * broker-api processes sharing the port (node:cluster); 1 serves in this process alone. The primary
+   * passes the number it started to every process in BROKER_API_PROCESSES: pools sized per process
+   * (validation, the rate limiter's share) read it from there.
+   */
+  processes: number;
   tls: TlsFilesConfig;
   database: DatabaseConfig;
   redis: RedisConfig;
@@ -56,7 +63,10 @@ export interface ApiLimits {
   jsonBytes: number;
   /** Largest consent declaration document upload (PDF, PNG or JPEG), in bytes. */
   declarationBytes: number;
-  /** Requests per vendor per minute. */
+  /**
+   * Requests per vendor per minute, for the whole broker. Counted in each process's memory (#14 moves
+   * it to Redis): each of N processes allows its share, so the whole never exceeds the setting.
+   */
   requestsPerMinute: number;
 }
 
@@ -67,6 +77,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       BROKER_PORT: setting.port(8443),
       OPS_HOST: setting.text('127.0.0.1'),
       OPS_PORT: setting.port(8081),
+      BROKER_API_PROCESSES: setting.positiveInt(availableParallelism()),
       API_MAX_DOSSIER_BYTES: setting.positiveInt(20 * 1024 * 1024),
       API_MAX_JSON_BYTES: setting.positiveInt(64 * 1024),
       API_MAX_DECLARATION_BYTES: setting.positiveInt(10 * 1024 * 1024),
@@ -81,6 +92,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     port: raw.BROKER_PORT,
     opsHost: raw.OPS_HOST,
     opsPort: raw.OPS_PORT,
+    processes: raw.BROKER_API_PROCESSES,
     tls: readTlsFilesConfig(env, {
       serverCertificateFile: join(pkiDir, 'server.crt'),
       serverKeyFile: join(pkiDir, 'server.key'),

@@ -58,7 +58,10 @@ export class BrokerApiModule {
         QueuesModule.forRoot(config.redis),
         // A registry change made by the running broker is on the record too, in its own transaction.
         RegistryModule.forRoot({ eventRecorder: registryLogRecorder(BROKER_REGISTRY_ACTOR) }),
-        ClientAuthenticationModule.forRoot(new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile)),
+        ClientAuthenticationModule.forRoot(
+          new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile),
+          config.database.url,
+        ),
         ThrottlerModule.forRoot([
           // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).
           { name: 'default', ttl: 60_000, limit: config.limits.requestsPerMinute },

@@ -3,19 +3,48 @@ import { BROKER_SCHEMA } from '@app/broker-schema';
 import { closeOnSignals, runMain } from '@app/config';
 import { connectWithRetry, dataSourceOptions, migrateWithLock } from '@app/persistence';
 import { waitForRedis } from '@app/queues';
+import cluster from 'node:cluster';
 import { once } from 'node:events';
-import type { Server } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { DataSource } from 'typeorm';
-import { readBrokerApiConfig } from './broker-api.config';
+import { BrokerApiConfig, readBrokerApiConfig } from './broker-api.config';
 import { createBrokerApi } from './create-broker-api';
 import { HealthService } from './health/health.service';
 import { createOpsHealthServer } from './health/ops-health-server';
+import { ServingMessage, runClusterPrimary } from './processes/cluster-primary';
+import { rateLimitShare } from './rate-limits/rate-limit-share';
 
-runMain('broker-api', async () => {
+const NAME = 'broker-api';
+
+runMain(NAME, async () => {
   const config = readBrokerApiConfig();
+  if (cluster.isWorker) {
+    // One of BROKER_API_PROCESSES: the primary migrated and waited for Redis already.
+    const limits = {
+      ...config.limits,
+      requestsPerMinute: rateLimitShare(config.limits.requestsPerMinute, config.processes),
+    };
+    await serve(
+      { ...config, limits },
+      `${NAME}#${process.env.BROKER_API_PROCESS_INDEX ?? cluster.worker?.id}`,
+    );
+    return;
+  }
+  await prepareDependencies(config);
+  if (config.processes > 1) {
+    await runClusterPrimary(NAME, config.processes);
+    return;
+  }
+  // Alone: pools sized per process (CONTRACT: BROKER_API_PROCESSES) see the count actually serving.
+  process.env.BROKER_API_PROCESSES = '1';
+  await serve(config, NAME);
+});
 
-  // Dependencies first, with clear messages, before Nest starts logging. Migrations run as the schema's
-  // owner (DATABASE_MIGRATION_URL); everything after serves as the runtime role.
+/**
+ * Dependencies first, with clear messages, before Nest starts logging; once, in the primary. Migrations
+ * run as the schema's owner (DATABASE_MIGRATION_URL); everything after serves as the runtime role.
+ */
+async function prepareDependencies(config: BrokerApiConfig): Promise<void> {
   const owner = { ...config.database, url: config.database.migrationUrl };
   const migrator = await connectWithRetry(
     new DataSource(dataSourceOptions(owner.url, BROKER_SCHEMA, { applicationName: 'oso-broker-migrator' })),
@@ -23,28 +52,38 @@ runMain('broker-api', async () => {
   );
   const applied = await migrateWithLock(migrator);
   await migrator.destroy();
-  if (applied.length > 0) process.stdout.write(`broker-api: applied migrations ${applied.join(', ')}\n`);
+  if (applied.length > 0) process.stdout.write(`${NAME}: applied migrations ${applied.join(', ')}\n`);
   await waitForRedis(config.redis);
+}
 
+/** Serves the API (and the ops health port): alone, or as one process of a cluster sharing the ports. */
+async function serve(config: BrokerApiConfig, processName: string): Promise<void> {
   const { app } = await createBrokerApi(config, { logger: ['warn', 'error'] });
   await app.init();
   // Listening on the server ourselves: Nest's listen() would log a port conflict as a stack trace.
   await listen(app.getHttpServer(), config.port, config.host);
-  process.stdout.write(
-    `broker-api: listening on https://${hostForUrl(config.host)}:${config.port} (mutual TLS)\n`,
-  );
-
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const url = `https://${hostForUrl(config.host)}:${port}`;
+  let opsUrl: string | null = null;
   if (config.opsPort !== 0) {
     const ops = createOpsHealthServer(app.get(HealthService));
     await listen(ops, config.opsPort, config.opsHost);
-    process.stdout.write(
-      `broker-api: ops health on http://${hostForUrl(config.opsHost)}:${config.opsPort}/health\n`,
-    );
+    opsUrl = `http://${hostForUrl(config.opsHost)}:${(ops.address() as AddressInfo).port}/health`;
     app.getHttpServer().on('close', () => ops.close());
   }
-  closeOnSignals('broker-api', () => app.close());
-  process.stdout.write('broker-api: ready\n');
-});
+  closeOnSignals(processName, () => app.close());
+  if (cluster.isWorker) {
+    // A primary gone (killed) takes the shared ports with it: stop cleanly rather than linger orphaned.
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    // The primary announces the broker once every process serves.
+    const serving: ServingMessage = { type: 'broker-api:serving', url, opsUrl };
+    process.send?.(serving);
+    return;
+  }
+  process.stdout.write(`${NAME}: listening on ${url} (mutual TLS)\n`);
+  if (opsUrl) process.stdout.write(`${NAME}: ops health on ${opsUrl}\n`);
+  process.stdout.write(`${NAME}: ready\n`);
+}
 
 async function listen(server: Server, port: number, host: string): Promise<void> {
   server.listen(port, host);

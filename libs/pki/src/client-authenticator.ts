@@ -1,7 +1,7 @@
-import { RegistryService } from '@app/registry';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
-import { normalizeFingerprint } from './certificate-facts';
+import { CachedRegistryReads } from './cached-registry-reads';
+import { presentedCertificate } from './presented-certificate';
 import { CLIENT_TRUST_ANCHORS, TrustAnchors, leadsToTrustAnchor } from './trust-anchors';
 
 /** Stable codes a vendor's developer can look up; each failure of mutual TLS has its own. */
@@ -24,7 +24,7 @@ export class ClientAuthenticationError extends Error {
   }
 }
 
-export interface PresentedCertificate {
+export interface BoundCertificate {
   fingerprintSha256: string;
   serial: string;
   notAfter: Date;
@@ -32,8 +32,8 @@ export interface PresentedCertificate {
 
 /** Who is on the other end of an authenticated connection. */
 export type AuthenticatedClient =
-  | { kind: 'vendor'; vendorId: string; vendorName: string; certificate: PresentedCertificate }
-  | { kind: 'auditor'; auditorName: string; certificate: PresentedCertificate };
+  | { kind: 'vendor'; vendorId: string; vendorName: string; certificate: BoundCertificate }
+  | { kind: 'auditor'; auditorName: string; certificate: BoundCertificate };
 
 const EXPIRED = new Set(['CERT_HAS_EXPIRED']);
 const NOT_YET_VALID = new Set(['CERT_NOT_YET_VALID']);
@@ -53,28 +53,32 @@ const CRL_UNUSABLE = new Set([
  * Turns a TLS connection into a registry identity, or into one precise refusal. The TLS layer asks for a
  * certificate but does not reject (a reset tells a vendor nothing); this decides instead, per request:
  * a kept-alive connection or a resumed TLS session carries the handshake's verdict, so the validity
- * dates, the registry's revocation and the current CRL are judged again for each request.
+ * dates, the registry's revocation and the current CRL are judged again for each request. What cannot
+ * change (the certificate's facts) is read once per connection; the registry is read from memory kept
+ * current by its change notices (`CachedRegistryReads`).
  */
 @Injectable()
 export class ClientAuthenticator {
   constructor(
-    private readonly registry: RegistryService,
+    private readonly registry: CachedRegistryReads,
     @Inject(CLIENT_TRUST_ANCHORS) private readonly trustAnchors: TrustAnchors,
   ) {}
 
   async authenticate(socket: TLSSocket, now: Date = new Date()): Promise<AuthenticatedClient> {
-    const peer = socket.getPeerCertificate(true);
-    if (!peer || Object.keys(peer).length === 0 || !peer.fingerprint256) {
+    const presented = presentedCertificate(socket);
+    if (presented === null) {
       throw new ClientAuthenticationError(
         'CLIENT_CERTIFICATE_MISSING',
         'No client certificate was presented. Connect with the client certificate and key the broker ' +
           'issued to your organisation (for curl: --cert and --key).',
       );
     }
+    const peer = presented.peer;
     if (!socket.authorized) this.refuseUnauthorized(String(socket.authorizationError), peer);
-    refuseOutsideValidity(peer, now);
+    if (now.getTime() > presented.validToMs) throw expiredError(peer);
+    if (now.getTime() < presented.validFromMs) throw notYetValidError(peer);
 
-    const fingerprint = normalizeFingerprint(peer.fingerprint256);
+    const fingerprint = presented.fingerprintSha256;
     const bound = await this.registry.findCertificate(fingerprint);
     if (!bound) {
       throw new ClientAuthenticationError(
@@ -89,7 +93,7 @@ export class ClientAuthenticator {
       throw revokedError(bound.serial);
     }
     // The handshake checked the CRL of its time; a CRL published since also ends kept-alive connections.
-    if (this.trustAnchors.listsAsRevoked(peer)) throw revokedError(bound.serial);
+    if (this.trustAnchors.listsAsRevoked(presented)) throw revokedError(bound.serial);
     const certificate = { fingerprintSha256: fingerprint, serial: bound.serial, notAfter: bound.notAfter };
     if (bound.vendor) {
       return { kind: 'vendor', vendorId: bound.vendor.id, vendorName: bound.vendor.name, certificate };
@@ -118,12 +122,6 @@ export class ClientAuthenticator {
     }
     throw untrustedError(reason);
   }
-}
-
-/** The handshake judged the dates at its own time; a connection may outlive the certificate. */
-function refuseOutsideValidity(peer: PeerCertificate, now: Date): void {
-  if (now.getTime() > new Date(peer.valid_to).getTime()) throw expiredError(peer);
-  if (now.getTime() < new Date(peer.valid_from).getTime()) throw notYetValidError(peer);
 }
 
 function untrustedError(reason: string): ClientAuthenticationError {

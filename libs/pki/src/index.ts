@@ -1,4 +1,5 @@
 export * from './certificate-authority';
+export * from './cached-registry-reads';
 export * from './certificate-facts';
 export * from './client-authenticator';
 export * from './crl';
@@ -6,5 +7,7 @@ export * from './dev-pki-store';
 export * from './pki.config';
 export * from './pki.module';
 export * from './pki.service';
+export * from './presented-certificate';
+export * from './registry-change-listener';
 export * from './revocation-reasons';
 export * from './trust-anchors';

@@ -7,7 +7,13 @@ export const CLIENT_TRUST_ANCHORS = Symbol('CLIENT_TRUST_ANCHORS');
 export interface TrustAnchors {
   current(): X509Certificate[];
   /** Whether a current CRL of the certificate's issuer lists it (false when no CRL is configured). */
-  listsAsRevoked(peer: DetailedPeerCertificate): boolean;
+  listsAsRevoked(certificate: CrlCandidate): boolean;
+}
+
+/** A presented certificate as CRLs name it: serial (lower-case hex, no leading zeros) and RFC 4514 issuer. */
+export interface CrlCandidate {
+  readonly serialNumber: string;
+  readonly issuer: string;
 }
 
 /** Deeper chains than this (leaf, intermediates, root) are not followed. */

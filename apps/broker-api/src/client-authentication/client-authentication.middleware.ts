@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { ApiErrorBody } from '../api-errors/api-error';
 import { ERROR_CATALOGUE } from '../api-errors/error-catalogue';
+import { failInMiddleware } from '../api-errors/safe-cause';
 
 /** The authenticated identity, attached to the request by the middleware below. */
 export interface AuthenticatedRequest extends Request {
@@ -32,7 +33,8 @@ export function clientAuthenticationMiddleware(authenticator: ClientAuthenticato
           response.status(ERROR_CATALOGUE[error.code].status).json(body);
           return;
         }
-        next(error);
+        // A registry read that failed (a full pool answers 503 DATABASE_BUSY in the filter).
+        failInMiddleware(request, 'ClientAuthentication', next, error);
       });
   };
 }

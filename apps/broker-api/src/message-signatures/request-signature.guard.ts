@@ -1,10 +1,5 @@
-import {
-  NonceStore,
-  VerifiedRequest,
-  certificateKey,
-  targetUriOf,
-  verifySignedRequest,
-} from '@app/http-signing';
+import { NonceStore, VerifiedRequest, targetUriOf, verifySignedRequest } from '@app/http-signing';
+import { presentedCertificate } from '@app/pki';
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { TLSSocket } from 'node:tls';
@@ -43,14 +38,16 @@ export class RequestSignatureGuard implements CanActivate {
     ]);
     if (isPublic === true) return true;
     const request = context.switchToHttp().getRequest<SignedRequest>();
-    const peer = (request.socket as TLSSocket).getPeerCertificate();
+    // Read once per connection; authentication refused every request without a certificate before this.
+    const presented = presentedCertificate(request.socket as TLSSocket);
+    if (presented === null) throw new Error('a signed route was reached without a client certificate');
     const targetUri = targetUriOf(request.headers.host ?? '', request.originalUrl);
     const outcome = await verifySignedRequest({
       method: request.method,
       url: targetUri,
       headers: request.headers,
       body: request.rawBody,
-      certificate: certificateKey(peer.raw),
+      certificate: { publicKey: presented.publicKey, fingerprintSha256: presented.fingerprintSha256 },
       maxAgeSeconds: this.maxAgeSeconds,
       nonceStore: this.nonceStore,
     });

@@ -3,6 +3,7 @@ import getRawBody from 'raw-body';
 import { promisify } from 'node:util';
 import { gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { TransferError } from '@app/transfers';
+import { failInMiddleware } from '../api-errors/safe-cause';
 import { ApiErrorBody } from '../api-errors/api-error';
 import type { ErrorCode } from '../api-errors/error-catalogue';
 
@@ -62,7 +63,7 @@ export function requestBodyReader(limits: BodyLimits) {
           response.status(error.status).json(body);
           return;
         }
-        next(error);
+        failInMiddleware(request, 'RequestBodies', next, error);
       });
   };
 }

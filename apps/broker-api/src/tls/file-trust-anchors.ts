@@ -1,7 +1,6 @@
-import { CrlListing, TrustAnchors, certificateIssuer, crlListing } from '@app/pki';
+import { CrlCandidate, CrlListing, TrustAnchors, crlListing } from '@app/pki';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import type { DetailedPeerCertificate } from 'node:tls';
 import { splitPemBlocks } from './secure-context';
 
 /**
@@ -25,7 +24,7 @@ export class FileTrustAnchors implements TrustAnchors {
     return this.anchors.read(this.caFile);
   }
 
-  listsAsRevoked(peer: DetailedPeerCertificate): boolean {
+  listsAsRevoked(certificate: CrlCandidate): boolean {
     if (this.crlFile === null) return false;
     let listings: CrlListing[];
     try {
@@ -33,9 +32,9 @@ export class FileTrustAnchors implements TrustAnchors {
     } catch {
       return false; // a broken CRL file: the TLS layer keeps the previous one and refuses new handshakes
     }
-    const serial = peer.serialNumber.toLowerCase().replace(/^0+/, '');
-    const issuer = certificateIssuer(peer.raw);
-    return listings.some((listing) => listing.issuer === issuer && listing.serials.has(serial));
+    return listings.some(
+      (listing) => listing.serials.has(certificate.serialNumber) && listing.issuer === certificate.issuer,
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { constants } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { HttpsOptions } from '@nestjs/common/interfaces/external/https-options.interface';
 import type { SecureContextOptions } from 'node:tls';
@@ -11,6 +12,9 @@ export function secureContextOptions(files: TlsFilesConfig): SecureContextOption
     ca: readFileSync(files.clientCaFile),
     crl: files.crlFile ? splitPemBlocks(readFileSync(files.crlFile, 'utf8')) : undefined,
     minVersion: 'TLSv1.2',
+    // A connection keeps the client certificate of its handshake: the authenticator reads it once per
+    // connection (TLS 1.3 has no renegotiation; this refuses it on TLS 1.2 too, which also ends a DoS).
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 }
 
@@ -27,6 +31,15 @@ export function splitPemBlocks(pem: string): string[] {
  * the request-level check can answer with a precise JSON error instead of a bare connection reset.
  */
 export function mutualTlsServerOptions(files: TlsFilesConfig): HttpsOptions {
-  const { cert, key, ca, crl, minVersion } = secureContextOptions(files);
-  return { cert, key, ca, crl, minVersion, requestCert: true, rejectUnauthorized: false } as HttpsOptions;
+  const { cert, key, ca, crl, minVersion, secureOptions } = secureContextOptions(files);
+  return {
+    cert,
+    key,
+    ca,
+    crl,
+    minVersion,
+    secureOptions,
+    requestCert: true,
+    rejectUnauthorized: false,
+  } as HttpsOptions;
 }

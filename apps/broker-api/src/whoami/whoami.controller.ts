@@ -1,5 +1,5 @@
-import { AuthenticatedClient } from '@app/pki';
-import { RegistryService, formatSchoolCode } from '@app/registry';
+import { AuthenticatedClient, CachedRegistryReads } from '@app/pki';
+import { formatSchoolCode } from '@app/registry';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { API_TAGS } from '../api-docs/api-docs';
@@ -20,7 +20,7 @@ export interface WhoamiResponse {
 @ApiTags(API_TAGS.onboarding)
 @Controller('v1/whoami')
 export class WhoamiController {
-  constructor(private readonly registry: RegistryService) {}
+  constructor(private readonly registry: CachedRegistryReads) {}
 
   @ApiOperation({
     summary: 'Who your certificate says you are, and for which schools you may act',

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { BuiltProcess, freePort } from '../support/built-process';
+import { httpsJson } from '../support/https-client';
+import { createSuiteDatabase } from '../support/suite-database';
+import { TestPki } from '../support/test-pki';
+
+/** Process ids of the children of `pid` (the serving processes of a cluster primary). */
+function childrenOf(pid: number): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((child) => child > 0);
+}
+
+/** BROKER_API_PROCESSES as a serving process sees it in its environment. */
+function processesSetting(pid: number): string | undefined {
+  const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  return environ.find((entry) => entry.startsWith('BROKER_API_PROCESSES='))?.split('=')[1];
+}
+
+describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
+  let pki: TestPki;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    pki = await TestPki.create(await createSuiteDatabase('broker_cluster_pki'));
+    env = {
+      PKI_DIR: pki.dir,
+      DATABASE_URL: await createSuiteDatabase('broker_cluster', { migrate: false }),
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX}-cluster`,
+      BROKER_PORT: String(await freePort()),
+      OPS_PORT: String(await freePort()),
+      BROKER_API_PROCESSES: '3',
+    };
+  });
+  afterAll(() => pki?.close());
+
+  it('serves from every process on one port, tells each the count, and stops them all on SIGTERM', async () => {
+    const broker = new BuiltProcess('broker-api', [], env);
+    try {
+      await broker.waitForLine(/^broker-api: ready$/);
+      // Migrated once, by the primary, before any serving process started.
+      expect(broker.stdout.filter((line) => /applied migrations/.test(line))).toHaveLength(1);
+      expect(broker.stdout).toContain(
+        `broker-api: listening on https://127.0.0.1:${env.BROKER_PORT} (mutual TLS, 3 processes)`,
+      );
+      const serving = childrenOf(broker.pid);
+      expect(serving).toHaveLength(3);
+      expect(serving.map(processesSetting)).toEqual(['3', '3', '3']);
+      for (let i = 0; i < 6; i++) {
+        const anonymous = await httpsJson(Number(env.BROKER_PORT), '/v1/whoami', { ca: pki.caCertificate });
+        expect(anonymous).toMatchObject({ status: 401, body: { error: 'CLIENT_CERTIFICATE_MISSING' } });
+      }
+      const health = await fetch(`http://127.0.0.1:${env.OPS_PORT}/health`);
+      expect(await health.json()).toMatchObject({ database: { status: 'up' } });
+    } finally {
+      expect(await broker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
+    expect(broker.stdout.filter((line) => /^broker-api#\d: stopped cleanly$/.test(line))).toHaveLength(3);
+    expect(broker.stdout).toContain('broker-api: stopped cleanly');
+  });
+
+  it('logs a process that dies with its exit, stops the others and exits non-zero (no restarts: #14)', async () => {
+    const broker = new BuiltProcess('broker-api', [], env);
+    await broker.waitForLine(/^broker-api: ready$/);
+    const [victim, ...others] = childrenOf(broker.pid);
+    process.kill(victim, 'SIGKILL');
+    const exit = await broker.exited;
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(broker.stderr.join('\n')).toMatch(
+      new RegExp(
+        `^broker-api: process #\\d \\(pid ${victim}\\) exited with signal SIGKILL; stopping every process`,
+        'm',
+      ),
+    );
+    for (const pid of others) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
