@@ -18,4 +18,4 @@ export * from './school-code';
 export * from './school-sector';
 export * from './school.entity';
 export * from './vendor.entity';
-export { REGISTRY_CHANGED_CHANNEL } from './migrations/1766000000000-registry-change-notices';
+export { REGISTRY_CHANGED_CHANNEL } from './migrations/1766000000001-registry-change-notices';

@@ -6,7 +6,7 @@ import { Registry1763790000000 } from './migrations/1763790000000-registry';
 import { AuditorScope1764660000000 } from './migrations/1764660000000-auditor-scope';
 import { VendorWebhook1765300000000 } from './migrations/1765300000000-vendor-webhook';
 import { BoardInstructions1765100000000 } from './migrations/1765100000000-board-instructions';
-import { RegistryChangeNotices1766000000000 } from './migrations/1766000000000-registry-change-notices';
+import { RegistryChangeNotices1766000000001 } from './migrations/1766000000001-registry-change-notices';
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
 
@@ -27,5 +27,5 @@ export const REGISTRY_MIGRATIONS = [
   // After the runtime privileges (1764700000000): it grants its table's rights itself.
   BoardInstructions1765100000000,
   VendorWebhook1765300000000,
-  RegistryChangeNotices1766000000000,
+  RegistryChangeNotices1766000000001,
 ];

@@ -12,8 +12,8 @@ const WATCHED_TABLES = ['vendors', 'schools', 'mandates', 'auditors', 'client_ce
  * certificate or mandate on the very next request. Per statement: the listeners reload, they need no row.
  * The payload is the table's name only. NOTIFY is sent at commit, never for a rolled-back change.
  */
-export class RegistryChangeNotices1766000000000 implements MigrationInterface {
-  name = 'RegistryChangeNotices1766000000000';
+export class RegistryChangeNotices1766000000001 implements MigrationInterface {
+  name = 'RegistryChangeNotices1766000000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
