@@ -1,0 +1,140 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { peakRssOf } from './process-memory';
+import { startBenchBroker } from './bench-broker';
+import { resolveDistDir } from './bench-broker-process';
+import { measureValidationBaselines } from './bench-baselines';
+import { writeManifest } from './bench-data';
+import { runScenarioFile } from './k6-runner';
+import { BENCH_SCENARIOS } from './bench-scenarios';
+import { ReleaseLatency } from './release-latency';
+import { type ScenarioRow, formatReport, rowOf } from './bench-report';
+
+/** Scenarios whose concurrency is what they are about: `--concurrency` leaves them alone. */
+const FIXED_CONCURRENCY = new Set(['staging-same-pupil']);
+
+const positive = (value: string) => {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number');
+  return number;
+};
+
+interface BenchOptions {
+  seconds: number;
+  concurrency?: number;
+  only?: string;
+  dist?: string;
+  vendors: number;
+  schoolsPerVendor: number;
+  maxRequests: number;
+  apiProcesses?: number;
+  keep: boolean;
+}
+
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+async function bench(options: BenchOptions): Promise<void> {
+  const repo = dirname(resolveDistDir());
+  const scenariosDir = join(repo, 'load-tests');
+  const chosen = options.only ? options.only.split(',').map((name) => name.trim()) : [...BENCH_SCENARIOS];
+  for (const name of chosen) {
+    if (!existsSync(join(scenariosDir, `${name}.ts`))) {
+      throw new InvalidArgumentError(`no scenario "${name}" (there are: ${BENCH_SCENARIOS.join(', ')})`);
+    }
+  }
+  const distDir = resolveDistDir(options.dist);
+  say(`broker from ${distDir}`);
+  const broker = await startBenchBroker({
+    vendors: options.vendors,
+    schoolsPerVendor: options.schoolsPerVendor,
+    apiProcesses: options.apiProcesses,
+    distDir,
+    keepWorkDir: options.keep,
+    log: say,
+  });
+  const latency = new ReleaseLatency(broker.webhooks);
+  try {
+    const dataDir = join(broker.workDir, 'load');
+    mkdirSync(dataDir, { recursive: true });
+    const manifestFile = writeManifest(dataDir, broker);
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      templates: Array<{ name: string; file: string }>;
+    };
+    const stagingDossier = manifest.templates.find((entry) => entry.name === 'povo-170k')!.file;
+    say('validation baselines (xmllint and in-process, same dossier as staging)');
+    const baselines = await measureValidationBaselines(stagingDossier);
+
+    const rows: ScenarioRow[] = [];
+    for (const [index, name] of chosen.entries()) {
+      say(`scenario ${name} (${options.seconds} s at most)`);
+      const result = await runScenarioFile(join(scenariosDir, `${name}.ts`), {
+        seconds: options.seconds,
+        vus: FIXED_CONCURRENCY.has(name) ? undefined : options.concurrency,
+        maxRequests: options.maxRequests,
+        // Each scenario its own pupils (the broker keeps them all): RUN_TAG picks the BSNs' first digit.
+        env: { BENCH_MANIFEST: manifestFile, RUN_TAG: String(index) },
+        caPem: broker.caPem,
+        onResponse: latency.onResponse,
+      });
+      const row = rowOf(result);
+      rows.push(row);
+      say(
+        `  ${row.iterations} iterations, ${row.iterationsPerSecond.toFixed(1)}/s, p99 ${row.p99.toFixed(0)} ms, ` +
+          `checks failed ${row.failedChecks}${result.errorMessages.length ? `; errors: ${result.errorMessages.join(' | ')}` : ''}`,
+      );
+      const exits = broker.unexpectedExits();
+      if (exits.length > 0) throw new Error(`the broker stopped under load: ${exits.join('; ')}`);
+    }
+    // Releases allowed at the end of the last exchange get a moment to be delivered.
+    await new Promise((done) => setTimeout(done, 3000));
+    const { latenciesMs, pending } = latency.results();
+    process.stdout.write(
+      `${formatReport({
+        rows,
+        baselines,
+        releaseWebhookMs: latenciesMs,
+        releasesNotHeard: pending,
+        memory: broker.memory(),
+        driverPeakRssBytes: peakRssOf(process.pid) ?? process.memoryUsage().rss,
+        rateLimitPerMinute: broker.rateLimitPerMinute,
+        notes: [
+          `broker: ${distDir}; ${options.vendors} vendors × ${options.schoolsPerVendor} schools; scenarios: ${scenariosDir}; ` +
+            `at most ${options.seconds} s and ${options.maxRequests} requests each.`,
+          'The driver (this Node process) shares the machine with the broker: its CPU is in the table.',
+        ],
+      })}\n`,
+    );
+  } finally {
+    latency.stop();
+    await broker.stop();
+    if (options.keep) say(`kept ${broker.workDir}`);
+  }
+}
+
+const program = new Command('bench')
+  .description(
+    'start a benchmark broker, run the k6 scenarios of load-tests/ with the Node runner, print one table',
+  )
+  .option('--seconds <n>', 'at most this long per scenario', positive, 15)
+  .option('--concurrency <n>', 'VUs for every scenario (default: each scenario its own)', positive)
+  .option('--only <names>', 'comma-separated scenarios (default: all)')
+  .option(
+    '--dist <dir>',
+    "the built broker to measure (default: this checkout's dist), e.g. an older commit's",
+  )
+  .option('--vendors <n>', 'vendors in the registry', positive, 8)
+  .option('--schools-per-vendor <n>', 'schools each vendor serves (PO and VO alternate)', positive, 4)
+  .option('--max-requests <n>', 'at most this many requests per scenario', positive, 200_000)
+  .option('--api-processes <n>', 'BROKER_API_PROCESSES for broker-api (default: its own)', positive)
+  .option('--keep', 'keep the work directory (PKI, manifest, process logs)', false)
+  .action(async (options: BenchOptions) => {
+    await bench(options);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exit(1);
+});
