@@ -32,6 +32,7 @@ interface BenchOptions {
   maxRequests: number;
   apiProcesses?: number;
   keep: boolean;
+  serve: boolean;
 }
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -63,6 +64,7 @@ async function bench(options: BenchOptions): Promise<void> {
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
       templates: Array<{ name: string; file: string }>;
     };
+    if (options.serve) return await serve(broker.workDir, manifestFile, chosen);
     const stagingDossier = manifest.templates.find((entry) => entry.name === 'povo-170k')!.file;
     say('validation baselines (xmllint and in-process, same dossier as staging)');
     const baselines = await measureValidationBaselines(stagingDossier);
@@ -114,6 +116,27 @@ async function bench(options: BenchOptions): Promise<void> {
   }
 }
 
+/** `--serve`: the bench broker for k6 (or anything else) until Ctrl+C. */
+async function serve(workDir: string, manifestFile: string, scenarios: string[]): Promise<void> {
+  const ca = join(dirname(manifestFile), 'ca.crt');
+  process.stdout.write(
+    [
+      `bench broker running; manifest ${manifestFile}; logs in ${workDir}`,
+      'with k6 (≥ 1.0):',
+      ...scenarios.map(
+        (name) =>
+          `  SSL_CERT_FILE=${ca} k6 run -e BENCH_MANIFEST=${manifestFile} -e RUN_TAG=$RANDOM load-tests/${name}.ts`,
+      ),
+      'Ctrl+C stops it (and removes its database, Redis keys and work dir).',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+}
+
 const program = new Command('bench')
   .description(
     'start a benchmark broker, run the k6 scenarios of load-tests/ with the Node runner, print one table',
@@ -130,6 +153,7 @@ const program = new Command('bench')
   .option('--max-requests <n>', 'at most this many requests per scenario', positive, 200_000)
   .option('--api-processes <n>', 'BROKER_API_PROCESSES for broker-api (default: its own)', positive)
   .option('--keep', 'keep the work directory (PKI, manifest, process logs)', false)
+  .option('--serve', 'start the broker, write the manifest, print k6 commands, run until Ctrl+C', false)
   .action(async (options: BenchOptions) => {
     await bench(options);
   });
