@@ -35,6 +35,9 @@ interface BenchOptions {
   serve: boolean;
 }
 
+/** How long after a scenario the releases it allowed may still arrive by webhook. */
+const RELEASE_SETTLE_MS = 5000;
+
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 async function bench(options: BenchOptions): Promise<void> {
@@ -56,7 +59,6 @@ async function bench(options: BenchOptions): Promise<void> {
     keepWorkDir: options.keep,
     log: say,
   });
-  const latency = new ReleaseLatency(broker.webhooks);
   try {
     const dataDir = join(broker.workDir, 'load');
     mkdirSync(dataDir, { recursive: true });
@@ -72,6 +74,7 @@ async function bench(options: BenchOptions): Promise<void> {
     const rows: ScenarioRow[] = [];
     for (const [index, name] of chosen.entries()) {
       say(`scenario ${name} (${options.seconds} s at most)`);
+      const latency = new ReleaseLatency(broker.webhooks);
       const result = await runScenarioFile(join(scenariosDir, `${name}.ts`), {
         seconds: options.seconds,
         vus: FIXED_CONCURRENCY.has(name) ? undefined : options.concurrency,
@@ -81,7 +84,10 @@ async function bench(options: BenchOptions): Promise<void> {
         caPem: broker.caPem,
         onResponse: latency.onResponse,
       });
-      const row = rowOf(result);
+      // Releases allowed at the end of the scenario get a moment to be delivered.
+      const { latenciesMs, pending } = await latency.settle(RELEASE_SETTLE_MS);
+      latency.stop();
+      const row = { ...rowOf(result), releaseWebhookMs: latenciesMs, releasesNotHeard: pending };
       rows.push(row);
       say(
         `  ${row.iterations} iterations, ${row.iterationsPerSecond.toFixed(1)}/s, p99 ${row.p99.toFixed(0)} ms, ` +
@@ -90,15 +96,10 @@ async function bench(options: BenchOptions): Promise<void> {
       const exits = broker.unexpectedExits();
       if (exits.length > 0) throw new Error(`the broker stopped under load: ${exits.join('; ')}`);
     }
-    // Releases allowed at the end of the last exchange get a moment to be delivered.
-    await new Promise((done) => setTimeout(done, 3000));
-    const { latenciesMs, pending } = latency.results();
     process.stdout.write(
       `${formatReport({
         rows,
         baselines,
-        releaseWebhookMs: latenciesMs,
-        releasesNotHeard: pending,
         memory: broker.memory(),
         driverPeakRssBytes: peakRssOf(process.pid) ?? process.memoryUsage().rss,
         rateLimitPerMinute: broker.rateLimitPerMinute,
@@ -110,7 +111,6 @@ async function bench(options: BenchOptions): Promise<void> {
       })}\n`,
     );
   } finally {
-    latency.stop();
     await broker.stop();
     if (options.keep) say(`kept ${broker.workDir}`);
   }

@@ -35,6 +35,9 @@ export interface ScenarioRow {
   statuses: Map<number, number>;
   customTrends: Map<string, number[]>;
   driverCores: number;
+  /** Allowed release → the receiver's webhook called, for releases this scenario allowed (ms). */
+  releaseWebhookMs?: number[];
+  releasesNotHeard?: number;
 }
 
 export function rowOf(result: ScenarioResult): ScenarioRow {
@@ -97,8 +100,6 @@ const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 export interface Report {
   rows: ScenarioRow[];
   baselines: ValidationBaselines;
-  releaseWebhookMs: number[];
-  releasesNotHeard: number;
   memory: ProcessMemory[];
   driverPeakRssBytes: number;
   rateLimitPerMinute: number;
@@ -141,27 +142,40 @@ export function formatReport(report: Report): string {
   );
   out.push('(p50/p95/p99: every request of the scenario, signed and over mutual TLS, as the driver saw it)');
 
-  const seen = report.rows.flatMap((row) => row.customTrends.get('release_seen_ms') ?? []);
-  const hook = report.releaseWebhookMs;
   const pct = (values: number[], p: number) => (values.length ? ms(percentile(values, p)) : '–');
-  out.push(
-    '',
-    table(
-      ['release latency (the evidence that allows release →)', 'n', 'p50 ms', 'p99 ms'],
-      [
-        [
-          '→ released, seen by the receiver polling every 50 ms',
-          String(seen.length),
-          pct(seen, 50),
-          pct(seen, 99),
-        ],
-        ['→ released → webhook delivered to the receiver', String(hook.length), pct(hook, 50), pct(hook, 99)],
-      ],
-    ),
+  const releaseRows = report.rows.filter(
+    (row) => (row.releaseWebhookMs?.length ?? 0) > 0 || row.customTrends.has('release_seen_ms'),
   );
-  if (report.releasesNotHeard > 0)
-    out.push(`(${report.releasesNotHeard} allowed releases not heard of by webhook at the end)`);
-
+  if (releaseRows.length > 0) {
+    out.push(
+      '',
+      table(
+        ['release latency: evidence allowing release →', 'scenario', 'n', 'p50 ms', 'p99 ms', 'not heard'],
+        releaseRows.flatMap((row) => {
+          const seen = row.customTrends.get('release_seen_ms') ?? [];
+          const hook = row.releaseWebhookMs ?? [];
+          return [
+            [
+              '→ released, seen polling every 50 ms',
+              row.scenario,
+              String(seen.length),
+              pct(seen, 50),
+              pct(seen, 99),
+              '',
+            ],
+            [
+              '→ released → webhook delivered',
+              row.scenario,
+              String(hook.length),
+              pct(hook, 50),
+              pct(hook, 99),
+              String(row.releasesNotHeard ?? 0),
+            ],
+          ];
+        }),
+      ),
+    );
+  }
   out.push(
     '',
     table(
@@ -254,13 +268,15 @@ export function formatReport(report: Report): string {
       verdict(fives === 0 && same.failedChecks === 0 && same.maxMs <= TARGETS.samePupilWithinMs),
     ]);
   }
-  if (hook.length > 0) {
+  const underLoad = find('release-under-load');
+  const hook = underLoad?.releaseWebhookMs ?? [];
+  if (underLoad && hook.length > 0) {
     const p99 = percentile(hook, 99);
     targets.push([
-      'release latency p99 (→ webhook)',
+      `release latency p99 (→ webhook) while ${underLoad.vus} VUs stage at ${rate(underLoad.iterationsPerSecond)}/s`,
       `${ms(p99)} ms`,
-      `≤ ${TARGETS.releaseP99Ms} ms (at the staging target load)`,
-      verdict(p99 <= TARGETS.releaseP99Ms),
+      `≤ ${TARGETS.releaseP99Ms} ms at the staging target load`,
+      verdict(p99 <= TARGETS.releaseP99Ms && underLoad.iterationsPerSecond >= TARGETS.stagingPerSecond),
     ]);
   }
   const peak = Math.max(...report.memory.map((entry) => entry.peakRssBytes));

@@ -6,6 +6,7 @@ export const BENCH_SCENARIOS = [
   'staging-same-pupil',
   'exchange-po-vo',
   'exchange-vo-vo',
+  'release-under-load',
   'inbox',
   'status',
   'auditor',

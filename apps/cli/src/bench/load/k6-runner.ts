@@ -5,9 +5,9 @@ import { type RunSink, newSink, setSink } from './k6-shim/sink';
 import { type LoadedVu, compileScenario, loadVu } from './scenario-loader';
 
 /**
- * Runs one k6 scenario file in this process: its `options` (vus, duration, iterations, or the first of
- * `options.scenarios` with a shared-iterations, per-vu-iterations or constant-vus executor), `setup()`,
- * the default function in every VU until the time or the iterations are used up, `teardown()`. Bounded
+ * Runs one k6 scenario file in this process: its `options` (vus, duration, iterations, or every entry of
+ * `options.scenarios` at once — shared-iterations, per-vu-iterations or constant-vus, each with its
+ * `exec`), `setup()`, the VUs until the time or the iterations are used up, `teardown()`. Bounded
  * in time AND requests. Refuses any target that is not loopback before the first request.
  */
 export interface RunLimits {
@@ -30,7 +30,10 @@ export interface ScenarioResult {
   scenario: string;
   vus: number;
   elapsedSeconds: number;
+  /** Iterations of the first (main) scenario. */
   iterations: number;
+  /** Iterations of every scenario of the file (`options.scenarios`), by name. */
+  iterationsByScenario: Record<string, number>;
   /** Iterations that threw (first messages; the count is `iterationErrors`). */
   iterationErrors: number;
   errorMessages: string[];
@@ -63,39 +66,66 @@ export function parseDuration(value: string | undefined, fallbackSeconds: number
 }
 
 interface Plan {
+  /** The k6 scenario's name (`default` without `options.scenarios`). */
+  name: string;
+  /** The exported function its VUs run. */
+  exec: string;
   vus: number;
   seconds: number;
-  /** Shared by all VUs; undefined: until the time is up. */
+  /** Shared by the plan's VUs; undefined: until the time is up. */
   sharedIterations?: number;
   perVuIterations?: number;
 }
 
-function planOf(options: ScenarioOptions, limits: RunLimits): Plan {
-  const first = options.scenarios ? Object.values(options.scenarios)[0] : undefined;
-  let plan: Plan;
-  if (first) {
-    const seconds = parseDuration(first.maxDuration ?? first.duration, 600);
-    if (first.executor === 'shared-iterations') {
-      plan = { vus: first.vus ?? 1, seconds, sharedIterations: first.iterations ?? 1 };
-    } else if (first.executor === 'per-vu-iterations') {
-      plan = { vus: first.vus ?? 1, seconds, perVuIterations: first.iterations ?? 1 };
-    } else if (first.executor === 'constant-vus') {
-      plan = { vus: first.vus ?? 1, seconds: parseDuration(first.duration, 30) };
-    } else {
-      throw new Error(`the Node runner has no "${first.executor}" executor`);
-    }
-  } else if (options.iterations !== undefined) {
-    plan = {
-      vus: options.vus ?? 1,
-      seconds: parseDuration(options.duration, 600),
-      sharedIterations: options.iterations,
-    };
-  } else {
-    plan = { vus: options.vus ?? 1, seconds: parseDuration(options.duration, 30) };
+type ScenarioEntry = NonNullable<ScenarioOptions['scenarios']>[string] & { exec?: string };
+
+function planOfEntry(name: string, entry: ScenarioEntry): Plan {
+  const base = { name, exec: entry.exec ?? 'default', vus: entry.vus ?? 1 };
+  const seconds = parseDuration(entry.maxDuration ?? entry.duration, 600);
+  switch (entry.executor) {
+    case 'shared-iterations':
+      return { ...base, seconds, sharedIterations: entry.iterations ?? 1 };
+    case 'per-vu-iterations':
+      return { ...base, seconds, perVuIterations: entry.iterations ?? 1 };
+    case 'constant-vus':
+      return { ...base, seconds: parseDuration(entry.duration, 30) };
+    default:
+      throw new Error(`the Node runner has no "${entry.executor}" executor`);
   }
-  if (limits.vus !== undefined) plan.vus = limits.vus;
-  if (limits.seconds !== undefined) plan.seconds = Math.min(plan.seconds, limits.seconds);
-  return plan;
+}
+
+/**
+ * What runs: every entry of `options.scenarios` at once (each its own VUs and `exec`), or the top-level
+ * vus/duration/iterations. `limits.vus` sets the first scenario's VUs (the one a file is about).
+ */
+function plansOf(options: ScenarioOptions, limits: RunLimits): Plan[] {
+  let plans: Plan[];
+  if (options.scenarios) {
+    plans = Object.entries(options.scenarios).map(([name, entry]) => planOfEntry(name, entry));
+  } else if (options.iterations !== undefined) {
+    plans = [
+      {
+        name: 'default',
+        exec: 'default',
+        vus: options.vus ?? 1,
+        seconds: parseDuration(options.duration, 600),
+        sharedIterations: options.iterations,
+      },
+    ];
+  } else {
+    plans = [
+      {
+        name: 'default',
+        exec: 'default',
+        vus: options.vus ?? 1,
+        seconds: parseDuration(options.duration, 30),
+      },
+    ];
+  }
+  if (limits.vus !== undefined) plans[0].vus = limits.vus;
+  if (limits.seconds !== undefined)
+    for (const plan of plans) plan.seconds = Math.min(plan.seconds, limits.seconds);
+  return plans;
 }
 
 export async function runScenarioFile(file: string, limits: RunLimits): Promise<ScenarioResult> {
@@ -108,7 +138,7 @@ export async function runScenarioFile(file: string, limits: RunLimits): Promise<
   for (const auth of options.tlsAuth ?? [])
     for (const domain of auth.domains) loopbackAddressOf(domain, hosts);
   configureHttp({ tlsAuth: options.tlsAuth ?? [], hosts, ca: limits.caPem });
-  const plan = planOf(options, limits);
+  const plans = plansOf(options, limits);
   const maxRequests = limits.maxRequests ?? DEFAULT_MAX_REQUESTS;
   try {
     const setupSink = newSink(maxRequests);
@@ -117,37 +147,45 @@ export async function runScenarioFile(file: string, limits: RunLimits): Promise<
     const data: unknown = setup ? JSON.parse(JSON.stringify((await setup()) ?? null)) : undefined;
     const setupFailures = [...setupSink.checks].filter(([, counts]) => counts.fails > 0);
 
-    const vus: LoadedVu[] = [];
-    for (let id = 1; id <= plan.vus; id++)
-      vus.push(loadVu(compiled, { id, iteration: 0, scenario }, limits.env));
     const sink = newSink(maxRequests);
     sink.onResponse = limits.onResponse;
+    let nextVu = 1;
+    const running = plans.map((plan) => ({
+      plan,
+      vus: Array.from({ length: plan.vus }, () =>
+        loadVu(compiled, { id: nextVu++, iteration: 0, scenario: plan.name }, limits.env),
+      ),
+      started: 0,
+      completed: 0,
+    }));
     setSink(sink);
 
-    let started = 0;
-    let completed = 0;
     let iterationErrors = 0;
     const errorMessages: string[] = setupFailures.map(
       ([name, counts]) => `setup: check "${name}" failed ${counts.fails} times`,
     );
     const startedAt = performance.now();
     const cpuBefore = process.cpuUsage();
-    const deadline = startedAt + plan.seconds * 1000;
-    const more = (vuIterations: number) =>
-      performance.now() < deadline &&
-      !sink.abort.signal.aborted &&
-      sink.requests.length < maxRequests &&
-      (plan.sharedIterations === undefined || started < plan.sharedIterations) &&
-      (plan.perVuIterations === undefined || vuIterations < plan.perVuIterations);
 
-    const runVu = async (vu: LoadedVu) => {
-      const iterate = vu.exports.default as (data: unknown) => Promise<void> | void;
-      for (let iteration = 0; more(iteration); iteration++) {
-        started += 1;
+    const runVu = async (run: (typeof running)[number], vu: LoadedVu) => {
+      const { plan } = run;
+      const deadline = startedAt + plan.seconds * 1000;
+      const iterate = vu.exports[plan.exec] as ((data: unknown) => Promise<void> | void) | undefined;
+      if (typeof iterate !== 'function')
+        throw new Error(`scenario ${plan.name}: no exported function ${plan.exec}`);
+      for (let iteration = 0; ; iteration++) {
+        const more =
+          performance.now() < deadline &&
+          !sink.abort.signal.aborted &&
+          sink.requests.length < maxRequests &&
+          (plan.sharedIterations === undefined || run.started < plan.sharedIterations) &&
+          (plan.perVuIterations === undefined || iteration < plan.perVuIterations);
+        if (!more) break;
+        run.started += 1;
         vu.setIteration(iteration);
         try {
           await iterate(data);
-          completed += 1;
+          run.completed += 1;
         } catch (error) {
           if (error instanceof RunStoppedError || sink.abort.signal.aborted) break;
           iterationErrors += 1;
@@ -156,13 +194,13 @@ export async function runScenarioFile(file: string, limits: RunLimits): Promise<
       }
     };
     const graceMs = (limits.gracefulStopSeconds ?? DEFAULT_GRACEFUL_STOP_SECONDS) * 1000;
-    const all = Promise.all(vus.map(runVu));
+    const longest = Math.max(...plans.map((plan) => plan.seconds));
     // After the time is up, iterations in flight get the grace period, then their requests are cut off.
     let hardStop: NodeJS.Timeout | undefined;
     const stopTimer = setTimeout(() => {
       hardStop = setTimeout(() => sink.abort.abort(), graceMs);
-    }, plan.seconds * 1000);
-    await all;
+    }, longest * 1000);
+    await Promise.all(running.flatMap((run) => run.vus.map((vu) => runVu(run, vu))));
     clearTimeout(stopTimer);
     if (hardStop) clearTimeout(hardStop);
     const elapsedSeconds = (performance.now() - startedAt) / 1000;
@@ -175,9 +213,10 @@ export async function runScenarioFile(file: string, limits: RunLimits): Promise<
     }
     return {
       scenario,
-      vus: plan.vus,
+      vus: running[0].plan.vus,
       elapsedSeconds,
-      iterations: completed,
+      iterations: running[0].completed,
+      iterationsByScenario: Object.fromEntries(running.map((run) => [run.plan.name, run.completed])),
       iterationErrors,
       errorMessages,
       sink,

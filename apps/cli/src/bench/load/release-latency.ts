@@ -36,6 +36,14 @@ export class ReleaseLatency {
     return { latenciesMs: [...this.latencies], pending: this.allowedAt.size };
   }
 
+  /** Waits (at most `maxMs`) until every allowed release was heard of; then the results. */
+  async settle(maxMs: number): Promise<{ latenciesMs: number[]; pending: number }> {
+    const deadline = Date.now() + maxMs;
+    while (this.allowedAt.size > 0 && Date.now() < deadline)
+      await new Promise((done) => setTimeout(done, 50));
+    return this.results();
+  }
+
   stop(): void {
     this.stopListening();
   }
