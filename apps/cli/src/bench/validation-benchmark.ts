@@ -27,7 +27,7 @@ function median(values: number[]): number {
 }
 
 /** Native baseline: one xmllint call, schema compiled once, the same dossier N times. */
-function nativeRate(schema: string, file: string): number {
+export function nativeRate(schema: string, file: string): number {
   const files = Array.from({ length: NATIVE_COPIES }, () => file);
   const start = process.hrtime.bigint();
   const native = spawnSync('xmllint', ['--noout', '--schema', schema, ...files], {
@@ -40,7 +40,7 @@ function nativeRate(schema: string, file: string): number {
 }
 
 /** Strict validation as `POST /v1/validate` runs it, or (withContentHash) as staging does. */
-function ourRate(engine: DossierValidationEngine, bytes: Buffer, withContentHash = false): number {
+export function ourRate(engine: DossierValidationEngine, bytes: Buffer, withContentHash = false): number {
   let count = 0;
   const start = process.hrtime.bigint();
   const deadline = start + BigInt(OUR_SECONDS * 1e9);
@@ -165,7 +165,10 @@ function oursAlone(engine: DossierValidationEngine, file: string, label: string)
   ];
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+// Run as a script only: `npm run bench` imports the two measurements for its baselines.
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,4 +1,6 @@
 import { CertificateAuthority } from '@app/pki/certificate-authority';
+import { DevPkiStore } from '@app/pki/dev-pki-store';
+import { DEV_SERVER_NAMES } from '@app/pki/pki.service';
 import { ensureLogSigningKey, readLogKeyConfig } from '@app/exchange-log/log-key/log-key.config';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +21,9 @@ import { WebhookReceiver } from './webhook-receiver';
 const READY_TIMEOUT_MS = 120_000;
 /** How long a process may take to stop on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 20_000;
+
+/** Identities connect as `<id>.oso-bench.localhost` (resolved to 127.0.0.1 by the runner or k6's `hosts`). */
+export const BENCH_HOST_SUFFIX = 'oso-bench.localhost';
 
 /** What `startBenchBroker` answers beyond the contract. */
 export interface StartedBenchBroker extends BenchBroker {
@@ -142,6 +147,15 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       log,
     );
     ensureLogSigningKey(readLogKeyConfig(env));
+    // One host name per identity (k6 picks the client certificate by host): the server certificate
+    // names them all.
+    const ca = CertificateAuthority.load({
+      certificatePem: readFileSync(join(pkiDir, 'ca.crt'), 'utf8'),
+      keyPem: readFileSync(join(pkiDir, 'ca.key'), 'utf8'),
+    });
+    new DevPkiStore(pkiDir).writeServer(
+      ca.issueServerCertificate([...DEV_SERVER_NAMES, `*.${BENCH_HOST_SUFFIX}`]),
+    );
 
     const port = await freeLoopbackPort();
     env.BROKER_PORT = String(port);

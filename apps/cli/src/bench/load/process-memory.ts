@@ -30,6 +30,31 @@ export function startTimeOf(pid: number): string | null {
   }
 }
 
+/**
+ * The children of `pid` from `/proc/<pid>/task/<tid>/children` (cheap: no walk over every process), or
+ * null where the kernel does not offer that file.
+ */
+function childrenOf(pid: number): number[] | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const task of tasks) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && task === tasks[0]) return null;
+      continue;
+    }
+    for (const child of text.trim().split(/\s+/)) if (child) children.push(Number(child));
+  }
+  return children;
+}
+
 /** Every live process's parent, from `/proc/<pid>/stat` (the name may hold spaces: parse after its `)`). */
 function parentsOfAll(): Map<number, number[]> {
   const children = new Map<number, number[]>();
@@ -73,13 +98,19 @@ export class ProcessTreeMemory {
 
   sample(): void {
     if (process.platform !== 'linux' || this.roots.size === 0) return;
-    const children = parentsOfAll();
+    let all: Map<number, number[]> | null = null;
+    const children = (pid: number) => {
+      const direct = all === null ? childrenOf(pid) : null;
+      if (direct !== null) return direct;
+      all ??= parentsOfAll();
+      return all.get(pid) ?? [];
+    };
     for (const [rootPid, rootName] of this.roots) {
       const pending: Array<[number, string]> = [[rootPid, rootName]];
       while (pending.length > 0) {
         const [pid, name] = pending.pop()!;
         this.record(pid, name);
-        for (const child of children.get(pid) ?? []) pending.push([child, this.nameOf(child, rootName)]);
+        for (const child of children(pid)) pending.push([child, this.nameOf(child, rootName)]);
       }
     }
   }
