@@ -36,8 +36,14 @@ describe('the pool per process', () => {
 
   it('adds up, over every process, to the connections PostgreSQL must allow', () => {
     expect(
-      connectionBudget({ apiProcesses: 2, poolSize: 10, sequencerPoolSize: 2, workerPoolSize: 10 }),
-    ).toBe(34);
+      connectionBudget({
+        apiProcesses: 2,
+        poolSize: 10,
+        sequencerPoolSize: 2,
+        listenersPerApiProcess: 1,
+        workerPoolSize: 10,
+      }),
+    ).toBe(36);
   });
 });
 

@@ -11,17 +11,20 @@ export const DEFAULT_POOL_SIZE = 10;
 
 /**
  * The connections a deployment opens at most: `apiProcesses` broker-api processes, each with its pool
- * and the log sequencer's (`sequencerPoolSize`), plus the release worker's pool and its one listening
- * connection (held from its pool). Must stay below PostgreSQL's max_connections minus its
+ * and the log sequencer's (`sequencerPoolSize`) and its own listening connections outside the pool
+ * (`listenersPerApiProcess`: the registry change listener), plus the release worker's pool and its one
+ * listening connection (held from its pool). Must stay below PostgreSQL's max_connections minus its
  * superuser_reserved_connections, with room for migrations and operators.
  */
 export function connectionBudget(input: {
   apiProcesses: number;
   poolSize: number;
   sequencerPoolSize: number;
+  listenersPerApiProcess: number;
   workerPoolSize: number;
 }): number {
-  return input.apiProcesses * (input.poolSize + input.sequencerPoolSize) + input.workerPoolSize;
+  const perApiProcess = input.poolSize + input.sequencerPoolSize + input.listenersPerApiProcess;
+  return input.apiProcesses * perApiProcess + input.workerPoolSize;
 }
 
 export const databaseConfigShape = {
