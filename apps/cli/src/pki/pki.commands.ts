@@ -81,7 +81,7 @@ export function pkiCommands(): Command {
         });
       });
       say(
-        `certificate ${issued.serial} (${issued.keyType}) issued, valid until ${issued.notAfter.toISOString()}`,
+        `certificate ${issued.serial} issued (${issued.keyType} key), valid until ${issued.notAfter.toISOString()}`,
       );
       say(`  certificate: ${issued.certificateFile}`);
       say(`  key:         ${issued.keyFile}`);
