@@ -1,5 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
+import { DEFAULT_LEAF_KEY_TYPE, LeafKeyType } from './leaf-key-type';
+
+export * from './leaf-key-type';
 
 /** A key and certificate pair, both PEM. */
 export interface KeyAndCertificate {
@@ -42,10 +45,10 @@ function generateKeys(bits: number): forge.pki.rsa.KeyPair {
   return forge.pki.rsa.generateKeyPair({ bits, e: 0x10001 });
 }
 
-/** A certificate for `keys` with a fresh serial and the given validity; subject, issuer and extensions follow. */
-function unsignedCertificate(keys: forge.pki.rsa.KeyPair, validity: Validity): forge.pki.Certificate {
+/** A certificate for `publicKey` with a fresh serial and the given validity; subject, issuer and extensions follow. */
+function unsignedCertificate(publicKey: forge.pki.PublicKey, validity: Validity): forge.pki.Certificate {
   const certificate = forge.pki.createCertificate();
-  certificate.publicKey = keys.publicKey;
+  certificate.publicKey = publicKey;
   certificate.serialNumber = randomSerial();
   certificate.validity.notBefore = validity.notBefore;
   certificate.validity.notAfter = validity.notAfter;
@@ -56,11 +59,88 @@ function sign(certificate: forge.pki.Certificate, key: forge.pki.PrivateKey): vo
   certificate.sign(key as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
 }
 
-function toPair(keys: forge.pki.rsa.KeyPair, certificate: forge.pki.Certificate): KeyAndCertificate {
+/**
+ * A leaf key. forge encodes RSA keys only, so for any other kind it gets `forgePublicKey` null and the
+ * certificate carries `subjectPublicKeyInfo` (DER, from Node) instead; see `signWithForeignKey`.
+ */
+interface LeafKey {
+  keyPem: string;
+  forgePublicKey: forge.pki.PublicKey | null;
+  subjectPublicKeyInfo: Buffer;
+  /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
+  subjectKeyIdentifier: Buffer;
+  /** RFC 5480 §3: an EC key may not have keyEncipherment (it cannot encrypt; TLS uses it with ECDHE). */
+  keyUsage: { digitalSignature: true; keyEncipherment?: true };
+}
+
+function rsaLeafKey(): LeafKey {
+  const keys = generateKeys(2048);
+  const spki = forge.asn1.toDer(forge.pki.publicKeyToAsn1(keys.publicKey)).getBytes();
+  const rsaPublicKey = forge.asn1.toDer(forge.pki.publicKeyToRSAPublicKey(keys.publicKey)).getBytes();
   return {
     keyPem: forge.pki.privateKeyToPem(keys.privateKey),
-    certificatePem: forge.pki.certificateToPem(certificate),
+    forgePublicKey: keys.publicKey,
+    subjectPublicKeyInfo: Buffer.from(spki, 'binary'),
+    subjectKeyIdentifier: createHash('sha1').update(Buffer.from(rsaPublicKey, 'binary')).digest(),
+    keyUsage: { digitalSignature: true, keyEncipherment: true },
   };
+}
+
+function p256LeafKey(): LeafKey {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const point = Buffer.concat([
+    Buffer.of(0x04), // uncompressed, as Node writes it in the SubjectPublicKeyInfo
+    Buffer.from(jwk.x as string, 'base64url'),
+    Buffer.from(jwk.y as string, 'base64url'),
+  ]);
+  return {
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    forgePublicKey: null,
+    subjectPublicKeyInfo: publicKey.export({ type: 'spki', format: 'der' }),
+    subjectKeyIdentifier: createHash('sha1').update(point).digest(),
+    keyUsage: { digitalSignature: true },
+  };
+}
+
+function leafKey(keyType: LeafKeyType): LeafKey {
+  return keyType === 'p256' ? p256LeafKey() : rsaLeafKey();
+}
+
+// Typed as any in @types/node-forge or not at all: the parts of forge the EC path needs.
+const forgeInternals = forge.pki as unknown as {
+  getTBSCertificate(certificate: forge.pki.Certificate): forge.asn1.Asn1;
+};
+const fromDerRaw = forge.asn1.fromDer as unknown as (
+  bytes: string,
+  options: { decodeBitStrings: boolean },
+) => forge.asn1.Asn1;
+
+/**
+ * Signs a certificate whose key forge cannot encode: forge builds the TBSCertificate around a stand-in
+ * public key (already set on `certificate`), the leaf's SubjectPublicKeyInfo takes the stand-in's place,
+ * and the CA signs the result exactly as `certificate.sign` would (sha256WithRSAEncryption). Every other
+ * field — serial, names, validity, extensions — is forge's, so both kinds of key get the same certificate.
+ */
+function signWithForeignKey(
+  certificate: forge.pki.Certificate,
+  subjectPublicKeyInfo: Buffer,
+  caKey: forge.pki.PrivateKey,
+): void {
+  const algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
+  certificate.signatureOid = algorithmOid;
+  certificate.siginfo.algorithmOid = algorithmOid;
+  const tbs = forgeInternals.getTBSCertificate(certificate);
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const standIn = forge.asn1.toDer(forge.pki.publicKeyToAsn1(certificate.publicKey)).getBytes();
+  const index = fields.findIndex((field) => forge.asn1.toDer(field).getBytes() === standIn);
+  if (index < 0) throw new Error('TBSCertificate without the stand-in public key');
+  // Raw bit strings: the EC point must be copied as bytes, not read as nested ASN.1.
+  fields[index] = fromDerRaw(subjectPublicKeyInfo.toString('binary'), { decodeBitStrings: false });
+  certificate.tbsCertificate = tbs;
+  const md = forge.md.sha256.create();
+  md.update(forge.asn1.toDer(tbs).getBytes());
+  certificate.signature = (caKey as forge.pki.rsa.PrivateKey).sign(md);
 }
 
 /**
@@ -76,7 +156,7 @@ export class CertificateAuthority {
 
   static create(commonName: string, validity: Validity = validityFromNow(3650)): CertificateAuthority {
     const keys = generateKeys(3072);
-    const certificate = unsignedCertificate(keys, validity);
+    const certificate = unsignedCertificate(keys.publicKey, validity);
     const subject = [
       { name: 'commonName', value: commonName },
       { name: 'organizationName', value: 'OSO broker' },
@@ -90,7 +170,11 @@ export class CertificateAuthority {
       { name: 'subjectKeyIdentifier' },
     ]);
     sign(certificate, keys.privateKey);
-    return new CertificateAuthority(certificate, keys.privateKey, toPair(keys, certificate));
+    const pair = {
+      keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+      certificatePem: forge.pki.certificateToPem(certificate),
+    };
+    return new CertificateAuthority(certificate, keys.privateKey, pair);
   }
 
   static load(pair: KeyAndCertificate): CertificateAuthority {
@@ -102,7 +186,11 @@ export class CertificateAuthority {
   }
 
   /** The server certificate the broker presents; names are DNS names or IP addresses. */
-  issueServerCertificate(names: string[], validity: Validity = validityFromNow(397)): KeyAndCertificate {
+  issueServerCertificate(
+    names: string[],
+    validity: Validity = validityFromNow(397),
+    keyType: LeafKeyType = DEFAULT_LEAF_KEY_TYPE,
+  ): KeyAndCertificate {
     const altNames = names.map((name) =>
       /^[0-9.]+$/.test(name) || name.includes(':') ? { type: 7, ip: name } : { type: 2, value: name },
     );
@@ -113,6 +201,7 @@ export class CertificateAuthority {
         { name: 'subjectAltName', altNames },
       ],
       validity,
+      keyType,
     );
   }
 
@@ -120,7 +209,10 @@ export class CertificateAuthority {
    * The broker's own client certificate (clientAuth), presented when it calls a vendor's webhook; the
    * receiver checks it against this CA. Not bound in the registry: the broker does not call itself.
    */
-  issueBrokerClientCertificate(validity: Validity = validityFromNow(397)): KeyAndCertificate {
+  issueBrokerClientCertificate(
+    validity: Validity = validityFromNow(397),
+    keyType: LeafKeyType = DEFAULT_LEAF_KEY_TYPE,
+  ): KeyAndCertificate {
     return this.issue(
       [
         { name: 'commonName', value: BROKER_CLIENT_NAME },
@@ -129,6 +221,7 @@ export class CertificateAuthority {
       ],
       [{ name: 'extKeyUsage', clientAuth: true }],
       validity,
+      keyType,
     );
   }
 
@@ -138,6 +231,7 @@ export class CertificateAuthority {
     id: string,
     displayName: string,
     validity: Validity,
+    keyType: LeafKeyType = DEFAULT_LEAF_KEY_TYPE,
   ): KeyAndCertificate {
     return this.issue(
       [
@@ -147,6 +241,7 @@ export class CertificateAuthority {
       ],
       [{ name: 'extKeyUsage', clientAuth: true }],
       validity,
+      keyType,
     );
   }
 
@@ -154,22 +249,43 @@ export class CertificateAuthority {
     subject: forge.pki.CertificateField[],
     extensions: object[],
     validity: Validity,
+    keyType: LeafKeyType,
   ): KeyAndCertificate {
-    const keys = generateKeys(2048);
-    const certificate = unsignedCertificate(keys, validity);
+    const key = leafKey(keyType);
+    // A key forge cannot encode is replaced after forge built the rest (signWithForeignKey); the CA's
+    // public key stands in for it meanwhile.
+    const certificate = unsignedCertificate(key.forgePublicKey ?? this.certificate.publicKey, validity);
     certificate.setSubject(subject);
     certificate.setIssuer(this.certificate.subject.attributes);
     certificate.setExtensions([
       { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'subjectKeyIdentifier' },
+      { name: 'keyUsage', ...key.keyUsage, critical: true },
+      {
+        name: 'subjectKeyIdentifier',
+        value: forge.asn1.create(
+          forge.asn1.Class.UNIVERSAL,
+          forge.asn1.Type.OCTETSTRING,
+          false,
+          key.subjectKeyIdentifier.toString('binary'),
+        ),
+      },
       {
         name: 'authorityKeyIdentifier',
         keyIdentifier: this.certificate.generateSubjectKeyIdentifier().getBytes(),
       },
       ...extensions,
     ]);
-    sign(certificate, this.privateKey);
-    return toPair(keys, certificate);
+    if (key.forgePublicKey) sign(certificate, this.privateKey);
+    else signWithForeignKey(certificate, key.subjectPublicKeyInfo, this.privateKey);
+    const pair = { keyPem: key.keyPem, certificatePem: forge.pki.certificateToPem(certificate) };
+    assertKeyMatches(pair);
+    return pair;
+  }
+}
+
+/** Cheap insurance for the spliced EC path: the certificate must carry the key it is issued with. */
+function assertKeyMatches(pair: KeyAndCertificate): void {
+  if (!new X509Certificate(pair.certificatePem).checkPrivateKey(createPrivateKey(pair.keyPem))) {
+    throw new Error('issued certificate does not carry its own key');
   }
 }

@@ -44,6 +44,33 @@ describe('PkiService with a real CA and registry', () => {
     expect(bound?.serial).toBe(issued.serial);
   });
 
+  it('issues an auditor a P-256 certificate on request, bound and signed by the CA like an RSA one', async () => {
+    const issued = await pki.pki.issue({ kind: 'auditor', auditorName: 'inspectie' }, undefined, {
+      keyType: 'p256',
+    });
+    expect(issued.keyType).toBe('p256');
+    const certificate = new X509Certificate(readFileSync(issued.certificateFile));
+    expect(certificate.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(certificate.verify(new X509Certificate(pki.caCertificate).publicKey)).toBe(true);
+    expect(certificate.subject).toContain('OU=auditor');
+    expect(certificate.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
+    expect(statSync(issued.keyFile).mode & 0o077).toBe(0);
+    // Checked by a parser that is not ours: a valid chain, and keyUsage without keyEncipherment (RFC 5480).
+    const text = execFileSync('openssl', [
+      'x509',
+      '-noout',
+      '-text',
+      '-in',
+      issued.certificateFile,
+    ]).toString();
+    expect(text).toMatch(/X509v3 Key Usage: critical\s*\n\s*Digital Signature\s*\n/);
+    execFileSync('openssl', ['verify', '-CAfile', pki.pki.store.caCertificateFile, issued.certificateFile]);
+    const bound = await pki.registry.findCertificate(issued.fingerprintSha256);
+    expect(bound?.auditorId).toEqual(expect.any(String));
+    expect(bound?.vendorId).toBeNull();
+    expect(bound?.serial).toBe(issued.serial);
+  });
+
   it('refuses to issue for an unregistered vendor and writes nothing', async () => {
     await expect(pki.pki.issue({ kind: 'vendor', vendorId: 'ghost' })).rejects.toMatchObject({
       code: 'UNKNOWN_VENDOR',

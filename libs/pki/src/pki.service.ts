@@ -1,6 +1,11 @@
 import { CertificateOwner, RegistryService } from '@app/registry';
 import { Inject, Injectable } from '@nestjs/common';
-import { CertificateAuthority, validityFromNow } from './certificate-authority';
+import {
+  CertificateAuthority,
+  DEFAULT_LEAF_KEY_TYPE,
+  LeafKeyType,
+  validityFromNow,
+} from './certificate-authority';
 import { certificateFacts } from './certificate-facts';
 import { createCrl, crlNextUpdate, crlNumberOf } from './crl';
 import { RevocationReason } from './revocation-reasons';
@@ -13,6 +18,7 @@ export interface IssuedCertificate extends IssuedFiles {
   serial: string;
   fingerprintSha256: string;
   notAfter: Date;
+  keyType: LeafKeyType;
 }
 
 /** The names the development server certificate is valid for. */
@@ -33,16 +39,21 @@ export class PkiService {
     this.store = new DevPkiStore(config.dir);
   }
 
-  /** Creates the CA, the server certificate and an initial CRL. Refuses to replace an existing CA. */
-  async init(options: { force?: boolean } = {}): Promise<{ created: boolean }> {
+  /**
+   * Creates the CA, the server certificate, the broker's client certificate and an initial CRL. Refuses to
+   * replace an existing CA. `serverKeyType` is the key of the broker's own two certificates: it signs
+   * every answer and every webhook call with it.
+   */
+  async init(options: { force?: boolean; serverKeyType?: LeafKeyType } = {}): Promise<{ created: boolean }> {
+    const serverKeyType = options.serverKeyType ?? this.config.serverKeyType ?? DEFAULT_LEAF_KEY_TYPE;
     if (this.store.hasCa() && !options.force) {
-      this.ensureBrokerClientCertificate();
+      this.ensureBrokerClientCertificate(serverKeyType);
       return { created: false };
     }
     const ca = CertificateAuthority.create('OSO broker development CA');
     this.store.writeCa(ca.pair);
-    this.store.writeServer(ca.issueServerCertificate(DEV_SERVER_NAMES));
-    this.store.writeBrokerClient(ca.issueBrokerClientCertificate());
+    this.store.writeServer(ca.issueServerCertificate(DEV_SERVER_NAMES, undefined, serverKeyType));
+    this.store.writeBrokerClient(ca.issueBrokerClientCertificate(undefined, serverKeyType));
     await this.publishCrl();
     return { created: true };
   }
@@ -52,18 +63,31 @@ export class PkiService {
    * does not: a PKI made before notifications existed gets it at the next `pki init` or `npm start`.
    * Answers whether it issued one.
    */
-  ensureBrokerClientCertificate(): boolean {
+  ensureBrokerClientCertificate(keyType: LeafKeyType = DEFAULT_LEAF_KEY_TYPE): boolean {
     if (!this.store.hasCa() || this.store.hasBrokerClient()) return false;
     this.store.writeBrokerClient(
-      CertificateAuthority.load(this.store.readCa()).issueBrokerClientCertificate(),
+      CertificateAuthority.load(this.store.readCa()).issueBrokerClientCertificate(undefined, keyType),
     );
     return true;
   }
 
+  /**
+   * Re-issues the broker's server certificate (same names) with a fresh key of `keyType`, keeping the CA:
+   * clients that trust the CA accept it at once, clients that pin the old certificate must fetch the new
+   * one. The broker reads it at start, so it takes effect at the next restart.
+   */
+  reissueServerCertificate(keyType: LeafKeyType = this.config.serverKeyType ?? DEFAULT_LEAF_KEY_TYPE): void {
+    const ca = CertificateAuthority.load(this.store.readCa());
+    this.store.writeServer(ca.issueServerCertificate(DEV_SERVER_NAMES, undefined, keyType));
+  }
+
+  /** Issues and binds a client certificate; `keyType` defaults to PKI_CLIENT_KEY_TYPE (RSA-2048). */
   async issue(
     owner: CertificateOwner,
     validity = validityFromNow(this.config.clientCertificateDays),
+    options: { keyType?: LeafKeyType } = {},
   ): Promise<IssuedCertificate> {
+    const keyType = options.keyType ?? this.config.clientKeyType ?? DEFAULT_LEAF_KEY_TYPE;
     const ca = CertificateAuthority.load(this.store.readCa());
     const [role, id, displayName] =
       owner.kind === 'vendor'
@@ -73,7 +97,7 @@ export class PkiService {
             owner.auditorName,
             (await this.registry.findAuditor(owner.auditorName)).name,
           ] as const);
-    const pair = ca.issueClientCertificate(role, id, displayName, validity);
+    const pair = ca.issueClientCertificate(role, id, displayName, validity, keyType);
     const facts = certificateFacts(pair.certificatePem);
     // Bind first: a certificate on disk that the registry does not know would only confuse its holder.
     await this.registry.bindCertificate(owner, facts);
@@ -83,6 +107,7 @@ export class PkiService {
       serial: facts.serial,
       fingerprintSha256: facts.fingerprintSha256,
       notAfter: facts.notAfter,
+      keyType,
     };
   }
 
