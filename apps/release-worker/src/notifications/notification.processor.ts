@@ -7,7 +7,7 @@ import {
   recordNotificationAttempt,
 } from '@app/transfers';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { nextAttemptAt } from './notification-backoff';
@@ -18,11 +18,17 @@ import {
   type DeliveryResult,
   type NotificationPayload,
   deliverNotification,
+  identityStamp,
   loadBrokerIdentity,
 } from './webhook-delivery';
+import { WebhookConnections } from './webhook-connections';
 
 /** Attempts in flight at once per worker: receivers are slow or down, not the broker. */
 const CONCURRENT_ATTEMPTS = 4;
+/** Below the usual receiver keep-alive; a receiver's shorter `Keep-Alive: timeout` hint wins. */
+const IDLE_CONNECTION_MS = 15_000;
+/** Vendors with kept-alive connections at once (there are tens); beyond it the least recent close. */
+const POOLED_ENDPOINTS = 1000;
 
 /**
  * One delivery attempt per job: reads the open row and its vendor's webhook, POSTs the signed payload,
@@ -30,9 +36,14 @@ const CONCURRENT_ATTEMPTS = 4;
  * already delivered or dead is not sent again.
  */
 @Processor(NOTIFICATION_QUEUE, { concurrency: CONCURRENT_ATTEMPTS })
-export class NotificationProcessor extends WorkerHost {
+export class NotificationProcessor extends WorkerHost implements OnModuleDestroy {
   private readonly logger = new Logger('NotificationProcessor');
-  private identity: BrokerIdentity | undefined;
+  private identity: { stamp: string; loaded: BrokerIdentity | null } | undefined;
+  private readonly connections = new WebhookConnections({
+    socketsPerEndpoint: CONCURRENT_ATTEMPTS,
+    idleMs: IDLE_CONNECTION_MS,
+    endpoints: POOLED_ENDPOINTS,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -59,7 +70,8 @@ export class NotificationProcessor extends WorkerHost {
         versionHash: row.versionHash,
         at: row.createdAt.toISOString(),
       };
-      result = await deliverNotification(row.webhookUrl, payload, identity, this.settings.timeoutMs);
+      const agent = this.connections.agentFor(row.vendorId, row.webhookUrl, identity);
+      result = await deliverNotification(row.webhookUrl, payload, identity, agent, this.settings.timeoutMs);
     }
     const at = new Date();
     const attempt: NotificationAttempt = result.delivered
@@ -79,18 +91,27 @@ export class NotificationProcessor extends WorkerHost {
     this.logger.warn(`notification attempt failed before it was recorded: ${error.name}`);
   }
 
-  /** Read on first use, so a worker without the files still releases; each attempt fails until they exist. */
+  onModuleDestroy(): void {
+    this.connections.closeAll();
+  }
+
+  /**
+   * Read on first use, so a worker without the files still releases (each attempt fails until they
+   * exist); read again when a file changed (a rotated certificate or key, changed trust), which also
+   * closes every connection made under the old identity.
+   */
   private brokerIdentity(): BrokerIdentity | null {
-    if (this.identity) return this.identity;
+    const stamp = identityStamp(this.settings);
+    if (this.identity?.stamp === stamp) return this.identity.loaded;
     try {
-      this.identity = loadBrokerIdentity(this.settings);
-      return this.identity;
+      this.identity = { stamp, loaded: loadBrokerIdentity(this.settings) };
     } catch (error) {
+      this.identity = { stamp, loaded: null };
       this.logger.warn(
         `cannot read the broker's signing key or client certificate for notifications ` +
           `(${(error as { code?: string }).code ?? (error as Error).name}); see docs/operator-guide.md, "Notifications"`,
       );
-      return null;
     }
+    return this.identity.loaded;
   }
 }

@@ -51,17 +51,20 @@ export class NotificationRelay implements OnApplicationBootstrap, OnModuleDestro
       leaseUntil,
       RELAY_BATCH,
     );
-    for (const notificationId of ids) {
-      await this.queue.add(
-        'notify',
-        { notificationId },
-        {
-          jobId: notificationJobId(notificationId),
-          // Retries are the outbox's (backoff with jitter, in PostgreSQL), not BullMQ's.
-          attempts: 1,
-          removeOnComplete: true,
-          removeOnFail: true,
-        },
+    // One round trip to Redis for the whole round, not one per row (issue #13).
+    if (ids.length > 0) {
+      await this.queue.addBulk(
+        ids.map((notificationId) => ({
+          name: 'notify',
+          data: { notificationId },
+          opts: {
+            jobId: notificationJobId(notificationId),
+            // Retries are the outbox's (backoff with jitter, in PostgreSQL), not BullMQ's.
+            attempts: 1,
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
+        })),
       );
     }
     return ids.length;

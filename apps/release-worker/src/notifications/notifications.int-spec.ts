@@ -31,6 +31,8 @@ interface Received {
   /** Whether the RFC 9421 signature verified with the broker's certificate (and fresh nonce). */
   signatureVerified: boolean;
   keyId: string | null;
+  /** Which TLS connection carried the call (numbered by the receiver as they were accepted). */
+  connection: number;
 }
 
 /**
@@ -40,6 +42,10 @@ interface Received {
  */
 class Receiver {
   readonly calls: Received[] = [];
+  /** TLS connections accepted (handshakes completed) and closed since the receiver was made. */
+  connectionsAccepted = 0;
+  connectionsClosed = 0;
+  private readonly connectionNumbers = new WeakMap<object, number>();
   /** The status to answer, or `hang`: read the call, never answer. */
   status: number | 'hang' = 204;
   private server: Server | undefined;
@@ -66,6 +72,10 @@ class Receiver {
         });
       },
     );
+    server.on('secureConnection', (socket: TLSSocket) => {
+      this.connectionNumbers.set(socket, ++this.connectionsAccepted);
+      socket.on('close', () => this.connectionsClosed++);
+    });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
@@ -108,6 +118,7 @@ class Receiver {
       clientFingerprint: normalizeKeyId(peer.fingerprint256),
       signatureVerified: outcome.ok,
       keyId: outcome.ok ? outcome.verified.keyId : null,
+      connection: this.connectionNumbers.get(request.socket) ?? 0,
     });
   }
 }
@@ -128,6 +139,13 @@ async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/** A fresh server certificate from the broker's CA, for a receiver of a test's own. */
+function receiverTlsOf(exchange: Exchange): { key: string; cert: string; ca: Buffer } {
+  const ca = CertificateAuthority.load(exchange.pki.pki.store.readCa());
+  const tls = ca.issueServerCertificate(['127.0.0.1'], validityFromNow(2));
+  return { key: tls.keyPem, cert: tls.certificatePem, ca: exchange.pki.caCertificate };
 }
 
 let seed = 9100;
@@ -437,5 +455,74 @@ describe('webhook notifications: outbox, relay, signed delivery over mutual TLS'
     const { id } = await released();
     expect(await notificationRows(id)).toEqual([]);
     expect((await exchange.clients.vo.get(`/v1/transfers/${id}`)).body.notifications).toEqual([]);
+  });
+  it('sends several notifications to one endpoint over one kept-alive connection; a changed URL or client certificate gets a new one', async () => {
+    const keepAlive = new Receiver(
+      receiverTlsOf(exchange),
+      readFileSync(exchange.pki.pki.store.serverCertificateFile),
+    );
+    await keepAlive.start();
+    const delivered = async (id: string, at: Receiver) => {
+      await until('the delivery', async () => (await notificationRows(id))[0]?.delivered_at);
+      const calls = at.callsFor(id);
+      expect(calls).toHaveLength(1);
+      expect(calls[0].signatureVerified).toBe(true);
+      return calls[0];
+    };
+    // Earlier tests' rows still retrying would be sent here too once the webhook points here: closed.
+    await exchange.database.query(
+      `UPDATE notification_outbox SET dead_at = now() WHERE delivered_at IS NULL AND dead_at IS NULL`,
+    );
+    try {
+      await setWebhook('vo-las', keepAlive.url);
+      const first = [await released(), await released(), await released()];
+      const calls = [];
+      for (const { id } of first) calls.push(await delivered(id, keepAlive));
+      // One handshake for three notifications, each with its own fresh signature.
+      expect(keepAlive.connectionsAccepted).toBe(1);
+      expect(calls.map((call) => call.connection)).toEqual([1, 1, 1]);
+      expect(new Set(calls.map((call) => call.payload.id)).size).toBe(3);
+
+      // The vendor changed its webhook (same host and port, another path): the old connection is closed
+      // and the next notification goes over a new one, to the new URL.
+      await setWebhook('vo-las', `${keepAlive.url}/v2`);
+      const moved = await released();
+      const movedCall = await delivered(moved.id, keepAlive);
+      expect(movedCall.path).toBe('/hooks/oso/v2');
+      expect(movedCall.connection).toBe(2);
+      await until('the old connection closed', async () => keepAlive.connectionsClosed >= 1);
+
+      // The broker's client certificate is rotated on disk: the next call presents the new one, over a
+      // new connection; nothing more goes over the connection made with the old certificate.
+      const store = exchange.pki.pki.store;
+      const original = {
+        certificatePem: readFileSync(store.brokerClientFiles.certificateFile, 'utf8'),
+        keyPem: readFileSync(store.brokerClientFiles.keyFile, 'utf8'),
+      };
+      const rotated = CertificateAuthority.load(store.readCa()).issueBrokerClientCertificate(
+        validityFromNow(2),
+      );
+      store.writeBrokerClient(rotated);
+      try {
+        const after = await released();
+        const afterCall = await delivered(after.id, keepAlive);
+        expect(afterCall.clientFingerprint).toBe(
+          normalizeKeyId(new X509Certificate(rotated.certificatePem).fingerprint256),
+        );
+        expect(afterCall.clientFingerprint).not.toBe(brokerClientFingerprint);
+        expect(afterCall.connection).toBe(3);
+        await until(
+          'the connection of the old certificate closed',
+          async () => keepAlive.connectionsClosed >= 2,
+        );
+      } finally {
+        store.writeBrokerClient(original);
+      }
+      const back = await released();
+      expect((await delivered(back.id, keepAlive)).clientFingerprint).toBe(brokerClientFingerprint);
+      expect(keepAlive.connectionsAccepted).toBe(4);
+    } finally {
+      await keepAlive.stop();
+    }
   });
 });

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 import { EntryTrail, type TransferEventRecorder } from '../transfer-events';
-import { TransferRepository } from '../transfer-repository';
 import { schoolsOfTransfers } from '../transfer-schools';
 import { inRecordedTransaction } from '../transfer-transactions';
 import type { NotificationFailure } from './notification-outbox.entity';
@@ -20,7 +19,7 @@ export type NotificationAttempt =
 export type NotificationAttemptOutcome = 'delivered' | 'retry' | 'dead' | 'nothing';
 
 /**
- * Records one delivery attempt on the locked row, in one transaction with its log entry: delivered
+ * Records one delivery attempt on its row, in one transaction with its log entry: delivered
  * (`notification_delivered`), due again after a backoff, or dead (`notification_dead_lettered`). A row
  * already delivered or dead is left as it is, so a late duplicate attempt changes nothing.
  */
@@ -33,23 +32,17 @@ export async function recordNotificationAttempt(
 ): Promise<NotificationAttemptOutcome> {
   const trail = new EntryTrail(recorder);
   return inRecordedTransaction(dataSource, trail, async (manager) => {
-    const notifications = new NotificationRepository(manager);
-    const row = await notifications.openForDelivery(id, { lock: true });
+    const row = await new NotificationRepository(manager).recordAttempt(id, at, attempt);
     if (row === null) return 'nothing';
-    if (attempt.delivered) await notifications.markDelivered(id, at);
-    else await notifications.markFailed(id, at, attempt.failure, attempt.nextAttemptAt);
     const outcome = attempt.delivered ? 'delivered' : attempt.nextAttemptAt === null ? 'dead' : 'retry';
     if (outcome === 'retry') return outcome;
-    const transfer = await new TransferRepository(manager).byId(row.transferId);
-    // A bug, not a refusal: the row's foreign key holds its transfer, and transfers are not deleted.
-    if (transfer === null) throw new Error('a notification names a transfer that does not exist');
-    const schoolsOf = await schoolsOfTransfers(manager, [transfer]);
+    const schoolsOf = await schoolsOfTransfers(manager, [row]);
     trail.add({
       type: outcome === 'delivered' ? 'notification_delivered' : 'notification_dead_lettered',
       at,
       actor: { kind: 'broker', id: null, side: null },
-      schools: schoolsOf(transfer),
-      transferId: transfer.id,
+      schools: schoolsOf(row),
+      transferId: row.transferId,
       versionHash: row.versionHash,
       kind: row.kind,
       vendorId: row.vendorId,

@@ -18,6 +18,12 @@ export interface NotificationToDeliver {
   webhookUrl: string | null;
 }
 
+/** A row as it was before the attempt recorded on it, with its transfer's schools (for the log). */
+export interface RecordedAttempt extends Omit<NotificationToDeliver, 'webhookUrl'> {
+  sourceSchoolId: string;
+  targetSchoolId: string;
+}
+
 /** How a notification stands, as the transfer view shows it to the vendor concerned (no URL). */
 export interface NotificationStanding {
   kind: NotificationKind;
@@ -85,31 +91,37 @@ export class NotificationRepository {
     return rows[0] ? { ...rows[0], id: String(rows[0].id) } : null;
   }
 
-  async markDelivered(id: string, at: Date): Promise<void> {
-    await this.manager.query(
-      `UPDATE notification_outbox
-          SET attempts = attempts + 1, last_attempt_at = $2::timestamptz, last_failure = NULL,
-              delivered_at = $2::timestamptz
-        WHERE id = $1 AND ${OPEN}`,
-      [id, at],
-    );
-  }
-
-  /** A failed attempt: due again at `nextAttemptAt`, or dead when `nextAttemptAt` is null (none left). */
-  async markFailed(
+  /**
+   * Records an attempt on the row if it is still open, in one statement (issue #13: it was a locking read,
+   * then the update): delivered, or failed and due again at `nextAttemptAt`, or dead when that is null.
+   * The update's row lock serialises concurrent attempts, and a row no longer open is not touched. Answers
+   * the row as it was before the attempt, with its transfer's schools; null when it was not open.
+   */
+  async recordAttempt(
     id: string,
     at: Date,
-    failure: NotificationFailure,
-    nextAttemptAt: Date | null,
-  ): Promise<void> {
-    await this.manager.query(
-      `UPDATE notification_outbox
-          SET attempts = attempts + 1, last_attempt_at = $2::timestamptz, last_failure = $3,
-              next_attempt_at = COALESCE($4::timestamptz, next_attempt_at),
-              dead_at = CASE WHEN $4::timestamptz IS NULL THEN $2::timestamptz END
-        WHERE id = $1 AND ${OPEN}`,
-      [id, at, failure, nextAttemptAt],
+    attempt:
+      { delivered: true } | { delivered: false; failure: NotificationFailure; nextAttemptAt: Date | null },
+  ): Promise<RecordedAttempt | null> {
+    const failure = attempt.delivered ? null : attempt.failure;
+    const nextAttemptAt = attempt.delivered ? null : attempt.nextAttemptAt;
+    // TypeORM answers an UPDATE's RETURNING as [rows, count].
+    const [rows]: [Array<RecordedAttempt & { id: unknown }>, number] = await this.manager.query(
+      `UPDATE notification_outbox o
+          SET attempts = o.attempts + 1, last_attempt_at = $2::timestamptz, last_failure = $3,
+              delivered_at = CASE WHEN $5::boolean THEN $2::timestamptz END,
+              next_attempt_at = CASE WHEN $5::boolean THEN o.next_attempt_at
+                                     ELSE COALESCE($4::timestamptz, o.next_attempt_at) END,
+              dead_at = CASE WHEN NOT $5::boolean AND $4::timestamptz IS NULL THEN $2::timestamptz END
+         FROM transfers t
+        WHERE o.id = $1 AND o.delivered_at IS NULL AND o.dead_at IS NULL AND t.id = o.transfer_id
+       RETURNING o.id, o.vendor_id AS "vendorId", o.transfer_id AS "transferId", o.kind,
+                 o.version_hash AS "versionHash", o.attempts - 1 AS attempts, o.created_at AS "createdAt",
+                 t.source_school_id AS "sourceSchoolId", t.target_school_id AS "targetSchoolId"`,
+      [id, at, failure, nextAttemptAt, attempt.delivered],
     );
+    const [row] = rows;
+    return row ? { ...row, id: String(row.id) } : null;
   }
 
   /** The notifications of a transfer to one vendor, oldest first. */
