@@ -6,6 +6,7 @@ import { cpuSnapshot } from './season-cpu';
 import { SeasonOutcome, driveSeason } from './season-driver';
 import { DEFAULT_MIX, SeasonPlan } from './season-plan';
 import { SEASON_STEPS } from './season-stats';
+import { DEFAULT_LEAF_KEY_TYPE, LEAF_KEY_TYPES, LeafKeyType, isLeafKeyType } from '@app/pki/leaf-key-type';
 
 /**
  * `npm run bench:season -- --pupils N`: a season end to end against a benchmark broker (its own
@@ -30,6 +31,11 @@ const share = (value: string) => {
   return n;
 };
 
+function leafKeyType(value: string): LeafKeyType {
+  if (!isLeafKeyType(value)) throw new InvalidArgumentError(`one of ${LEAF_KEY_TYPES.join(', ')}`);
+  return value;
+}
+
 const program = new Command('bench:season')
   .description('Simulate a season of transfers end to end and check it from the exchange log')
   .option('--pupils <n>', 'pupils moving school', whole(1), 2_000)
@@ -39,7 +45,13 @@ const program = new Command('bench:season')
   .option('--schools-per-vendor <n>', 'schools per vendor, PO and VO', whole(2), 25)
   .option('--vo-share <share>', 'share of pupils moving VO→VO with consent', share, DEFAULT_MIX.voToVoShare)
   .option('--withhold <n>', 'pupils whose inzage is never recorded (must be held back)', whole(0), 0)
-  .option('--api-processes <n>', 'broker-api processes (default: the broker’s own)', whole(1));
+  .option('--api-processes <n>', 'broker-api processes (default: the broker’s own)', whole(1))
+  .option(
+    '--key-type <type>',
+    'key of the vendors’ and the broker’s certificates: rsa-2048 or p256 (docs/operator-guide.md, "Key types")',
+    leafKeyType,
+    DEFAULT_LEAF_KEY_TYPE,
+  );
 
 interface Options {
   pupils: number;
@@ -50,6 +62,7 @@ interface Options {
   voShare: number;
   withhold: number;
   apiProcesses?: number;
+  keyType: LeafKeyType;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -60,12 +73,14 @@ async function main(): Promise<void> {
   say(
     `bench:season: ${options.pupils} pupils (${Math.round(options.voShare * 100)} % VO→VO with consent, a third of those 16+), ` +
       `${options.vendors} vendors × ${options.schoolsPerVendor} schools, concurrency ${options.concurrency}, ` +
-      `at most ${options.maxMinutes} min; ${cpus().length} cores`,
+      `at most ${options.maxMinutes} min; ${options.keyType} keys; ${cpus().length} cores`,
   );
   const broker = await startBenchBroker({
     vendors: options.vendors,
     schoolsPerVendor: options.schoolsPerVendor,
     apiProcesses: options.apiProcesses,
+    // The bench PKI is fresh, so both settings decide every certificate it issues.
+    env: { PKI_CLIENT_KEY_TYPE: options.keyType, PKI_SERVER_KEY_TYPE: options.keyType },
     log: (line) => say(`  ${line}`),
   });
   let failed = true;
