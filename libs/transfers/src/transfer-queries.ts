@@ -159,7 +159,7 @@ export class TransferQueries {
     ]);
     const [schools, versions] = await Promise.all([
       this.registry.schoolsWithIds(schoolIds),
-      this.versions.byIds(versionIds),
+      this.versions.factsByIds(versionIds),
     ]);
     const school = new Map(schools.map((entry) => [entry.id, entry]));
     const version = new Map(versions.map((entry) => [entry.id, entry]));

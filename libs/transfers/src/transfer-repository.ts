@@ -1,4 +1,5 @@
 import { EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { plainRows } from './plain-rows';
 import { OPEN_STATES, TRANSFER_TRANSITIONS, TransferState } from './transfer-lifecycle';
 import { TransferEntity } from './transfer.entity';
 
@@ -24,8 +25,16 @@ export class TransferRepository {
     return this.manager.getRepository(TransferEntity);
   }
 
-  byId(id: string): Promise<TransferEntity | null> {
-    return this.rows.findOneBy({ id });
+  private get plain() {
+    return plainRows(this.manager, TransferEntity, 't');
+  }
+
+  async byId(id: string): Promise<TransferEntity | null> {
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t WHERE t.id = $1`,
+      [id],
+    );
+    return rows.length === 0 ? null : this.plain.map(rows[0]);
   }
 
   /** The transfer, locked until the transaction ends, so a step on it cannot race another. */
@@ -87,15 +96,24 @@ export class TransferRepository {
   }
 
   /** A page of the transfers at these schools on one side, newest first (keyset pagination). */
-  page(query: TransferPageQuery): Promise<TransferEntity[]> {
-    const builder = this.rows
-      .createQueryBuilder('transfer')
-      .where(`transfer.${query.schoolColumn} IN (:...schools)`, { schools: query.schoolIds })
-      .orderBy('transfer.created_at', 'DESC')
-      .addOrderBy('transfer.id', 'DESC')
-      .take(query.take);
-    if (query.states) builder.andWhere('transfer.state IN (:...states)', { states: query.states });
-    if (query.after) builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', query.after);
-    return builder.getMany();
+  async page(query: TransferPageQuery): Promise<TransferEntity[]> {
+    const column = query.schoolColumn === 'target_school_id' ? 'target_school_id' : 'source_school_id';
+    const parameters: unknown[] = [query.schoolIds];
+    const where = [`t.${column} = ANY($1::uuid[])`];
+    if (query.states) {
+      parameters.push(query.states);
+      where.push(`t.state = ANY($${parameters.length}::varchar[])`);
+    }
+    if (query.after) {
+      parameters.push(query.after.at, query.after.id);
+      where.push(`(t.created_at, t.id) < ($${parameters.length - 1}, $${parameters.length}::uuid)`);
+    }
+    parameters.push(query.take);
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t WHERE ${where.join(' AND ')}
+       ORDER BY t.created_at DESC, t.id DESC LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return rows.map((row) => this.plain.map(row));
   }
 }
