@@ -1,4 +1,4 @@
-import { EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { EntityManager, EntityNotFoundError, In, IsNull, LessThan } from 'typeorm';
 import { plainRows } from './plain-rows';
 import { OPEN_STATES, TRANSFER_TRANSITIONS, TransferState } from './transfer-lifecycle';
 import { TransferEntity } from './transfer.entity';
@@ -38,8 +38,13 @@ export class TransferRepository {
   }
 
   /** The transfer, locked until the transaction ends, so a step on it cannot race another. */
-  lockById(id: string): Promise<TransferEntity> {
-    return this.rows.findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  async lockById(id: string): Promise<TransferEntity> {
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t WHERE t.id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (rows.length === 0) throw new EntityNotFoundError(TransferEntity, { id });
+    return this.plain.map(rows[0]);
   }
 
   /** The open request between these two schools for this pupil, if there is one (at most one: uq_transfers_open). */
@@ -92,7 +97,27 @@ export class TransferRepository {
 
   /** Writes the transfer as it is now (its state, version pointers and `updatedAt`). */
   async save(transfer: TransferEntity): Promise<void> {
-    await this.rows.save(transfer);
+    // Every column as the entity holds it: what TypeORM's save ended with too, without its SELECT first.
+    await this.manager.query(
+      `UPDATE transfers SET target_school_id = $2, source_school_id = $3, pupil_key_hash = $4, reason = $5,
+         state = $6, current_version_id = $7, released_version_id = $8, requested_by_vendor_id = $9,
+         created_at = $10, updated_at = $11, expires_at = $12
+       WHERE id = $1`,
+      [
+        transfer.id,
+        transfer.targetSchoolId,
+        transfer.sourceSchoolId,
+        transfer.pupilKeyHash,
+        transfer.reason,
+        transfer.state,
+        transfer.currentVersionId,
+        transfer.releasedVersionId,
+        transfer.requestedByVendorId,
+        transfer.createdAt,
+        transfer.updatedAt,
+        transfer.expiresAt,
+      ],
+    );
   }
 
   /** A page of the transfers at these schools on one side, newest first (keyset pagination). */
