@@ -1,6 +1,6 @@
 import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
 import { PersistenceModule } from '@app/persistence';
-import { ClientAuthenticationModule } from '@app/pki';
+import { CachedRegistryReads, ClientAuthenticationModule } from '@app/pki';
 import { QueuesModule, REDIS_CLIENT } from '@app/queues';
 import {
   BROKER_REGISTRY_ACTOR,
@@ -50,6 +50,11 @@ import { WhoamiController } from './whoami/whoami.controller';
 @Module({})
 export class BrokerApiModule {
   static forRoot(config: BrokerApiConfig): DynamicModule {
+    // One instance (one change listener) serves both the authentication and the exchange's mandate reads.
+    const clientAuthentication = ClientAuthenticationModule.forRoot(
+      new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile),
+      config.database.url,
+    );
     return {
       module: BrokerApiModule,
       imports: [
@@ -58,10 +63,7 @@ export class BrokerApiModule {
         QueuesModule.forRoot(config.redis),
         // A registry change made by the running broker is on the record too, in its own transaction.
         RegistryModule.forRoot({ eventRecorder: registryLogRecorder(BROKER_REGISTRY_ACTOR) }),
-        ClientAuthenticationModule.forRoot(
-          new FileTrustAnchors(config.tls.clientCaFile, config.tls.crlFile),
-          config.database.url,
-        ),
+        clientAuthentication,
         ThrottlerModule.forRoot([
           // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).
           { name: 'default', ttl: 60_000, limit: config.limits.requestsPerMinute },
@@ -72,6 +74,12 @@ export class BrokerApiModule {
           validation: config.validation,
           // Every step of a transfer lands in the exchange log, in the transaction that takes it.
           eventRecorder: TRANSFER_LOG_RECORDER,
+          // Mandates from the registry cache the change notices keep current (asked on every request).
+          mandateReads: {
+            imports: [clientAuthentication],
+            inject: [CachedRegistryReads],
+            useFactory: (reads: CachedRegistryReads) => reads,
+          },
         }),
         AuditModule.forRoot({
           logVerifierKey: verifierKey(config.exchangeLog.signingKey),

@@ -53,16 +53,33 @@ export class CachedRegistryReads {
 
   /** The schools for which a vendor may act at `at`, ordered by code (as `RegistryService.mandatedSchools`). */
   async mandatedSchools(vendorId: string, at: Date = new Date()): Promise<SchoolEntity[]> {
-    const mandates = await this.read(this.mandates, vendorId, () =>
-      this.dataSource.getRepository(MandateEntity).find({
-        where: { vendorId, revokedAt: IsNull() },
-        relations: { school: true },
-      }),
-    );
+    const mandates = await this.read(this.mandates, vendorId, () => this.loadMandates(vendorId));
     return mandates
       .filter((mandate) => isMandateActive(mandate, at))
       .map((mandate) => mandate.school as SchoolEntity)
       .sort((a, b) => formatSchoolCode(a).localeCompare(formatSchoolCode(b)));
+  }
+
+  /**
+   * The schools for which a vendor may act on one side at `at` (as `RegistryService.schoolsActingFor`):
+   * from the same cached mandates, with side and validity judged on every call.
+   */
+  async schoolsActingFor(
+    vendorId: string,
+    side: 'source' | 'target',
+    at: Date = new Date(),
+  ): Promise<SchoolEntity[]> {
+    const mandates = await this.read(this.mandates, vendorId, () => this.loadMandates(vendorId));
+    return mandates
+      .filter((mandate) => (mandate.side === side || mandate.side === 'both') && isMandateActive(mandate, at))
+      .map((mandate) => mandate.school as SchoolEntity);
+  }
+
+  private loadMandates(vendorId: string): Promise<MandateEntity[]> {
+    return this.dataSource.getRepository(MandateEntity).find({
+      where: { vendorId, revokedAt: IsNull() },
+      relations: { school: true },
+    });
   }
 
   private async read<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
-import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { EntityManager, EntityNotFoundError, In, IsNull, Not } from 'typeorm';
 import { DossierVersionEntity } from './dossier-version.entity';
+import { plainRows } from './plain-rows';
 import type { RetractionReason } from './transfer-events';
 
 /**
@@ -18,6 +19,12 @@ const DESTROYED_PAYLOAD = {
 
 /** The wrapped data key of a version, as re-wrapping under another key-encryption key leaves it. */
 export type WrappedKey = Pick<DossierVersionEntity, 'wrappedKey' | 'wrapIv' | 'wrapTag' | 'kekId'>;
+
+/** The payload columns: a view of a version needs none of them (≈ the dossier's size each). */
+const PAYLOAD_COLUMNS = ['ciphertext', 'iv', 'authTag', 'wrappedKey', 'wrapIv', 'wrapTag'] as const;
+
+/** A version's facts without its sealed payload: what a transfer view shows. */
+export type DossierVersionFacts = Omit<DossierVersionEntity, (typeof PAYLOAD_COLUMNS)[number]>;
 
 /** The SQL of `dossier_versions`: the frozen uploads, a line per sending school and pupil. */
 export class DossierVersionRepository {
@@ -156,12 +163,29 @@ export class DossierVersionRepository {
     return Object.assign(new DossierVersionEntity(), row, { version: inserted[0].version });
   }
 
-  byIdOrFail(id: string): Promise<DossierVersionEntity> {
-    return this.rows.findOneByOrFail({ id });
+  async byIdOrFail(id: string): Promise<DossierVersionEntity> {
+    const full = plainRows(this.manager, DossierVersionEntity, 'v');
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${full.select} FROM dossier_versions v WHERE v.id = $1`,
+      [id],
+    );
+    if (rows.length === 0) throw new EntityNotFoundError(DossierVersionEntity, { id });
+    return full.map(rows[0]);
   }
 
   byIds(ids: string[]): Promise<DossierVersionEntity[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.rows.findBy({ id: In(ids) });
+  }
+
+  /** The facts of these versions without their payloads (transfer views, listings). */
+  async factsByIds(ids: string[]): Promise<DossierVersionFacts[]> {
+    if (ids.length === 0) return [];
+    const facts = plainRows(this.manager, DossierVersionEntity, 'v', PAYLOAD_COLUMNS);
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${facts.select} FROM dossier_versions v WHERE v.id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    return rows.map((row) => facts.map(row));
   }
 
   /** Up to `limit` live versions whose key is wrapped under another KEK, locked (others' skipped). */

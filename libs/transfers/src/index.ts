@@ -10,6 +10,7 @@ export * from './transfer-state-changes';
 export * from './transfer-views';
 export * from './transfer.entity';
 export * from './transfer.service';
+export * from './mandate-reads';
 export * from './transfer-requests';
 export * from './transfers.config';
 export * from './transfers.module';

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import type { DossierVersionEntity } from './dossier-version.entity';
 import { DossierVersionRepository } from './dossier-version-repository';
 import { TransferError, transferNotFound } from './transfer-error';
+import type { MandateReads } from './mandate-reads';
 import { TransferRepository } from './transfer-repository';
 import type { TransferEntity } from './transfer.entity';
 import type { TransferRole } from './transfer-views';
@@ -22,7 +23,13 @@ export class TransferAccess {
     private readonly dataSource: DataSource,
     private readonly registry: RegistryService,
     private readonly clock: () => Date,
+    private readonly mandates: MandateReads = registry,
   ) {}
+
+  /** The schools the vendor may act for on one side now (see `MandateReads`). */
+  schoolsActingFor(vendorId: string, side: TransferRole): Promise<SchoolEntity[]> {
+    return this.mandates.schoolsActingFor(vendorId, side, this.clock());
+  }
 
   /**
    * The versions with this canonical hash at the schools the vendor may send for now, with those schools:
@@ -32,7 +39,7 @@ export class TransferAccess {
     vendorId: string,
     versionHash: string,
   ): Promise<{ versions: DossierVersionEntity[]; schools: SchoolEntity[] }> {
-    const schools = await this.registry.schoolsActingFor(vendorId, 'source', this.clock());
+    const schools = await this.schoolsActingFor(vendorId, 'source');
     const versions = await new DossierVersionRepository(this.dataSource.manager).withHashAt(
       schools.map((school) => school.id),
       versionHash,
@@ -51,12 +58,14 @@ export class TransferAccess {
     const transfer = await new TransferRepository(this.dataSource.manager).byId(transferId);
     if (!transfer) throw transferNotFound();
     const now = this.clock();
+    // Both sides asked at once: with a cache behind them they share its one consistency round trip.
+    const [targets, sources] = await Promise.all([
+      this.mandates.schoolsActingFor(vendorId, 'target', now),
+      this.mandates.schoolsActingFor(vendorId, 'source', now),
+    ]);
     const roles: TransferRole[] = [];
-    for (const role of ['target', 'source'] as const) {
-      const schoolId = role === 'target' ? transfer.targetSchoolId : transfer.sourceSchoolId;
-      const schools = await this.registry.schoolsActingFor(vendorId, role, now);
-      if (schools.some((school) => school.id === schoolId)) roles.push(role);
-    }
+    if (targets.some((school) => school.id === transfer.targetSchoolId)) roles.push('target');
+    if (sources.some((school) => school.id === transfer.sourceSchoolId)) roles.push('source');
     if (roles.length === 0) throw transferNotFound();
     if (side && !roles.includes(side)) {
       throw new TransferError(
@@ -89,7 +98,7 @@ export class TransferAccess {
   }
 
   async requireMandate(vendorId: string, school: SchoolEntity, side: TransferRole): Promise<void> {
-    const schools = await this.registry.schoolsActingFor(vendorId, side, this.clock());
+    const schools = await this.schoolsActingFor(vendorId, side);
     if (schools.some((candidate) => candidate.id === school.id)) return;
     throw new TransferError(
       'SCHOOL_NOT_MANDATED',

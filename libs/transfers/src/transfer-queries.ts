@@ -64,7 +64,7 @@ export class TransferQueries {
     query: { role: TransferRole; state?: TransferState; limit?: number; cursor?: string },
   ): Promise<TransferPage> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), PAGE_SIZE_MAX);
-    const schools = await this.registry.schoolsActingFor(vendorId, query.role, this.clock());
+    const schools = await this.access.schoolsActingFor(vendorId, query.role);
     if (schools.length === 0) return { items: [], nextCursor: null };
     let after: { at: Date; id: string } | undefined;
     if (query.cursor) {
@@ -159,7 +159,7 @@ export class TransferQueries {
     ]);
     const [schools, versions] = await Promise.all([
       this.registry.schoolsWithIds(schoolIds),
-      this.versions.byIds(versionIds),
+      this.versions.factsByIds(versionIds),
     ]);
     const school = new Map(schools.map((entry) => [entry.id, entry]));
     const version = new Map(versions.map((entry) => [entry.id, entry]));

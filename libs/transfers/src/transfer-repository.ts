@@ -1,4 +1,5 @@
-import { EntityManager, In, IsNull, LessThan } from 'typeorm';
+import { EntityManager, EntityNotFoundError, In, IsNull, LessThan } from 'typeorm';
+import { plainRows } from './plain-rows';
 import { OPEN_STATES, TRANSFER_TRANSITIONS, TransferState } from './transfer-lifecycle';
 import { TransferEntity } from './transfer.entity';
 
@@ -24,13 +25,26 @@ export class TransferRepository {
     return this.manager.getRepository(TransferEntity);
   }
 
-  byId(id: string): Promise<TransferEntity | null> {
-    return this.rows.findOneBy({ id });
+  private get plain() {
+    return plainRows(this.manager, TransferEntity, 't');
+  }
+
+  async byId(id: string): Promise<TransferEntity | null> {
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t WHERE t.id = $1`,
+      [id],
+    );
+    return rows.length === 0 ? null : this.plain.map(rows[0]);
   }
 
   /** The transfer, locked until the transaction ends, so a step on it cannot race another. */
-  lockById(id: string): Promise<TransferEntity> {
-    return this.rows.findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  async lockById(id: string): Promise<TransferEntity> {
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t WHERE t.id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (rows.length === 0) throw new EntityNotFoundError(TransferEntity, { id });
+    return this.plain.map(rows[0]);
   }
 
   /** The open request between these two schools for this pupil, if there is one (at most one: uq_transfers_open). */
@@ -83,19 +97,48 @@ export class TransferRepository {
 
   /** Writes the transfer as it is now (its state, version pointers and `updatedAt`). */
   async save(transfer: TransferEntity): Promise<void> {
-    await this.rows.save(transfer);
+    // Every column as the entity holds it: what TypeORM's save ended with too, without its SELECT first.
+    await this.manager.query(
+      `UPDATE transfers SET target_school_id = $2, source_school_id = $3, pupil_key_hash = $4, reason = $5,
+         state = $6, current_version_id = $7, released_version_id = $8, requested_by_vendor_id = $9,
+         created_at = $10, updated_at = $11, expires_at = $12
+       WHERE id = $1`,
+      [
+        transfer.id,
+        transfer.targetSchoolId,
+        transfer.sourceSchoolId,
+        transfer.pupilKeyHash,
+        transfer.reason,
+        transfer.state,
+        transfer.currentVersionId,
+        transfer.releasedVersionId,
+        transfer.requestedByVendorId,
+        transfer.createdAt,
+        transfer.updatedAt,
+        transfer.expiresAt,
+      ],
+    );
   }
 
   /** A page of the transfers at these schools on one side, newest first (keyset pagination). */
-  page(query: TransferPageQuery): Promise<TransferEntity[]> {
-    const builder = this.rows
-      .createQueryBuilder('transfer')
-      .where(`transfer.${query.schoolColumn} IN (:...schools)`, { schools: query.schoolIds })
-      .orderBy('transfer.created_at', 'DESC')
-      .addOrderBy('transfer.id', 'DESC')
-      .take(query.take);
-    if (query.states) builder.andWhere('transfer.state IN (:...states)', { states: query.states });
-    if (query.after) builder.andWhere('(transfer.created_at, transfer.id) < (:at, :id)', query.after);
-    return builder.getMany();
+  async page(query: TransferPageQuery): Promise<TransferEntity[]> {
+    const column = query.schoolColumn === 'target_school_id' ? 'target_school_id' : 'source_school_id';
+    const parameters: unknown[] = [query.schoolIds];
+    const where = [`t.${column} = ANY($1::uuid[])`];
+    if (query.states) {
+      parameters.push(query.states);
+      where.push(`t.state = ANY($${parameters.length}::varchar[])`);
+    }
+    if (query.after) {
+      parameters.push(query.after.at, query.after.id);
+      where.push(`(t.created_at, t.id) < ($${parameters.length - 1}, $${parameters.length}::uuid)`);
+    }
+    parameters.push(query.take);
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t WHERE ${where.join(' AND ')}
+       ORDER BY t.created_at DESC, t.id DESC LIMIT $${parameters.length}`,
+      parameters,
+    );
+    return rows.map((row) => this.plain.map(row));
   }
 }

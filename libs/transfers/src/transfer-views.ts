@@ -1,5 +1,5 @@
 import { SchoolEntity, formatSchoolCode } from '@app/registry';
-import { DossierVersionEntity } from './dossier-version.entity';
+import type { DossierVersionFacts } from './dossier-version-repository';
 import type { NotificationStanding } from './notifications/notification-repository';
 import { TransferHistoryEntity } from './transfer-history.entity';
 import type { TransferState } from './transfer-lifecycle';
@@ -61,7 +61,7 @@ export interface TransferPage {
   nextCursor: string | null;
 }
 
-export function toVersionView(version: DossierVersionEntity): DossierVersionView {
+export function toVersionView(version: DossierVersionFacts): DossierVersionView {
   return {
     id: version.id,
     version: version.version,
@@ -94,7 +94,7 @@ function receiverSees(
   transfer: TransferEntity,
   context: {
     roles: TransferRole[];
-    version: DossierVersionEntity | null;
+    version: DossierVersionFacts | null;
     history: TransferHistoryEntity[] | null;
   },
 ) {
@@ -129,9 +129,9 @@ export function toTransferView(
     roles: TransferRole[];
     target: SchoolEntity;
     source: SchoolEntity;
-    version: DossierVersionEntity | null;
+    version: DossierVersionFacts | null;
     /** The released version, if any (#11: may differ from the current one during a correction). */
-    released?: DossierVersionEntity | null;
+    released?: DossierVersionFacts | null;
     history: TransferHistoryEntity[] | null;
   },
 ): TransferView {

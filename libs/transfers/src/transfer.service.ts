@@ -9,6 +9,7 @@ import { ConsentDeclarations, DeclarationStored } from './evidence/consent-decla
 import { EvidenceRecording } from './evidence/evidence-recording';
 import type { PupilKey } from './pupil-key';
 import { MatchAnswer, MatchApprovals } from './match-approval';
+import type { MandateReads } from './mandate-reads';
 import { TransferAccess } from './transfer-access';
 import { ActingVendor, NO_TRANSFER_EVENTS, Recorded, TransferEventRecorder } from './transfer-events';
 import { TransferQueries } from './transfer-queries';
@@ -70,8 +71,10 @@ export class TransferService {
     /** Where the exchange's events go, inside each change's transaction (the exchange log). */
     recorder: TransferEventRecorder = NO_TRANSFER_EVENTS,
     clock: () => Date = () => new Date(),
+    /** Where mandates are read (a change-invalidated cache in broker-api); the registry by default. */
+    mandates: MandateReads = registry,
   ) {
-    const access = new TransferAccess(dataSource, registry, clock);
+    const access = new TransferAccess(dataSource, registry, clock, mandates);
     this.queries = new TransferQueries(dataSource, registry, access, sealer, settings, recorder, clock);
     this.requests = new TransferRequests(dataSource, access, this.queries, settings, recorder, clock);
     this.staging = new DossierStaging(

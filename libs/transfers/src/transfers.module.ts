@@ -1,8 +1,9 @@
 import { DossierValidationPool, ValidationPoolSettings } from '@app/oso-dataset';
 import { RegistryModule, RegistryService } from '@app/registry';
 import { DossierVault, VaultConfig } from '@app/vault';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, InjectionToken, Module, ModuleMetadata } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { MANDATE_READS, MandateReads } from './mandate-reads';
 import { NO_TRANSFER_EVENTS, TRANSFER_EVENT_RECORDER, TransferEventRecorder } from './transfer-events';
 import { STAGING_VALIDATOR, StagingValidation } from './staging-validation';
 import { TransferService, TransferSettings } from './transfer.service';
@@ -19,11 +20,23 @@ export class TransfersModule {
     validation?: ValidationPoolSettings;
     /** Where the exchange's events go (the exchange log); records nothing when absent. */
     eventRecorder?: TransferEventRecorder;
+    /** Where mandates are read (e.g. a change-invalidated cache) and the modules that provide it. */
+    mandateReads?: {
+      imports: NonNullable<ModuleMetadata['imports']>;
+      inject: InjectionToken[];
+      useFactory: (...dependencies: never[]) => MandateReads;
+    };
   }): DynamicModule {
+    const mandateReads = options.mandateReads ?? {
+      imports: [],
+      inject: [RegistryService],
+      useFactory: (registry: RegistryService) => registry,
+    };
     return {
       module: TransfersModule,
-      imports: [RegistryModule],
+      imports: [RegistryModule, ...mandateReads.imports],
       providers: [
+        { provide: MANDATE_READS, inject: mandateReads.inject, useFactory: mandateReads.useFactory },
         {
           provide: STAGING_VALIDATOR,
           useFactory: () => new DossierValidationPool({ settings: options.validation }),
@@ -34,14 +47,32 @@ export class TransfersModule {
         { provide: DossierVault, useFactory: () => new DossierVault(options.vault) },
         {
           provide: TransferService,
-          inject: [DataSource, RegistryService, StagingValidation, DossierVault, TRANSFER_EVENT_RECORDER],
+          inject: [
+            DataSource,
+            RegistryService,
+            StagingValidation,
+            DossierVault,
+            TRANSFER_EVENT_RECORDER,
+            MANDATE_READS,
+          ],
           useFactory: (
             dataSource: DataSource,
             registry: RegistryService,
             validation: StagingValidation,
             vault: DossierVault,
             recorder: TransferEventRecorder,
-          ) => new TransferService(dataSource, registry, validation, vault, options.settings, recorder),
+            mandates: MandateReads,
+          ) =>
+            new TransferService(
+              dataSource,
+              registry,
+              validation,
+              vault,
+              options.settings,
+              recorder,
+              undefined,
+              mandates,
+            ),
         },
       ],
       exports: [TransferService, StagingValidation, DossierVault],
