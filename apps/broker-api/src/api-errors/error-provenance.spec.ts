@@ -200,7 +200,7 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   ),
   TRANSFER_LINE_BUSY: api(
     'test/attacks/staging-contention.int-spec.ts',
-    'answers 32 uploads that pile up behind a held line with versions or 503 + Retry-After, never 500',
+    'keeps one connection waiting for a held line, not the pool: other pupils are served meanwhile',
   ),
   // Through the API the pool outlasts the line-lock wait, so an exhausted pool is provoked below it.
   DATABASE_BUSY: {
