@@ -3,8 +3,8 @@ import {
   MandateEntity,
   RegistryService,
   SchoolEntity,
-  formatSchoolCode,
-  isMandateActive,
+  activeMandatedSchools,
+  schoolsOnSide,
 } from '@app/registry';
 import { DataSource, IsNull } from 'typeorm';
 import { RegistryChangeListener } from './registry-change-listener';
@@ -54,10 +54,7 @@ export class CachedRegistryReads {
   /** The schools for which a vendor may act at `at`, ordered by code (as `RegistryService.mandatedSchools`). */
   async mandatedSchools(vendorId: string, at: Date = new Date()): Promise<SchoolEntity[]> {
     const mandates = await this.read(this.mandates, vendorId, () => this.loadMandates(vendorId));
-    return mandates
-      .filter((mandate) => isMandateActive(mandate, at))
-      .map((mandate) => mandate.school as SchoolEntity)
-      .sort((a, b) => formatSchoolCode(a).localeCompare(formatSchoolCode(b)));
+    return activeMandatedSchools(mandates, at);
   }
 
   /**
@@ -70,9 +67,7 @@ export class CachedRegistryReads {
     at: Date = new Date(),
   ): Promise<SchoolEntity[]> {
     const mandates = await this.read(this.mandates, vendorId, () => this.loadMandates(vendorId));
-    return mandates
-      .filter((mandate) => (mandate.side === side || mandate.side === 'both') && isMandateActive(mandate, at))
-      .map((mandate) => mandate.school as SchoolEntity);
+    return schoolsOnSide(mandates, side, at);
   }
 
   private loadMandates(vendorId: string): Promise<MandateEntity[]> {

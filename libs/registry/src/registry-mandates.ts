@@ -24,6 +24,25 @@ export function isMandateActive(mandate: MandateEntity, at: Date): boolean {
   );
 }
 
+/** The schools a vendor's mandates let it act for at `at`, ordered by BRIN and vestiging. */
+export function activeMandatedSchools(mandates: MandateEntity[], at: Date): SchoolEntity[] {
+  return mandates
+    .filter((mandate) => isMandateActive(mandate, at))
+    .map((mandate) => mandate.school as SchoolEntity)
+    .sort((a, b) => formatSchoolCode(a).localeCompare(formatSchoolCode(b)));
+}
+
+/** The schools a vendor's mandates let it act for on one side of a transfer at `at`. */
+export function schoolsOnSide(
+  mandates: MandateEntity[],
+  side: 'source' | 'target',
+  at: Date,
+): SchoolEntity[] {
+  return mandates
+    .filter((mandate) => (mandate.side === side || mandate.side === 'both') && isMandateActive(mandate, at))
+    .map((mandate) => mandate.school as SchoolEntity);
+}
+
 /** The mandates between schools and vendors, each grant and revocation recorded in its transaction. */
 export class RegistryMandates {
   constructor(
@@ -100,10 +119,7 @@ export class RegistryMandates {
       where: { vendorId, revokedAt: IsNull() },
       relations: { school: true },
     });
-    return mandates
-      .filter((mandate) => isMandateActive(mandate, at))
-      .map((mandate) => mandate.school as SchoolEntity)
-      .sort((a, b) => formatSchoolCode(a).localeCompare(formatSchoolCode(b)));
+    return activeMandatedSchools(mandates, at);
   }
 
   /**
@@ -119,7 +135,7 @@ export class RegistryMandates {
       where: { vendorId, revokedAt: IsNull(), side: In([side, 'both']) },
       relations: { school: true },
     });
-    return mandates.filter((mandate) => isMandateActive(mandate, at)).map((mandate) => mandate.school!);
+    return schoolsOnSide(mandates, side, at);
   }
 }
 

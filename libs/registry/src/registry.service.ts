@@ -26,7 +26,7 @@ import { findSchoolsByIds } from './school-lookup';
 import { VendorEntity } from './vendor.entity';
 
 export type { CertificateFacts, CertificateOwner } from './registry-certificates';
-export { isMandateActive } from './registry-mandates';
+export { activeMandatedSchools, isMandateActive, schoolsOnSide } from './registry-mandates';
 export type { MandateGrant } from './registry-mandates';
 
 export interface RegistrySnapshot {
