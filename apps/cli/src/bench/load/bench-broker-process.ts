@@ -167,7 +167,9 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
         exits.push(`${app} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${app}.log`);
     };
     const ready = (['broker-api', 'release-worker'] as const).map((app) => {
-      const child = spawn(process.execPath, [entry(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
+      const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+      const child = spawn(process.execPath, [...profile, entry(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.set(app, child);
       memory.track(app, child.pid!);
       child.once('exit', onExit(app));

@@ -49,6 +49,8 @@ export interface BenchBrokerOptions {
   distDir?: string;
   /** Keep the work directory (PKI, process logs) after `stop()`, to read the logs. */
   keepWorkDir?: boolean;
+  /** Write a V8 CPU profile of every broker process (cluster workers too) into this directory. */
+  cpuProfileDir?: string;
 }
 
 export interface ProcessMemory {

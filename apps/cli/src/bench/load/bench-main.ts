@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { peakRssOf } from './process-memory';
 import { startBenchBroker } from './bench-broker';
@@ -33,6 +33,7 @@ interface BenchOptions {
   apiProcesses?: number;
   keep: boolean;
   serve: boolean;
+  cpuProf?: string;
 }
 
 /** How long after a scenario the releases it allowed may still arrive by webhook. */
@@ -57,6 +58,7 @@ async function bench(options: BenchOptions): Promise<void> {
     apiProcesses: options.apiProcesses,
     distDir,
     keepWorkDir: options.keep,
+    cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined,
     log: say,
   });
   try {
@@ -154,6 +156,7 @@ const program = new Command('bench')
   .option('--api-processes <n>', 'BROKER_API_PROCESSES for broker-api (default: its own)', positive)
   .option('--keep', 'keep the work directory (PKI, manifest, process logs)', false)
   .option('--serve', 'start the broker, write the manifest, print k6 commands, run until Ctrl+C', false)
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of every broker process into <dir> (open in Chrome DevTools)')
   .action(async (options: BenchOptions) => {
     await bench(options);
   });
