@@ -6,17 +6,21 @@ interface ScenarioCryptoKey {
   readonly type: string;
 }
 
+/** RSA-PSS for RSA keys, ECDSA for P-256 ones (load-tests/lib/signing.ts). */
+type ScenarioImportAlgorithm = { name: 'RSA-PSS'; hash: 'SHA-512' } | { name: 'ECDSA'; namedCurve: 'P-256' };
+type ScenarioSignAlgorithm = { name: 'RSA-PSS'; saltLength: number } | { name: 'ECDSA'; hash: 'SHA-256' };
+
 interface ScenarioSubtleCrypto {
   digest(algorithm: 'SHA-256' | 'SHA-512', data: ArrayBuffer | Uint8Array): Promise<ArrayBuffer>;
   importKey(
     format: 'pkcs8',
     keyData: ArrayBuffer | Uint8Array,
-    algorithm: { name: 'RSA-PSS'; hash: 'SHA-512' },
+    algorithm: ScenarioImportAlgorithm,
     extractable: boolean,
     usages: Array<'sign'>,
   ): Promise<ScenarioCryptoKey>;
   sign(
-    algorithm: { name: 'RSA-PSS'; saltLength: number },
+    algorithm: ScenarioSignAlgorithm,
     key: ScenarioCryptoKey,
     data: ArrayBuffer | Uint8Array,
   ): Promise<ArrayBuffer>;

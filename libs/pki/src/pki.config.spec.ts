@@ -1,15 +1,15 @@
 import { readPkiConfig } from './pki.config';
 
 describe('readPkiConfig key types', () => {
-  it('defaults both key types to RSA-2048', () => {
+  it('defaults both key types to P-256', () => {
     const config = readPkiConfig({});
-    expect(config.clientKeyType).toBe('rsa-2048');
-    expect(config.serverKeyType).toBe('rsa-2048');
+    expect(config.clientKeyType).toBe('p256');
+    expect(config.serverKeyType).toBe('p256');
   });
 
-  it('takes p256 for either', () => {
-    const config = readPkiConfig({ PKI_CLIENT_KEY_TYPE: 'p256', PKI_SERVER_KEY_TYPE: 'p256' });
-    expect(config).toMatchObject({ clientKeyType: 'p256', serverKeyType: 'p256' });
+  it('takes rsa-2048 for either', () => {
+    const config = readPkiConfig({ PKI_CLIENT_KEY_TYPE: 'rsa-2048', PKI_SERVER_KEY_TYPE: 'rsa-2048' });
+    expect(config).toMatchObject({ clientKeyType: 'rsa-2048', serverKeyType: 'rsa-2048' });
   });
 
   it('refuses a key type it cannot issue, naming the setting', () => {

@@ -19,9 +19,9 @@ export interface PkiConfig {
   dir: string;
   clientCertificateDays: number;
   crlDays: number;
-  /** Default for `issue`; RSA-2048 when absent. */
+  /** Default for `issue`; P-256 when absent. */
   clientKeyType?: LeafKeyType;
-  /** Default for `init`; RSA-2048 when absent. */
+  /** Default for `init`; P-256 when absent. */
   serverKeyType?: LeafKeyType;
 }
 

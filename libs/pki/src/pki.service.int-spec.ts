@@ -25,6 +25,11 @@ describe('PkiService with a real CA and registry', () => {
     expect(server.verify(ca.publicKey)).toBe(true);
     expect(server.checkHost('localhost')).toBe('localhost');
     expect(server.checkIP('127.0.0.1')).toBe('127.0.0.1');
+    // The broker's own leaf keys follow the default (P-256); the CA keeps its RSA key (it signs rarely).
+    expect(server.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    const brokerClient = new X509Certificate(readFileSync(store.brokerClientFiles.certificateFile));
+    expect(brokerClient.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(ca.publicKey.asymmetricKeyType).toBe('rsa');
     expect(statSync(store.caKeyFile).mode & 0o077).toBe(0);
     expect(await pki.pki.init()).toEqual({ created: false });
     expect(new X509Certificate(readFileSync(store.caCertificateFile)).fingerprint256).toBe(ca.fingerprint256);
@@ -39,15 +44,14 @@ describe('PkiService with a real CA and registry', () => {
     expect(certificate.subject).toContain('OU=vendor');
     expect(certificate.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
     expect(statSync(issued.keyFile).mode & 0o077).toBe(0);
+    expect(issued.keyType).toBe('p256'); // the default (PKI_CLIENT_KEY_TYPE unset)
     const bound = await pki.registry.findCertificate(issued.fingerprintSha256);
     expect(bound?.vendorId).toBe('acme-las');
     expect(bound?.serial).toBe(issued.serial);
   });
 
-  it('issues an auditor a P-256 certificate on request, bound and signed by the CA like an RSA one', async () => {
-    const issued = await pki.pki.issue({ kind: 'auditor', auditorName: 'inspectie' }, undefined, {
-      keyType: 'p256',
-    });
+  it('issues an auditor a P-256 certificate by default, bound and signed by the (RSA) CA', async () => {
+    const issued = await pki.pki.issue({ kind: 'auditor', auditorName: 'inspectie' });
     expect(issued.keyType).toBe('p256');
     const certificate = new X509Certificate(readFileSync(issued.certificateFile));
     expect(certificate.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
@@ -69,6 +73,28 @@ describe('PkiService with a real CA and registry', () => {
     expect(bound?.auditorId).toEqual(expect.any(String));
     expect(bound?.vendorId).toBeNull();
     expect(bound?.serial).toBe(issued.serial);
+  });
+
+  it('issues an RSA-2048 certificate on request (--key-type rsa-2048), with keyEncipherment', async () => {
+    const issued = await pki.pki.issue({ kind: 'vendor', vendorId: 'acme-las' }, undefined, {
+      keyType: 'rsa-2048',
+    });
+    expect(issued.keyType).toBe('rsa-2048');
+    const certificate = new X509Certificate(readFileSync(issued.certificateFile));
+    expect(certificate.publicKey.asymmetricKeyType).toBe('rsa');
+    expect(certificate.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(certificate.verify(new X509Certificate(pki.caCertificate).publicKey)).toBe(true);
+    const text = execFileSync('openssl', [
+      'x509',
+      '-noout',
+      '-text',
+      '-in',
+      issued.certificateFile,
+    ]).toString();
+    expect(text).toMatch(/X509v3 Key Usage: critical\s*\n\s*Digital Signature, Key Encipherment\s*\n/);
+    execFileSync('openssl', ['verify', '-CAfile', pki.pki.store.caCertificateFile, issued.certificateFile]);
+    const bound = await pki.registry.findCertificate(issued.fingerprintSha256);
+    expect(bound).toMatchObject({ vendorId: 'acme-las', serial: issued.serial });
   });
 
   it('refuses to issue for an unregistered vendor and writes nothing', async () => {

@@ -81,7 +81,7 @@ export class PkiService {
     this.store.writeServer(ca.issueServerCertificate(DEV_SERVER_NAMES, undefined, keyType));
   }
 
-  /** Issues and binds a client certificate; `keyType` defaults to PKI_CLIENT_KEY_TYPE (RSA-2048). */
+  /** Issues and binds a client certificate; `keyType` defaults to PKI_CLIENT_KEY_TYPE (P-256). */
   async issue(
     owner: CertificateOwner,
     validity = validityFromNow(this.config.clientCertificateDays),

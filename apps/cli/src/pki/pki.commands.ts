@@ -24,7 +24,7 @@ export function pkiCommands(): Command {
       keyTypeOption(
         '--server-key-type',
         "key of the broker's server and webhook client certificates, which sign every answer and webhook " +
-          'call (default: PKI_SERVER_KEY_TYPE, rsa-2048); applies when the CA is created',
+          'call: p256 or rsa-2048 (default: PKI_SERVER_KEY_TYPE, p256); applies when the CA is created',
       ),
     )
     .action(async (options: { force?: boolean; serverKeyType?: LeafKeyType }) => {
@@ -63,8 +63,8 @@ export function pkiCommands(): Command {
     .addOption(
       keyTypeOption(
         '--key-type',
-        'key of the certificate: rsa-2048, or p256 (ECDSA, signs about ten times cheaper) ' +
-          '(default: PKI_CLIENT_KEY_TYPE, rsa-2048)',
+        'key of the certificate: p256 (ECDSA, signs about ten times cheaper), or rsa-2048 for a client ' +
+          'that needs RSA (default: PKI_CLIENT_KEY_TYPE, p256)',
       ),
     )
     .action(async (options: { vendor?: string; auditor?: string; days?: number; keyType?: LeafKeyType }) => {
@@ -93,9 +93,7 @@ export function pkiCommands(): Command {
       'issue a new server certificate (localhost, 127.0.0.1) from the existing CA, e.g. to change its key; ' +
         'restart the broker to use it (clients that pin the old certificate must fetch the new one)',
     )
-    .addOption(
-      keyTypeOption('--key-type', 'key of the new certificate (default: PKI_SERVER_KEY_TYPE, rsa-2048)'),
-    )
+    .addOption(keyTypeOption('--key-type', 'key of the new certificate (default: PKI_SERVER_KEY_TYPE, p256)'))
     .action(async (options: { keyType?: LeafKeyType }) => {
       const file = await withCliContext(({ pki }) => {
         pki.reissueServerCertificate(options.keyType);
