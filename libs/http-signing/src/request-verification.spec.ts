@@ -29,10 +29,12 @@ let presented: CertificateKey;
 let otherKey: MessageSigningKey;
 
 beforeAll(() => {
-  // Real certificates from the broker's own CA code, as `oso pki issue` makes them (RSA-2048).
+  // Real certificates from the broker's own CA code, as `oso pki issue --key-type rsa-2048` makes them:
+  // RSA on purpose, several cases are about RSA-PSS (salt length, PKCS#1 v1.5 refused). The other key
+  // types, P-256 (the default) among them, have their own cases at the end.
   const ca = CertificateAuthority.create('Test CA');
-  vendor = ca.issueClientCertificate('vendor', 'acme-las', 'Acme LAS', validityFromNow(30));
-  other = ca.issueClientCertificate('vendor', 'other-las', 'Other LAS', validityFromNow(30));
+  vendor = ca.issueClientCertificate('vendor', 'acme-las', 'Acme LAS', validityFromNow(30), 'rsa-2048');
+  other = ca.issueClientCertificate('vendor', 'other-las', 'Other LAS', validityFromNow(30), 'rsa-2048');
   vendorKey = messageSigningKey(vendor.keyPem, vendor.certificatePem);
   presented = certificateKey(vendor.certificatePem);
   otherKey = messageSigningKey(other.keyPem, other.certificatePem);
@@ -461,6 +463,29 @@ describe('verifySignedRequest', () => {
       const certificate = { publicKey, fingerprintSha256: keyId };
       expect(await verify(message, { certificate })).toMatchObject({ ok: true, verified: { algorithm } });
       await expectRefused(verify({ ...message, method: 'PUT' }, { certificate }), 'SIGNATURE_INVALID');
+    });
+
+    it('signs with a certificate of the default key type (P-256) as ecdsa-p256-sha256, and no other alg', async () => {
+      const ca = CertificateAuthority.create('Test CA');
+      const p256 = ca.issueClientCertificate('vendor', 'acme-las', 'Acme LAS', validityFromNow(30));
+      const key = messageSigningKey(p256.keyPem, p256.certificatePem);
+      expect(key.algorithm).toBe('ecdsa-p256-sha256');
+      const certificate = certificateKey(p256.certificatePem);
+      const message = await signedPost({ key });
+      expect(message.headers['signature-input']).toContain('alg="ecdsa-p256-sha256"');
+      expect(await verify(message, { certificate })).toMatchObject({
+        ok: true,
+        verified: { algorithm: 'ecdsa-p256-sha256', keyId: key.keyId },
+      });
+      // The key decides: a valid P-256 signature that claims RSA-PSS is refused by name.
+      const claimingRsa = await librarySigned(await signedPost({ key }), {
+        key: ourSigner(key, 'rsa-pss-sha512'),
+        fields: ['@method', '@target-uri', 'content-digest', 'content-type'],
+        params: ['keyid', 'alg', 'created', 'nonce'],
+      });
+      expect(await expectRefused(verify(claimingRsa, { certificate }), 'SIGNATURE_INVALID')).toMatch(
+        /signs with ecdsa-p256-sha256/,
+      );
     });
   });
 });

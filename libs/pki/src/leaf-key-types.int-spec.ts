@@ -106,7 +106,7 @@ describe.each<[string, LeafKeyType]>([
     );
   });
 
-  it(`lets a ${serverKeyType} vendor sign whoami and stage a dossier, and verifies the signed answers`, async () => {
+  it(`lets the ${serverKeyType} vendor sign whoami and stage a dossier, and verifies the signed answers`, async () => {
     const vendor = client(vendors[serverKeyType]);
     const whoami = await vendor.request(url('/v1/whoami'), { method: 'GET' });
     expect(whoami.status).toBe(200);
@@ -133,7 +133,7 @@ describe.each<[string, LeafKeyType]>([
     expect(staged.responseSignature?.algorithm).toBe(ALGORITHM[serverKeyType]);
   });
 
-  it(`serves a ${OTHER[serverKeyType]} vendor too: the broker key, not the client key, decides the answer's`, async () => {
+  it(`serves the ${OTHER[serverKeyType]} vendor too: the broker key, not the client key, decides the answer's`, async () => {
     const other = OTHER[serverKeyType];
     const vendor = client(vendors[other]);
     const whoami = await vendor.request(url('/v1/whoami'), { method: 'GET' });
