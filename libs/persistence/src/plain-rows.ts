@@ -18,7 +18,10 @@ const PLAIN_TYPES = new Set([
 
 /** A parameterized SELECT's column list for an entity, and the mapping of its rows back to entities. */
 export interface PlainRows<T extends object> {
-  /** `"a"."x" AS "x", …` for the table alias given when the mapper was made. */
+  /**
+   * `"a"."x" AS "x", …` for the table alias given when the mapper was made; prefixed, `AS "a.x"`, so the
+   * rows of several entities can share one result row (a join).
+   */
   readonly select: string;
   map(row: Record<string, unknown>): T;
 }
@@ -32,14 +35,15 @@ export function plainRows<T extends object>(
   entity: EntityTarget<T> & (new () => T),
   alias: string,
   omit: readonly string[] = [],
+  prefixed = false,
 ): PlainRows<T> {
   // Made once per data source and shape: repositories are created per use case call.
-  const key = `${entity.name}|${alias}|${omit.join(',')}`;
+  const key = `${entity.name}|${alias}|${omit.join(',')}|${prefixed}`;
   let made = MADE.get(manager.connection);
   if (!made) MADE.set(manager.connection, (made = new Map()));
   const existing = made.get(key) as PlainRows<T> | undefined;
   if (existing) return existing;
-  const rows = makePlainRows(manager, entity, alias, omit);
+  const rows = makePlainRows(manager, entity, alias, omit, prefixed);
   made.set(key, rows);
   return rows;
 }
@@ -51,24 +55,38 @@ function makePlainRows<T extends object>(
   entity: new () => T,
   alias: string,
   omit: readonly string[],
+  prefixed: boolean,
 ): PlainRows<T> {
   const columns = manager.connection
     .getMetadata(entity)
     .columns.filter((column) => !omit.includes(column.propertyName));
   for (const column of columns) {
     const type = String(column.type);
-    if (column.transformer || column.embeddedMetadata || column.relationMetadata || !PLAIN_TYPES.has(type)) {
+    // A foreign key declared as a column of its own (`vendorId` beside `vendor`) holds the key as it is;
+    // a relation's implicit join column would hold the related entity.
+    const relationValue =
+      column.relationMetadata && column.relationMetadata.propertyName === column.propertyName;
+    if (column.transformer || column.embeddedMetadata || relationValue || !PLAIN_TYPES.has(type)) {
       if (!(column.isArray && type === 'text')) {
         throw new Error(`plainRows: ${column.propertyName} (${type}) needs TypeORM's hydration`);
       }
     }
   }
+  const prefix = prefixed ? `${alias}.` : '';
   const select = columns
-    .map((column) => `"${alias}"."${column.databaseName}" AS "${column.propertyName}"`)
+    .map((column) => `"${alias}"."${column.databaseName}" AS "${prefix}${column.propertyName}"`)
     .join(', ');
+  if (!prefixed) {
+    // The aliases are the property names: a row is the entity's fields as they are.
+    return { select, map: (row) => Object.assign(new entity(), row) as T };
+  }
+  const properties = columns.map((column) => column.propertyName);
   return {
     select,
-    // The aliases are the property names: a row is the entity's fields as they are.
-    map: (row) => Object.assign(new entity(), row) as T,
+    map: (row) => {
+      const mapped = new entity() as Record<string, unknown>;
+      for (const property of properties) mapped[property] = row[prefix + property];
+      return mapped as T;
+    },
   };
 }
