@@ -6,3 +6,4 @@ export * from './migrate-with-lock';
 export * from './persistence.module';
 export * from './database-busy';
 export * from './database-unavailable';
+export * from './plain-rows';

@@ -2,11 +2,16 @@ import {
   ClientCertificateEntity,
   MandateEntity,
   RegistryService,
+  SchoolCode,
   SchoolEntity,
+  SchoolReads,
   activeMandatedSchools,
+  findSchoolByCode,
+  findSchoolsByIds,
+  formatSchoolCode,
   schoolsOnSide,
 } from '@app/registry';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { RegistryChangeListener } from './registry-change-listener';
 
 /**
@@ -24,15 +29,19 @@ interface Entry<T> {
 }
 
 /**
- * The registry reads every request makes (the certificate's binding and owner, a vendor's mandates), kept
+ * The registry reads every request makes (the certificate's binding and owner, a vendor's mandates, the
+ * schools named by code in a request or by id in a transfer), kept
  * in memory while the change listener listens, and dropped on every registry change it hears, on its
  * (re)connect and on its loss. While it does not listen, every read goes to the database: a stale
  * answer is never given for want of a notice. Time-dependent judgements (revocation dates, mandate
  * validity) are made on every read against the time of the request, never cached.
  */
-export class CachedRegistryReads {
+export class CachedRegistryReads implements SchoolReads {
   private readonly certificates = new Map<string, Entry<ClientCertificateEntity | null>>();
   private readonly mandates = new Map<string, Entry<MandateEntity[]>>();
+  /** By code (`12AB00`); null: not registered (dropped by the next change, a registration included). */
+  private readonly schoolsByCode = new Map<string, Entry<SchoolEntity | null>>();
+  private readonly schoolsById = new Map<string, Entry<SchoolEntity>>();
   /** Bumped on every change: a read that started before a change must not fill the cache after it. */
   private generation = 0;
 
@@ -42,6 +51,8 @@ export class CachedRegistryReads {
     private readonly listener: RegistryChangeListener,
   ) {
     listener.onChange(() => this.clear());
+    // Every user of this registry in the process (the exchange's use cases) reads schools from here now.
+    registry.readSchoolsFrom(this);
   }
 
   /** The bound certificate with its owner, or null when the fingerprint is not registered. */
@@ -70,6 +81,39 @@ export class CachedRegistryReads {
     return schoolsOnSide(mandates, side, at);
   }
 
+  /** The school with this code, or null when none is registered (as the database would answer now). */
+  async schoolByCode(code: SchoolCode): Promise<SchoolEntity | null> {
+    return this.read(this.schoolsByCode, formatSchoolCode(code), () =>
+      findSchoolByCode(this.dataSource.manager, code),
+    );
+  }
+
+  /**
+   * The schools with these ids (each once, in the order first asked). Missing ones are read in one
+   * query on `manager` (a caller's transaction: its connection, never a second one from the pool).
+   */
+  async schoolsWithIds(ids: readonly string[], manager?: EntityManager): Promise<SchoolEntity[]> {
+    const unique = [...new Set(ids)];
+    const load = (wanted: readonly string[]) => findSchoolsByIds(manager ?? this.dataSource.manager, wanted);
+    if (unique.length === 0) return [];
+    if (!(await this.consistent())) return load(unique);
+    const now = Date.now();
+    const found: SchoolEntity[] = [];
+    const missing: string[] = [];
+    for (const id of unique) {
+      const cached = this.schoolsById.get(id);
+      if (cached !== undefined && now - cached.loadedAt < REGISTRY_CACHE_MAX_AGE_MS) found.push(cached.value);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    const generation = this.generation;
+    const loaded = await load(missing);
+    if (generation === this.generation && this.listener.live) {
+      for (const school of loaded) remember(this.schoolsById, school.id, school, now);
+    }
+    return [...found, ...loaded];
+  }
+
   private loadMandates(vendorId: string): Promise<MandateEntity[]> {
     return this.dataSource.getRepository(MandateEntity).find({
       where: { vendorId, revokedAt: IsNull() },
@@ -77,24 +121,28 @@ export class CachedRegistryReads {
     });
   }
 
-  private async read<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
-    if (!this.listener.live) return load();
+  /**
+   * Whether the cache may answer: the listener listens and every change committed before this call has
+   * been heard (one shared round trip, no registry query). False: the database answers.
+   */
+  private async consistent(): Promise<boolean> {
+    if (!this.listener.live) return false;
     try {
-      // Changes committed before this request are heard first (one shared round trip, no registry query).
       await this.listener.heardAllCommitted();
     } catch {
-      return load(); // the listener just failed: the database answers
+      return false; // the listener just failed
     }
-    if (!this.listener.live) return load();
+    return this.listener.live;
+  }
+
+  private async read<T>(cache: Map<string, Entry<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    if (!(await this.consistent())) return load();
     const now = Date.now();
     const cached = cache.get(key);
     if (cached !== undefined && now - cached.loadedAt < REGISTRY_CACHE_MAX_AGE_MS) return cached.value;
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation && this.listener.live) {
-      if (cache.size >= REGISTRY_CACHE_MAX_ENTRIES) cache.clear();
-      cache.set(key, { value, loadedAt: now });
-    }
+    if (generation === this.generation && this.listener.live) remember(cache, key, value, now);
     return value;
   }
 
@@ -103,5 +151,12 @@ export class CachedRegistryReads {
     this.generation++;
     this.certificates.clear();
     this.mandates.clear();
+    this.schoolsByCode.clear();
+    this.schoolsById.clear();
   }
+}
+
+function remember<T>(cache: Map<string, Entry<T>>, key: string, value: T, loadedAt: number): void {
+  if (cache.size >= REGISTRY_CACHE_MAX_ENTRIES) cache.clear();
+  cache.set(key, { value, loadedAt });
 }

@@ -1,7 +1,10 @@
+import { plainRows } from '@app/persistence';
 import { DataSource } from 'typeorm';
+import { AuditorEntity } from './auditor.entity';
 import { normalizeSerial } from './certificate-serial';
 import { ClientCertificateEntity } from './client-certificate.entity';
 import { RegistryError } from './registry-error';
+import { VendorEntity } from './vendor.entity';
 import { CertificateHolder, RegistryEventRecorder } from './registry-events';
 import { auditorOrRefuse, vendorOrRefuse } from './registry-lookups';
 
@@ -62,10 +65,27 @@ export class RegistryCertificates {
   }
 
   /** The bound certificate with its owner, or null when the fingerprint is not registered. */
-  find(fingerprintSha256: string): Promise<ClientCertificateEntity | null> {
-    return this.dataSource.getRepository(ClientCertificateEntity).findOne({
-      where: { fingerprintSha256 },
-      relations: { vendor: true, auditor: true },
+  async find(fingerprintSha256: string): Promise<ClientCertificateEntity | null> {
+    // Plain SQL (#13): asked by every new TLS connection's cache miss; TypeORM's relation loading (a
+    // DISTINCT query, then the joined one, then hydration) was the largest ORM cost left on that path.
+    const manager = this.dataSource.manager;
+    const certificate = plainRows(manager, ClientCertificateEntity, 'c', [], true);
+    const vendor = plainRows(manager, VendorEntity, 'v', [], true);
+    const auditor = plainRows(manager, AuditorEntity, 'a', [], true);
+    const rows: Array<Record<string, unknown>> = await manager.query(
+      `SELECT ${certificate.select}, ${vendor.select}, ${auditor.select}
+       FROM client_certificates c
+       LEFT JOIN vendors v ON v.id = c.vendor_id
+       LEFT JOIN auditors a ON a.id = c.auditor_id
+       WHERE c.fingerprint_sha256 = $1`,
+      [fingerprintSha256],
+    );
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    // As TypeORM's `relations` load gives it: the owner that is not there is null.
+    return Object.assign(certificate.map(row), {
+      vendor: row['v.id'] === null ? null : vendor.map(row),
+      auditor: row['a.id'] === null ? null : auditor.map(row),
     });
   }
 

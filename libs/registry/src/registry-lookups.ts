@@ -2,7 +2,8 @@ import { EntityManager } from 'typeorm';
 import { AuditorEntity } from './auditor.entity';
 import { RegistryError } from './registry-error';
 import { toSchoolCode } from './registry-rules';
-import { formatSchoolCode } from './school-code';
+import { SchoolCode, formatSchoolCode } from './school-code';
+import { findSchoolByCode } from './school-lookup';
 import { SchoolEntity } from './school.entity';
 import { VendorEntity } from './vendor.entity';
 
@@ -46,9 +47,14 @@ export async function schoolOrRefuse(
   options: LookupOptions = {},
 ): Promise<SchoolEntity> {
   const code = toSchoolCode(schoolCode);
-  const school = await manager.getRepository(SchoolEntity).findOne({ where: code, ...lockOf(options) });
-  if (!school) {
-    throw new RegistryError('UNKNOWN_SCHOOL', `no school ${formatSchoolCode(code)} is registered`);
-  }
+  const school = options.forUpdate
+    ? await manager.getRepository(SchoolEntity).findOne({ where: code, ...lockOf(options) })
+    : await findSchoolByCode(manager, code);
+  if (!school) throw unknownSchool(code);
   return school;
+}
+
+/** The refusal of a school code nobody registered (the same wherever the school was looked for). */
+export function unknownSchool(code: SchoolCode): RegistryError {
+  return new RegistryError('UNKNOWN_SCHOOL', `no school ${formatSchoolCode(code)} is registered`);
 }

@@ -4,10 +4,12 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
+import { ClientCertificateEntity } from './client-certificate.entity';
 import { RegistryError, RegistryErrorCode } from './registry-error';
 import { UNKNOWN_BEVOEGD_GEZAG } from './registry-rules';
 import { RegistryModule } from './registry.module';
 import { CertificateFacts, RegistryService } from './registry.service';
+import { SchoolEntity } from './school.entity';
 import { OTHER_TEST_BOARD, TEST_BOARD } from '../../../test/support/school-boards';
 
 async function refusal(work: Promise<unknown>): Promise<RegistryErrorCode> {
@@ -182,6 +184,28 @@ describe('RegistryService on PostgreSQL', () => {
         `UPDATE client_certificates SET auditor_id = (SELECT id FROM auditors LIMIT 1) WHERE serial = '1f2e'`,
       ),
     ).rejects.toThrow(/ck_client_certificates_one_owner/);
+  });
+
+  it('reads certificates and schools in plain SQL exactly as TypeORM would load them', async () => {
+    // The plain reads (#13) must not differ from TypeORM's hydration: classes, types, absent owner null.
+    for (const digit of ['a', 'b', 'e']) {
+      const fingerprintSha256 = digit.repeat(64);
+      expect(await registry.findCertificate(fingerprintSha256)).toStrictEqual(
+        await dataSource.getRepository(ClientCertificateEntity).findOne({
+          where: { fingerprintSha256 },
+          relations: { vendor: true, auditor: true },
+        }),
+      );
+    }
+    const school = await dataSource
+      .getRepository(SchoolEntity)
+      .findOneByOrFail({ brin: '12AB', vestiging: '00' });
+    expect(await registry.findSchool('12ab00')).toStrictEqual(school);
+    expect(await registry.schoolById(school.id)).toStrictEqual(school);
+    expect(await registry.schoolsWithIds([school.id, school.id])).toStrictEqual([school]);
+    expect(await refusal(registry.findSchool('99ZZ00'))).toBe('UNKNOWN_SCHOOL');
+    expect(await refusal(registry.findSchool('12AB0'))).toBe('INVALID_SCHOOL_CODE');
+    expect(await refusal(registry.schoolById('00000000-0000-4000-8000-000000000000'))).toBe('UNKNOWN_SCHOOL');
   });
 
   it('requires every school to name its bevoegd gezag: five digits, refused before anything is written', async () => {

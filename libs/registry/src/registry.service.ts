@@ -10,7 +10,7 @@ import { RegistryChanges } from './registry-changes';
 import { MandateGrant, RegistryMandates } from './registry-mandates';
 import { RegistryError } from './registry-error';
 import { NO_REGISTRY_EVENTS, REGISTRY_EVENT_RECORDER, RegistryEventRecorder } from './registry-events';
-import { auditorOrRefuse, schoolOrRefuse, vendorOrRefuse } from './registry-lookups';
+import { auditorOrRefuse, unknownSchool, vendorOrRefuse } from './registry-lookups';
 import {
   auditorScope,
   requireAuditorName,
@@ -22,12 +22,15 @@ import {
 } from './registry-rules';
 import { formatSchoolCode } from './school-code';
 import { SchoolEntity } from './school.entity';
-import { findSchoolsByIds } from './school-lookup';
+import { findSchoolByCode, findSchoolsByIds } from './school-lookup';
+import type { SchoolReads } from './school-reads';
 import { VendorEntity } from './vendor.entity';
 
 export type { CertificateFacts, CertificateOwner } from './registry-certificates';
 export { activeMandatedSchools, isMandateActive, schoolsOnSide } from './registry-mandates';
 export type { MandateGrant } from './registry-mandates';
+export type { SchoolReads } from './school-reads';
+export { findSchoolByCode, findSchoolsByIds } from './school-lookup';
 
 export interface RegistrySnapshot {
   vendors: VendorEntity[];
@@ -51,6 +54,7 @@ export class RegistryService {
   private readonly certificates: RegistryCertificates;
   private readonly changes: RegistryChanges;
   private readonly mandates: RegistryMandates;
+  private schoolReads: SchoolReads;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -60,6 +64,10 @@ export class RegistryService {
     this.certificates = new RegistryCertificates(dataSource, this.recorder);
     this.changes = new RegistryChanges(dataSource, this.recorder);
     this.mandates = new RegistryMandates(dataSource, this.recorder);
+    this.schoolReads = {
+      schoolByCode: (code) => findSchoolByCode(dataSource.manager, code),
+      schoolsWithIds: (ids, manager = dataSource.manager) => findSchoolsByIds(manager, ids),
+    };
   }
 
   async addVendor(input: { id: string; name: string }): Promise<VendorEntity> {
@@ -158,22 +166,36 @@ export class RegistryService {
     return auditorOrRefuse(this.dataSource.manager, name);
   }
 
-  findSchool(schoolCode: string): Promise<SchoolEntity> {
-    return schoolOrRefuse(this.dataSource.manager, schoolCode);
+  /** The school with this code (RegistryError INVALID_SCHOOL_CODE or UNKNOWN_SCHOOL when there is none). */
+  async findSchool(schoolCode: string): Promise<SchoolEntity> {
+    const code = toSchoolCode(schoolCode);
+    const school = await this.schoolReads.schoolByCode(code);
+    if (!school) throw unknownSchool(code);
+    return school;
   }
 
   async schoolById(id: string): Promise<SchoolEntity> {
-    const school = await this.dataSource.getRepository(SchoolEntity).findOneBy({ id });
+    const [school] = await this.schoolReads.schoolsWithIds([id]);
     if (!school) throw new RegistryError('UNKNOWN_SCHOOL', `no school with id ${id} is registered`);
     return school;
   }
 
   /**
    * Schools by id. `manager` reads on a caller's transaction: its own connection, rather than another
-   * from the pool while the caller holds locks that other connections may be waiting for.
+   * from the pool while the caller holds locks that other connections may be waiting for (from the cache,
+   * when there is one, no connection at all).
    */
-  schoolsWithIds(ids: string[], manager: EntityManager = this.dataSource.manager): Promise<SchoolEntity[]> {
-    return findSchoolsByIds(manager, ids);
+  schoolsWithIds(ids: string[], manager?: EntityManager): Promise<SchoolEntity[]> {
+    return this.schoolReads.schoolsWithIds(ids, manager);
+  }
+
+  /**
+   * From now on, schools by code and id are read from `reads` (a change-invalidated cache: broker-api's
+   * `CachedRegistryReads` hands itself over when it is made). Every user of this registry in the process,
+   * the exchange's use cases included, then reads schools from it without knowing of it.
+   */
+  readSchoolsFrom(reads: SchoolReads): void {
+    this.schoolReads = reads;
   }
 
   /** The codes (BRIN + vestiging) of the schools run by these boards, sorted: a board auditor's view. */

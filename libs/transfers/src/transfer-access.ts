@@ -1,4 +1,5 @@
 import {
+  InvalidSchoolCodeError,
   RegistryError,
   RegistryService,
   SchoolEntity,
@@ -87,10 +88,7 @@ export class TransferAccess {
       if (error instanceof RegistryError && error.code === 'UNKNOWN_SCHOOL') {
         throw new TransferError('UNKNOWN_SCHOOL', 'unprocessable', `${field}: ${error.message}.`);
       }
-      if (
-        error instanceof RegistryError ||
-        (error instanceof Error && error.name === 'InvalidSchoolCodeError')
-      ) {
+      if (error instanceof RegistryError || error instanceof InvalidSchoolCodeError) {
         throw new TransferError('SCHOOL_CODE_INVALID', 'invalid', `${field}: ${error.message}`);
       }
       throw error;

@@ -48,24 +48,42 @@ export class TransferRepository {
   }
 
   /** The open request between these two schools for this pupil, if there is one (at most one: uq_transfers_open). */
-  openBetween(targetSchoolId: string, sourceSchoolId: string, pupilKeyHash: string) {
-    return this.rows.findOneBy({ targetSchoolId, sourceSchoolId, pupilKeyHash, state: In(OPEN_STATES) });
+  async openBetween(
+    targetSchoolId: string,
+    sourceSchoolId: string,
+    pupilKeyHash: string,
+  ): Promise<TransferEntity | null> {
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t
+       WHERE t.target_school_id = $1 AND t.source_school_id = $2 AND t.pupil_key_hash = $3
+         AND t.state = ANY($4::varchar[])
+       LIMIT 1`,
+      [targetSchoolId, sourceSchoolId, pupilKeyHash, OPEN_STATES],
+    );
+    return rows.length === 0 ? null : this.plain.map(rows[0]);
   }
 
   /** The open requests for a pupil at a sending school, newest first. */
   openInLine(sourceSchoolId: string, pupilKeyHash: string): Promise<TransferEntity[]> {
-    return this.rows.find({
-      where: { sourceSchoolId, pupilKeyHash, state: In(OPEN_STATES) },
-      order: { createdAt: 'DESC' },
-    });
+    return this.openRowsInLine(sourceSchoolId, pupilKeyHash, 'ORDER BY t.created_at DESC');
   }
 
   /** The same, locked: a withdrawal or receipt racing with a new version waits, or wins and drops out. */
   lockOpenInLine(sourceSchoolId: string, pupilKeyHash: string): Promise<TransferEntity[]> {
-    return this.rows.find({
-      where: { sourceSchoolId, pupilKeyHash, state: In(OPEN_STATES) },
-      lock: { mode: 'pessimistic_write' },
-    });
+    return this.openRowsInLine(sourceSchoolId, pupilKeyHash, 'FOR UPDATE');
+  }
+
+  private async openRowsInLine(
+    sourceSchoolId: string,
+    pupilKeyHash: string,
+    tail: 'ORDER BY t.created_at DESC' | 'FOR UPDATE',
+  ): Promise<TransferEntity[]> {
+    const rows: Array<Record<string, unknown>> = await this.manager.query(
+      `SELECT ${this.plain.select} FROM transfers t
+       WHERE t.source_school_id = $1 AND t.pupil_key_hash = $2 AND t.state = ANY($3::varchar[]) ${tail}`,
+      [sourceSchoolId, pupilKeyHash, OPEN_STATES],
+    );
+    return rows.map((row) => this.plain.map(row));
   }
 
   /**
