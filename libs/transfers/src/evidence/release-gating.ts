@@ -9,16 +9,15 @@ import {
 } from '@app/release-gate';
 import type { SchoolEntity } from '@app/registry';
 import { RegistryBoardInstructions } from '@app/registry/board-instructions';
+import { type SealedPayload, packCompanion, unpackCompanion } from '@app/vault';
 import type { EntityManager } from 'typeorm';
 import { gateFactsContext, sealedOf, versionContext, wrappedKeyOf } from '../dossier-sealing';
-import { packCompanion, unpackCompanion } from '@app/vault';
 import { DossierVersionRepository, type VersionForGate } from '../dossier-version-repository';
 import type { EntryTrail, TransferSchools } from '../transfer-events';
 import type { TransferEvent, TransferState } from '../transfer-lifecycle';
 import { changeTransferState } from '../transfer-state-changes';
 import type { TransferEntity } from '../transfer.entity';
 import type { DossierSealer } from '../transfer.service';
-import type { SealedPayload } from '@app/vault';
 import type { EvidenceRecordEntity } from './evidence-record.entity';
 import { EvidenceRepository } from './evidence-repository';
 
