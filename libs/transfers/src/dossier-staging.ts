@@ -1,7 +1,6 @@
 import { RegistryService, formatSchoolCode } from '@app/registry';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { versionContext } from './dossier-sealing';
 import { DossierVersionRepository } from './dossier-version-repository';
 import { profileMisfit } from './exchange-profile';
 import { PupilKey, hashPupilKey, pupilKeyProblem } from './pupil-key';
@@ -11,7 +10,7 @@ import { TransferError } from './transfer-error';
 import { ActingVendor, EntryTrail, Recorded, TransferEventRecorder, eventActor } from './transfer-events';
 import { OPEN_STATES } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
-import { gateOnStaging } from './evidence/release-gating';
+import { gateFactsOfStaging, gateOnStaging, sealVersion } from './evidence/release-gating';
 import { awaitApproval, serveVersion } from './transfer-state-changes';
 import { CORRECTABLE_STATES, stageCorrection } from './correction/dossier-correction';
 import { transferSchools } from './transfer-schools';
@@ -110,7 +109,13 @@ export class DossierStaging {
     const contentSha256 = createHash('sha256').update(bytes).digest('hex');
     // Sealed before the line is taken: encrypting a large dossier need not hold up the others.
     const id = randomUUID();
-    const sealed = this.sealer.seal(bytes, versionContext(id));
+    // The gate's facts are sealed with it (same data key): the gate reads them without the payload.
+    const { payload: sealed, sealedGateFacts } = sealVersion(
+      this.sealer,
+      id,
+      bytes,
+      gateFactsOfStaging(facts),
+    );
     const trail = new EntryTrail(this.recorder);
     const line = { sourceSchoolId: source.id, pupilKeyHash };
     const served = await inLineTransaction(this.dataSource, trail, line, async (manager) => {
@@ -133,6 +138,7 @@ export class DossierStaging {
         wrapIv: sealed.wrapIv,
         wrapTag: sealed.wrapTag,
         kekId: sealed.kekId,
+        sealedGateFacts,
         stagedByVendorId: vendorId,
         stagedAt: now,
         purgedAt: null,

@@ -15,10 +15,19 @@ const DESTROYED_PAYLOAD = {
   wrapIv: null,
   wrapTag: null,
   kekId: null,
+  // Sealed under the destroyed key already; cleared too, as the database's check demands.
+  sealedGateFacts: null,
 } as const;
 
 /** The wrapped data key of a version, as re-wrapping under another key-encryption key leaves it. */
 export type WrappedKey = Pick<DossierVersionEntity, 'wrappedKey' | 'wrapIv' | 'wrapTag' | 'kekId'>;
+
+/**
+ * What the gate reads of a version: everything but the payload's ciphertext, nonce and tag — the wrapped
+ * key stays, it opens the gate's facts sealed with the version (`sealedGateFacts`).
+ */
+const CIPHERTEXT_COLUMNS = ['ciphertext', 'iv', 'authTag'] as const;
+export type VersionForGate = Omit<DossierVersionEntity, (typeof CIPHERTEXT_COLUMNS)[number]>;
 
 /** The payload columns: a view of a version needs none of them (≈ the dossier's size each). */
 const PAYLOAD_COLUMNS = ['ciphertext', 'iv', 'authTag', 'wrappedKey', 'wrapIv', 'wrapTag'] as const;
@@ -98,7 +107,12 @@ export class DossierVersionRepository {
    * inzage basis (the same canonical content but for the parents' remarks), other content than its own.
    * Equal basis is an equivalence, so this is already transitive.
    */
-  async keepsInzageOf(version: DossierVersionEntity): Promise<string[]> {
+  async keepsInzageOf(
+    version: Pick<
+      DossierVersionEntity,
+      'sourceSchoolId' | 'pupilKeyHash' | 'inzageBasisSha256' | 'version' | 'canonicalSha256'
+    >,
+  ): Promise<string[]> {
     if (version.inzageBasisSha256 === null) return [];
     const rows: Array<{ hash: string }> = await this.manager.query(
       `SELECT DISTINCT canonical_sha256 AS hash FROM dossier_versions
@@ -127,11 +141,11 @@ export class DossierVersionRepository {
       `INSERT INTO dossier_versions (id, source_school_id, pupil_key_hash, version, profile, overdrachtsoort,
           byte_length, content_sha256, canonical_sha256, inzage_basis_sha256, data_categories, warning_count,
           ciphertext, iv, auth_tag, wrapped_key, wrap_iv, wrap_tag, kek_id, staged_by_vendor_id, staged_at,
-          purged_at, retracted_at, retraction_reason)
+          purged_at, retracted_at, retraction_reason, sealed_gate_facts)
        SELECT $1::uuid, $2::uuid, $3::char(64), coalesce(max(version), 0) + 1, $4::varchar, $5::varchar,
           $6::integer, $7::char(64), $8::char(64), $9::char(64), $10::text[], $11::integer,
           $12::bytea, $13::bytea, $14::bytea, $15::bytea, $16::bytea, $17::bytea, $18::varchar, $19::varchar,
-          $20::timestamptz, $21::timestamptz, $22::timestamptz, $23::varchar
+          $20::timestamptz, $21::timestamptz, $22::timestamptz, $23::varchar, $24::bytea
          FROM dossier_versions WHERE source_school_id = $2 AND pupil_key_hash = $3
        RETURNING version`,
       [
@@ -158,6 +172,7 @@ export class DossierVersionRepository {
         row.purgedAt,
         row.retractedAt,
         row.retractionReason,
+        row.sealedGateFacts,
       ],
     );
     return Object.assign(new DossierVersionEntity(), row, { version: inserted[0].version });
@@ -171,6 +186,27 @@ export class DossierVersionRepository {
     );
     if (rows.length === 0) throw new EntityNotFoundError(DossierVersionEntity, { id });
     return full.map(rows[0]);
+  }
+
+  /**
+   * A version as the gate reads it — without its ciphertext (≈ the dossier's size) — and the content hashes
+   * whose inzage it keeps (`keepsInzageOf`), in one query: the release step and evidence recording.
+   */
+  async forGateByIdOrFail(id: string): Promise<{ version: VersionForGate; keepsInzageOf: string[] }> {
+    const forGate = plainRows(this.manager, DossierVersionEntity, 'v', CIPHERTEXT_COLUMNS);
+    const rows: Array<Record<string, unknown> & { keeps_inzage_of: string[] }> = await this.manager.query(
+      `SELECT ${forGate.select},
+              ARRAY(SELECT DISTINCT e.canonical_sha256 FROM dossier_versions e
+                     WHERE e.source_school_id = v.source_school_id AND e.pupil_key_hash = v.pupil_key_hash
+                       AND e.inzage_basis_sha256 = v.inzage_basis_sha256 AND e.version < v.version
+                       AND e.canonical_sha256 <> v.canonical_sha256
+                     ORDER BY 1) AS keeps_inzage_of
+         FROM dossier_versions v WHERE v.id = $1`,
+      [id],
+    );
+    if (rows.length === 0) throw new EntityNotFoundError(DossierVersionEntity, { id });
+    const { keeps_inzage_of: keepsInzageOf, ...row } = rows[0];
+    return { version: forGate.map(row), keepsInzageOf };
   }
 
   byIds(ids: string[]): Promise<DossierVersionEntity[]> {

@@ -72,6 +72,13 @@ export class DossierVersionEntity {
   @Column({ name: 'kek_id', type: 'varchar', length: 32, nullable: true })
   kekId!: string | null;
 
+  /**
+   * The gate's facts from the dossier (birth date, `inzage` block), sealed under the payload's data key
+   * (`sealGateFacts`): iv, tag, ciphertext. Null for versions staged before #13, and once purged.
+   */
+  @Column({ name: 'sealed_gate_facts', type: 'bytea', nullable: true })
+  sealedGateFacts!: Buffer | null;
+
   @Column({ name: 'staged_by_vendor_id', type: 'varchar', length: 64 })
   stagedByVendorId!: string;
 

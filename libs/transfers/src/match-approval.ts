@@ -1,5 +1,6 @@
 import { RegistryService } from '@app/registry';
 import { DataSource } from 'typeorm';
+import { payloadDestroyed } from './dossier-sealing';
 import { DossierVersionRepository } from './dossier-version-repository';
 import { dossierGateFacts, gateOnFirstLook } from './evidence/release-gating';
 import { TransferAccess } from './transfer-access';
@@ -55,7 +56,8 @@ export class MatchApprovals {
             `The transfer is ${locked.state}; only a transfer in awaiting_approval has a match to ${answer}.`,
           );
         }
-        const version = await new DossierVersionRepository(manager).byIdOrFail(locked.currentVersionId);
+        const versions = new DossierVersionRepository(manager);
+        const { version } = await versions.forGateByIdOrFail(locked.currentVersionId);
         if (version.canonicalSha256 !== versionHash) {
           throw new TransferError(
             'MATCH_VERSION_MISMATCH',
@@ -69,14 +71,14 @@ export class MatchApprovals {
           await refuseMatch(manager, trail, locked, schools, version, vendor, now);
           return locked;
         }
-        if (!version.ciphertext) {
+        if (payloadDestroyed(version)) {
           throw new TransferError(
             'MATCH_VERSION_MISMATCH',
             'conflict',
             'The matched version’s payload is gone (purged or retracted); stage a new version for this transfer.',
           );
         }
-        const gateFacts = dossierGateFacts(this.sealer, version);
+        const gateFacts = await dossierGateFacts(this.sealer, versions, version);
         await approveMatch(manager, trail, locked, schools, version, vendor, now, (staged) =>
           gateOnFirstLook(manager, trail, { transfer: staged, schools, source, version, gateFacts, now }),
         );

@@ -15,6 +15,7 @@ import { RecallNoticeEntity } from './recall/recall-notice.entity';
 import { Retention1765400000000 } from './migrations/1765400000000-retention';
 import { DeclarationsGoWithTheirVersion1765400000001 } from './migrations/1765400000001-declarations-go-with-their-version';
 import { OutboxWakeups1766000000000 } from './migrations/1766000000000-outbox-wakeups';
+import { SealedGateFacts1766200000000 } from './migrations/1766200000000-sealed-gate-facts';
 import { EvidenceRecordEntity } from './evidence/evidence-record.entity';
 import { ReleaseOutboxEntity } from './evidence/release-outbox.entity';
 import { TransferHistoryEntity } from './transfer-history.entity';
@@ -51,4 +52,5 @@ export const TRANSFER_MIGRATIONS = [
   Retention1765400000000,
   DeclarationsGoWithTheirVersion1765400000001,
   OutboxWakeups1766000000000,
+  SealedGateFacts1766200000000,
 ];

@@ -14,13 +14,16 @@ import { TransferEntity } from './transfer.entity';
  * three are there or none: every use case, the expiry sweep included, goes through here.
  */
 
+/** What a step needs of its version: which it is. Callers need not load the payload (#13). */
+export type StepVersion = Pick<DossierVersionEntity, 'id' | 'canonicalSha256'>;
+
 /** A step of the lifecycle: what happens, who causes it, and the version it concerns (if any). */
 export interface StateStep {
   event: TransferEvent;
   actor: TransferActor;
   /** The acting vendor and its certificate; null when the broker acts. */
   vendor: ActingVendor | null;
-  version: DossierVersionEntity | null;
+  version: StepVersion | null;
   at: Date;
 }
 
@@ -128,7 +131,7 @@ export async function serveVersion(
   trail: EntryTrail,
   transfer: TransferEntity,
   schools: TransferSchools,
-  version: DossierVersionEntity,
+  version: StepVersion,
   /** `event` is `stage_correction` for a corrected version after release; `stage_version` otherwise. */
   by: { actor: TransferActor; vendor: ActingVendor | null; event?: 'stage_version' | 'stage_correction' },
   at: Date,
@@ -167,7 +170,7 @@ export async function awaitApproval(
   trail: EntryTrail,
   transfer: TransferEntity,
   schools: TransferSchools,
-  version: DossierVersionEntity,
+  version: StepVersion,
   by: { actor: TransferActor; vendor: ActingVendor | null },
   at: Date,
 ): Promise<void> {
@@ -189,7 +192,7 @@ export async function approveMatch(
   trail: EntryTrail,
   transfer: TransferEntity,
   schools: TransferSchools,
-  version: DossierVersionEntity,
+  version: StepVersion,
   vendor: ActingVendor,
   at: Date,
   gate: (transfer: TransferEntity) => Promise<boolean>,
@@ -210,7 +213,7 @@ export async function refuseMatch(
   trail: EntryTrail,
   transfer: TransferEntity,
   schools: TransferSchools,
-  version: DossierVersionEntity,
+  version: StepVersion,
   vendor: ActingVendor,
   at: Date,
 ): Promise<void> {
@@ -229,7 +232,7 @@ async function gateFirstLook(
   trail: EntryTrail,
   transfer: TransferEntity,
   schools: TransferSchools,
-  version: DossierVersionEntity,
+  version: StepVersion,
   at: Date,
   gate?: (transfer: TransferEntity) => Promise<boolean>,
 ): Promise<void> {

@@ -29,7 +29,7 @@ export interface StagingValidator {
 }
 
 /** Encrypts dossier versions at rest (see `@app/vault`); each version under its own data key. */
-export type DossierSealer = Pick<DossierVault, 'seal' | 'open'>;
+export type DossierSealer = Pick<DossierVault, 'seal' | 'open' | 'sealWithCompanion' | 'openCompanion'>;
 
 export interface TransferSettings {
   /** Key of the HMAC that turns a pupil key into what is stored. */

@@ -178,6 +178,58 @@ describe('DossierVault', () => {
     );
   });
 
+  describe('a companion sealed under the payload`s data key', () => {
+    const COMPANION_CONTEXT = `${CONTEXT}:gate-facts`;
+    const facts = Buffer.from('{"pupilBirthDate":"2013-04-05"}');
+    const sealedBoth = () => vault.sealWithCompanion(dossier, CONTEXT, facts, COMPANION_CONTEXT);
+
+    it('opens alone, and the payload opens as one sealed by `seal`', () => {
+      const { payload, companion } = sealedBoth();
+      expect(vault.openCompanion(payload, CONTEXT, companion, COMPANION_CONTEXT)).toEqual(facts);
+      expect(vault.open(payload, CONTEXT)).toEqual(dossier);
+      expect(companion.iv.equals(payload.iv)).toBe(false);
+      expect(companion.ciphertext.includes(Buffer.from('2013-04-05'))).toBe(false);
+    });
+
+    it.each<[string, (sealed: ReturnType<typeof sealedBoth>) => () => unknown]>([
+      ['its own context', (s) => () => vault.openCompanion(s.payload, CONTEXT, s.companion, `${CONTEXT}:x`)],
+      ['the payload`s context', (s) => () => vault.openCompanion(s.payload, CONTEXT, s.companion, CONTEXT)],
+      [
+        'a flipped bit',
+        (s) => () =>
+          vault.openCompanion(
+            s.payload,
+            CONTEXT,
+            { ...s.companion, ciphertext: flipped(s.companion.ciphertext) },
+            COMPANION_CONTEXT,
+          ),
+      ],
+      [
+        'another payload`s key',
+        (s) => () => vault.openCompanion(sealedBoth().payload, CONTEXT, s.companion, COMPANION_CONTEXT),
+      ],
+      ['opened as the payload', (s) => () => vault.open({ ...s.payload, ...s.companion }, CONTEXT)],
+      [
+        'the payload opened as a companion',
+        (s) => () => vault.openCompanion(s.payload, CONTEXT, s.payload, COMPANION_CONTEXT),
+      ],
+    ])('is refused with VAULT_INTEGRITY: %s', (_case, attempt) => {
+      expectRefused(attempt(sealedBoth()), 'VAULT_INTEGRITY');
+    });
+
+    it('goes with the payload`s key: shredded with it, readable after its re-wrap alone', () => {
+      const { payload, companion } = sealedBoth();
+      expectRefused(
+        () => vault.openCompanion(shredDataKey(payload), CONTEXT, companion, COMPANION_CONTEXT),
+        'VAULT_KEY_SHREDDED',
+      );
+      const during = vaultWith(`old-1:${oldKek},new-1:${newKek}`, 'new-1');
+      const after = vaultWith(`new-1:${newKek}`, 'new-1');
+      const rewrapped = during.rewrap(payload, CONTEXT);
+      expect(after.openCompanion(rewrapped, CONTEXT, companion, COMPANION_CONTEXT)).toEqual(facts);
+    });
+  });
+
   describe('rotation', () => {
     const before = vaultWith(`old-1:${oldKek}`, 'old-1');
     const during = vaultWith(`old-1:${oldKek},new-1:${newKek}`, 'new-1');

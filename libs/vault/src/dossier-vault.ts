@@ -1,5 +1,5 @@
 import { CipherGCMTypes, KeyObject, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { SealedPayload } from './sealed-payload';
+import { SealedCompanion, SealedPayload, WrappedDataKey } from './sealed-payload';
 import { VaultConfig, isKekId } from './vault.config';
 import { VaultError } from './vault-error';
 
@@ -17,6 +17,8 @@ const TAG_BYTES = 16;
  * `kekId NUL context` is unambiguous.
  */
 const payloadAad = (context: string): Buffer => Buffer.from(`oso-vault/v1/dossier\0${context}`, 'utf8');
+/** A companion is never valid as a payload (nor the other way round), whatever the contexts. */
+const companionAad = (context: string): Buffer => Buffer.from(`oso-vault/v1/companion\0${context}`, 'utf8');
 const wrapAad = (kekId: string, context: string): Buffer =>
   Buffer.from(`oso-vault/v1/data-key\0${kekId}\0${context}`, 'utf8');
 
@@ -43,13 +45,33 @@ export class DossierVault {
     checkContext(context);
     const dataKey = randomBytes(KEY_BYTES);
     try {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv(ALGORITHM, dataKey, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(payloadAad(context));
-      const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return { ciphertext, iv, tag: cipher.getAuthTag(), ...this.wrap(dataKey, context) };
+      return { ...encrypt(dataKey, plaintext, payloadAad(context)), ...this.wrap(dataKey, context) };
     } finally {
       // Best effort: the data key should live in memory no longer than this call.
+      dataKey.fill(0);
+    }
+  }
+
+  /**
+   * Seals a payload and, under the same data key (two random nonces), a small companion with a context of
+   * its own: it can be opened alone (`openCompanion`) without decrypting the payload, and goes with the
+   * payload's key — shredded with it, re-wrapped with it on rotation.
+   */
+  sealWithCompanion(
+    plaintext: Buffer,
+    context: string,
+    companion: Buffer,
+    companionContext: string,
+  ): { payload: SealedPayload; companion: SealedCompanion } {
+    checkContext(context);
+    checkContext(companionContext);
+    const dataKey = randomBytes(KEY_BYTES);
+    try {
+      return {
+        payload: { ...encrypt(dataKey, plaintext, payloadAad(context)), ...this.wrap(dataKey, context) },
+        companion: encrypt(dataKey, companion, companionAad(companionContext)),
+      };
+    } finally {
       dataKey.fill(0);
     }
   }
@@ -58,15 +80,24 @@ export class DossierVault {
     checkContext(context);
     const dataKey = this.unwrap(sealed, context);
     try {
-      if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw payloadIntegrityError();
-      const decipher = createDecipheriv(ALGORITHM, dataKey, sealed.iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(payloadAad(context));
-      decipher.setAuthTag(sealed.tag);
-      return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
-    } catch (error) {
-      if (error instanceof VaultError) throw error;
-      // Node's own message ("Unsupported state or unable to authenticate data") says nothing more.
-      throw payloadIntegrityError();
+      return decrypt(dataKey, sealed, payloadAad(context), payloadIntegrityError);
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
+  /** Opens a companion with the payload's wrapped key (`context` is the payload's); the payload stays sealed. */
+  openCompanion(
+    key: WrappedDataKey,
+    context: string,
+    companion: SealedCompanion,
+    companionContext: string,
+  ): Buffer {
+    checkContext(context);
+    checkContext(companionContext);
+    const dataKey = this.unwrap(key, context);
+    try {
+      return decrypt(dataKey, companion, companionAad(companionContext), companionIntegrityError);
     } finally {
       dataKey.fill(0);
     }
@@ -104,7 +135,7 @@ export class DossierVault {
     return { wrappedKey, wrapIv, wrapTag: cipher.getAuthTag(), kekId };
   }
 
-  private unwrap(sealed: SealedPayload, context: string): Buffer {
+  private unwrap(sealed: WrappedDataKey, context: string): Buffer {
     if (sealed.wrappedKey === null) {
       throw new VaultError(
         'VAULT_KEY_SHREDDED',
@@ -143,6 +174,47 @@ export class DossierVault {
   }
 }
 
+/** A companion as one column's bytes: its nonce, its tag, then its ciphertext (fixed sizes first). */
+export function packCompanion(sealed: SealedCompanion): Buffer {
+  return Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]);
+}
+
+/** The inverse of `packCompanion`; too short a value cannot be one (a changed column). */
+export function unpackCompanion(bytes: Buffer): SealedCompanion {
+  if (bytes.length < IV_BYTES + TAG_BYTES) throw companionIntegrityError();
+  return {
+    iv: bytes.subarray(0, IV_BYTES),
+    tag: bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES),
+    ciphertext: bytes.subarray(IV_BYTES + TAG_BYTES),
+  };
+}
+
+function encrypt(dataKey: Buffer, plaintext: Buffer, aad: Buffer): SealedCompanion {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv(ALGORITHM, dataKey, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { ciphertext, iv, tag: cipher.getAuthTag() };
+}
+
+function decrypt(
+  dataKey: Buffer,
+  sealed: SealedCompanion,
+  aad: Buffer,
+  integrityError: () => VaultError,
+): Buffer {
+  if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) throw integrityError();
+  try {
+    const decipher = createDecipheriv(ALGORITHM, dataKey, sealed.iv, { authTagLength: TAG_BYTES });
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.tag);
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  } catch {
+    // Node's own message ("Unsupported state or unable to authenticate data") says nothing more.
+    throw integrityError();
+  }
+}
+
 function checkContext(context: string): void {
   // An empty context would bind nothing: any ciphertext sealed without one could be moved to any record.
   if (typeof context !== 'string' || context.length === 0) {
@@ -154,6 +226,13 @@ function payloadIntegrityError(): VaultError {
   return new VaultError(
     'VAULT_INTEGRITY',
     'the dossier ciphertext failed its integrity check (ciphertext, IV, tag or context do not match)',
+  );
+}
+
+function companionIntegrityError(): VaultError {
+  return new VaultError(
+    'VAULT_INTEGRITY',
+    'the companion ciphertext failed its integrity check (ciphertext, IV, tag or context do not match)',
   );
 }
 

@@ -25,6 +25,22 @@ export interface SealedPayload {
   kekId: string;
 }
 
+/** The wrapped data key of a sealed payload: what opens it, and a companion sealed with it. */
+export type WrappedDataKey = Pick<SealedPayload, 'wrappedKey' | 'wrapIv' | 'wrapTag' | 'kekId'>;
+
+/**
+ * A small plaintext sealed under a payload's own data key (`DossierVault.sealWithCompanion`), with its own
+ * nonce and a context of its own: no wrapped key of its own, so shredding the payload's key shreds it and
+ * re-wrapping that key (rotation) keeps it readable.
+ */
+export interface SealedCompanion {
+  ciphertext: Buffer;
+  /** 12-byte GCM nonce, fresh for every seal (the data key's second nonce). */
+  iv: Buffer;
+  /** 16-byte GCM authentication tag. */
+  tag: Buffer;
+}
+
 /** The payload with its data key deleted: what a dossier's row holds after crypto-shredding. */
 export function shredDataKey(sealed: SealedPayload): SealedPayload {
   return { ...sealed, wrappedKey: null };

@@ -1,6 +1,7 @@
 import { findSchoolsByIds } from '@app/registry/school-lookup';
 import type { ReleaseDecision } from '@app/release-gate';
 import type { DataSource, EntityManager } from 'typeorm';
+import { payloadDestroyed } from '../dossier-sealing';
 import { DossierVersionRepository } from '../dossier-version-repository';
 import { EntryTrail, type TransferEventRecorder } from '../transfer-events';
 import type { TransferState } from '../transfer-lifecycle';
@@ -64,11 +65,10 @@ export async function regateBoardTransfers(
       const transfer = await new TransferRepository(manager).lockById(id);
       if (!REGATED_STATES.includes(transfer.state) || transfer.currentVersionId === null) return false;
       const versions = new DossierVersionRepository(manager);
-      const version = await versions.byIdOrFail(transfer.currentVersionId);
+      const { version, keepsInzageOf } = await versions.forGateByIdOrFail(transfer.currentVersionId);
       // A purged version has no payload left to ask; a version without evidence waits, as every new one.
-      if (!version.ciphertext) return false;
+      if (payloadDestroyed(version)) return false;
       const evidence = await new EvidenceRepository(manager).ofTransfer(transfer.id);
-      const keepsInzageOf = await versions.keepsInzageOf(version);
       if (!evidence.some(concernsVersion(version, keepsInzageOf))) return false;
       const found = await findSchoolsByIds(manager, [transfer.sourceSchoolId, transfer.targetSchoolId]);
       const source = found.find((school) => school.id === transfer.sourceSchoolId);
@@ -79,7 +79,7 @@ export async function regateBoardTransfers(
         source,
         transfer,
         version,
-        facts: dossierGateFacts(sealer, version),
+        facts: await dossierGateFacts(sealer, versions, version),
         evidence,
         now,
         policy: await boardReleasePolicy(manager, source, now),

@@ -2,6 +2,7 @@ import { RegistryService, SchoolEntity, formatSchoolCode } from '@app/registry';
 import { receiverView } from '@app/release-gate';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { payloadDestroyed } from '../dossier-sealing';
 import { DossierVersionRepository } from '../dossier-version-repository';
 import { TransferAccess } from '../transfer-access';
 import { TransferError } from '../transfer-error';
@@ -77,7 +78,9 @@ export class EvidenceRecording {
             `The transfer is ${transfer.state}; evidence is recorded for a staged version before release.`,
           );
         }
-        const version = await new DossierVersionRepository(manager).byIdOrFail(transfer.currentVersionId);
+        const versions = new DossierVersionRepository(manager);
+        // Without the ciphertext: the gate's facts are sealed apart, and read in the same query.
+        const { version, keepsInzageOf } = await versions.forGateByIdOrFail(transfer.currentVersionId);
         if (version.canonicalSha256 !== input.versionHash) {
           throw notForThisTransfer(
             'versionHash: is not the transfer’s current version (see currentVersion.canonicalSha256); nothing was recorded.',
@@ -106,11 +109,11 @@ export class EvidenceRecording {
           source,
           transfer,
           version,
-          facts: dossierGateFacts(this.sealer, version),
+          facts: await dossierGateFacts(this.sealer, versions, version),
           evidence: await evidence.ofTransfer(transfer.id),
           now,
           policy: await boardReleasePolicy(manager, source, now),
-          keepsInzageOf: await new DossierVersionRepository(manager).keepsInzageOf(version),
+          keepsInzageOf,
         });
         await applyGateDecision(manager, trail, transfer, schools, version, decision, now);
         return { record: viewOf(record, target), transferState: transfer.state, decision };
@@ -130,21 +133,23 @@ export class EvidenceRecording {
       const manager: EntityManager = this.dataSource.manager;
       const records = await new EvidenceRepository(manager).ofTransfer(transfer.id);
       const versions = new DossierVersionRepository(manager);
-      const version = transfer.currentVersionId ? await versions.byIdOrFail(transfer.currentVersionId) : null;
-      const keepsInzageOf = version ? await versions.keepsInzageOf(version) : [];
+      const forGate = transfer.currentVersionId
+        ? await versions.forGateByIdOrFail(transfer.currentVersionId)
+        : null;
+      const version = forGate?.version ?? null;
       // A purged version has no payload left to ask the dossier's own inzage block.
       const now = this.clock();
       const decision =
-        version && version.ciphertext
+        forGate && version && !payloadDestroyed(version)
           ? decideForVersion({
               source,
               transfer,
               version,
-              facts: dossierGateFacts(this.sealer, version),
+              facts: await dossierGateFacts(this.sealer, versions, version),
               evidence: records,
               now,
               policy: await boardReleasePolicy(manager, source, now),
-              keepsInzageOf,
+              keepsInzageOf: forGate.keepsInzageOf,
             })
           : null;
       if (roles.includes('source')) {

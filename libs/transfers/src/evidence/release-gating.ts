@@ -9,10 +9,10 @@ import {
 } from '@app/release-gate';
 import type { SchoolEntity } from '@app/registry';
 import { RegistryBoardInstructions } from '@app/registry/board-instructions';
+import { type SealedPayload, packCompanion, unpackCompanion } from '@app/vault';
 import type { EntityManager } from 'typeorm';
-import { sealedOf, versionContext } from '../dossier-sealing';
-import { DossierVersionRepository } from '../dossier-version-repository';
-import type { DossierVersionEntity } from '../dossier-version.entity';
+import { gateFactsContext, sealedOf, versionContext, wrappedKeyOf } from '../dossier-sealing';
+import { DossierVersionRepository, type VersionForGate } from '../dossier-version-repository';
 import type { EntryTrail, TransferSchools } from '../transfer-events';
 import type { TransferEvent, TransferState } from '../transfer-lifecycle';
 import { changeTransferState } from '../transfer-state-changes';
@@ -27,12 +27,14 @@ export interface DossierGateFacts {
   inzageBlock: DossierInzageBlock | null;
 }
 
-/**
- * The pupil's birth date and the dossier's `inzage` block, from the version's own XML: the broker keeps
- * no birth date in the clear, so it opens the sealed payload (already validated at staging) to ask.
- */
-export function dossierGateFacts(sealer: DossierSealer, version: DossierVersionEntity): DossierGateFacts {
-  const root = readDossierTree(sealer.open(sealedOf(version), versionContext(version.id)));
+/** The gate's facts as staging's validation read them (`verdict.facts`), the same as the XML gives. */
+export function gateFactsOfStaging(facts: DossierFacts): DossierGateFacts {
+  return { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: inzageBlockOf(facts.inzage) };
+}
+
+/** The gate's facts from a dossier's XML: for versions staged before their facts were sealed with them. */
+export function gateFactsOfDossier(xml: Buffer): DossierGateFacts {
+  const root = readDossierTree(xml);
   const inzage = at(root, 'inzage');
   return {
     pupilBirthDate: textAt(root, 'huidigeschool', 'leerling', 'geboortedatum'),
@@ -44,6 +46,54 @@ export function dossierGateFacts(sealer: DossierSealer, version: DossierVersionE
         }
       : null,
   };
+}
+
+/** Only the block's three fields: nothing else of the dossier goes into the sealed facts. */
+function inzageBlockOf(block: DossierInzageBlock | null): DossierInzageBlock | null {
+  return block && { inzage: block.inzage, inzagedatum: block.inzagedatum, toestemming: block.toestemming };
+}
+
+/**
+ * Seals the payload and, under its data key, the gate's facts (`sealed_gate_facts`): shredding the
+ * payload's key shreds them, re-wrapping it on rotation keeps them readable, and one unwrap opens them.
+ */
+export function sealVersion(
+  sealer: DossierSealer,
+  versionId: string,
+  bytes: Buffer,
+  facts: DossierGateFacts,
+): { payload: SealedPayload; sealedGateFacts: Buffer } {
+  const plain = { pupilBirthDate: facts.pupilBirthDate, inzageBlock: inzageBlockOf(facts.inzageBlock) };
+  const sealed = sealer.sealWithCompanion(
+    bytes,
+    versionContext(versionId),
+    Buffer.from(JSON.stringify(plain), 'utf8'),
+    gateFactsContext(versionId),
+  );
+  return { payload: sealed.payload, sealedGateFacts: packCompanion(sealed.companion) };
+}
+
+/**
+ * The pupil's birth date and the dossier's `inzage` block: the broker keeps no birth date in the clear.
+ * Opened from the facts sealed with the version at staging (a few hundred bytes, no XML); a version staged
+ * before those were kept (#13) is read from its payload, opened and parsed as then.
+ */
+export async function dossierGateFacts(
+  sealer: DossierSealer,
+  versions: DossierVersionRepository,
+  version: VersionForGate,
+): Promise<DossierGateFacts> {
+  if (version.sealedGateFacts === null) {
+    const full = await versions.byIdOrFail(version.id);
+    return gateFactsOfDossier(sealer.open(sealedOf(full), versionContext(version.id)));
+  }
+  const plain = sealer.openCompanion(
+    wrappedKeyOf(version),
+    versionContext(version.id),
+    unpackCompanion(version.sealedGateFacts),
+    gateFactsContext(version.id),
+  );
+  return JSON.parse(plain.toString('utf8')) as DossierGateFacts;
 }
 
 function actorOf(record: EvidenceRecordEntity): Actor {
@@ -95,7 +145,7 @@ export function boardReleasePolicy(
 export function decideForVersion(input: {
   source: SchoolEntity;
   transfer: TransferEntity;
-  version: DossierVersionEntity;
+  version: VersionForGate;
   facts: DossierGateFacts;
   evidence: readonly EvidenceRecordEntity[];
   now: Date;
@@ -137,7 +187,7 @@ export async function applyGateDecision(
   trail: EntryTrail,
   transfer: TransferEntity,
   schools: TransferSchools,
-  version: DossierVersionEntity,
+  version: VersionForGate,
   decision: ReleaseDecision,
   now: Date,
 ): Promise<void> {
@@ -183,7 +233,7 @@ export function gateOnStaging(
     transfer: TransferEntity;
     schools: TransferSchools;
     source: SchoolEntity;
-    version: DossierVersionEntity;
+    version: VersionForGate;
     facts: DossierFacts;
     now: Date;
   },
@@ -191,7 +241,7 @@ export function gateOnStaging(
   const { facts, ...rest } = staged;
   return gateOnFirstLook(manager, trail, {
     ...rest,
-    gateFacts: { pupilBirthDate: facts.pupil.geboortedatum, inzageBlock: facts.inzage },
+    gateFacts: gateFactsOfStaging(facts),
   });
 }
 
@@ -207,7 +257,7 @@ export async function gateOnFirstLook(
     transfer: TransferEntity;
     schools: TransferSchools;
     source: SchoolEntity;
-    version: DossierVersionEntity;
+    version: VersionForGate;
     gateFacts: DossierGateFacts;
     now: Date;
   },
@@ -235,7 +285,7 @@ export async function gateOnFirstLook(
  * remarks-only version keeps the inzage of the versions in `keepsInzageOf`). Without any, it waits.
  */
 export function concernsVersion(
-  version: DossierVersionEntity,
+  version: Pick<VersionForGate, 'canonicalSha256'>,
   keepsInzageOf: readonly string[],
 ): (record: Pick<EvidenceRecordEntity, 'kind' | 'versionHash'>) => boolean {
   return (record) =>

@@ -46,7 +46,9 @@ export async function releaseQueuedTransfer(
   return inRecordedTransaction(dataSource, trail, async (manager) => {
     const transfer = await new TransferRepository(manager).lockById(job.transferId);
     if (transfer.state !== 'release_queued' || transfer.currentVersionId === null) return 'nothing';
-    const version = await new DossierVersionRepository(manager).byIdOrFail(transfer.currentVersionId);
+    const versions = new DossierVersionRepository(manager);
+    // Without the ciphertext: the gate's facts are sealed apart (a few hundred bytes), in the same read.
+    const { version, keepsInzageOf } = await versions.forGateByIdOrFail(transfer.currentVersionId);
     if (version.canonicalSha256 !== job.versionHash) return 'nothing';
     const found = await findSchoolsByIds(manager, [transfer.sourceSchoolId, transfer.targetSchoolId]);
     const source = found.find((school) => school.id === transfer.sourceSchoolId);
@@ -58,12 +60,12 @@ export async function releaseQueuedTransfer(
       source,
       transfer,
       version,
-      facts: dossierGateFacts(sealer, version),
+      facts: await dossierGateFacts(sealer, versions, version),
       evidence: await new EvidenceRepository(manager).ofTransfer(transfer.id),
       now,
       // Asked again, as the gate is: a board's newer instruction in effect now is the one that counts.
       policy: await boardReleasePolicy(manager, source, now),
-      keepsInzageOf: await new DossierVersionRepository(manager).keepsInzageOf(version),
+      keepsInzageOf,
     });
     // Logs the decision; moves the transfer back to wait or block when the gate says so.
     await applyGateDecision(manager, trail, transfer, schools, version, decision, now);

@@ -157,7 +157,7 @@ export class PayloadRetentionRepository {
     const [, affected]: [unknown, number] = await this.manager.query(
       `UPDATE dossier_versions
           SET ciphertext = NULL, iv = NULL, auth_tag = NULL, wrapped_key = NULL, wrap_iv = NULL,
-              wrap_tag = NULL, kek_id = NULL, purged_at = $2
+              wrap_tag = NULL, kek_id = NULL, sealed_gate_facts = NULL, purged_at = $2
         WHERE id = $1 AND purged_at IS NULL`,
       [versionId, at],
     );
