@@ -55,6 +55,10 @@ const program = new Command('bench:season')
     DEFAULT_LEAF_KEY_TYPE,
   )
   .option(
+    '--dist <dir>',
+    "the built broker to measure (default: this checkout's dist), e.g. an older commit's",
+  )
+  .option(
     '--cpu-prof <dir>',
     'write a V8 CPU profile of every broker process into <dir> (open in Chrome DevTools)',
   );
@@ -70,6 +74,7 @@ interface Options {
   apiProcesses?: number;
   keyType: LeafKeyType;
   cpuProf?: string;
+  dist?: string;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
     // The bench PKI is fresh, so both settings decide every certificate it issues.
     env: { PKI_CLIENT_KEY_TYPE: options.keyType, PKI_SERVER_KEY_TYPE: options.keyType },
     cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined,
+    distDir: options.dist,
     log: (line) => say(`  ${line}`),
   });
   let failed = true;
