@@ -52,10 +52,6 @@ export function processTimesOf(pid: number): ProcessTimes | null {
   }
 }
 
-export function cpuSecondsOf(pid: number): number | null {
-  return processTimesOf(pid)?.cpuSeconds ?? null;
-}
-
 /** The command name of a process (`/proc/<pid>/comm`), or null when it is gone or not on this machine. */
 function commandOf(pid: number): string | null {
   try {
@@ -63,16 +59,6 @@ function commandOf(pid: number): string | null {
   } catch {
     return null;
   }
-}
-
-/** CPU seconds by process name now, for the processes given. */
-export function cpuSnapshot(processes: ReadonlyArray<{ name: string; pid: number }>): Map<string, number> {
-  const snapshot = new Map<string, number>();
-  for (const { name, pid } of processes) {
-    const seconds = cpuSecondsOf(pid);
-    if (seconds !== null) snapshot.set(name, seconds);
-  }
-  return snapshot;
 }
 
 /** One process's CPU seen by the meter: at the start (0 for a process that began later) and last. */
