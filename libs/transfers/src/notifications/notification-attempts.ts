@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 import { EntryTrail, type TransferEventRecorder } from '../transfer-events';
-import { schoolsOfTransfers } from '../transfer-schools';
 import { inRecordedTransaction } from '../transfer-transactions';
 import type { NotificationFailure } from './notification-outbox.entity';
 import { NotificationRepository } from './notification-repository';
@@ -36,12 +35,11 @@ export async function recordNotificationAttempt(
     if (row === null) return 'nothing';
     const outcome = attempt.delivered ? 'delivered' : attempt.nextAttemptAt === null ? 'dead' : 'retry';
     if (outcome === 'retry') return outcome;
-    const schoolsOf = await schoolsOfTransfers(manager, [row]);
     trail.add({
       type: outcome === 'delivered' ? 'notification_delivered' : 'notification_dead_lettered',
       at,
       actor: { kind: 'broker', id: null, side: null },
-      schools: schoolsOf(row),
+      schools: row.schools,
       transferId: row.transferId,
       versionHash: row.versionHash,
       kind: row.kind,

@@ -1,4 +1,6 @@
+import { formatSchoolCode } from '@app/registry';
 import type { EntityManager } from 'typeorm';
+import type { TransferSchools } from '../transfer-events';
 import type {
   NotificationFailure,
   NotificationKind,
@@ -20,9 +22,17 @@ export interface NotificationToDeliver {
 
 /** A row as it was before the attempt recorded on it, with its transfer's schools (for the log). */
 export interface RecordedAttempt extends Omit<NotificationToDeliver, 'webhookUrl'> {
-  sourceSchoolId: string;
-  targetSchoolId: string;
+  schools: TransferSchools;
 }
+
+/** `recordAttempt`'s row as PostgreSQL answers it (the id is a bigint: a string or a number). */
+type RecordedAttemptRow = Omit<RecordedAttempt, 'id' | 'schools'> & {
+  id: unknown;
+  sourceBrin: string;
+  sourceVestiging: string;
+  targetBrin: string;
+  targetVestiging: string;
+};
 
 /** How a notification stands, as the transfer view shows it to the vendor concerned (no URL). */
 export interface NotificationStanding {
@@ -105,8 +115,9 @@ export class NotificationRepository {
   ): Promise<RecordedAttempt | null> {
     const failure = attempt.delivered ? null : attempt.failure;
     const nextAttemptAt = attempt.delivered ? null : attempt.nextAttemptAt;
-    // TypeORM answers an UPDATE's RETURNING as [rows, count].
-    const [rows]: [Array<RecordedAttempt & { id: unknown }>, number] = await this.manager.query(
+    // TypeORM answers an UPDATE's RETURNING as [rows, count]. The schools come in the same statement
+    // (issue #13: they were a second query, through TypeORM's entity mapping, for every delivery).
+    const [rows]: [Array<RecordedAttemptRow>, number] = await this.manager.query(
       `UPDATE notification_outbox o
           SET attempts = o.attempts + 1, last_attempt_at = $2::timestamptz, last_failure = $3,
               delivered_at = CASE WHEN $5::boolean THEN $2::timestamptz END,
@@ -114,14 +125,26 @@ export class NotificationRepository {
                                      ELSE COALESCE($4::timestamptz, o.next_attempt_at) END,
               dead_at = CASE WHEN NOT $5::boolean AND $4::timestamptz IS NULL THEN $2::timestamptz END
          FROM transfers t
+         JOIN schools source ON source.id = t.source_school_id
+         JOIN schools target ON target.id = t.target_school_id
         WHERE o.id = $1 AND o.delivered_at IS NULL AND o.dead_at IS NULL AND t.id = o.transfer_id
        RETURNING o.id, o.vendor_id AS "vendorId", o.transfer_id AS "transferId", o.kind,
                  o.version_hash AS "versionHash", o.attempts - 1 AS attempts, o.created_at AS "createdAt",
-                 t.source_school_id AS "sourceSchoolId", t.target_school_id AS "targetSchoolId"`,
+                 source.brin AS "sourceBrin", source.vestiging AS "sourceVestiging",
+                 target.brin AS "targetBrin", target.vestiging AS "targetVestiging"`,
       [id, at, failure, nextAttemptAt, attempt.delivered],
     );
     const [row] = rows;
-    return row ? { ...row, id: String(row.id) } : null;
+    if (!row) return null;
+    const { sourceBrin, sourceVestiging, targetBrin, targetVestiging, ...recorded } = row;
+    return {
+      ...recorded,
+      id: String(row.id),
+      schools: {
+        source: formatSchoolCode({ brin: sourceBrin, vestiging: sourceVestiging }),
+        target: formatSchoolCode({ brin: targetBrin, vestiging: targetVestiging }),
+      },
+    };
   }
 
   /** The notifications of a transfer to one vendor, oldest first. */

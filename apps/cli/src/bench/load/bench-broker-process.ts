@@ -14,6 +14,7 @@ import Redis from 'ioredis';
 import type { BenchBroker, BenchBrokerOptions } from './bench-broker';
 import { readBenchConfig } from './bench-config';
 import { seedBenchRegistry } from './bench-registry';
+import type { CpuSources } from './process-cpu';
 import { ProcessTreeMemory } from './process-memory';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -35,6 +36,8 @@ export interface StartedBenchBroker extends BenchBroker {
   rateLimitPerMinute: number;
   /** Broker processes that stopped before `stop()` (a crash under load), with their exit. */
   unexpectedExits(): string[];
+  /** Where a `CpuMeter` finds the processes doing this broker's work (its own, PostgreSQL's, Redis). */
+  cpuSources: CpuSources;
 }
 
 type App = 'broker-api' | 'release-worker';
@@ -169,7 +172,10 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     const ready = (['broker-api', 'release-worker'] as const).map((app) => {
       // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
       const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
-      const child = spawn(process.execPath, [...profile, entry(app)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...profile, entry(app)], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.set(app, child);
       memory.track(app, child.pid!);
       child.once('exit', onExit(app));
@@ -201,6 +207,15 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       workDir,
       rateLimitPerMinute: config.rateLimitPerMinute,
       unexpectedExits: () => [...exits],
+      cpuSources: {
+        brokerProcesses: () => {
+          if (!stopping) memory.sample();
+          return memory.snapshot();
+        },
+        adminDatabaseUrl: config.adminDatabaseUrl,
+        database,
+        redisUrl: config.redisUrl,
+      },
     };
   } catch (error) {
     await stop();

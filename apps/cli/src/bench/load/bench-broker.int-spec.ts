@@ -68,6 +68,16 @@ describe('startBenchBroker', () => {
     expect(broker.unexpectedExits()).toEqual([]);
   });
 
+  it('tells a CPU meter its processes, its own database and Redis', () => {
+    const { cpuSources } = broker;
+    expect(cpuSources.brokerProcesses().map((process) => process.name)).toEqual(
+      expect.arrayContaining(['broker-api', 'release-worker']),
+    );
+    expect(new URL(broker.databaseUrl).pathname).toBe(`/${cpuSources.database}`);
+    expect(cpuSources.database).toMatch(/^oso_bench_/);
+    expect(cpuSources.redisUrl).toMatch(/^redis/);
+  });
+
   it('points every vendor webhook at its receiver and stores its tables in its own database', async () => {
     const db = new Client({ connectionString: broker.databaseUrl });
     await db.connect();

@@ -3,6 +3,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { LEAF_KEY_TYPES, type LeafKeyType, isLeafKeyType } from '@app/pki/leaf-key-type';
+import { CpuMeter } from './process-cpu';
 import { peakRssOf } from './process-memory';
 import { startBenchBroker } from './bench-broker';
 import { resolveDistDir } from './bench-broker-process';
@@ -34,10 +37,16 @@ interface BenchOptions {
   keep: boolean;
   serve: boolean;
   cpuProf?: string;
+  keyType?: LeafKeyType;
 }
 
 /** How long after a scenario the releases it allowed may still arrive by webhook. */
 const RELEASE_SETTLE_MS = 5000;
+
+function leafKeyType(value: string): LeafKeyType {
+  if (!isLeafKeyType(value)) throw new InvalidArgumentError(`one of ${LEAF_KEY_TYPES.join(', ')}`);
+  return value;
+}
 
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -59,6 +68,10 @@ async function bench(options: BenchOptions): Promise<void> {
     distDir,
     keepWorkDir: options.keep,
     cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined,
+    // The bench PKI is fresh, so both settings decide every certificate it issues (vendors' and broker's).
+    env: options.keyType
+      ? { PKI_CLIENT_KEY_TYPE: options.keyType, PKI_SERVER_KEY_TYPE: options.keyType }
+      : undefined,
     log: say,
   });
   try {
@@ -77,6 +90,8 @@ async function bench(options: BenchOptions): Promise<void> {
     for (const [index, name] of chosen.entries()) {
       say(`scenario ${name} (${options.seconds} s at most)`);
       const latency = new ReleaseLatency(broker.webhooks);
+      const meter = new CpuMeter(broker.cpuSources);
+      await meter.start();
       const result = await runScenarioFile(join(scenariosDir, `${name}.ts`), {
         seconds: options.seconds,
         vus: FIXED_CONCURRENCY.has(name) ? undefined : options.concurrency,
@@ -89,7 +104,9 @@ async function bench(options: BenchOptions): Promise<void> {
       // Releases allowed at the end of the scenario get a moment to be delivered.
       const { latenciesMs, pending } = await latency.settle(RELEASE_SETTLE_MS);
       latency.stop();
-      const row = { ...rowOf(result), releaseWebhookMs: latenciesMs, releasesNotHeard: pending };
+      // Until the releases settled: the release worker's share of the scenario is done by then.
+      const cpu = await meter.stop();
+      const row = { ...rowOf(result), releaseWebhookMs: latenciesMs, releasesNotHeard: pending, cpu };
       rows.push(row);
       say(
         `  ${row.iterations} iterations, ${row.iterationsPerSecond.toFixed(1)}/s, p99 ${row.p99.toFixed(0)} ms, ` +
@@ -105,7 +122,9 @@ async function bench(options: BenchOptions): Promise<void> {
         memory: broker.memory(),
         driverPeakRssBytes: peakRssOf(process.pid) ?? process.memoryUsage().rss,
         rateLimitPerMinute: broker.rateLimitPerMinute,
+        cores: cpus().length,
         notes: [
+          `certificate keys: ${options.keyType ?? "the PKI's default"} (--key-type).`,
           `broker: ${distDir}; ${options.vendors} vendors × ${options.schoolsPerVendor} schools; scenarios: ${scenariosDir}; ` +
             `at most ${options.seconds} s and ${options.maxRequests} requests each.`,
           'The driver (this Node process) shares the machine with the broker: its CPU is in the table.',
@@ -156,7 +175,15 @@ const program = new Command('bench')
   .option('--api-processes <n>', 'BROKER_API_PROCESSES for broker-api (default: its own)', positive)
   .option('--keep', 'keep the work directory (PKI, manifest, process logs)', false)
   .option('--serve', 'start the broker, write the manifest, print k6 commands, run until Ctrl+C', false)
-  .option('--cpu-prof <dir>', 'write a V8 CPU profile of every broker process into <dir> (open in Chrome DevTools)')
+  .option(
+    '--key-type <type>',
+    "key of the vendors' and the broker's certificates: rsa-2048 or p256 (default: the PKI's default)",
+    leafKeyType,
+  )
+  .option(
+    '--cpu-prof <dir>',
+    'write a V8 CPU profile of every broker process into <dir> (open in Chrome DevTools)',
+  )
   .action(async (options: BenchOptions) => {
     await bench(options);
   });

@@ -2,6 +2,7 @@ import { percentile } from '@app/exchange-log/bench/bench-statistics';
 import type { ProcessMemory } from './bench-broker';
 import type { ValidationBaselines } from './bench-baselines';
 import type { ScenarioResult } from './k6-runner';
+import { CPU_GROUPS, type CpuGroup, type CpuSpent, cpuCeilingPerSecond, msPerOperation } from './process-cpu';
 
 /** The issue's targets (#13) on a 2-core machine, driver included. */
 export const TARGETS = {
@@ -38,6 +39,8 @@ export interface ScenarioRow {
   /** Allowed release → the receiver's webhook called, for releases this scenario allowed (ms). */
   releaseWebhookMs?: number[];
   releasesNotHeard?: number;
+  /** CPU of every process doing the scenario's work, from its start until its releases settled. */
+  cpu?: CpuSpent;
 }
 
 export function rowOf(result: ScenarioResult): ScenarioRow {
@@ -80,7 +83,7 @@ export function rowOf(result: ScenarioResult): ScenarioRow {
   };
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column].length)),
   );
@@ -104,6 +107,8 @@ export interface Report {
   driverPeakRssBytes: number;
   rateLimitPerMinute: number;
   notes: string[];
+  /** The machine's cores (the CPU ceiling's numerator). */
+  cores: number;
 }
 
 export function formatReport(report: Report): string {
@@ -141,6 +146,23 @@ export function formatReport(report: Report): string {
     ),
   );
   out.push('(p50/p95/p99: every request of the scenario, signed and over mutual TLS, as the driver saw it)');
+  const measured = report.rows.filter((row) => row.cpu);
+  if (measured.length > 0) {
+    out.push(
+      '',
+      cpuTable(
+        'scenario',
+        'iteration',
+        measured.map((row) => ({
+          label: row.scenario,
+          operations: row.iterations,
+          perSecond: row.iterationsPerSecond,
+          cpu: row.cpu!,
+        })),
+        report.cores,
+      ),
+    );
+  }
 
   const pct = (values: number[], p: number) => (values.length ? ms(percentile(values, p)) : '–');
   const releaseRows = report.rows.filter(
@@ -293,4 +315,62 @@ export function formatReport(report: Report): string {
     ...report.notes,
   );
   return out.join('\n');
+}
+
+const cpuMs = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 1 ? 2 : 1) : '–');
+const ratePerSecond = (value: number) => (Number.isFinite(value) ? rate(value) : '–');
+
+const CPU_COLUMN: Record<CpuGroup, string> = {
+  'broker-api': 'broker-api',
+  'release-worker': 'release-worker',
+  postgres: 'PostgreSQL',
+  redis: 'Redis',
+  driver: 'driver',
+};
+
+export interface CpuRow {
+  label: string;
+  operations: number;
+  /** The wall rate measured in the same span, for comparison with the ceiling. */
+  perSecond: number;
+  cpu: CpuSpent;
+}
+
+/**
+ * CPU ms per operation of each process group, the total, and the rate the machine's cores could carry
+ * alone at that cost (cores × 1000 ÷ total ms), beside the rate measured on the shared machine.
+ */
+export function cpuTable(what: string, operation: string, rows: CpuRow[], cores: number): string {
+  const lines = rows.map((row) => {
+    const perOperation = CPU_GROUPS.map((group) =>
+      row.cpu.unseen.includes(group)
+        ? Number.NaN
+        : msPerOperation(row.cpu.seconds.get(group) ?? 0, row.operations),
+    );
+    const total = perOperation.reduce((sum, value) => sum + (Number.isFinite(value) ? value : 0), 0);
+    return [
+      row.label,
+      String(row.operations),
+      ...perOperation.map(cpuMs),
+      cpuMs(total),
+      ratePerSecond(cpuCeilingPerSecond(cores, total)),
+      ratePerSecond(row.perSecond),
+    ];
+  });
+  return [
+    table(
+      [
+        `CPU ms per ${operation}: ${what}`,
+        `${operation}s`,
+        ...CPU_GROUPS.map((group) => CPU_COLUMN[group]),
+        'total',
+        `ceiling/s on ${cores} cores`,
+        'measured/s',
+      ],
+      lines,
+    ),
+    '(user + system from /proc/<pid>/stat; broker-api: primary + cluster workers with their threads; PostgreSQL: the ' +
+      "backends of the bench's database, not the postmaster/WAL writer/checkpointer; Redis: the whole server, " +
+      'shared with anything else using it; ceiling = cores × 1000 ÷ total)',
+  ].join('\n');
 }

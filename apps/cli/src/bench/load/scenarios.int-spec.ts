@@ -7,6 +7,7 @@ import { BENCH_SCENARIOS } from './bench-scenarios';
 import { NonLoopbackTargetError } from './k6-shim/loopback';
 import { type ScenarioResult, runScenarioFile } from './k6-runner';
 import { ReleaseLatency } from './release-latency';
+import { CpuMeter, msPerOperation } from './process-cpu';
 
 const LOAD_TESTS = join(__dirname, '..', '..', '..', '..', '..', 'load-tests');
 const ITERATIONS = 4;
@@ -122,6 +123,22 @@ describe('the load-test scenarios through the Node runner', () => {
     },
     120_000,
   );
+
+  it('measures the CPU per iteration of broker-api, release-worker, PostgreSQL, Redis and the driver', async () => {
+    const meter = new CpuMeter(broker.cpuSources);
+    await meter.start();
+    const result = await run('staging', { VUS: '4', ITERATIONS: '16' });
+    const cpu = await meter.stop();
+    expect(result.iterations).toBe(16);
+    expect(cpu.unseen).toEqual([]);
+    expect(cpu.wallSeconds).toBeGreaterThan(0);
+    // Staging spends CPU in the API (validation, encryption), in its database backends, and in the driver
+    // (signing, TLS); Redis and the release worker may idle through a span this short, but are measured.
+    for (const group of ['broker-api', 'postgres', 'driver'] as const)
+      expect(msPerOperation(cpu.seconds.get(group) ?? 0, result.iterations)).toBeGreaterThan(0);
+    for (const group of ['release-worker', 'redis'] as const)
+      expect(cpu.seconds.get(group)).toBeGreaterThanOrEqual(0);
+  }, 120_000);
 
   it('hears of every release the exchanges allowed through the receiving vendor’s webhook', async () => {
     const deadline = Date.now() + 15_000;

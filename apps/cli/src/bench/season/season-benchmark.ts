@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { startBenchBroker } from '../load/bench-broker';
 import { countFromExchangeLog } from './season-checks';
-import { cpuSnapshot } from './season-cpu';
+import { cpuTable } from '../load/bench-report';
+import { CpuMeter } from '../load/process-cpu';
 import { SeasonOutcome, driveSeason } from './season-driver';
 import { DEFAULT_MIX, SeasonPlan } from './season-plan';
 import { SEASON_STEPS } from './season-stats';
@@ -51,6 +53,14 @@ const program = new Command('bench:season')
     'key of the vendors’ and the broker’s certificates: rsa-2048 or p256 (docs/operator-guide.md, "Key types")',
     leafKeyType,
     DEFAULT_LEAF_KEY_TYPE,
+  )
+  .option(
+    '--dist <dir>',
+    "the built broker to measure (default: this checkout's dist), e.g. an older commit's",
+  )
+  .option(
+    '--cpu-prof <dir>',
+    'write a V8 CPU profile of every broker process into <dir> (open in Chrome DevTools)',
   );
 
 interface Options {
@@ -63,6 +73,8 @@ interface Options {
   withhold: number;
   apiProcesses?: number;
   keyType: LeafKeyType;
+  cpuProf?: string;
+  dist?: string;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,6 +93,8 @@ async function main(): Promise<void> {
     apiProcesses: options.apiProcesses,
     // The bench PKI is fresh, so both settings decide every certificate it issues.
     env: { PKI_CLIENT_KEY_TYPE: options.keyType, PKI_SERVER_KEY_TYPE: options.keyType },
+    cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined,
+    distDir: options.dist,
     log: (line) => say(`  ${line}`),
   });
   let failed = true;
@@ -90,8 +104,8 @@ async function main(): Promise<void> {
       voToVoShare: options.voShare,
     });
     say(`season: ${plan.schools} schools; progress every ${PROGRESS_EVERY_MS / 1000} s`);
-    const cpuBefore = cpuSnapshot(broker.memory());
-    const driverBefore = process.cpuUsage();
+    const meter = new CpuMeter(broker.cpuSources);
+    await meter.start();
     const outcome = await driveSeason(broker, plan, {
       concurrency: options.concurrency,
       fetchConcurrency: Math.max(2, Math.ceil(options.concurrency / 2)),
@@ -103,21 +117,23 @@ async function main(): Promise<void> {
       // Eight digits, a random start: the pupils of two runs never meet in one database.
       firstBsnHead: 20_000_000 + Math.floor(Math.random() * 40_000_000),
     });
-    const driverCpu = process.cpuUsage(driverBefore);
-    const cpuAfter = cpuSnapshot(broker.memory());
+    const cpu = await meter.stop();
     report(outcome);
-    const perPupil = (seconds: number) => (seconds * 1000) / Math.max(1, outcome.completed);
-    const spent: Array<[string, number]> = [...cpuAfter].map(([name, after]) => [
-      name,
-      perPupil(after - (cpuBefore.get(name) ?? 0)),
-    ]);
-    spent.push(['season driver', perPupil((driverCpu.user + driverCpu.system) / 1e6)]);
-    const total = spent.reduce((sum, [, ms]) => sum + ms, 0);
-    say('\nCPU per pupil (user + system; PostgreSQL and Redis not counted):');
-    for (const [name, ms] of spent) say(`  ${name.padEnd(18)} ${ms.toFixed(1)} ms`);
+    say('');
     say(
-      `  ${'total'.padEnd(18)} ${total.toFixed(1)} ms → on ${cpus().length} idle cores at most ` +
-        `${((cpus().length * 1000) / total).toFixed(0)} pupils/s (before the database's share)`,
+      cpuTable(
+        'the season',
+        'pupil',
+        [
+          {
+            label: `${options.pupils} pupils`,
+            operations: outcome.completed,
+            perSecond: outcome.completed / outcome.wallSeconds,
+            cpu,
+          },
+        ],
+        cpus().length,
+      ),
     );
     say('\nTHE CHECKS (counted from the exchange log):');
     const checks = await countFromExchangeLog(broker.databaseUrl, broker.schema, outcome, plan.sectors);
