@@ -1,5 +1,6 @@
 import { CertificateAuthority } from '@app/pki/certificate-authority';
 import { DevPkiStore } from '@app/pki/dev-pki-store';
+import { readPkiConfig } from '@app/pki/pki.config';
 import { DEV_SERVER_NAMES } from '@app/pki/pki.service';
 import { ensureLogSigningKey, readLogKeyConfig } from '@app/exchange-log/log-key/log-key.config';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -157,7 +158,11 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       keyPem: readFileSync(join(pkiDir, 'ca.key'), 'utf8'),
     });
     new DevPkiStore(pkiDir).writeServer(
-      ca.issueServerCertificate([...DEV_SERVER_NAMES, `*.${BENCH_HOST_SUFFIX}`]),
+      ca.issueServerCertificate(
+        [...DEV_SERVER_NAMES, `*.${BENCH_HOST_SUFFIX}`],
+        undefined,
+        readPkiConfig(env).serverKeyType,
+      ),
     );
 
     const port = await freeLoopbackPort();
