@@ -38,9 +38,9 @@ without one, every path — this page too — answers \`401\`.
 **Signing (every \`/v1\` request).** RFC 9421 HTTP Message Signatures with the key of that certificate:
 \`Signature-Input\` covering \`"@method"\`, \`"@target-uri"\` (the absolute URI as sent), \`"content-digest"\`
 when there is a body (RFC 9530 \`Content-Digest: sha-256=:…:\`), with the parameters \`created\`, a fresh
-\`nonce\` (16–128 characters) and \`keyid\` = the certificate's SHA-256 fingerprint (lower-case hex). RSA keys
-sign as \`rsa-pss-sha512\` with salt length 64; EC P-256/P-384 as \`ecdsa-p256-sha256\`/\`ecdsa-p384-sha384\`;
-Ed25519 as \`ed25519\`. Signatures older than 300 s (or over 60 s ahead) and replayed nonces are refused.
+\`nonce\` (16–128 characters) and \`keyid\` = the certificate's SHA-256 fingerprint (lower-case hex). EC P-256
+keys (the default of \`oso pki issue\`) sign as \`ecdsa-p256-sha256\` (raw r‖s); RSA keys as \`rsa-pss-sha512\`
+with salt length 64; P-384 as \`ecdsa-p384-sha384\`; Ed25519 as \`ed25519\`. Signatures older than 300 s (or over 60 s ahead) and replayed nonces are refused.
 A browser cannot sign, so "Try it out" is off here; \`POST /v1/echo\` shows what the broker verified, and
 \`npm run --silent oso -- request --as <vendor> METHOD PATH [--data …]\` is the reference client.
 
@@ -64,7 +64,7 @@ const REQUEST_HEADERS: Record<string, ParameterObject> = {
     required: true,
     description:
       'RFC 9421: e.g. `sig=("@method" "@target-uri" "content-digest" "content-type");created=1772359331;' +
-      'keyid="<certificate SHA-256>";alg="rsa-pss-sha512";nonce="<16+ random bytes, base64url>"`.',
+      'keyid="<certificate SHA-256>";alg="ecdsa-p256-sha256";nonce="<16+ random bytes, base64url>"`.',
     schema: { type: 'string' },
   },
   Signature: {

@@ -265,7 +265,9 @@ export const API_SCHEMAS = {
       'The canonical JSON the broker signed (keys sorted, no whitespace, UTF-8): the facts above plus `type`.',
     ),
     signature: object({
-      algorithm: string('RFC 9421 algorithm name of the broker key, e.g. rsa-pss-sha512.'),
+      algorithm: string(
+        'RFC 9421 algorithm name of the broker key, e.g. ecdsa-p256-sha256 or rsa-pss-sha512.',
+      ),
       keyId: sha256('SHA-256 fingerprint of the broker’s certificate.'),
       value: string('The signature over the bytes of `notice`, base64.'),
     }),
@@ -301,7 +303,7 @@ export const API_SCHEMAS = {
   EchoResponse: object({
     keyId: sha256('The keyid the broker verified: your certificate’s SHA-256 fingerprint.'),
     label: string('The signature’s label in Signature-Input.'),
-    algorithm: string('The algorithm it was verified with, e.g. rsa-pss-sha512.'),
+    algorithm: string('The algorithm it was verified with, e.g. ecdsa-p256-sha256 or rsa-pss-sha512.'),
     coveredComponents: { type: 'array', items: { type: 'string' } },
     created: timestamp('The signature’s created parameter.'),
     nonce: string('The signature’s nonce.'),

@@ -74,7 +74,7 @@ export const ERROR_CATALOGUE = {
     status: 401,
     meaning: 'The signature is unreadable, claims another algorithm than the key’s, or does not verify.',
     example:
-      'The signature "sig" does not verify with the certificate’s key. Sign the request exactly as sent (method, the absolute target URI, covered headers) with rsa-pss-sha512.',
+      'The signature "sig" does not verify with the certificate’s key. Sign the request exactly as sent (method, the absolute target URI, covered headers) with the algorithm of your key (ecdsa-p256-sha256 for P-256, rsa-pss-sha512 for RSA).',
   },
   SIGNATURE_KEY_MISMATCH: {
     status: 401,
