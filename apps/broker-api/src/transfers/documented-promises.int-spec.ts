@@ -100,7 +100,7 @@ describe('documented promises of the exchange', () => {
       // Stands in for the retention job of a later issue: the payload goes, then the transfer is purged.
       await database.query(
         `UPDATE dossier_versions SET purged_at = now(), ciphertext = NULL, iv = NULL, auth_tag = NULL,
-           wrapped_key = NULL, wrap_iv = NULL, wrap_tag = NULL
+           wrapped_key = NULL, wrap_iv = NULL, wrap_tag = NULL, sealed_gate_facts = NULL
          WHERE id = (SELECT released_version_id FROM transfers WHERE id = $1)`,
         [id],
       );
