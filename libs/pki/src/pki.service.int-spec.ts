@@ -6,6 +6,11 @@ import { createSuiteDatabase } from '../../../test/support/suite-database';
 import { TestPki } from '../../../test/support/test-pki';
 import { createCrl, crlNextUpdate, crlNumberOf } from './crl';
 
+/** The certificate as openssl prints it: checked by a parser that is not ours. */
+function certificateText(file: string): string {
+  return execFileSync('openssl', ['x509', '-noout', '-text', '-in', file]).toString();
+}
+
 describe('PkiService with a real CA and registry', () => {
   let pki: TestPki;
 
@@ -60,13 +65,7 @@ describe('PkiService with a real CA and registry', () => {
     expect(certificate.keyUsage).toContain('1.3.6.1.5.5.7.3.2'); // clientAuth
     expect(statSync(issued.keyFile).mode & 0o077).toBe(0);
     // Checked by a parser that is not ours: a valid chain, and keyUsage without keyEncipherment (RFC 5480).
-    const text = execFileSync('openssl', [
-      'x509',
-      '-noout',
-      '-text',
-      '-in',
-      issued.certificateFile,
-    ]).toString();
+    const text = certificateText(issued.certificateFile);
     expect(text).toMatch(/X509v3 Key Usage: critical\s*\n\s*Digital Signature\s*\n/);
     execFileSync('openssl', ['verify', '-CAfile', pki.pki.store.caCertificateFile, issued.certificateFile]);
     const bound = await pki.registry.findCertificate(issued.fingerprintSha256);
@@ -84,13 +83,7 @@ describe('PkiService with a real CA and registry', () => {
     expect(certificate.publicKey.asymmetricKeyType).toBe('rsa');
     expect(certificate.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(certificate.verify(new X509Certificate(pki.caCertificate).publicKey)).toBe(true);
-    const text = execFileSync('openssl', [
-      'x509',
-      '-noout',
-      '-text',
-      '-in',
-      issued.certificateFile,
-    ]).toString();
+    const text = certificateText(issued.certificateFile);
     expect(text).toMatch(/X509v3 Key Usage: critical\s*\n\s*Digital Signature, Key Encipherment\s*\n/);
     execFileSync('openssl', ['verify', '-CAfile', pki.pki.store.caCertificateFile, issued.certificateFile]);
     const bound = await pki.registry.findCertificate(issued.fingerprintSha256);

@@ -1,8 +1,8 @@
 import { BROKER_SCHEMA } from '@app/broker-schema';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { RegistryService } from '@app/registry';
-import { DossierVault, readVaultConfig } from '@app/vault';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { kekRotationVaults } from '@app/vault/testing/kek-rotation-vaults';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
 import { rotateDossierKeys } from './dossier-key-rotation';
@@ -13,13 +13,7 @@ import { TEST_BOARD } from '../../../test/support/school-boards';
 /** Rotation on real PostgreSQL: every version re-wrapped, ciphertexts untouched, old key no longer needed. */
 describe('rotating the key-encryption key of stored dossiers', () => {
   let dataSource: DataSource;
-  const oldKek = `old:${randomBytes(32).toString('base64')}`;
-  const newKek = `new:${randomBytes(32).toString('base64')}`;
-  const before = new DossierVault(readVaultConfig({ VAULT_KEKS: oldKek, VAULT_ACTIVE_KEK: 'old' }));
-  const during = new DossierVault(
-    readVaultConfig({ VAULT_KEKS: `${oldKek},${newKek}`, VAULT_ACTIVE_KEK: 'new' }),
-  );
-  const after = new DossierVault(readVaultConfig({ VAULT_KEKS: newKek, VAULT_ACTIVE_KEK: 'new' }));
+  const { before, during, after } = kekRotationVaults();
 
   beforeAll(async () => {
     const url = await createSuiteDatabase('rotation');

@@ -2,7 +2,7 @@ import { BROKER_SCHEMA } from '@app/broker-schema';
 import { DossierValidationPool, generateDossier } from '@app/oso-dataset';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { RegistryService } from '@app/registry';
-import { DossierVault, readVaultConfig } from '@app/vault';
+import { kekRotationVaults } from '@app/vault/testing/kek-rotation-vaults';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,13 +28,7 @@ describe('the gate`s facts, sealed with the version', () => {
   let dataSource: DataSource;
   let pool: DossierValidationPool;
   let service: TransferService;
-  const oldKek = `old:${randomBytes(32).toString('base64')}`;
-  const newKek = `new:${randomBytes(32).toString('base64')}`;
-  const before = new DossierVault(readVaultConfig({ VAULT_KEKS: oldKek, VAULT_ACTIVE_KEK: 'old' }));
-  const during = new DossierVault(
-    readVaultConfig({ VAULT_KEKS: `${oldKek},${newKek}`, VAULT_ACTIVE_KEK: 'new' }),
-  );
-  const after = new DossierVault(readVaultConfig({ VAULT_KEKS: newKek, VAULT_ACTIVE_KEK: 'new' }));
+  const { before, during, after } = kekRotationVaults();
   const poLas = { id: 'po-las', certificateFingerprint: 'a'.repeat(64) };
   const voLas = { id: 'vo-las', certificateFingerprint: 'b'.repeat(64) };
   let seed = 40;
