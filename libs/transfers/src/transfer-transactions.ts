@@ -1,4 +1,5 @@
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
+import { joinStepTransaction } from '@app/persistence/step-participants';
 import { DataSource, EntityManager } from 'typeorm';
 import { LineTurnTimeout, LineTurns } from './line-turns';
 import { TransferError } from './transfer-error';
@@ -78,6 +79,8 @@ export function inRecordedTransaction<T>(
   return inTransaction(dataSource, async (manager) => {
     const result = await work(manager);
     await trail.recordIn(manager);
+    // A request's Idempotency-Key is recorded here, so the step and its key commit together (#14).
+    await joinStepTransaction(manager);
     return result;
   });
 }
