@@ -28,6 +28,7 @@ describe('the broker’s database schema', () => {
         'exchange_log_entries',
         'exchange_log_leaves',
         'exchange_log_tree_nodes',
+        'idempotency_keys',
         'mandates',
         'notification_outbox',
         'recall_notices',

@@ -3,6 +3,8 @@ import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from '@app/registry/registry-s
 import { TRANSFER_ENTITIES, TRANSFER_MIGRATIONS } from '@app/transfers/transfer-schema';
 import { EXCHANGE_LOG_ENTITIES, EXCHANGE_LOG_MIGRATIONS } from '@app/exchange-log/storage';
 import { BrokerRuntimePrivileges1764700000000 } from './migrations/1764700000000-broker-runtime-privileges';
+import { IdempotencyKeys1766400000014 } from './migrations/1766400000014-idempotency-keys';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
 /**
  * The broker's database: every domain's entities and migrations, composed here and nowhere else. The
@@ -18,4 +20,6 @@ export const BROKER_SCHEMA = combineSchemas(
   { entities: EXCHANGE_LOG_ENTITIES, migrations: EXCHANGE_LOG_MIGRATIONS },
   // What the broker's runtime role may do to all of the above: composed here, where all tables are known.
   { entities: [], migrations: [BrokerRuntimePrivileges1764700000000] },
+  // The vendor API's Idempotency-Keys (#14): the API's own table, not a domain's.
+  { entities: [IdempotencyKeyEntity], migrations: [IdempotencyKeys1766400000014] },
 );

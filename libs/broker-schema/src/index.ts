@@ -1,2 +1,3 @@
 export * from './broker-schema';
 export * from './runtime-privileges';
+export * from './idempotency-key.entity';

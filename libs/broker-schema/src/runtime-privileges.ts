@@ -3,8 +3,11 @@ import { EXCHANGE_LOG_TABLES } from '@app/exchange-log/storage/exchange-log-tabl
 /** The role every serving connection of the broker acts as (broker API requests, its sequencer). */
 export { BROKER_RUNTIME_ROLE } from '@app/exchange-log/storage/exchange-log-tables';
 
-/** What the broker's serving connections may do to a table; never DELETE or TRUNCATE: nothing deletes yet. */
-export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE';
+/**
+ * What the broker's serving connections may do to a table; never TRUNCATE, and DELETE only where a row
+ * is no record but a short-lived guard (an Idempotency-Key past its retention, #14).
+ */
+export type TablePrivilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 
 const READ_ADD: readonly TablePrivilege[] = ['SELECT', 'INSERT'];
 const READ_ADD_CHANGE: readonly TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE'];
@@ -42,6 +45,8 @@ export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePr
   [EXCHANGE_LOG_TABLES.leaves]: READ_ADD,
   [EXCHANGE_LOG_TABLES.treeNodes]: READ_ADD,
   [EXCHANGE_LOG_TABLES.checkpoints]: READ_ADD,
+  // A vendor's Idempotency-Keys (IdempotencyKeys1766400000014): claimed, answered, deleted when expired.
+  idempotency_keys: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
   // Which migrations ran: the migrator's business; the broker only reads it.
   schema_migrations: ['SELECT'],
 };
