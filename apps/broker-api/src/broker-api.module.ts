@@ -27,6 +27,7 @@ import { ApiExceptionFilter } from './api-errors/api-exception.filter';
 import type { BrokerApiConfig } from './broker-api.config';
 import { BROKER_API_CONFIG } from './broker-api.tokens';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor, IdempotencyKeyRepository, IdempotentRequests } from './idempotency';
 import { HealthService } from './health/health.service';
 import { EchoController } from './message-signatures/echo.controller';
 import {
@@ -116,6 +117,14 @@ export class BrokerApiModule {
         { provide: APP_GUARD, useClass: VendorRateLimitGuard },
         { provide: APP_GUARD, useClass: RequestSignatureGuard },
         HealthService,
+        // Idempotency-Key on the routes that create something (#14): keys in PostgreSQL, per vendor.
+        {
+          provide: IdempotentRequests,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) =>
+            new IdempotentRequests(new IdempotencyKeyRepository(dataSource)),
+        },
+        IdempotencyInterceptor,
         // Recall notices (#11), signed with the broker's server key like its answers.
         {
           provide: TransferRecalls,

@@ -530,6 +530,32 @@ export const ERROR_CATALOGUE = {
       'The broker cannot reach its database now; nothing was changed. Retry after 5 s (see Retry-After).',
   },
 
+  // Idempotency-Key (#14): the routes that create something, when the vendor sends the header.
+  IDEMPOTENCY_KEY_INVALID: {
+    status: 400,
+    meaning: 'The Idempotency-Key header is not 1 to 255 visible ASCII characters (or sent twice).',
+    example:
+      'The Idempotency-Key must be 1 to 255 visible ASCII characters (no spaces, quotes or backslashes), sent once; a UUID is a good key. Nothing was done.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    meaning: 'The key was used before for another request (method, path or body); nothing was done.',
+    example:
+      'This Idempotency-Key was used for another request (a different method, path or body) within the last 24 h; nothing was done. Use a new key for a new request.',
+  },
+  IDEMPOTENCY_KEY_IN_FLIGHT: {
+    status: 409,
+    meaning: 'The first request with this key is still being handled; retry after Retry-After.',
+    example:
+      'The first request with this Idempotency-Key is still being handled; nothing was done again. Retry after 4 s (see Retry-After) for its answer.',
+  },
+  IDEMPOTENCY_ANSWER_LOST: {
+    status: 409,
+    meaning: 'The key’s request was carried out, but its answer was lost in a crash; read the result.',
+    example:
+      'The request with this Idempotency-Key was carried out, but the broker instance handling it stopped before its answer was stored; nothing was done again. Read the result (GET /v1/transfers, or the X-Log-Entry entries of your other answers).',
+  },
+
   INTERNAL_ERROR: {
     status: 500,
     meaning: 'The broker could not handle the request (nothing was changed); retry later.',

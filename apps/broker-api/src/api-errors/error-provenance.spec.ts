@@ -26,6 +26,7 @@ const RECALL = 'apps/broker-api/src/transfers/recall.int-spec.ts';
 const MATCHES = 'apps/broker-api/src/transfers/match-approval.int-spec.ts';
 const DECLARATIONS = 'apps/broker-api/src/transfers/consent-declaration.int-spec.ts';
 const RENDERING = 'apps/broker-api/src/transfers/rendering.int-spec.ts';
+const IDEMPOTENCY = 'apps/broker-api/src/idempotency/idempotency.int-spec.ts';
 
 interface Provenance {
   file: string;
@@ -259,6 +260,22 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
   RENDERING_CAPACITY_EXHAUSTED: api(
     RENDERING,
     'refuses renderings beyond a vendor’s share with 503 and Retry-After, and serves other vendors meanwhile',
+  ),
+  IDEMPOTENCY_KEY_INVALID: api(
+    IDEMPOTENCY,
+    'refuses a malformed Idempotency-Key with 400 IDEMPOTENCY_KEY_INVALID, and reads a quoted one as bare',
+  ),
+  IDEMPOTENCY_KEY_REUSED: api(
+    IDEMPOTENCY,
+    'refuses the same key for another request with 422 IDEMPOTENCY_KEY_REUSED, doing nothing',
+  ),
+  IDEMPOTENCY_KEY_IN_FLIGHT: api(
+    IDEMPOTENCY,
+    'answers 409 IDEMPOTENCY_KEY_IN_FLIGHT with Retry-After while another attempt holds the key, and runs the retry once that attempt’s lease lapsed',
+  ),
+  IDEMPOTENCY_ANSWER_LOST: api(
+    IDEMPOTENCY,
+    'answers 409 IDEMPOTENCY_ANSWER_LOST when the first attempt committed but died before storing its answer',
   ),
   // A bug, by definition not provoked by any request: the filter's own test gives it an unexpected error.
   INTERNAL_ERROR: {

@@ -31,6 +31,7 @@ import { Client } from '../client-authentication/authenticated-client.decorator'
 import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
 import { DOCUMENT_MEDIA_TYPES, RequestWithRawBody, documentBody } from '../request-bodies/request-bodies';
 import { parseEvidenceBody } from './evidence-body';
+import { IDEMPOTENCY_ERRORS, Idempotent } from '../idempotency';
 import { TransferIdPipe } from './transfer-id.pipe';
 import { actingVendor, vendorOf } from './transfers.controller';
 
@@ -62,8 +63,10 @@ export class EvidenceController {
     'TRANSFER_STATE_CONFLICT',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Post('transfers/:id/evidence')
   @HttpCode(201)
   async record(
@@ -115,9 +118,11 @@ export class EvidenceController {
     'DECLARATION_HASH_MISMATCH',
     'DOSSIER_PURGED',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
   @ApiParam({ name: 'evidenceId', description: 'The consent record’s `id`.', schema: { type: 'string' } })
+  @Idempotent()
   @Put('transfers/:id/evidence/:evidenceId/declaration')
   @HttpCode(201)
   async storeDeclaration(

@@ -42,6 +42,7 @@ import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
 import { RequestWithRawBody, dossierBytes } from '../request-bodies/request-bodies';
+import { IDEMPOTENCY_ERRORS, Idempotent } from '../idempotency';
 import { TransferIdPipe } from './transfer-id.pipe';
 
 const pupilKeySchema = z
@@ -142,7 +143,9 @@ export class TransfersController {
     'UNKNOWN_SCHOOL',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
+  @Idempotent()
   @Post('transfers')
   async request(
     @Client() client: AuthenticatedClient,
@@ -270,8 +273,10 @@ export class TransfersController {
     'VALIDATION_CAPACITY_EXHAUSTED',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Put('transfers/:id/dossier')
   @HttpCode(201)
   async stageForTransfer(
@@ -312,7 +317,9 @@ export class TransfersController {
     'VALIDATION_CAPACITY_EXHAUSTED',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
+  @Idempotent()
   @Post('dossiers')
   @HttpCode(201)
   async stageAhead(
