@@ -11,7 +11,7 @@ import { IDEMPOTENCY_LEASE_SECONDS } from './idempotency-settings';
  * Idempotency-Key over the real broker (#14): mutual TLS, signed requests, the real validation and
  * PostgreSQL. A retry is signed anew (a new nonce), as a vendor's client does; only the key repeats.
  */
-const BSNS = validBsns(13, 31_000_000);
+const BSNS = validBsns(14, 31_000_000);
 const pupil = (index: number) => ({ bsn: BSNS[index], geboortedatum: '2014-03-01' });
 
 describe('Idempotency-Key on the routes that create something', () => {
@@ -150,6 +150,23 @@ describe('Idempotency-Key on the routes that create something', () => {
     expect([again.status, again.headers['idempotent-replayed']]).toEqual([201, 'true']);
     expect(again.body).toEqual(staged.body);
     expect(await versionsOf(staged)).toBe(1);
+  });
+
+  it('replays a state change (a match approval) that a plain repeat would refuse as a conflict', async () => {
+    const staged = await po.send('POST', '/v1/dossiers', povoDossierFor(pupil(13)));
+    const versionHash = (staged.body.version as { canonicalSha256: string }).canonicalSha256;
+    const body = { targetSchool: '01XZ00', sourceSchool: '00YY00', pupil: pupil(13) };
+    const id = (await vo.post('/v1/transfers', body)).body.id as string;
+    const key = randomUUID();
+    const path = `/v1/transfers/${id}/match-approval`;
+    const approved = await keyed(po, 'POST', path, { versionHash }, key);
+    expect([approved.status, approved.body.state]).toEqual([200, 'awaiting_evidence']);
+    const retry = await keyed(po, 'POST', path, { versionHash }, key);
+    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([200, 'true']);
+    expect(retry.raw.equals(approved.raw)).toBe(true);
+    expect(retry.headers['x-log-entry']).toBe(approved.headers['x-log-entry']);
+    const repeated = await po.post(path, { versionHash });
+    expect(repeated.status).toBe(409);
   });
 
   it('refuses the same key for another request with 422 IDEMPOTENCY_KEY_REUSED, doing nothing', async () => {

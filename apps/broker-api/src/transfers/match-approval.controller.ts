@@ -9,6 +9,7 @@ import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
+import { IDEMPOTENCY_ERRORS, Idempotent } from '../idempotency';
 import { TransferIdPipe } from './transfer-id.pipe';
 import { actingVendor } from './transfers.controller';
 
@@ -74,8 +75,9 @@ export class MatchApprovalController {
   })
   @ApiBody(MATCH_BODY)
   @ApiOkResponse({ description: 'The transfer.', headers: LOG_ENTRY_HEADER_DOC })
-  @ApiErrorResponses({ signed: true, body: 'json', vendorOnly: true }, ...MATCH_ERRORS)
+  @ApiErrorResponses({ signed: true, body: 'json', vendorOnly: true }, ...MATCH_ERRORS, ...IDEMPOTENCY_ERRORS)
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Post('transfers/:id/match-approval')
   @HttpCode(200)
   approve(
@@ -95,8 +97,9 @@ export class MatchApprovalController {
   })
   @ApiBody(MATCH_BODY)
   @ApiOkResponse({ description: 'The transfer.', headers: LOG_ENTRY_HEADER_DOC })
-  @ApiErrorResponses({ signed: true, body: 'json', vendorOnly: true }, ...MATCH_ERRORS)
+  @ApiErrorResponses({ signed: true, body: 'json', vendorOnly: true }, ...MATCH_ERRORS, ...IDEMPOTENCY_ERRORS)
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Post('transfers/:id/match-refusal')
   @HttpCode(200)
   refuse(

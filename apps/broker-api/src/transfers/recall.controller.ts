@@ -9,6 +9,7 @@ import { ApiErrorResponses } from '../api-docs/api-error-responses';
 import * as docs from '../api-docs/api-schemas';
 import { Client } from '../client-authentication/authenticated-client.decorator';
 import { LOG_ENTRY_HEADER_DOC, answerWithLogEntries } from '../exchange-log/log-entry-header';
+import { IDEMPOTENCY_ERRORS, Idempotent } from '../idempotency';
 import { TransferIdPipe } from './transfer-id.pipe';
 import { actingVendor, parse, vendorOf } from './transfers.controller';
 
@@ -56,8 +57,10 @@ export class RecallController {
     'VERSION_NOT_RELEASED',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Post('transfers/:id/recall')
   @HttpCode(200)
   async recall(

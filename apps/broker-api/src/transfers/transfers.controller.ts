@@ -390,8 +390,10 @@ export class TransfersController {
     'TRANSFER_ACTOR_NOT_ALLOWED',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Post('transfers/:id/receipt')
   @HttpCode(200)
   async receipt(
@@ -419,8 +421,10 @@ export class TransfersController {
     'TRANSFER_ACTOR_NOT_ALLOWED',
     'TRANSFER_LINE_BUSY',
     'DATABASE_BUSY',
+    ...IDEMPOTENCY_ERRORS,
   )
   @ApiParam(docs.TRANSFER_ID_PARAM)
+  @Idempotent()
   @Post('transfers/:id/withdrawal')
   @HttpCode(200)
   async withdraw(
