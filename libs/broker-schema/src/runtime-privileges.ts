@@ -16,7 +16,7 @@ const READ_ADD_CHANGE: readonly TablePrivilege[] = ['SELECT', 'INSERT', 'UPDATE'
  * Every table of the broker's schema and what the runtime role may do to it: what the code does, and no
  * more. Records (history, the log) are append-only; rows that change state (transfers, a version's
  * wrapped key, a revoked mandate or certificate, a changed registry entry) may be updated; nothing is
- * deleted. A new table gets nothing until its migration grants it (the default privileges are revoked),
+ * deleted but expired Idempotency-Keys, which are guards, not records. A new table gets nothing until its migration grants it (the default privileges are revoked),
  * and `runtime-role.int-spec.ts` fails until it is listed here.
  */
 export const BROKER_RUNTIME_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]>> = {
