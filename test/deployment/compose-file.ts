@@ -60,3 +60,41 @@ export function interpolateEnvironment(
     Object.entries(environment).map(([name, value]) => [name, interpolate(value, variables)]),
   );
 }
+
+export const HAPROXY_FILE = join(__dirname, '..', '..', 'docker', 'haproxy.cfg');
+
+export interface ComposeServiceSettings {
+  image?: string;
+  command?: string[];
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  deploy?: { replicas?: number };
+  healthcheck?: { test?: string[] };
+  depends_on?: Record<string, { condition?: string }>;
+  environment?: Record<string, string | number | boolean | null>;
+}
+
+/** Every service of docker/compose.yaml as written (before interpolation). */
+export function composeServices(): Record<string, ComposeServiceSettings> {
+  return (parse(readFileSync(COMPOSE_FILE, 'utf8')) as { services: Record<string, ComposeServiceSettings> })
+    .services;
+}
+
+/**
+ * docker/haproxy.cfg as its sections: `frontend broker_tls` → its directive lines, comments and blank
+ * lines dropped, runs of spaces made one.
+ */
+export function haproxySections(): Map<string, string[]> {
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const raw of readFileSync(HAPROXY_FILE, 'utf8').split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim().replace(/\s+/g, ' ');
+    if (line === '') continue;
+    if (/^\S/.test(raw)) {
+      current = [];
+      sections.set(line, current);
+    } else current?.push(line);
+  }
+  return sections;
+}

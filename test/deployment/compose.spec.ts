@@ -13,6 +13,8 @@ import { readDatabaseConfig } from '../../libs/persistence/src/database.config';
 import {
   COMPOSE_FILE,
   composeEnvironment,
+  composeServices,
+  haproxySections,
   interpolate,
   interpolateEnvironment,
   variableReferences,
@@ -149,6 +151,94 @@ describe('docker/compose.yaml', () => {
     expect(api.vault.activeKekId).toBe('kek-2026');
     // The compose file leaves EXCHANGE_LOG_KEY_FILE empty: the key beside the mounted PKI.
     expect(api.exchangeLog.verifierKeyFile).toBe(join(tlsDir, 'log-key.pub'));
+  });
+
+  describe('at scale (#14): two API replicas and two workers on one PostgreSQL and one Redis', () => {
+    const services = composeServices();
+    const section = (name: string) => {
+      const found = haproxySections().get(name);
+      if (!found) throw new Error(`docker/haproxy.cfg has no section "${name}"`);
+      return found;
+    };
+
+    it('runs two broker-api replicas and two release-workers, one postgres and one redis', () => {
+      expect(services['broker-api'].deploy?.replicas).toBe(2);
+      expect(services['release-worker'].deploy?.replicas).toBe(2);
+      for (const single of ['postgres', 'redis', 'balancer'])
+        expect(services[single].deploy?.replicas ?? 1).toBe(1);
+      // Every broker process reaches the same database and Redis, under the same prefix.
+      const secrets = operatorSecrets();
+      const api = readBrokerApiConfig({
+        ...interpolateEnvironment(composeEnvironment('broker-api'), secrets),
+        PKI_DIR: tlsDir,
+      });
+      const worker = readReleaseWorkerConfig(
+        interpolateEnvironment(composeEnvironment('release-worker'), secrets),
+      );
+      expect(new URL(worker.database.url).host).toBe(new URL(api.database.url).host);
+      expect(new URL(worker.database.url).pathname).toBe(new URL(api.database.url).pathname);
+      expect(worker.redis.url).toBe(api.redis.url);
+      expect(worker.redis.prefix).toBe(api.redis.prefix);
+    });
+
+    it('tells broker-api health how many workers to expect: as many as run', () => {
+      const expected = interpolate(composeEnvironment('broker-api').RELEASE_WORKERS ?? '', {});
+      expect(Number(expected)).toBe(services['release-worker'].deploy?.replicas);
+    });
+
+    it('publishes 8443 on the balancer alone; the replicas only expose it', () => {
+      const publishers = Object.entries(services)
+        .filter(([, service]) => (service.ports ?? []).some((port) => String(port).endsWith(':8443')))
+        .map(([name]) => name);
+      expect(publishers).toEqual(['balancer']);
+      expect(services['broker-api'].ports).toBeUndefined();
+      expect(services['broker-api'].expose).toEqual(['8443']);
+      expect(services.balancer.volumes).toContain('./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro');
+      // Replicas enter rotation once their own healthcheck passes.
+      expect(services.balancer.depends_on?.['broker-api']?.condition).toBe('service_healthy');
+    });
+
+    it('balances in TCP passthrough: mutual TLS ends at the broker, never at the balancer', () => {
+      const all = [...haproxySections().values()].flat();
+      expect(section('defaults')).toContain('mode tcp');
+      expect(section('frontend broker_tls')).toEqual(expect.arrayContaining(['mode tcp', 'bind :8443']));
+      expect(section('backend broker_api')).toContain('mode tcp');
+      // No TLS settings anywhere: no certificate on the bind, no `ssl` towards the servers, no HTTP mode.
+      expect(all.filter((line) => /\b(ssl|crt|ca-file|verify)\b/.test(line))).toEqual([]);
+      expect(all.filter((line) => line === 'mode http')).toEqual([]);
+      const api = composeEnvironment('broker-api');
+      const server = section('backend broker_api').find((line) => line.startsWith('server-template '));
+      expect(server).toMatch(new RegExp(`^server-template api \\d+ broker-api:${api.BROKER_PORT}$`));
+      expect(Number(server?.split(' ')[2])).toBeGreaterThanOrEqual(
+        services['broker-api'].deploy?.replicas ?? 0,
+      );
+    });
+
+    it('checks every replica on its ops health route and takes a down one out of rotation', () => {
+      const backend = section('backend broker_api');
+      const api = composeEnvironment('broker-api');
+      expect(backend).toEqual(
+        expect.arrayContaining(['option httpchk GET /health', 'http-check expect status 200']),
+      );
+      const defaults = backend.find((line) => line.startsWith('default-server '))?.split(' ') ?? [];
+      expect(defaults).toContain('check');
+      // The health check goes to the plain-HTTP ops listener the broker opens on OPS_PORT.
+      expect(defaults[defaults.indexOf('port') + 1]).toBe(api.OPS_PORT);
+      expect(api.OPS_HOST).toBe('0.0.0.0');
+      // Each replica also has its own container healthcheck on the same route.
+      expect(services['broker-api'].healthcheck?.test?.join(' ')).toContain(
+        `127.0.0.1:${api.OPS_PORT}/health`,
+      );
+    });
+
+    it('runs Redis with AOF and noeviction: queued jobs survive a restart and are never evicted', () => {
+      const command = services.redis.command ?? [];
+      const value = (flag: string) => command[command.indexOf(flag) + 1];
+      expect(command[0]).toBe('redis-server');
+      expect(value('--appendonly')).toBe('yes');
+      expect(value('--maxmemory-policy')).toBe('noeviction');
+      expect(services.redis.volumes).toContain('redis-data:/data');
+    });
   });
 
   const composeCli = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;

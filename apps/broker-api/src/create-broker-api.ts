@@ -15,6 +15,7 @@ import { clientAuthenticationMiddleware } from './client-authentication/client-a
 import { responseSigningMiddleware } from './message-signatures/response-signing.middleware';
 import { requestBodyReader } from './request-bodies/request-bodies';
 import { requestTargetMiddleware } from './request-target/request-target.middleware';
+import { guardAgainstRestoredDatabase } from './restore-guard/restored-database-guard';
 import { answerParserRefusals, cutSilentConnections, serverTimeouts } from './server-limits';
 import { CrlReloader } from './tls/crl-reloader';
 import { mutualTlsServerOptions } from './tls/secure-context';
@@ -51,6 +52,8 @@ export async function createBrokerApi(
     },
   );
   app.disable('x-powered-by');
+  // A database restored from an older backup is refused until its recorded purges are applied (#14).
+  await guardAgainstRestoredDatabase(app);
   // Registered before init(), so it runs before Nest's body parsers and router: an unauthenticated
   // client gets neither its body parsed nor a hint whether a path exists. Answers are signed from the
   // first middleware on, so certificate refusals are signed too, as the API guide promises.

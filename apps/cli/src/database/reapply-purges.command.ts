@@ -1,0 +1,133 @@
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { migrateDatabase } from '../cli-context';
+import { CommandExit, UsageError, say } from '../output';
+import { UnusableExportError, readExportedPurges } from './recorded-purges-export';
+
+/** Exit code of a refusal: the export does not verify, or does not reach what the broker had seen. */
+const EXIT_REFUSED = 1;
+
+interface ReapplyOptions {
+  logExport: string;
+  logKey?: string;
+  acceptUnexported?: boolean;
+}
+
+/**
+ * `oso db reapply-purges --log-export <file>`: after restoring the database from a backup, destroys again
+ * every payload the exchange log records as destroyed since (docs/operator-guide.md, "Backups and
+ * restore"), runs retention's deadlines at today's date, and resets the log's high-water mark so that
+ * broker-api serves again.
+ */
+export function reapplyPurgesCommand(): Command {
+  return new Command('reapply-purges')
+    .description(
+      'after a restore: destroy again the payloads the exchange log records as purged, then let the broker serve',
+    )
+    .requiredOption(
+      '--log-export <file>',
+      'an export of the whole log newer than the backup (`oso audit export`)',
+    )
+    .option('--log-key <file>', "the log's public verifier key (default: EXCHANGE_LOG_KEY_FILE's .pub)")
+    .option(
+      '--accept-unexported',
+      "go on although the export ends before the last entry a broker had seen (the purges in between are lost; retention's deadlines still apply)",
+    )
+    .action(async (options: ReapplyOptions) => {
+      try {
+        await reapplyPurges(options);
+      } catch (error) {
+        if (!(error instanceof UnusableExportError)) throw error;
+        process.stderr.write(`oso: ${error.message}\n`);
+        throw new CommandExit(EXIT_REFUSED);
+      }
+    });
+}
+
+async function reapplyPurges(options: ReapplyOptions): Promise<void> {
+  const { readLogKeyConfig } = await import('@app/exchange-log');
+  const keyFile = options.logKey ?? readLogKeyConfig().verifierKeyFile;
+  let verifierKey: string;
+  try {
+    verifierKey = readFileSync(keyFile, 'utf8').trim();
+  } catch (error) {
+    throw new UsageError(
+      `cannot read the log key ${keyFile}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const exported = await readExportedPurges(options.logExport, verifierKey);
+  say(
+    `export verified: ${exported.treeSize} entries under its signed checkpoint, ` +
+      `${exported.purges.length} recorded purge(s)`,
+  );
+  // A restored database from an older schema is brought up to date first, as the broker would.
+  await migrateDatabase();
+  await withDatabaseAndRedis(async ({ dataSource, redis, prefix }) => {
+    const retention = await import('@app/transfers/retention');
+    const { TRANSFER_LOG_RECORDER } = await import('@app/transfer-log-recorder');
+    const before = await retention.logMarkOf(dataSource.manager);
+    const key = retention.logHighWaterKey(prefix, before.databaseName);
+    const highWater = await retention.readLogHighWater(redis, key);
+    if (exported.lastEntryId < highWater && !options.acceptUnexported)
+      throw new UnusableExportError(
+        `the export ends at entry ${exported.lastEntryId}, but a broker on this database had seen entry ` +
+          `${highWater}: purges recorded in between would not be applied. Use a newer export, or ` +
+          '--accept-unexported when no newer copy of the log exists',
+      );
+    const now = new Date();
+    const reapplied = await retention.reapplyRecordedPurges(dataSource, exported.purges, now);
+    say(
+      `recorded purges: ${reapplied.destroyed} payload(s) destroyed again, ${reapplied.alreadyGone} already ` +
+        `gone, ${reapplied.unknown} of version(s) this database does not hold`,
+    );
+    // Deadlines that passed since the backup are deterministic: retention's own sweep, at today's date.
+    const settings = retention.readRetentionSettings();
+    const swept = await retention.purgeOverduePayloads(
+      dataSource,
+      TRANSFER_LOG_RECORDER,
+      settings.payloadTerms,
+      now,
+    );
+    say(`retention today: ${swept.payloads} payload(s) destroyed, ${swept.transfers} transfer(s) purged`);
+    const after = await retention.logMarkOf(dataSource.manager);
+    await retention.resetLogHighWater(redis, key, after.mark);
+    say(`the broker may serve this database: its log's high-water mark is now entry ${after.mark}`);
+  });
+}
+
+async function withDatabaseAndRedis<T>(
+  work: (context: {
+    dataSource: import('typeorm').DataSource;
+    redis: import('ioredis').Redis;
+    prefix: string;
+  }) => Promise<T>,
+): Promise<T> {
+  const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
+  const { BROKER_SCHEMA } = await import('@app/broker-schema');
+  const { BROKER_RUNTIME_ROLE } = await import('@app/exchange-log');
+  const { readRedisConfig, waitForRedis } = await import('@app/queues');
+  const { DataSource } = await import('typeorm');
+  const { Redis } = await import('ioredis');
+  const database = readDatabaseConfig();
+  const redisConfig = readRedisConfig();
+  await waitForRedis(redisConfig);
+  // As the broker acts: the runtime role may destroy payloads and append to the log, nothing more.
+  const dataSource = await connectWithRetry(
+    new DataSource(
+      dataSourceOptions(database.url, BROKER_SCHEMA, {
+        runAs: BROKER_RUNTIME_ROLE,
+        applicationName: 'oso-reapply-purges',
+        poolSize: 2,
+      }),
+    ),
+    database,
+  );
+  const redis = new Redis(redisConfig.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  try {
+    await redis.connect();
+    return await work({ dataSource, redis, prefix: redisConfig.prefix });
+  } finally {
+    redis.disconnect();
+    await dataSource.destroy();
+  }
+}
