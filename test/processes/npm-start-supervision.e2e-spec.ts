@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuiltProcess, SLOW_PROCESS_TEST_TIMEOUT_MS, freePort } from '../support/built-process';
@@ -154,5 +154,12 @@ describe('npm start supervises (oso up --api 2 --workers 2)', () => {
     // No orphan: every process oso up started (and the API's serving processes) is gone.
     expect([...everyPid].filter(alive)).toEqual([]);
     expect(everyPid.size).toBe(6);
+  });
+
+  it('refuses a count that is not a positive whole number, before starting anything', async () => {
+    const up = new BuiltProcess('cli', ['up', '--workers', '0'], { PKI_DIR: join(workDir, 'refused-pki') });
+    expect(await up.exited).toEqual({ code: 2, signal: null });
+    expect(up.stderr.join('\n')).toContain('must be a positive whole number');
+    expect(existsSync(join(workDir, 'refused-pki'))).toBe(false);
   });
 });
