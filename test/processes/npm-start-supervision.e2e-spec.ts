@@ -67,7 +67,7 @@ describe('npm start supervises (oso up --api 2 --workers 2)', () => {
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it('runs 2 API processes and 2 workers, restarts a killed worker (degraded, then ok), and SIGTERM leaves no process', async () => {
+  it('runs 2 API processes and 2 workers, restarts a killed worker (degraded, then ok) and a killed API primary, and SIGTERM leaves no process', async () => {
     const ports = { broker: await freePort(), ops: await freePort() };
     const up = new BuiltProcess(
       'cli',
@@ -138,6 +138,29 @@ describe('npm start supervises (oso up --api 2 --workers 2)', () => {
         [api, ...workers.filter((pid) => pid !== victim), restarted].sort(),
       );
       expect(alive(victim)).toBe(false);
+
+      // The API's primary killed: its serving processes follow it (no orphans), and oso up starts it again.
+      process.kill(api, 'SIGKILL');
+      const apiAgain = await up.waitForLine(/^oso up: broker-api \(pid \d+\) serves again \(restart 1\)$/);
+      expect(up.stderr.join('\n')).toMatch(
+        new RegExp(
+          `^oso up: broker-api \\(pid ${api}\\) exited with signal SIGKILL; restarting in 1 s$`,
+          'm',
+        ),
+      );
+      const newApi = Number(/pid (\d+)/.exec(apiAgain)![1]);
+      const newServing = childrenOf(newApi);
+      for (const pid of [newApi, ...newServing]) everyPid.add(pid);
+      expect(newServing).toHaveLength(2);
+      // They stop on their own (the primary's IPC channel closed), finishing what they were doing first.
+      expect(
+        await until(
+          async () => serving.filter(alive),
+          (left) => left.length === 0,
+        ),
+      ).toEqual([]);
+      const served = await until(opsHealth, (health) => health.status === 'ok');
+      expect(served).toMatchObject({ status: 'ok', apiProcesses: { configured: 2, serving: 2 } });
     } finally {
       for (const pid of childrenOf(up.pid)) everyPid.add(pid);
       expect(await up.stop('SIGTERM')).toEqual({ code: 0, signal: null });
@@ -153,7 +176,7 @@ describe('npm start supervises (oso up --api 2 --workers 2)', () => {
     );
     // No orphan: every process oso up started (and the API's serving processes) is gone.
     expect([...everyPid].filter(alive)).toEqual([]);
-    expect(everyPid.size).toBe(6);
+    expect(everyPid.size).toBe(9);
   });
 
   it('refuses a count that is not a positive whole number, before starting anything', async () => {
