@@ -27,7 +27,7 @@ class Probe {
   }
 
   async until(what: string, check: () => boolean): Promise<void> {
-    for (const deadline = Date.now() + GUARD_MS; !check(); ) {
+    for (const deadline = Date.now() + GUARD_MS; !check();) {
       if (Date.now() > deadline) throw new Error(`gave up waiting for: ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
