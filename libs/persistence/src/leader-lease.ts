@@ -208,7 +208,9 @@ export class LeaderLease {
     if (!this.isLeading) return;
     this.isLeading = false;
     this.rejoinAt = Date.now() + this.timing.rejoinDelayMs;
-    this.logger.warn(`stepping down: ${why}`);
+    // A lost connection is worth a warning; a clean stop is not.
+    if (this.stopped) this.logger.log(`stepping down: ${why}`);
+    else this.logger.warn(`stepping down: ${why}`);
     try {
       await this.options.onStepDown();
     } catch (error) {
