@@ -8,6 +8,7 @@ import {
   pause,
   probe,
   processOfBackend,
+  recordDriven,
   retriesOf,
   sequencerLeader,
   startFaultStack,
@@ -192,14 +193,15 @@ describe('faults under load: PostgreSQL and Redis restarts, killed workers and s
     async () => {
       const standby = await stack.broker.startAnother('broker-api');
       const apis = [stack.pidOf('broker-api'), standby.pid];
-      // Find the leader while entries arrive (a per-batch lock is only held while a batch runs).
+      // One leader among the two, named by its lease connection, while entries arrive.
       const warmUp = await startLoad(stack, 4);
       let leader: number | undefined;
       await until('a sequencer leader is seen', async () => {
         leader = await sequencerLeader(stack, apis);
         return leader !== undefined;
       });
-      await warmUp.finished;
+      const warmedUp = recordDriven(stack, await warmUp.finished);
+      expect(warmedUp.failures).toEqual(new Map());
       const survivor = leader === standby.pid ? stack.broker.baseUrl : (standby.baseUrl as string);
       const load = await startLoad(stack, PUPILS, survivor);
       await until('the load is under way', async () => (await load.transfersSoFar()) >= UNDER_WAY);

@@ -1,4 +1,4 @@
-import { SEQUENCER_LOCK_KEY } from '@app/exchange-log';
+import { SEQUENCER_LEADER_LOCK_KEY } from '@app/exchange-log';
 import { SignedClient } from '@app/http-signing';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -153,6 +153,13 @@ export async function startLoad(stack: FaultStack, pupils: number, baseUrl?: str
   };
 }
 
+/** Adds a load's transfers to those every later check covers; returns the outcome. */
+export function recordDriven(stack: FaultStack, outcome: SeasonOutcome): SeasonOutcome {
+  for (const id of outcome.eligible) stack.driven.eligible.add(id);
+  for (const id of outcome.withheld) stack.driven.withheld.add(id);
+  return outcome;
+}
+
 /**
  * The load's outcome and the invariants after it, over every load this stack has driven (the exchange log
  * holds them all: each earlier eligible transfer still released exactly once). Failures the spec has
@@ -164,9 +171,7 @@ export async function finishAndCheck(
   load: LoadRun,
   explained: string[] = [],
 ): Promise<{ outcome: SeasonOutcome; invariants: ExchangeInvariants }> {
-  const outcome = await load.finished;
-  for (const id of outcome.eligible) stack.driven.eligible.add(id);
-  for (const id of outcome.withheld) stack.driven.withheld.add(id);
+  const outcome = recordDriven(stack, await load.finished);
   const everyLoad: SeasonOutcome = {
     ...outcome,
     eligible: new Set(stack.driven.eligible),
@@ -263,31 +268,20 @@ export async function processOfBackend(
 }
 
 /**
- * The process leading the log's sequencer. With the leader lease (issue #14) its lease connection is named
- * `oso-leader:log-sequencer:<pid>` and holds the lease's advisory lock; without one, the leader is whoever
- * holds the sequencer's per-batch advisory lock at the moment (found by its backend, while entries arrive).
+ * The process leading the log's sequencer: its lease connection (issue #14, `LeaderLease`) is named
+ * `oso-leader:log-sequencer:<pid>` and holds the lease's session advisory lock (standbys keep a connection
+ * of the same name without the lock).
  */
 export async function sequencerLeader(stack: FaultStack, apiPids: number[]): Promise<number | undefined> {
-  // Standbys hold a connection of the same name; the leader's holds the (session) advisory lock.
   const named = await stack.database.query<{ name: string }>(
     `SELECT a.application_name AS name FROM pg_stat_activity a
       WHERE a.datname = current_database() AND a.application_name LIKE 'oso-leader:log-sequencer:%'
-        AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted)`,
+        AND EXISTS (SELECT 1 FROM pg_locks l
+                     WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+                       AND ((l.classid::bigint << 32) | l.objid::bigint) = $1)`,
+    [SEQUENCER_LEADER_LOCK_KEY],
   );
-  for (const row of named.rows) {
-    const pid = Number(row.name.split(':').pop());
-    if (apiPids.includes(pid)) return pid;
-  }
-  const locked = await stack.database.query<{ pid: number }>(
-    `SELECT pid FROM pg_locks
-      WHERE locktype = 'advisory' AND granted
-        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND ((classid::bigint << 32) | objid::bigint) = $1`,
-    [SEQUENCER_LOCK_KEY],
-  );
-  for (const row of locked.rows) {
-    const owner = await processOfBackend(stack, row.pid, apiPids);
-    if (owner !== undefined) return owner;
-  }
-  return undefined;
+  const leaders = named.rows.map((row) => Number(row.name.split(':').pop()));
+  if (leaders.length > 1) throw new Error(`two sequencer leaders at once: ${leaders.join(', ')}`);
+  return leaders.find((pid) => apiPids.includes(pid));
 }
