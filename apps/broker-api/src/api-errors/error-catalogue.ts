@@ -532,7 +532,7 @@ export const ERROR_CATALOGUE = {
   REDIS_UNAVAILABLE: {
     status: 503,
     meaning:
-      'The broker cannot reach Redis now (an outage), where it keeps signature nonces and rate limits; nothing was changed; retry after Retry-After.',
+      'The broker cannot reach Redis (nonces, rate limits) now (an outage); nothing was changed; retry after Retry-After.',
     example:
       "The broker cannot reach Redis now, so it cannot check this request's signature nonce; nothing was changed. Retry after 2 s (see Retry-After).",
   },
