@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { SLOW_PROCESS_TEST_TIMEOUT_MS } from '../support/built-process';
 import { invariantSummary, invariantsHold } from '../support/exchange-invariants';
 import {
@@ -7,8 +6,11 @@ import {
   finishAndCheck,
   pause,
   probe,
+  backendsInsideRelease,
+  holdReleasesBeforeCommit,
   processOfBackend,
   recordDriven,
+  releaseQueued,
   retriesOf,
   sequencerLeader,
   startFaultStack,
@@ -113,11 +115,28 @@ describe('faults under load: PostgreSQL and Redis restarts, killed workers and s
       const startsBefore = stack.redis.starts;
       const load = await startLoad(stack, PUPILS);
       await until('the load is under way', async () => (await load.transfersSoFar()) >= UNDER_WAY);
+      // Releases pile up before their commit, so jobs wait in Redis (more queued than being released)
+      // when it dies: only PostgreSQL still knows them afterwards.
+      const held = await holdReleasesBeforeCommit(stack);
+      let queuedAtKill = 0;
+      let insideAtKill = 0;
+      try {
+        await until('release jobs wait in Redis', async () => {
+          queuedAtKill = await releaseQueued(stack);
+          insideAtKill = (await backendsInsideRelease(stack)).length;
+          return queuedAtKill > insideAtKill;
+        });
+      } catch (error) {
+        await held.release();
+        throw error;
+      }
       const during = await probesDuring(async () => {
         await stack.redis.kill();
+        await held.release();
         await pause(OUTAGE_MS);
       });
       await stack.redis.startAgain();
+      expect(queuedAtKill).toBeGreaterThan(insideAtKill);
       const { outcome, invariants } = await finishAndCheck(stack, load);
 
       expect(stack.redis.starts).toBe(startsBefore + 1);
@@ -143,37 +162,20 @@ describe('faults under load: PostgreSQL and Redis restarts, killed workers and s
       const workers = [stack.pidOf('release-worker'), stack.pidOf('release-worker@2')];
       const load = await startLoad(stack, PUPILS);
       await until('the load is under way', async () => (await load.transfersSoFar()) >= UNDER_WAY);
-      // Hold the webhook outbox (SHARE: inserts wait), which only a release writes in this load, until a
-      // worker waits there inside its release transaction — the transfer locked, the release logged, not
-      // committed — and kill that worker there. The API goes on meanwhile.
-      const lock = new Client({
-        connectionString: stack.broker.databaseUrl,
-        application_name: 'faults-test',
-      });
-      await lock.connect();
+      // Releases wait before their commit while the API goes on; the worker found waiting there dies.
+      const held = await holdReleasesBeforeCommit(stack);
       let killed: number | undefined;
       try {
-        await lock.query('BEGIN');
-        await lock.query('LOCK TABLE notification_outbox IN SHARE MODE');
         await until('a worker waits inside its release transaction', async () => {
-          const { rows } = await stack.database.query<{ pid: number }>(
-            `SELECT a.pid FROM pg_stat_activity a
-              WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.state = 'active'
-                AND a.application_name <> 'faults-test'
-                AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-                             WHERE l.pid = a.pid AND l.granted AND c.relname = 'transfers'
-                               AND l.mode = 'RowShareLock')`,
-          );
-          for (const row of rows) {
-            killed = await processOfBackend(stack, row.pid, workers);
+          for (const backend of await backendsInsideRelease(stack)) {
+            killed = await processOfBackend(stack, backend, workers);
             if (killed !== undefined) return true;
           }
           return false;
         });
         process.kill(killed as number, 'SIGKILL');
       } finally {
-        await lock.query('ROLLBACK');
-        await lock.end();
+        await held.release();
       }
       const { outcome, invariants } = await finishAndCheck(stack, load);
 

@@ -29,6 +29,7 @@ import { TcpProxy } from '../support/tcp-proxy';
 /** Only a guard against a hang (BullMQ brings back a killed worker's job after its 30 s lock). */
 export const FAULT_GUARD_MS = 180_000;
 const POLL_MS = 50;
+const RELAY_RECHECK_SECONDS = 5;
 const adminUrl = process.env.TEST_ADMIN_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Each load its own BSNs (8-digit heads, far from other suites'). */
 let nextBsnHead = 41_000_000;
@@ -63,7 +64,12 @@ export async function startFaultStack(): Promise<FaultStack> {
       apiProcesses: 1,
       releaseWorkers: 2,
       databaseUrlForProcesses: (url) => postgres.through(url),
-      env: { REDIS_URL: redis.url, ...vaultEnv },
+      env: {
+        REDIS_URL: redis.url,
+        ...vaultEnv,
+        // Jobs lost with a flushed Redis are added again after this (default 60 s): shorter for the suite.
+        RELEASE_RELAY_RECHECK_SECONDS: String(RELAY_RECHECK_SECONDS),
+      },
       keepWorkDir: process.env.KEEP_FAULT_LOGS === '1',
     });
     const database = new Client({ connectionString: broker.databaseUrl, application_name: 'faults-test' });
@@ -284,4 +290,45 @@ export async function sequencerLeader(stack: FaultStack, apiPids: number[]): Pro
   const leaders = named.rows.map((row) => Number(row.name.split(':').pop()));
   if (leaders.length > 1) throw new Error(`two sequencer leaders at once: ${leaders.join(', ')}`);
   return leaders.find((pid) => apiPids.includes(pid));
+}
+
+/**
+ * Holds the webhook outbox in SHARE mode (inserts wait) until `release()`: in the season's load only a
+ * release writes it, so each release transaction then waits there — transfer locked, release logged, not
+ * committed — while the API goes on serving.
+ */
+export async function holdReleasesBeforeCommit(stack: FaultStack): Promise<{ release(): Promise<void> }> {
+  const holder = new Client({ connectionString: stack.broker.databaseUrl, application_name: HOLDER_NAME });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('LOCK TABLE notification_outbox IN SHARE MODE');
+  return {
+    release: async () => {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    },
+  };
+}
+
+const HOLDER_NAME = 'faults-test-holder';
+
+/** Backends waiting for a lock inside a release transaction (they hold a transfer row: RowShareLock). */
+export async function backendsInsideRelease(stack: FaultStack): Promise<number[]> {
+  const { rows } = await stack.database.query<{ pid: number }>(
+    `SELECT a.pid FROM pg_stat_activity a
+      WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.state = 'active'
+        AND a.application_name NOT IN ('faults-test', $1)
+        AND EXISTS (SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                     WHERE l.pid = a.pid AND l.granted AND c.relname = 'transfers' AND l.mode = 'RowShareLock')`,
+    [HOLDER_NAME],
+  );
+  return rows.map((row) => row.pid);
+}
+
+/** Transfers eligible and queued for release, not yet released. */
+export async function releaseQueued(stack: FaultStack): Promise<number> {
+  const { rows } = await stack.database.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM transfers WHERE state = 'release_queued'`,
+  );
+  return rows[0].n;
 }
