@@ -158,6 +158,9 @@ export async function startExchange<V extends string = keyof typeof TWO_VENDORS,
     const broker = await startBroker({
       DATABASE_URL: databaseUrl,
       PKI_DIR: pki.dir,
+      // The suite's own Redis prefix: rate-limit budgets are counted in Redis (#14), and suites of one
+      // run must not spend each other's (vendor ids repeat across suites).
+      REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'oso-test'}-${options.suite}`,
       ...options.env,
       ...extraEnv,
     });

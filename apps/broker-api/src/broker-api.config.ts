@@ -66,8 +66,8 @@ export interface ApiLimits {
   /** Largest consent declaration document upload (PDF, PNG or JPEG), in bytes. */
   declarationBytes: number;
   /**
-   * Requests per vendor per minute, for the whole broker. Counted in each process's memory (#14 moves
-   * it to Redis): each of N processes allows its share, so the whole never exceeds the setting.
+   * Requests per vendor per minute, for the whole broker: counted in Redis, shared by every process and
+   * instance (#14).
    */
   requestsPerMinute: number;
 }

@@ -20,7 +20,6 @@ import { LogProofsController } from './exchange-log/log-proofs.controller';
 import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 import { RedisNonceStore } from '@app/http-signing';
 import { DynamicModule, Module } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { ApiExceptionFilter } from './api-errors/api-exception.filter';
@@ -38,6 +37,7 @@ import {
 import { ValidateController } from './onboarding/validate.controller';
 import { FileTrustAnchors } from './tls/file-trust-anchors';
 import { VendorRateLimitGuard } from './rate-limits/vendor-rate-limit.guard';
+import { vendorRateLimitModule } from './rate-limits/vendor-rate-limit.module';
 import { BoardInstructionsController } from './boards/board-instructions.controller';
 import { EvidenceController } from './transfers/evidence.controller';
 import { RetractionController } from './transfers/retraction.controller';
@@ -65,10 +65,8 @@ export class BrokerApiModule {
         // A registry change made by the running broker is on the record too, in its own transaction.
         RegistryModule.forRoot({ eventRecorder: registryLogRecorder(BROKER_REGISTRY_ACTOR) }),
         clientAuthentication,
-        ThrottlerModule.forRoot([
-          // The throttler named 'default' gets the standard header names (Retry-After, X-RateLimit-*).
-          { name: 'default', ttl: 60_000, limit: config.limits.requestsPerMinute },
-        ]),
+        // One budget per client for the whole broker, counted in Redis (#14).
+        vendorRateLimitModule(config.limits.requestsPerMinute, config.redis),
         TransfersModule.forRoot({
           settings: config.transfers,
           vault: config.vault,

@@ -13,23 +13,16 @@ import { HealthService } from './health/health.service';
 import { createOpsHealthServer } from './health/ops-health-server';
 import { ServingMessage, runClusterPrimary } from './processes/cluster-primary';
 import { followServingProcesses } from './processes/serving-processes';
-import { rateLimitShare } from './rate-limits/rate-limit-share';
 
 const NAME = 'broker-api';
 
 runMain(NAME, async () => {
   const config = readBrokerApiConfig();
   if (cluster.isWorker) {
-    // One of BROKER_API_PROCESSES: the primary migrated and waited for Redis already.
+    // One of BROKER_API_PROCESSES: the primary migrated and waited for Redis already. The rate limit is
+    // counted in Redis, so every process applies the whole budget (#14).
     followServingProcesses(config.processes);
-    const limits = {
-      ...config.limits,
-      requestsPerMinute: rateLimitShare(config.limits.requestsPerMinute, config.processes),
-    };
-    await serve(
-      { ...config, limits },
-      `${NAME}#${process.env.BROKER_API_PROCESS_INDEX ?? cluster.worker?.id}`,
-    );
+    await serve(config, `${NAME}#${process.env.BROKER_API_PROCESS_INDEX ?? cluster.worker?.id}`);
     return;
   }
   await prepareDependencies(config);

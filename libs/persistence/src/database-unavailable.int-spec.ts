@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
+import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { dataSourceOptions } from './data-source-options';
 import { isDatabaseUnavailable } from './database-unavailable';
 
@@ -53,6 +54,33 @@ describe('telling a database outage from other database errors', () => {
     expect(isDatabaseUnavailable(await query)).toBe(true);
     expect(isDatabaseUnavailable(await connectError(url))).toBe(true);
     await admin.query(`ALTER DATABASE "${database()}" ALLOW_CONNECTIONS true`);
+  });
+
+  it('an outage: the connection is cut under a running query, as a server restart does (issue #14)', async () => {
+    const proxy = await TcpProxy.forUrl(url);
+    const throughProxy = await new DataSource(
+      dataSourceOptions(proxy.through(url), { entities: [], migrations: [] }),
+    ).initialize();
+    try {
+      const queries = [0, 1].map(() =>
+        throughProxy.query('SELECT pg_sleep(5)').catch((error: unknown) => error),
+      );
+      for (const deadline = Date.now() + 10_000; proxy.openConnections < 2 && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      proxy.cut();
+      proxy.refuse();
+      for (const error of await Promise.all(queries)) {
+        expect(error).toBeInstanceOf(Error);
+        expect(isDatabaseUnavailable(error)).toBe(true);
+      }
+      expect(
+        isDatabaseUnavailable(await throughProxy.query('SELECT 1').catch((error: unknown) => error)),
+      ).toBe(true);
+    } finally {
+      await throughProxy.destroy().catch(() => undefined);
+      await proxy.close();
+    }
   });
 
   it('no outage: a query the server refuses, a database that does not exist, or a plain bug', async () => {

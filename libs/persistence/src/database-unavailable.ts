@@ -37,13 +37,15 @@ const CONNECTION_ENDED_MESSAGE = /^Connection terminated( unexpectedly| due to c
 export function isDatabaseUnavailable(error: unknown): boolean {
   // Not `instanceof Error`: socket errors come from Node's own realm, which a test sandbox does not share.
   if (typeof error !== 'object' || error === null) return false;
-  const code = codeOf(error instanceof QueryFailedError ? error.driverError : error);
+  const cause: unknown = error instanceof QueryFailedError ? error.driverError : error;
+  const code = codeOf(cause);
   if (code !== undefined && UNAVAILABLE_SQLSTATE.test(code)) return true;
-  if (error instanceof QueryFailedError) return false;
   // Outside a query, only connecting can fail this way: the database does not take connections now.
-  if (code === NOT_ACCEPTING_CONNECTIONS) return true;
+  if (code === NOT_ACCEPTING_CONNECTIONS) return !(error instanceof QueryFailedError);
+  // A query whose connection dies under it (the server restarts, the network drops it) fails with the
+  // socket's error, or with the driver's "Connection terminated" when the server closed it: an outage too.
   if (code !== undefined) return UNREACHABLE_SOCKET_CODES.has(code);
-  const message = (error as { message?: unknown }).message;
+  const message = (cause as { message?: unknown } | undefined)?.message;
   return typeof message === 'string' && CONNECTION_ENDED_MESSAGE.test(message);
 }
 

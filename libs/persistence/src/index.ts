@@ -7,3 +7,4 @@ export * from './persistence.module';
 export * from './database-busy';
 export * from './database-unavailable';
 export * from './plain-rows';
+export * from './leader-lease';

@@ -4,3 +4,4 @@ export * from './redis-connection';
 export * from './redis.config';
 export * from './release-queue';
 export * from './notification-queue';
+export * from './redis-unavailable';

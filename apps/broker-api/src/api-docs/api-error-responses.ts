@@ -35,6 +35,8 @@ export function routeErrorCodes(layers: RouteLayers, own: ErrorCode[]): ErrorCod
   ]);
   const add = (group: ErrorCode[]) => group.forEach((code) => codes.add(code));
   if (layers.signed) add(ERROR_GROUPS.signature);
+  // A signed request's nonce is recorded in Redis: a Redis outage can meet every signed route.
+  if (layers.signed) codes.add('REDIS_UNAVAILABLE');
   if (layers.signed && layers.body) add(ERROR_GROUPS.contentDigest);
   if (layers.body === 'json' || layers.body === 'any') add(ERROR_GROUPS.jsonBody);
   if (layers.body === 'xml' || layers.body === 'any') add(ERROR_GROUPS.xmlBody);

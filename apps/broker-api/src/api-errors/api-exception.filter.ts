@@ -7,6 +7,7 @@ import {
   isDatabaseUnavailable,
 } from '@app/persistence/database-unavailable';
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
+import { REDIS_OUTAGE_RETRY_AFTER_SECONDS, isRedisUnavailable } from '@app/queues/redis-unavailable';
 import { ApiErrorBody } from './api-error';
 import { AuditError } from '../audit/audit-error';
 import { BoardInstructionError } from '@app/registry/board-instruction-error';
@@ -115,6 +116,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
           message: `The broker cannot reach its database now; nothing was changed. Retry after ${DATABASE_OUTAGE_RETRY_AFTER_SECONDS} s (see Retry-After).`,
         },
         DATABASE_OUTAGE_RETRY_AFTER_SECONDS,
+      ];
+    }
+    if (isRedisUnavailable(exception)) {
+      // Nonces (replay protection) and rate limits live in Redis: without it no signed request is checked.
+      this.logger.warn(`Redis unavailable (${safeCause(exception)}) in ${componentOf(host)}`);
+      return [
+        HttpStatus.SERVICE_UNAVAILABLE,
+        {
+          error: 'REDIS_UNAVAILABLE',
+          message: `The broker cannot reach Redis now, so it cannot check this request's signature nonce; nothing was changed. Retry after ${REDIS_OUTAGE_RETRY_AFTER_SECONDS} s (see Retry-After).`,
+        },
+        REDIS_OUTAGE_RETRY_AFTER_SECONDS,
       ];
     }
     this.logger.error(`Unhandled ${safeCause(exception)} in ${componentOf(host)}`);

@@ -529,6 +529,13 @@ export const ERROR_CATALOGUE = {
     example:
       'The broker cannot reach its database now; nothing was changed. Retry after 5 s (see Retry-After).',
   },
+  REDIS_UNAVAILABLE: {
+    status: 503,
+    meaning:
+      'The broker cannot reach Redis (nonces, rate limits) now (an outage); nothing was changed; retry after Retry-After.',
+    example:
+      "The broker cannot reach Redis now, so it cannot check this request's signature nonce; nothing was changed. Retry after 2 s (see Retry-After).",
+  },
 
   // Idempotency-Key (#14): the routes that create something, when the vendor sends the header.
   IDEMPOTENCY_KEY_INVALID: {

@@ -213,6 +213,10 @@ const PROVOKED_BY: Record<ErrorCode, Provenance> = {
     'apps/broker-api/src/health/health-dependencies.int-spec.ts',
     'answers 503 "down" when PostgreSQL refuses the broker’s database (vendors: DATABASE_UNAVAILABLE), and 200 once it admits it again',
   ),
+  REDIS_UNAVAILABLE: api(
+    'test/faults/broker-faults.e2e-spec.ts',
+    'Redis restarted empty under load: 503 REDIS_UNAVAILABLE meanwhile, then every eligible transfer released exactly once',
+  ),
   AUDITOR_ONLY: api(AUDIT_QUERIES, 'refuses vendors on every auditor route with 403 AUDITOR_ONLY'),
   AUDIT_TRANSFER_NOT_FOUND: api(
     AUDIT_QUERIES,

@@ -1,6 +1,6 @@
 import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
-import { LogSequencer } from '@app/exchange-log';
-import { connectWithRetry, dataSourceOptions } from '@app/persistence';
+import { LogSequencer, SEQUENCER_LEADER_LOCK_KEY, SEQUENCER_LEADER_ROLE } from '@app/exchange-log';
+import { LeaderLease, connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BrokerApiConfig } from '../broker-api.config';
@@ -9,17 +9,23 @@ import { BROKER_API_CONFIG } from '../broker-api.tokens';
 /** One transaction at a time, plus one spare: the sequencer never competes with requests for the pool. */
 const SEQUENCER_POOL_SIZE = 2;
 
+/** What this process does for the exchange log's sequencer (health may show it: no personal data). */
+export type SequencerRole = 'leader' | 'standby' | 'stopped';
+
 /**
- * Runs the exchange log's sequencer inside every broker API process, from bootstrap to shutdown: it
- * integrates committed entries into the Merkle tree and signs a checkpoint at least every second while
- * entries arrive. Every process runs one; the sequencer's advisory lock lets one integrate at a time, so
- * a second process is a warm stand-in, not a second writer. Its own small pool keeps its batches off the
- * request path's connections.
+ * Runs the exchange log's sequencer in exactly one broker API process at a time: every process holds a
+ * leader lease (a session advisory lock on its own connection, `oso-leader:log-sequencer:<pid>`), and only
+ * the one that wins runs the sequencer, which integrates committed entries into the Merkle tree and signs
+ * a checkpoint at least every second while entries arrive. The others are standbys that try again every
+ * second; when the leader dies or loses its connection, one of them takes over. The per-batch advisory
+ * lock stays as the fence, so a leader that has not yet noticed its loss still cannot integrate twice.
+ * Its own small pool keeps its batches off the request path's connections.
  */
 @Injectable()
 export class ExchangeLogSequencerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private dataSource: DataSource | undefined;
   private sequencer: LogSequencer | undefined;
+  private lease: LeaderLease | undefined;
 
   constructor(@Inject(BROKER_API_CONFIG) private readonly config: BrokerApiConfig) {}
 
@@ -35,8 +41,18 @@ export class ExchangeLogSequencerService implements OnApplicationBootstrap, OnAp
       ),
       this.config.database,
     );
-    this.sequencer = new LogSequencer(this.dataSource, { signingKey: this.config.exchangeLog.signingKey });
-    this.sequencer.start();
+    const sequencer = new LogSequencer(this.dataSource, { signingKey: this.config.exchangeLog.signingKey });
+    this.sequencer = sequencer;
+    this.lease = new LeaderLease({
+      url: this.config.database.url,
+      role: SEQUENCER_LEADER_ROLE,
+      lockKey: SEQUENCER_LEADER_LOCK_KEY,
+      runAs: BROKER_RUNTIME_ROLE,
+      onLead: () => sequencer.start(),
+      // The batch in flight finishes (or rolls back) before the role counts as stopped.
+      onStepDown: () => sequencer.stop(),
+    });
+    this.lease.start();
   }
 
   /** The sequencer's own pool, while it runs (the tests check as whom it acts). */
@@ -44,8 +60,16 @@ export class ExchangeLogSequencerService implements OnApplicationBootstrap, OnAp
     return this.dataSource;
   }
 
+  /** Whether this process runs the sequencer now. */
+  get role(): SequencerRole {
+    if (!this.lease) return 'stopped';
+    return this.lease.leading ? 'leader' : 'standby';
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    // The batch in flight finishes (or rolls back) before the pool closes.
+    // Steps down first (the sequencer's batch in flight finishes), then frees the lock for a standby.
+    await this.lease?.stop();
+    this.lease = undefined;
     await this.sequencer?.stop();
     if (this.dataSource?.isInitialized) await this.dataSource.destroy();
   }

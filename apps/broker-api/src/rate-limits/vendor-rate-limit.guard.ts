@@ -2,15 +2,38 @@ import { ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { AuthenticatedRequest } from '../client-authentication/client-authentication.middleware';
+import { PUBLIC_ROUTE } from '../message-signatures/public-route.decorator';
 
 /**
  * A request budget per client, not per IP address: vendors run many LAS servers behind few addresses,
  * and one vendor must not starve the others. The client is known (the certificate was checked before
- * routing), so its certificate's owner is the key. Counting happens in this process's memory: one
- * broker-api instance is the deployment today; several would need the Redis store of @nestjs/throttler.
+ * routing), so its certificate's owner is the key. Counted in Redis (vendorRateLimitModule), so every
+ * broker-api process and instance draws on one budget per client.
+ *
+ * Redis unreachable: a signed route fails as its nonce check would (the error goes on to the exception
+ * filter, which answers it as it answers the nonce store's; nothing is served uncounted), as the request
+ * could not pass the signature guard without Redis anyway. A public route (health, docs, the audit page)
+ * needs no Redis otherwise and is served uncounted, so health can still say what is wrong.
  */
 @Injectable()
 export class VendorRateLimitGuard extends ThrottlerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      return await super.canActivate(context);
+    } catch (error) {
+      if (error instanceof HttpException || !this.isPublicRoute(context)) throw error;
+      return true;
+    }
+  }
+
+  private isPublicRoute(context: ExecutionContext): boolean {
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    return isPublic === true;
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the base class types the request as Record<string, any>
   protected override async getTracker(request: Record<string, any>): Promise<string> {
     const client = (request as AuthenticatedRequest).client;

@@ -9,8 +9,21 @@ import { PostgresSubtreeHashes } from './postgres-subtree-hashes';
 
 const { entries, leaves, treeNodes, checkpoints } = EXCHANGE_LOG_TABLES;
 
-/** pg_advisory lock key: one sequencer integrates at a time, across every broker process. */
+/**
+ * pg_advisory lock key taken per batch (transaction-level): one batch integrates at a time, across every
+ * broker process. It is the fence: even a leader that has not yet noticed it lost its lease (below)
+ * cannot integrate alongside the new one.
+ */
 export const SEQUENCER_LOCK_KEY = 7_305_190_010;
+
+/**
+ * pg_advisory lock key of the sequencer's leader lease (session-level, on the lease's own connection):
+ * which process runs the sequencer at all. A different key from the per-batch fence above.
+ */
+export const SEQUENCER_LEADER_LOCK_KEY = 7_305_190_011;
+
+/** The lease role of the sequencer: its leader's connection is `oso-leader:log-sequencer:<pid>`. */
+export const SEQUENCER_LEADER_ROLE = 'log-sequencer';
 
 export interface LogSequencerOptions {
   signingKey: LogSigningKey;
@@ -76,7 +89,10 @@ export class LogSequencer {
 
   /** Polls until `stop`: integrates every committed entry, checkpoints while entries arrive. */
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
+    // Started again after a pause (leadership lost and won back): another leader may have moved the log on.
+    this.state = null;
     this.schedule(0);
   }
 

@@ -39,9 +39,24 @@ export interface StartedBenchBroker extends BenchBroker {
   unexpectedExits(): string[];
   /** Where a `CpuMeter` finds the processes doing this broker's work (its own, PostgreSQL's, Redis). */
   cpuSources: CpuSources;
+  /**
+   * Starts one more broker-api (on a port of its own, one process) or release-worker on this broker's
+   * database, Redis and keys, with `env` on top; `stop()` stops it too. For fault tests: a second
+   * instance to take over when the first is killed.
+   */
+  startAnother(app: App, env?: Record<string, string>): Promise<AnotherBrokerProcess>;
 }
 
-type App = 'broker-api' | 'release-worker';
+/** A process started by `startAnother`, ready (listening, or connected to its queues). */
+export interface AnotherBrokerProcess {
+  pid: number;
+  /** broker-api only: where it listens. */
+  baseUrl?: string;
+  /** Resolves when the process has exited. */
+  exited: Promise<void>;
+}
+
+export type App = 'broker-api' | 'release-worker';
 
 /** The directory holding `apps/…/main.js`: given, or the `dist` of the checkout this file belongs to. */
 export function resolveDistDir(given?: string): string {
@@ -85,6 +100,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
 
   const memory = new ProcessTreeMemory();
   const children = new Map<App, ChildProcess>();
+  const others: ChildProcess[] = [];
   const exits: string[] = [];
   let stopping = false;
   let webhooks: WebhookReceiver | undefined;
@@ -93,7 +109,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     if (stopping) return;
     stopping = true;
     memory.sample();
-    await Promise.all([...children.values()].map(stopChild));
+    await Promise.all([...children.values(), ...others].map(stopChild));
     // A cluster worker orphaned by a killed primary is ours too: end it by its pid (same process only).
     for (const pid of memory.livePids()) killIfAlive(pid);
     memory.stop();
@@ -110,7 +126,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
   try {
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
-      DATABASE_URL: databaseUrl.toString(),
+      DATABASE_URL: options.databaseUrlForProcesses?.(databaseUrl.toString()) ?? databaseUrl.toString(),
       REDIS_URL: config.redisUrl,
       REDIS_PREFIX: redisPrefix,
       PKI_DIR: pkiDir,
@@ -170,11 +186,27 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     log(
       `API_RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}: the rate limit is raised, benchmarks are not rate-limit tests`,
     );
+    const spawnApp = (app: App, instance: number, extraEnv: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, [entry(app)], {
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const name = `${app}@${instance}`;
+      memory.track(name, child.pid!);
+      child.once('exit', onExit(app));
+      log(`started ${name} (pid ${child.pid})`);
+      return child;
+    };
+    let instances = options.releaseWorkers ?? 1;
     const onExit = (app: App) => (code: number | null, signal: NodeJS.Signals | null) => {
       if (!stopping)
         exits.push(`${app} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${app}.log`);
     };
     const ready = (['broker-api', 'release-worker'] as const).map((app) => {
+      if (app === 'release-worker' && options.releaseWorkers !== undefined) {
+        // More workers than one: each its own process, like `npm start -- --workers N` (issue #14).
+        for (let extra = 1; extra < options.releaseWorkers; extra++) others.push(spawnApp(app, extra + 1));
+      }
       // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
       const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
       const child = spawn(process.execPath, [...profile, entry(app)], {
@@ -192,8 +224,35 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
         app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
       );
     });
-    await Promise.all(ready);
+    await Promise.all([
+      ...ready,
+      ...others.map((child, at) =>
+        readyLine(child, `release-worker@${at + 2}`, workDir, /connected to its queues/),
+      ),
+    ]);
     log(`broker ready on https://127.0.0.1:${port}`);
+
+    const startAnother = async (app: App, extraEnv: Record<string, string> = {}) => {
+      const instance = ++instances;
+      const ownPort = app === 'broker-api' ? await freeLoopbackPort() : undefined;
+      const child = spawnApp(app, instance, {
+        ...(ownPort === undefined ? {} : { BROKER_PORT: String(ownPort), BROKER_API_PROCESSES: '1' }),
+        ...extraEnv,
+      });
+      others.push(child);
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      await readyLine(
+        child,
+        `${app}@${instance}`,
+        workDir,
+        app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
+      );
+      return {
+        pid: child.pid!,
+        baseUrl: ownPort === undefined ? undefined : `https://127.0.0.1:${ownPort}`,
+        exited,
+      };
+    };
 
     return {
       baseUrl: `https://127.0.0.1:${port}`,
@@ -212,6 +271,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       workDir,
       rateLimitPerMinute: config.rateLimitPerMinute,
       unexpectedExits: () => [...exits],
+      startAnother,
       cpuSources: {
         brokerProcesses: () => {
           if (!stopping) memory.sample();
@@ -229,7 +289,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
 }
 
 /** Relays the app's output into `<workDir>/<app>.log` and resolves on its ready line (rejects on exit). */
-function readyLine(child: ChildProcess, app: App, workDir: string, pattern: RegExp): Promise<void> {
+function readyLine(child: ChildProcess, app: string, workDir: string, pattern: RegExp): Promise<void> {
   const file = createWriteStream(join(workDir, `${app}.log`));
   child.stderr!.pipe(file, { end: false });
   const tail: string[] = [];

@@ -51,6 +51,13 @@ export interface BenchBrokerOptions {
   keepWorkDir?: boolean;
   /** Write a V8 CPU profile of every broker process (cluster workers too) into this directory. */
   cpuProfileDir?: string;
+  /**
+   * The DATABASE_URL the broker processes get, from the benchmark database's own (the harness keeps using
+   * the direct one): a fault test routes them through a TCP proxy it controls.
+   */
+  databaseUrlForProcesses?: (databaseUrl: string) => string;
+  /** release-worker processes (default 1), each its own process on the same database and Redis. */
+  releaseWorkers?: number;
 }
 
 export interface ProcessMemory {

@@ -1,0 +1,131 @@
+import { Client } from 'pg';
+import { createSuiteDatabase } from '../../../test/support/suite-database';
+import {
+  DEFAULT_LEADER_LEASE_TIMING,
+  LeaderLease,
+  leaderApplicationName,
+  leaderLockReleaseBoundSeconds,
+} from './leader-lease';
+
+const LOCK_KEY = 4_242_000_001;
+/** A takeover needs: the other lease's next try (1 s) after PostgreSQL ended the session (at once). */
+const TAKEOVER_BOUND_MS = 10_000;
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return Date.now() - started;
+}
+
+/** A lease with a log of what it was told: `lead` and `step-down`, in order. */
+function lease(url: string) {
+  const events: string[] = [];
+  const instance = new LeaderLease({
+    url,
+    role: 'test-role',
+    lockKey: LOCK_KEY,
+    onLead: () => void events.push('lead'),
+    onStepDown: () => void events.push('step-down'),
+  });
+  return { lease: instance, events };
+}
+
+describe('LeaderLease (real PostgreSQL)', () => {
+  let url: string;
+  let admin: Client;
+  const started: LeaderLease[] = [];
+  const start = (url: string) => {
+    const made = lease(url);
+    started.push(made.lease);
+    made.lease.start();
+    return made;
+  };
+
+  /** The backend pids holding the lease's lock, as pg_locks shows them (bigint key: high and low halves). */
+  const holders = async (): Promise<number[]> => {
+    const { rows } = await admin.query<{ pid: number }>(
+      `SELECT pid FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND objsubid = 1
+          AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
+      [String(LOCK_KEY)],
+    );
+    return rows.map((row) => row.pid);
+  };
+
+  beforeAll(async () => {
+    url = await createSuiteDatabase('leader_lease', { migrate: false });
+    admin = new Client({ connectionString: url });
+    await admin.connect();
+  });
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((instance) => instance.stop()));
+  });
+  afterAll(() => admin?.end());
+
+  it('gives the role to exactly one of two leases, on a connection named for the role and process', async () => {
+    const first = start(url);
+    const second = start(url);
+    await until(() => first.lease.leading || second.lease.leading, TAKEOVER_BOUND_MS);
+    // Several more rounds of trying: the standby keeps trying and keeps failing.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect([first.lease.leading, second.lease.leading].filter(Boolean)).toHaveLength(1);
+    const [holder] = await holders();
+    expect(await holders()).toHaveLength(1);
+    const { rows } = await admin.query<{ application_name: string }>(
+      'SELECT application_name FROM pg_stat_activity WHERE pid = $1',
+      [holder],
+    );
+    expect(rows[0].application_name).toBe(`oso-leader:test-role:${process.pid}`);
+    expect(leaderApplicationName('test-role')).toBe(rows[0].application_name);
+    const leader = first.lease.leading ? first : second;
+    const standby = first.lease.leading ? second : first;
+    expect(leader.events).toEqual(['lead']);
+    expect(standby.events).toEqual([]);
+  });
+
+  it('hands the role over when the leader’s connection is terminated: the leader steps down, the other leads', async () => {
+    const first = start(url);
+    await until(() => first.lease.leading, TAKEOVER_BOUND_MS);
+    const second = start(url);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(second.lease.leading).toBe(false);
+
+    const [holder] = await holders();
+    await admin.query('SELECT pg_terminate_backend($1)', [holder]);
+    const takeoverMs = await until(() => second.lease.leading, TAKEOVER_BOUND_MS);
+    expect(first.events).toEqual(['lead', 'step-down']);
+    expect(second.events).toEqual(['lead']);
+    expect(takeoverMs).toBeLessThan(TAKEOVER_BOUND_MS);
+    // The old leader competes again as a standby, and loses while the new one holds the lock.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(first.lease.leading).toBe(false);
+    expect(await holders()).toHaveLength(1);
+  });
+
+  it('releases the lock on stop, so a standby leads at its next try', async () => {
+    const first = start(url);
+    await until(() => first.lease.leading, TAKEOVER_BOUND_MS);
+    const second = start(url);
+    await first.lease.stop();
+    expect(first.events).toEqual(['lead', 'step-down']);
+    await until(() => second.lease.leading, TAKEOVER_BOUND_MS);
+    const { rows } = await admin.query<{ count: string }>(
+      `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`,
+      [leaderApplicationName('test-role')],
+    );
+    // The stopped lease closed its connection: only the new leader's is left.
+    expect(Number(rows[0].count)).toBe(1);
+  });
+
+  it('steps down when PostgreSQL stops answering, before PostgreSQL would give the lock to another', () => {
+    const timing = DEFAULT_LEADER_LEASE_TIMING;
+    // The leader notices within one check interval plus the check's timeout ...
+    const leaderNoticesSeconds = (timing.checkIntervalMs + timing.checkTimeoutMs) / 1000;
+    // ... and the server keeps an unreachable session (its lock) for idle + interval × count seconds.
+    expect(leaderLockReleaseBoundSeconds(timing)).toBe(11);
+    expect(leaderNoticesSeconds).toBeLessThan(leaderLockReleaseBoundSeconds(timing));
+  });
+});
