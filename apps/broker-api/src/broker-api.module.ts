@@ -108,7 +108,7 @@ export class BrokerApiModule {
         {
           provide: NONCE_STORE,
           inject: [REDIS_CLIENT],
-          useFactory: (redis: Redis) => new RedisNonceStore(redis, config.redis.prefix),
+          useFactory: (redis: Redis) => RedisNonceStore.forBroker(redis, config.redis.prefix),
         },
         { provide: SIGNATURE_MAX_AGE_SECONDS, useValue: config.signatures.maxAgeSeconds },
         // Guards run in this order: the budget first (cheap, and unsigned floods count too), then the signature.

@@ -26,11 +26,13 @@ describe('RedisNonceStore (real Redis)', () => {
     redis.disconnect();
   });
 
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
   it('accepts a nonce once per key id, and keeps it for the window', async () => {
-    expect(await store.remember(KEY_A, 'nonce-0000000000000001', 310)).toBe(true);
-    expect(await store.remember(KEY_A, 'nonce-0000000000000001', 310)).toBe(false);
-    expect(await store.remember(KEY_A, 'nonce-0000000000000002', 310)).toBe(true);
-    expect(await store.remember(KEY_B, 'nonce-0000000000000001', 310)).toBe(true);
+    expect(await store.remember(KEY_A, 'nonce-0000000000000001', 310, nowSeconds())).toBe('new');
+    expect(await store.remember(KEY_A, 'nonce-0000000000000001', 310, nowSeconds())).toBe('replayed');
+    expect(await store.remember(KEY_A, 'nonce-0000000000000002', 310, nowSeconds())).toBe('new');
+    expect(await store.remember(KEY_B, 'nonce-0000000000000001', 310, nowSeconds())).toBe('new');
     const ttl = await redis.ttl(store.nonceKey(KEY_A, 'nonce-0000000000000001'));
     expect(ttl).toBeGreaterThan(300);
     expect(ttl).toBeLessThanOrEqual(310);
@@ -38,16 +40,43 @@ describe('RedisNonceStore (real Redis)', () => {
 
   it('lets exactly one of many concurrent copies through', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => store.remember(KEY_A, 'nonce-raced-000000000001', 60)),
+      Array.from({ length: 20 }, () => store.remember(KEY_A, 'nonce-raced-000000000001', 60, nowSeconds())),
     );
-    expect(answers.filter(Boolean)).toHaveLength(1);
+    expect(answers.filter((answer) => answer === 'new')).toHaveLength(1);
+    expect(answers.filter((answer) => answer === 'replayed')).toHaveLength(19);
   });
 
   it('forgets a nonce when its window has passed', async () => {
-    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1)).toBe(true);
-    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1)).toBe(false);
+    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1, nowSeconds())).toBe('new');
+    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1, nowSeconds())).toBe('replayed');
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1)).toBe(true);
+    expect(await store.remember(KEY_A, 'nonce-short-00000000001', 1, nowSeconds())).toBe('new');
+  });
+
+  it('after Redis lost its data, refuses signatures created before its memory began again, and keeps a begun memory', async () => {
+    const clock = { now: Date.now() };
+    const lossy = new RedisNonceStore(redis, `${prefix}-lossy`, () => clock.now);
+    await lossy.beginMemory();
+    const began = await redis.get(lossy.memoryKey);
+    expect(Number(began)).toBe(Math.floor(clock.now / 1000));
+    const signedAt = Math.floor(clock.now / 1000);
+    expect(await lossy.remember(KEY_A, 'nonce-before-loss-00001', 310, signedAt)).toBe('new');
+    // A restarted broker on a Redis that kept its data: the memory still begins where it began.
+    clock.now += 60_000;
+    await lossy.beginMemory();
+    expect(await redis.get(lossy.memoryKey)).toBe(began);
+
+    // Redis restarted empty (only this store's keys are removed: the shared Redis is never flushed).
+    const keys = await redis.keys(`${prefix}-lossy:*`);
+    expect(keys).toContain(lossy.memoryKey);
+    await redis.del(...keys);
+    // The same request replayed, and another signed before the loss: neither can be told from a first use.
+    expect(await lossy.remember(KEY_A, 'nonce-before-loss-00001', 310, signedAt)).toBe('before-memory');
+    expect(await lossy.remember(KEY_B, 'nonce-before-loss-00002', 310, signedAt + 59)).toBe('before-memory');
+    // Signed anew, now: accepted, and remembered as usual.
+    const nowSigned = Math.floor(clock.now / 1000);
+    expect(await lossy.remember(KEY_A, 'nonce-after-loss-000001', 310, nowSigned)).toBe('new');
+    expect(await lossy.remember(KEY_A, 'nonce-after-loss-000001', 310, nowSigned)).toBe('replayed');
   });
 
   it('makes verifySignedRequest refuse a replay within the window and pass distinct nonces', async () => {

@@ -71,11 +71,20 @@ export async function verifySignedRequest(
   // Kept for as long as a signature carrying it could still be accepted: created may lie up to the skew
   // in the future, and is accepted until maxAge after created.
   const ttlSeconds = request.maxAgeSeconds + maxFutureSkewSeconds;
-  if (!(await request.nonceStore.remember(verified.keyId, nonce, ttlSeconds))) {
+  const createdSeconds = Math.floor(verified.created.getTime() / 1000);
+  const verdict = await request.nonceStore.remember(verified.keyId, nonce, ttlSeconds, createdSeconds);
+  if (verdict === 'replayed') {
     return refuse(
       'SIGNATURE_REPLAYED',
       `A request with this nonce was already accepted from this certificate in the last ${ttlSeconds} s. ` +
         'Sign every request anew with a fresh random nonce; do not resend a signed request as it is.',
+    );
+  }
+  if (verdict === 'before-memory') {
+    return refuse(
+      'SIGNATURE_EXPIRED',
+      "The signature was created before the broker's replay protection last started (it lost its record " +
+        'of recent nonces), so a replay cannot be told from a first use. Sign the request anew and send it again.',
     );
   }
   return { ok: true, verified: { ...verified, nonce } };

@@ -90,7 +90,8 @@ export const ERROR_CATALOGUE = {
   },
   SIGNATURE_EXPIRED: {
     status: 401,
-    meaning: '`created` is older than SIGNATURE_MAX_AGE_SECONDS (300 by default) or more than 60 s ahead.',
+    meaning:
+      '`created` is over SIGNATURE_MAX_AGE_SECONDS old, over 60 s ahead, or before the replay protection last started.',
     example:
       'The signature was created 412 s ago; signatures are accepted up to 300 s old. Sign every request when you send it, and check your clock (NTP).',
   },

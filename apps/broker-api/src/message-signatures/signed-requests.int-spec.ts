@@ -1,4 +1,5 @@
 import { SignedClient, messageSigningKey, signRequest } from '@app/http-signing';
+import { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import type { RunningBroker } from '../../../../test/support/broker-fixture';
@@ -125,6 +126,34 @@ describe('signed requests and responses', () => {
     expect([replay.status, replay.body.error]).toEqual([401, 'SIGNATURE_REPLAYED']);
     const fresh = await signed('/v1/whoami', 'GET', undefined);
     expect((await raw('/v1/whoami', 'GET', fresh.headers, undefined)).status).toBe(200);
+  });
+
+  it('after Redis lost the nonces, refuses a request signed before (a replay cannot be told), and accepts one signed anew', async () => {
+    const first = await signed('/v1/whoami', 'GET', undefined);
+    expect((await raw('/v1/whoami', 'GET', first.headers, undefined)).status).toBe(200);
+    // Redis restarted empty, as this broker sees it: its replay protection's keys are gone (only this
+    // suite's prefix; the shared Redis is never flushed). Another signed before the loss, never sent yet,
+    // cannot be told from a replay either.
+    const unsent = await signed('/v1/whoami', 'GET', undefined);
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    try {
+      const keys = await redis.keys(`${process.env.REDIS_PREFIX ?? 'oso-test'}-signatures:http-signing:*`);
+      expect(keys.length).toBeGreaterThan(1); // the memory's start and at least the first request's nonce
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    // Signatures count whole seconds: the loss is noticed in a later second than the ones signed before.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    for (const before of [first, unsent]) {
+      const answer = await raw('/v1/whoami', 'GET', before.headers, undefined);
+      expect([answer.status, answer.body.error]).toEqual([401, 'SIGNATURE_EXPIRED']);
+      expect(answer.body.message).toMatch(/before the broker's replay protection last started/);
+    }
+    const fresh = await signed('/v1/whoami', 'GET', undefined);
+    expect((await raw('/v1/whoami', 'GET', fresh.headers, undefined)).status).toBe(200);
+    const replayOfFresh = await raw('/v1/whoami', 'GET', fresh.headers, undefined);
+    expect([replayOfFresh.status, replayOfFresh.body.error]).toEqual([401, 'SIGNATURE_REPLAYED']);
   });
 
   it('refuses a signature older than SIGNATURE_MAX_AGE_SECONDS', async () => {
