@@ -103,6 +103,14 @@ describe('the exchange log sequencer service: one leader across broker processes
     ]);
   });
 
+  it('bounds how long PostgreSQL keeps a vanished leader’s batch session (and its lock): keepalive settings', async () => {
+    const [settings] = await services[0].connections!.query(
+      `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS every,
+              current_setting('tcp_keepalives_count') AS count, current_setting('tcp_user_timeout') AS unacknowledged`,
+    );
+    expect(settings).toEqual({ idle: '5', every: '2', count: '3', unacknowledged: '11000' });
+  });
+
   it('hands over when the leader’s connection is killed, and the log stays one consistent tree', async () => {
     const [{ pid: firstLeaderBackend }] = await leaseHolder();
     const firstLeader = leaders()[0];
