@@ -49,6 +49,8 @@ describe('LeaderLease (real PostgreSQL)', () => {
     const { rows } = await admin.query<{ pid: number }>(
       `SELECT pid FROM pg_locks
         WHERE locktype = 'advisory' AND granted AND objsubid = 1
+          -- pg_locks lists every database's locks: only this suite's database counts (and may be ended).
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
       [String(LOCK_KEY)],
     );
