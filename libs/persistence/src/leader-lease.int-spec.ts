@@ -1,3 +1,5 @@
+import { type Server, type Socket, connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { createSuiteDatabase } from '../../../test/support/suite-database';
 import {
@@ -33,6 +35,52 @@ function lease(url: string) {
   return { lease: instance, events };
 }
 
+/**
+ * A TCP forwarder to PostgreSQL that can go silent (`hold`: bytes and closes dropped both ways, sockets kept
+ * open, as a network that stopped delivering) and then `cut` (every socket destroyed: PostgreSQL sees its peer
+ * gone, as it would once TCP keepalive gives up on a real partition).
+ */
+class SilenceableProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private silent = false;
+
+  async start(target: { host: string; port: number }): Promise<number> {
+    this.server = createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      for (const [from, to] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
+        this.sockets.add(from);
+        from.on('data', (bytes: Buffer) => {
+          if (!this.silent) to.write(bytes);
+        });
+        from.on('error', () => undefined);
+        // A silent network delivers no goodbye either: the other side keeps its socket until `cut`.
+        from.on('close', () => {
+          if (!this.silent) to.destroy();
+        });
+      }
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return (this.server!.address() as AddressInfo).port;
+  }
+
+  hold(): void {
+    this.silent = true;
+  }
+
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
 describe('LeaderLease (real PostgreSQL)', () => {
   let url: string;
   let admin: Client;
@@ -49,6 +97,8 @@ describe('LeaderLease (real PostgreSQL)', () => {
     const { rows } = await admin.query<{ pid: number }>(
       `SELECT pid FROM pg_locks
         WHERE locktype = 'advisory' AND granted AND objsubid = 1
+          -- pg_locks lists every database's locks: only this suite's database counts (and may be ended).
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
       [String(LOCK_KEY)],
     );
@@ -118,6 +168,35 @@ describe('LeaderLease (real PostgreSQL)', () => {
     );
     // The stopped lease closed its connection: only the new leader's is left.
     expect(Number(rows[0].count)).toBe(1);
+  });
+
+  it('steps down when its connection goes silent, while PostgreSQL still holds the lock for it; then hands over', async () => {
+    const proxy = new SilenceableProxy();
+    const target = new URL(url);
+    const proxied = new URL(url);
+    proxied.port = String(await proxy.start({ host: target.hostname, port: Number(target.port || 5432) }));
+    try {
+      const cutOff = start(proxied.toString());
+      await until(() => cutOff.lease.leading, TAKEOVER_BOUND_MS);
+      const other = start(url);
+      const [heldBy] = await holders();
+
+      proxy.hold();
+      // Within a check interval plus the check's timeout (3 s by default); generous for a busy machine.
+      await until(() => !cutOff.lease.leading, TAKEOVER_BOUND_MS);
+      expect(cutOff.events).toEqual(['lead', 'step-down']);
+      // PostgreSQL has not noticed yet (the proxy keeps the socket alive): the lock is still the old
+      // session's, so nobody leads — never two at once.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await holders()).toEqual([heldBy]);
+      expect(other.lease.leading).toBe(false);
+
+      proxy.cut(); // PostgreSQL sees the peer gone and ends the session: the lock is free
+      await until(() => other.lease.leading, TAKEOVER_BOUND_MS);
+      expect(other.events).toEqual(['lead']);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('steps down when PostgreSQL stops answering, before PostgreSQL would give the lock to another', () => {

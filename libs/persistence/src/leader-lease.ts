@@ -41,6 +41,21 @@ export function leaderLockReleaseBoundSeconds(timing: LeaderLeaseTiming): number
   return timing.keepaliveIdleSeconds + timing.keepaliveIntervalSeconds * timing.keepaliveCount;
 }
 
+/**
+ * Start-up options (`-c …`) that make PostgreSQL end a session whose peer vanished within
+ * `leaderLockReleaseBoundSeconds`: server-side TCP keepalive, and a user timeout for data sent and never
+ * acknowledged. For the lease's connection, and for any connection whose locks must not outlive a dead
+ * leader (the sequencer's batches hold a transaction lock).
+ */
+export function deadPeerSessionSettings(timing: LeaderLeaseTiming = DEFAULT_LEADER_LEASE_TIMING): string {
+  return [
+    `-c tcp_keepalives_idle=${timing.keepaliveIdleSeconds}`,
+    `-c tcp_keepalives_interval=${timing.keepaliveIntervalSeconds}`,
+    `-c tcp_keepalives_count=${timing.keepaliveCount}`,
+    `-c tcp_user_timeout=${leaderLockReleaseBoundSeconds(timing) * 1000}`,
+  ].join(' ');
+}
+
 export interface LeaderLeaseOptions {
   /** The database to hold the lock in (its URL; the lease opens its own connection, never a pool's). */
   url: string;
@@ -169,11 +184,7 @@ export class LeaderLease {
   private async connect(): Promise<Client> {
     const { timing } = this;
     const settings = [
-      `-c tcp_keepalives_idle=${timing.keepaliveIdleSeconds}`,
-      `-c tcp_keepalives_interval=${timing.keepaliveIntervalSeconds}`,
-      `-c tcp_keepalives_count=${timing.keepaliveCount}`,
-      // Data sent to a vanished leader and never acknowledged ends the session as soon as keepalive would.
-      `-c tcp_user_timeout=${leaderLockReleaseBoundSeconds(timing) * 1000}`,
+      deadPeerSessionSettings(timing),
       ...(this.options.runAs !== undefined ? [`-c role=${this.options.runAs}`] : []),
     ];
     const client = new Client({

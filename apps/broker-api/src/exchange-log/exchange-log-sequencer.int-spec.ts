@@ -6,6 +6,7 @@ import {
   ExchangeLogEntryRow,
   MemoryMerkleTree,
   SEQUENCER_LEADER_LOCK_KEY,
+  StoredCheckpoint,
   appendExchangeEvent,
   canonicalEntryBytes,
   consistencyProofBetween,
@@ -68,6 +69,8 @@ describe('the exchange log sequencer service: one leader across broker processes
     const rows: Array<{ pid: number; application_name: string }> = await database.query(
       `SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+          -- pg_locks lists every database's locks: only this suite's database counts (and may be ended).
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
           AND ((l.classid::bigint << 32) | l.objid::bigint) = $1::bigint`,
       [String(SEQUENCER_LEADER_LOCK_KEY)],
     );
@@ -103,6 +106,14 @@ describe('the exchange log sequencer service: one leader across broker processes
     ]);
   });
 
+  it('bounds how long PostgreSQL keeps a vanished leader’s batch session (and its lock): keepalive settings', async () => {
+    const [settings] = await services[0].connections!.query(
+      `SELECT current_setting('tcp_keepalives_idle') AS idle, current_setting('tcp_keepalives_interval') AS every,
+              current_setting('tcp_keepalives_count') AS count, current_setting('tcp_user_timeout') AS unacknowledged`,
+    );
+    expect(settings).toEqual({ idle: '5', every: '2', count: '3', unacknowledged: '11000' });
+  });
+
   it('hands over when the leader’s connection is killed, and the log stays one consistent tree', async () => {
     const [{ pid: firstLeaderBackend }] = await leaseHolder();
     const firstLeader = leaders()[0];
@@ -115,28 +126,33 @@ describe('the exchange log sequencer service: one leader across broker processes
         await sleep(20);
       }
     });
+    let before: StoredCheckpoint;
+    let writes: PromiseSettledResult<void>[] = [];
+    try {
+      // A checkpoint made by the first leader, while entries keep arriving.
+      before = await until(async () => {
+        const checkpoint = await latestCheckpoint(database.manager);
+        return checkpoint && checkpoint.treeSize >= 10 ? checkpoint : undefined;
+      }, CATCH_UP_BOUND_MS);
 
-    // A checkpoint made by the first leader, while entries keep arriving.
-    const before = await until(async () => {
-      const checkpoint = await latestCheckpoint(database.manager);
-      return checkpoint && checkpoint.treeSize >= 10 ? checkpoint : undefined;
-    }, CATCH_UP_BOUND_MS);
+      await database.query('SELECT pg_terminate_backend($1)', [firstLeaderBackend]);
+      await until(async () => {
+        const holders = await leaseHolder();
+        return holders.length === 1 && holders[0].pid !== firstLeaderBackend ? true : undefined;
+      }, TAKEOVER_BOUND_MS);
+      await until(
+        async () => (leaders().length === 1 && leaders()[0] !== firstLeader ? true : undefined),
+        TAKEOVER_BOUND_MS,
+      );
+      expect(firstLeader.role).toBe('standby');
 
-    await database.query('SELECT pg_terminate_backend($1)', [firstLeaderBackend]);
-    await until(async () => {
-      const holders = await leaseHolder();
-      return holders.length === 1 && holders[0].pid !== firstLeaderBackend ? true : undefined;
-    }, TAKEOVER_BOUND_MS);
-    await until(
-      async () => (leaders().length === 1 && leaders()[0] !== firstLeader ? true : undefined),
-      TAKEOVER_BOUND_MS,
-    );
-    expect(firstLeader.role).toBe('standby');
-
-    await sleep(1_500); // more entries under the new leader
-    writing = false;
-    await Promise.all(writers);
-
+      await sleep(1_500); // more entries under the new leader
+    } finally {
+      // Also when an assertion failed: no writer may outlive the test (or the database).
+      writing = false;
+      writes = await Promise.allSettled(writers);
+    }
+    expect(writes.filter((write) => write.status === 'rejected')).toEqual([]);
     // Every committed entry integrated, and a checkpoint covering them all.
     const [{ count: entryCount }] = await database.query(`SELECT count(*)::int AS count FROM ${entries}`);
     expect(entryCount).toBe(written.length);

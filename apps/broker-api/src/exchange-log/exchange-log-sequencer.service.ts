@@ -1,6 +1,6 @@
 import { BROKER_RUNTIME_ROLE, BROKER_SCHEMA } from '@app/broker-schema';
 import { LogSequencer, SEQUENCER_LEADER_LOCK_KEY, SEQUENCER_LEADER_ROLE } from '@app/exchange-log';
-import { LeaderLease, connectWithRetry, dataSourceOptions } from '@app/persistence';
+import { LeaderLease, connectWithRetry, dataSourceOptions, deadPeerSessionSettings } from '@app/persistence';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BrokerApiConfig } from '../broker-api.config';
@@ -30,17 +30,17 @@ export class ExchangeLogSequencerService implements OnApplicationBootstrap, OnAp
   constructor(@Inject(BROKER_API_CONFIG) private readonly config: BrokerApiConfig) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.dataSource = await connectWithRetry(
-      new DataSource(
-        dataSourceOptions(this.config.database.url, BROKER_SCHEMA, {
-          // The sequencer only adds leaves, subtree hashes and checkpoints: the runtime role suffices.
-          runAs: BROKER_RUNTIME_ROLE,
-          poolSize: SEQUENCER_POOL_SIZE,
-          applicationName: 'oso-broker-sequencer',
-        }),
-      ),
-      this.config.database,
-    );
+    const options = dataSourceOptions(this.config.database.url, BROKER_SCHEMA, {
+      // The sequencer only adds leaves, subtree hashes and checkpoints: the runtime role suffices.
+      runAs: BROKER_RUNTIME_ROLE,
+      poolSize: SEQUENCER_POOL_SIZE,
+      applicationName: 'oso-broker-sequencer',
+    });
+    // A leader whose host vanished mid-batch holds the per-batch lock in that session: PostgreSQL ends it
+    // as soon as it ends the lease's, or the new leader could not integrate until the OS gave up (hours).
+    const extra = options.extra as { options?: string };
+    extra.options = [extra.options, deadPeerSessionSettings()].filter(Boolean).join(' ');
+    this.dataSource = await connectWithRetry(new DataSource(options), this.config.database);
     const sequencer = new LogSequencer(this.dataSource, { signingKey: this.config.exchangeLog.signingKey });
     this.sequencer = sequencer;
     this.lease = new LeaderLease({
