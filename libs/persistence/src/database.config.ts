@@ -12,7 +12,7 @@ export const DEFAULT_POOL_SIZE = 10;
 /**
  * The connections a deployment opens at most: `apiProcesses` broker-api processes, each with its pool
  * and the log sequencer's (`sequencerPoolSize`) and its own listening connections outside the pool
- * (`listenersPerApiProcess`: the registry change listener), plus the release worker's pool and its one
+ * (`listenersPerApiProcess`: the registry change listener and the sequencer's leader lease, 2 since #14), plus the release worker's pool and its one
  * listening connection (held from its pool). Must stay below PostgreSQL's max_connections minus its
  * superuser_reserved_connections, with room for migrations and operators.
  */
