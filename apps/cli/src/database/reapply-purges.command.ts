@@ -2,7 +2,12 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { migrateDatabase } from '../cli-context';
 import { CommandExit, UsageError, say } from '../output';
-import { UnusableExportError, readExportedPurges } from './recorded-purges-export';
+import {
+  type ExportedPurges,
+  UnusableExportError,
+  exportedLogLines,
+  readExportedPurges,
+} from './recorded-purges-export';
 
 /** Exit code of a refusal: the export does not verify, or does not reach what the broker had seen. */
 const EXIT_REFUSED = 1;
@@ -74,6 +79,15 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
           `${highWater}: purges recorded in between would not be applied. Use a newer export, or ` +
           '--accept-unexported when no newer copy of the log exists',
       );
+    // The log first: the entries written after the backup go back in, so what this command appends comes
+    // after them and the log does not fork from the checkpoints clients hold.
+    const tail = await putBackLogTail(options.logExport, exported);
+    say(
+      tail.treeSize > tail.restoredSize
+        ? `exchange log: ${tail.treeSize - tail.restoredSize} entries after the backup put back ` +
+            `(${tail.insertedEntries} inserted), ${tail.treeSize} entries under the export's checkpoint`
+        : `exchange log: the restored log already holds the export's ${exported.treeSize} entries`,
+    );
     const now = new Date();
     const reapplied = await retention.reapplyRecordedPurges(dataSource, exported.purges, now);
     say(
@@ -93,6 +107,37 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
     await retention.resetLogHighWater(redis, key, after.mark);
     say(`the broker may serve this database: its log's high-water mark is now entry ${after.mark}`);
   });
+}
+
+/**
+ * Runs as the database login itself (the schema owner that migrates), not the runtime role: it writes
+ * entries with their own ids and advances the id sequence, which the runtime role may not.
+ */
+async function putBackLogTail(file: string, exported: ExportedPurges) {
+  const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
+  const { BROKER_SCHEMA } = await import('@app/broker-schema');
+  const { LogTailMismatchError, restoreLogTail } = await import(
+    '@app/exchange-log/storage/restore-log-tail'
+  );
+  const { DataSource } = await import('typeorm');
+  const database = readDatabaseConfig();
+  const owner = await connectWithRetry(
+    new DataSource(
+      dataSourceOptions(database.url, BROKER_SCHEMA, { applicationName: 'oso-restore-log-tail', poolSize: 1 }),
+    ),
+    database,
+  );
+  try {
+    return await restoreLogTail(owner, exportedLogLines(file), exported.checkpoint);
+  } catch (error) {
+    if (error instanceof LogTailMismatchError)
+      throw new UnusableExportError(
+        `${error.message}; the backup and the export are not of the same log: nothing was changed`,
+      );
+    throw error;
+  } finally {
+    await owner.destroy();
+  }
 }
 
 async function withDatabaseAndRedis<T>(
