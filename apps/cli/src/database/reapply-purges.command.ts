@@ -73,7 +73,10 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
     const before = await retention.logMarkOf(dataSource.manager);
     const key = retention.logHighWaterKey(prefix, before.databaseName);
     const highWater = await retention.readLogHighWater(redis, key);
-    if (exported.lastEntryId < highWater && !options.acceptUnexported)
+    // Entries up to the mark must be in the export or, after a run that put the tail back and a broker
+    // that served since, in the database's own log (which the tail check below finds consistent with it).
+    const reached = exported.lastEntryId > before.mark ? exported.lastEntryId : before.mark;
+    if (reached < highWater && !options.acceptUnexported)
       throw new UnusableExportError(
         `the export ends at entry ${exported.lastEntryId}, but a broker on this database had seen entry ` +
           `${highWater}: purges recorded in between would not be applied. Use a newer export, or ` +
@@ -116,14 +119,15 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
 async function putBackLogTail(file: string, exported: ExportedPurges) {
   const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
   const { BROKER_SCHEMA } = await import('@app/broker-schema');
-  const { LogTailMismatchError, restoreLogTail } = await import(
-    '@app/exchange-log/storage/restore-log-tail'
-  );
+  const { LogTailMismatchError, restoreLogTail } = await import('@app/exchange-log/storage/restore-log-tail');
   const { DataSource } = await import('typeorm');
   const database = readDatabaseConfig();
   const owner = await connectWithRetry(
     new DataSource(
-      dataSourceOptions(database.url, BROKER_SCHEMA, { applicationName: 'oso-restore-log-tail', poolSize: 1 }),
+      dataSourceOptions(database.url, BROKER_SCHEMA, {
+        applicationName: 'oso-restore-log-tail',
+        poolSize: 1,
+      }),
     ),
     database,
   );

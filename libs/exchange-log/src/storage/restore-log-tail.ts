@@ -116,9 +116,13 @@ async function compareOverlap(manager: EntityManager, lines: LogExportLine[]): P
   for (const line of lines) {
     const row = stored.get(line.leafIndex);
     const { entry, hash } = exportedLeaf(line);
-    if (row === undefined) throw new LogTailMismatchError(line.leafIndex, 'the restored log has no such leaf');
+    if (row === undefined)
+      throw new LogTailMismatchError(line.leafIndex, 'the restored log has no such leaf');
     if (String(row.id) !== entry.id || !storedLeafHash(row).equals(hash)) {
-      throw new LogTailMismatchError(line.leafIndex, `the entries differ (restored ${row.id}, exported ${entry.id})`);
+      throw new LogTailMismatchError(
+        line.leafIndex,
+        `the entries differ (restored ${row.id}, exported ${entry.id})`,
+      );
     }
   }
 }
