@@ -19,7 +19,8 @@ interface ReapplyOptions {
 }
 
 /**
- * `oso db reapply-purges --log-export <file>`: after restoring the database from a backup, destroys again
+ * `oso db reapply-purges --log-export <file>`: after restoring the database from a backup, puts back the
+ * exchange log's entries written after the backup (so the log does not fork), destroys again
  * every payload the exchange log records as destroyed since (docs/operator-guide.md, "Backups and
  * restore"), runs retention's deadlines at today's date, and resets the log's high-water mark so that
  * broker-api serves again.
@@ -27,7 +28,7 @@ interface ReapplyOptions {
 export function reapplyPurgesCommand(): Command {
   return new Command('reapply-purges')
     .description(
-      'after a restore: destroy again the payloads the exchange log records as purged, then let the broker serve',
+      "after a restore: put the exchange log's tail back, destroy again the payloads it records as purged, then let the broker serve",
     )
     .requiredOption(
       '--log-export <file>',
