@@ -191,6 +191,9 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
     // the backup, put back from the export with their own ids; the re-application added no purge of its
     // own (it is recorded in the export); today's retention ended the restored transfer again.
     expect(applied.stdout).toMatch(/exchange log: \d+ entries after the backup put back/);
+    expect(applied.stdout).toContain(
+      `1 transfer(s) moved on after the backup by the log but hold the backup's state (tell the schools concerned): ${staged.id}`,
+    );
     const after = await logRows();
     expect(after.slice(0, restoredLog.length)).toEqual(restoredLog);
     const exportedLines = readFileSync(exportFile, 'utf8')

@@ -92,6 +92,12 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
             `(${tail.insertedEntries} inserted), ${tail.treeSize} entries under the export's checkpoint`
         : `exchange log: the restored log already holds the export's ${exported.treeSize} entries`,
     );
+    const behind = await retention.transfersBehindTheirLog(dataSource, before.mark, exported.lastEntryId);
+    if (behind.length > 0)
+      say(
+        `${behind.length} transfer(s) moved on after the backup by the log but hold the backup's state ` +
+          `(tell the schools concerned): ${behind.join(', ')}`,
+      );
     const now = new Date();
     const reapplied = await retention.reapplyRecordedPurges(dataSource, exported.purges, now);
     say(
