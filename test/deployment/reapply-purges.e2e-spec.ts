@@ -1,5 +1,12 @@
 import { BROKER_SCHEMA } from '@app/broker-schema';
-import { BROKER_RUNTIME_ROLE } from '@app/exchange-log';
+import {
+  BROKER_RUNTIME_ROLE,
+  type LogExportHeader,
+  consistencyProofBetween,
+  latestCheckpoint,
+  openCheckpoint,
+  verifyConsistency,
+} from '@app/exchange-log';
 import { writeLogExport } from '@app/exchange-log/export/write-log-export';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
@@ -107,8 +114,11 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('destroys the payload again before the broker serves; the log keeps every entry it had', async () => {
-    // The backup, taken while the received dossier's payload still exists.
+  it('destroys the payload again before the broker serves; the log gets its tail back and does not fork', async () => {
+    // The backup, taken while the received dossier's payload still exists; a client holds the checkpoint
+    // the log had then.
+    await untilCheckpointed(exchange.database);
+    const held = (await latestCheckpoint(runtime.manager))!;
     const backup = join(dir, 'before-purge.dump');
     const dumped = await run('pg_dump', [
       '--format=custom',
@@ -177,30 +187,101 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
     expect(applied.stdout).toMatch(/recorded purges: 1 payload\(s\) destroyed again/);
     expect(await payloadOf()).toEqual([{ has_payload: false, purged: true }]);
 
-    // The log: every entry of the restored log still there, unchanged; the re-application added no
-    // purge of its own (it is recorded in the export); today's retention ended the transfer (as it had).
+    // The log: every entry of the restored log still there, unchanged; then the entries written after
+    // the backup, put back from the export with their own ids; the re-application added no purge of its
+    // own (it is recorded in the export); today's retention ended the restored transfer again.
+    expect(applied.stdout).toMatch(/exchange log: \d+ entries after the backup put back/);
+    expect(applied.stdout).toContain(
+      `1 transfer(s) moved on after the backup by the log but hold the backup's state (tell the schools concerned): ${staged.id}`,
+    );
     const after = await logRows();
     expect(after.slice(0, restoredLog.length)).toEqual(restoredLog);
+    const exportedLines = readFileSync(exportFile, 'utf8')
+      .split('\n')
+      .filter((text) => text.length > 0);
+    const header = JSON.parse(exportedLines[0]) as LogExportHeader;
+    const exportedEntries = exportedLines
+      .slice(1)
+      .map((text) => (JSON.parse(text) as { entry: { id: string; type: string } }).entry);
+    const tail = exportedEntries.filter((entry) => BigInt(entry.id) > BigInt(restoredLog.at(-1)!.id));
+    expect(tail.map((entry) => entry.type)).toContain('payload_purged');
     const added = after.slice(restoredLog.length);
-    expect(added.map((row) => row.event_type)).toEqual(['state_changed']);
+    expect(added.map((row) => [row.id, row.event_type])).toEqual([
+      ...tail.map((entry) => [entry.id, entry.type]),
+      [expect.any(String), 'state_changed'],
+    ]);
+    expect(BigInt(added.at(-1)!.id)).toBeGreaterThan(BigInt(tail.at(-1)!.id));
 
-    // Now the broker serves, and the dossier is purged for it.
+    // The tree is the export's: its signed checkpoint is the log's latest, and the checkpoint the client
+    // held before the failure is consistent with it (a consistency proof the library's verifier accepts).
+    const exportCheckpoint = openCheckpoint(header.checkpoint, [
+      readFileSync(join(exchange.pki.dir, 'log-key.pub'), 'utf8').trim(),
+    ]).checkpoint;
+    const owner = await connectWithRetry(
+      new DataSource(dataSourceOptions(exchange.databaseUrl, BROKER_SCHEMA)),
+      { url: exchange.databaseUrl, startupTimeoutSeconds: 5 },
+    );
+    try {
+      const restoredCheckpoint = (await latestCheckpoint(owner.manager))!;
+      expect(restoredCheckpoint.signedNote).toBe(header.checkpoint);
+      expect(restoredCheckpoint.treeSize).toBe(exportCheckpoint.size);
+      expect(restoredCheckpoint.rootHash.equals(exportCheckpoint.rootHash)).toBe(true);
+      expect(held.treeSize).toBeLessThan(exportCheckpoint.size);
+      const fromHeld = await consistencyProofBetween(owner.manager, held.treeSize, exportCheckpoint.size);
+      expect(
+        verifyConsistency(
+          held.treeSize,
+          exportCheckpoint.size,
+          held.rootHash,
+          exportCheckpoint.rootHash,
+          fromHeld,
+        ),
+      ).toBe(true);
+    } finally {
+      await owner.destroy();
+    }
+
+    // Now the broker serves, and the dossier is purged for it. Its sequencer integrates the entry written
+    // after the restore, and the next checkpoint extends the export's.
     const broker = await startBroker({ DATABASE_URL: exchange.databaseUrl, PKI_DIR: exchange.pki.dir });
     const vo = new VendorClient(broker.port, exchange.credentials.vo, exchange.pki.caCertificate);
     try {
       const fetched = await vo.get(`/v1/transfers/${staged.id}/dossier`);
       expect(fetched.status).toBe(409);
       expect(fetched.body.error).toBe('DOSSIER_PURGED');
+      expect(await untilCheckpointed(exchange.database)).toBe(after.length);
     } finally {
       await vo.close();
       await broker.close();
+    }
+    const reader = await connectWithRetry(
+      new DataSource(dataSourceOptions(exchange.databaseUrl, BROKER_SCHEMA)),
+      { url: exchange.databaseUrl, startupTimeoutSeconds: 5 },
+    );
+    try {
+      const next = (await latestCheckpoint(reader.manager))!;
+      expect(next.treeSize).toBe(after.length);
+      const onward = await consistencyProofBetween(reader.manager, exportCheckpoint.size, next.treeSize);
+      expect(
+        verifyConsistency(
+          exportCheckpoint.size,
+          next.treeSize,
+          exportCheckpoint.rootHash,
+          next.rootHash,
+          onward,
+        ),
+      ).toBe(true);
+    } finally {
+      await reader.destroy();
     }
 
     // Running it again changes nothing.
     const again = await reapply(exportFile);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/recorded purges: 0 payload\(s\) destroyed again, 1 already gone/);
-    expect(await logRows()).toEqual(after);
+    expect(again.stdout).toMatch(/exchange log: the restored log already holds the export's/);
+    const settled = await logRows();
+    expect(settled).toEqual(after);
 
     // An export that does not verify is refused, and nothing is done.
     const lines = readFileSync(exportFile, 'utf8').split('\n');

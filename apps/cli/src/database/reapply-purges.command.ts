@@ -2,7 +2,12 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { migrateDatabase } from '../cli-context';
 import { CommandExit, UsageError, say } from '../output';
-import { UnusableExportError, readExportedPurges } from './recorded-purges-export';
+import {
+  type ExportedPurges,
+  UnusableExportError,
+  exportedLogLines,
+  readExportedPurges,
+} from './recorded-purges-export';
 
 /** Exit code of a refusal: the export does not verify, or does not reach what the broker had seen. */
 const EXIT_REFUSED = 1;
@@ -14,7 +19,8 @@ interface ReapplyOptions {
 }
 
 /**
- * `oso db reapply-purges --log-export <file>`: after restoring the database from a backup, destroys again
+ * `oso db reapply-purges --log-export <file>`: after restoring the database from a backup, puts back the
+ * exchange log's entries written after the backup (so the log does not fork), destroys again
  * every payload the exchange log records as destroyed since (docs/operator-guide.md, "Backups and
  * restore"), runs retention's deadlines at today's date, and resets the log's high-water mark so that
  * broker-api serves again.
@@ -22,7 +28,7 @@ interface ReapplyOptions {
 export function reapplyPurgesCommand(): Command {
   return new Command('reapply-purges')
     .description(
-      'after a restore: destroy again the payloads the exchange log records as purged, then let the broker serve',
+      "after a restore: put the exchange log's tail back, destroy again the payloads it records as purged, then let the broker serve",
     )
     .requiredOption(
       '--log-export <file>',
@@ -68,11 +74,29 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
     const before = await retention.logMarkOf(dataSource.manager);
     const key = retention.logHighWaterKey(prefix, before.databaseName);
     const highWater = await retention.readLogHighWater(redis, key);
-    if (exported.lastEntryId < highWater && !options.acceptUnexported)
+    // Entries up to the mark must be in the export or, after a run that put the tail back and a broker
+    // that served since, in the database's own log (which the tail check below finds consistent with it).
+    const reached = exported.lastEntryId > before.mark ? exported.lastEntryId : before.mark;
+    if (reached < highWater && !options.acceptUnexported)
       throw new UnusableExportError(
         `the export ends at entry ${exported.lastEntryId}, but a broker on this database had seen entry ` +
           `${highWater}: purges recorded in between would not be applied. Use a newer export, or ` +
           '--accept-unexported when no newer copy of the log exists',
+      );
+    // The log first: the entries written after the backup go back in, so what this command appends comes
+    // after them and the log does not fork from the checkpoints clients hold.
+    const tail = await putBackLogTail(options.logExport, exported);
+    say(
+      tail.treeSize > tail.restoredSize
+        ? `exchange log: ${tail.treeSize - tail.restoredSize} entries after the backup put back ` +
+            `(${tail.insertedEntries} inserted), ${tail.treeSize} entries under the export's checkpoint`
+        : `exchange log: the restored log already holds the export's ${exported.treeSize} entries`,
+    );
+    const behind = await retention.transfersBehindTheirLog(dataSource, before.mark, exported.lastEntryId);
+    if (behind.length > 0)
+      say(
+        `${behind.length} transfer(s) moved on after the backup by the log but hold the backup's state ` +
+          `(tell the schools concerned): ${behind.join(', ')}`,
       );
     const now = new Date();
     const reapplied = await retention.reapplyRecordedPurges(dataSource, exported.purges, now);
@@ -93,6 +117,38 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
     await retention.resetLogHighWater(redis, key, after.mark);
     say(`the broker may serve this database: its log's high-water mark is now entry ${after.mark}`);
   });
+}
+
+/**
+ * Runs as the database login itself (the schema owner that migrates), not the runtime role: it writes
+ * entries with their own ids and advances the id sequence, which the runtime role may not.
+ */
+async function putBackLogTail(file: string, exported: ExportedPurges) {
+  const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
+  const { BROKER_SCHEMA } = await import('@app/broker-schema');
+  const { LogTailMismatchError, restoreLogTail } = await import('@app/exchange-log/storage/restore-log-tail');
+  const { DataSource } = await import('typeorm');
+  const database = readDatabaseConfig();
+  const owner = await connectWithRetry(
+    new DataSource(
+      dataSourceOptions(database.url, BROKER_SCHEMA, {
+        applicationName: 'oso-restore-log-tail',
+        poolSize: 1,
+      }),
+    ),
+    database,
+  );
+  try {
+    return await restoreLogTail(owner, exportedLogLines(file), exported.checkpoint);
+  } catch (error) {
+    if (error instanceof LogTailMismatchError)
+      throw new UnusableExportError(
+        `${error.message}; the backup and the export are not of the same log: nothing was changed`,
+      );
+    throw error;
+  } finally {
+    await owner.destroy();
+  }
 }
 
 async function withDatabaseAndRedis<T>(

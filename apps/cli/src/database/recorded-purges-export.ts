@@ -1,3 +1,4 @@
+import type { Checkpoint, LogExportLine } from '@app/exchange-log';
 import type { RecordedPurge } from '@app/transfers/retention/recorded-purges';
 import { open } from 'node:fs/promises';
 import { UsageError } from '../output';
@@ -9,6 +10,8 @@ export interface ExportedPurges {
   lastEntryId: bigint;
   /** The size of the signed checkpoint the export is taken under. */
   treeSize: number;
+  /** That checkpoint: as signed (the header's note) and as read. */
+  checkpoint: { signedNote: string; parsed: Checkpoint };
 }
 
 /** Why an export cannot be used; the command prints it and exits 1. */
@@ -49,13 +52,16 @@ export async function readExportedPurges(file: string, verifierKey: string): Pro
   const second = await linesOf(file);
   const purges: RecordedPurge[] = [];
   let lastEntryId = 0n;
+  let signedNote = '';
   let header = true;
   try {
     for await (const text of second.lines) {
-      if (header || text.length === 0) {
+      if (header) {
+        signedNote = (JSON.parse(text) as { checkpoint: string }).checkpoint;
         header = false;
         continue;
       }
+      if (text.length === 0) continue;
       const { entry } = JSON.parse(text) as { entry: Record<string, unknown> };
       const id = BigInt(String(entry.id));
       if (id > lastEntryId) lastEntryId = id;
@@ -65,5 +71,24 @@ export async function readExportedPurges(file: string, verifierKey: string): Pro
   } finally {
     await second.close();
   }
-  return { purges, lastEntryId, treeSize: verdict.checkpoint.size };
+  return {
+    purges,
+    lastEntryId,
+    treeSize: verdict.checkpoint.size,
+    checkpoint: { signedNote, parsed: verdict.checkpoint },
+  };
+}
+
+/** The entry lines of an export `readExportedPurges` verified (read again, never held). */
+export async function* exportedLogLines(file: string): AsyncGenerator<LogExportLine> {
+  const { lines, close } = await linesOf(file);
+  try {
+    let header = true;
+    for await (const text of lines) {
+      if (!header && text.length > 0) yield JSON.parse(text) as LogExportLine;
+      header = false;
+    }
+  } finally {
+    await close();
+  }
 }

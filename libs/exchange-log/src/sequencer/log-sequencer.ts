@@ -229,10 +229,15 @@ export class LogSequencer {
     const treeSize = Number(size);
     if (this.state && this.state.frontier.size === treeSize) return this.state;
     const frontier = await MerkleFrontier.of(treeSize, new PostgresSubtreeHashes(manager));
+    // A horizon above this snapshot's xmin was not taken in this cluster: the log was restored from one
+    // whose transaction ids ran further (pg_restore keeps the xid8 values, not the counter), and entries
+    // written here would stay below it forever. Then look at every entry not yet integrated, once.
     const latest: Array<{ tree_size: string; created_at: Date; integrated_below_tx: string }> =
       await manager.query(
-        `SELECT tree_size, created_at, integrated_below_tx::text FROM ${checkpoints}
-          ORDER BY tree_size DESC LIMIT 1`,
+        `SELECT tree_size, created_at,
+                CASE WHEN integrated_below_tx > pg_snapshot_xmin(pg_current_snapshot()) THEN '0'
+                     ELSE integrated_below_tx::text END AS integrated_below_tx
+           FROM ${checkpoints} ORDER BY tree_size DESC LIMIT 1`,
       );
     return {
       frontier,
