@@ -1,10 +1,9 @@
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { RunningBroker, startBroker } from '../../../../test/support/broker-fixture';
 import { Exchange, startExchange } from '../../../../test/support/exchange-fixture';
 import { httpsJson } from '../../../../test/support/https-client';
+import { TcpProxy } from '../../../../test/support/tcp-proxy';
 import { VendorClient } from '../../../../test/support/vendor-client';
 import { REDIS_URL } from '../../../../test/test-run';
 import { rateLimitKeyPrefix } from './vendor-rate-limit.module';
@@ -84,28 +83,31 @@ describe('the rate limit is shared by every broker-api instance (Redis)', () => 
 
   describe('with Redis unreachable', () => {
     let unreachable: RunningBroker;
-    let closedPort: Server;
+    let redisProxy: TcpProxy;
 
     beforeAll(async () => {
-      // A port that accepts nothing: listened on, then closed, so nobody else holds it meanwhile.
-      closedPort = createServer();
-      await new Promise<void>((resolve) => closedPort.listen(0, '127.0.0.1', resolve));
-      const { port } = closedPort.address() as AddressInfo;
-      await new Promise<void>((resolve) => closedPort.close(() => resolve()));
+      // A broker starts only with Redis reachable (its restore check reads Redis first); then Redis goes
+      // away behind a proxy this test controls — the shared Redis is never touched.
+      redisProxy = await TcpProxy.forUrl(REDIS_URL);
       unreachable = await startBroker({
         DATABASE_URL: exchange.databaseUrl,
         PKI_DIR: exchange.pki.dir,
-        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_URL: redisProxy.through(REDIS_URL),
         REDIS_PREFIX: prefix,
         API_RATE_LIMIT_PER_MINUTE: String(LIMIT),
       });
+      redisProxy.cut();
+      redisProxy.refuse();
     });
-    afterAll(() => unreachable?.close());
+    afterAll(async () => {
+      redisProxy?.resume();
+      await unreachable?.close();
+      await redisProxy?.close();
+    });
 
     it('serves no signed request uncounted: it fails as the nonce check would, never 200', async () => {
       const answer = await clientOf(unreachable, 'other').get('/v1/whoami');
-      expect(answer.status).toBeGreaterThanOrEqual(500);
-      expect(answer.body.error).not.toBe('RATE_LIMITED');
+      expect([answer.status, answer.body.error]).toEqual([503, 'REDIS_UNAVAILABLE']);
     });
 
     it('still answers health (a public route needs no Redis), which says Redis is down', async () => {
