@@ -23,6 +23,11 @@ import { WebhookReceiver } from './webhook-receiver';
 const READY_TIMEOUT_MS = 120_000;
 /** How long a process may take to stop on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 20_000;
+/** `restartReleaseWorkers`: the first restart's delay, doubled per quick failure up to the ceiling (#14). */
+const RESTART_FIRST_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
+/** A release-worker that ran this long before it died restarts after the first delay again. */
+const RESTART_STABLE_AFTER_MS = 60_000;
 
 /** Identities connect as `<id>.oso-bench.localhost` (resolved to 127.0.0.1 by the runner or k6's `hosts`). */
 export const BENCH_HOST_SUFFIX = 'oso-bench.localhost';
@@ -39,6 +44,20 @@ export interface StartedBenchBroker extends BenchBroker {
   unexpectedExits(): string[];
   /** Where a `CpuMeter` finds the processes doing this broker's work (its own, PostgreSQL's, Redis). */
   cpuSources: CpuSources;
+  /** Every process of the broker running now (roots and cluster workers), by the names `memory()` uses. */
+  liveProcesses(): Array<{ name: string; pid: number }>;
+  /** release-workers started again after they died (`restartReleaseWorkers`), once each is ready. */
+  restarts(): ProcessRestart[];
+}
+
+/** A release-worker that died and was started again (#14). */
+export interface ProcessRestart {
+  name: string;
+  /** The pid that died and the one that replaced it. */
+  exitedPid: number;
+  pid: number;
+  /** When the new process said it was ready (ms since epoch). */
+  readyAt: number;
 }
 
 type App = 'broker-api' | 'release-worker';
@@ -84,8 +103,9 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
   }
 
   const memory = new ProcessTreeMemory();
-  const children = new Map<App, ChildProcess>();
+  const children = new Map<string, ChildProcess>();
   const exits: string[] = [];
+  const restarts: ProcessRestart[] = [];
   let stopping = false;
   let webhooks: WebhookReceiver | undefined;
 
@@ -170,29 +190,62 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     log(
       `API_RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}: the rate limit is raised, benchmarks are not rate-limit tests`,
     );
-    const onExit = (app: App) => (code: number | null, signal: NodeJS.Signals | null) => {
-      if (!stopping)
-        exits.push(`${app} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${app}.log`);
-    };
-    const ready = (['broker-api', 'release-worker'] as const).map((app) => {
+    const workerCount = options.releaseWorkers ?? 1;
+    const workerNames =
+      workerCount === 1
+        ? ['release-worker']
+        : Array.from({ length: workerCount }, (_, at) => `release-worker-${at + 1}`);
+    const restartDelays = new Map<string, number>();
+    const startChild = (name: string, app: App): Promise<void> => {
       // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
       const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
       const child = spawn(process.execPath, [...profile, entry(app)], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.set(app, child);
-      memory.track(app, child.pid!);
-      child.once('exit', onExit(app));
-      log(`started ${app} (pid ${child.pid})`);
+      const startedAt = Date.now();
+      children.set(name, child);
+      memory.track(name, child.pid!);
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        exits.push(`${name} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${name}.log`);
+        if (app === 'release-worker' && options.restartReleaseWorkers) restartLater(name, child, startedAt);
+      });
+      log(`started ${name} (pid ${child.pid})`);
       return readyLine(
         child,
-        app,
+        name,
         workDir,
         app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
       );
-    });
-    await Promise.all(ready);
+    };
+    /** Exponential backoff, reset after a stable run (the `supervise` module's policy, in small). */
+    const restartLater = (name: string, exited: ChildProcess, startedAt: number) => {
+      const previous = restartDelays.get(name);
+      const delay =
+        previous === undefined || Date.now() - startedAt >= RESTART_STABLE_AFTER_MS
+          ? RESTART_FIRST_DELAY_MS
+          : Math.min(RESTART_MAX_DELAY_MS, previous * 2);
+      restartDelays.set(name, delay);
+      log(`${name} (pid ${exited.pid}) exited; restarting in ${delay / 1000} s`);
+      setTimeout(() => {
+        if (stopping) return;
+        startChild(name, 'release-worker').then(
+          () =>
+            restarts.push({
+              name,
+              exitedPid: exited.pid!,
+              pid: children.get(name)!.pid!,
+              readyAt: Date.now(),
+            }),
+          (error: Error) => log(`${name} did not start again: ${error.message}`),
+        );
+      }, delay).unref();
+    };
+    await Promise.all([
+      startChild('broker-api', 'broker-api'),
+      ...workerNames.map((name) => startChild(name, 'release-worker')),
+    ]);
     log(`broker ready on https://127.0.0.1:${port}`);
 
     return {
@@ -212,6 +265,15 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       workDir,
       rateLimitPerMinute: config.rateLimitPerMinute,
       unexpectedExits: () => [...exits],
+      liveProcesses: () => {
+        if (!stopping) memory.sample();
+        const live = new Set(memory.livePids());
+        return memory
+          .snapshot()
+          .filter((entry) => live.has(entry.pid))
+          .map(({ name, pid }) => ({ name, pid }));
+      },
+      restarts: () => [...restarts],
       cpuSources: {
         brokerProcesses: () => {
           if (!stopping) memory.sample();
@@ -228,9 +290,10 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
   }
 }
 
-/** Relays the app's output into `<workDir>/<app>.log` and resolves on its ready line (rejects on exit). */
-function readyLine(child: ChildProcess, app: App, workDir: string, pattern: RegExp): Promise<void> {
-  const file = createWriteStream(join(workDir, `${app}.log`));
+/** Relays the app's output into `<workDir>/<name>.log` and resolves on its ready line (rejects on exit). */
+function readyLine(child: ChildProcess, app: string, workDir: string, pattern: RegExp): Promise<void> {
+  // Appended: a restarted process continues its predecessor's log.
+  const file = createWriteStream(join(workDir, `${app}.log`), { flags: 'a' });
   child.stderr!.pipe(file, { end: false });
   const tail: string[] = [];
   return new Promise((resolveReady, reject) => {
