@@ -9,7 +9,8 @@ import type { ProcessRestart } from '../bench/load/bench-broker-process';
  * a broker-api process, as many serving processes as configured, one of them new.
  */
 
-export type ChaosTarget = 'broker-api' | 'release-worker';
+export const CHAOS_TARGETS = ['broker-api', 'release-worker'] as const;
+export type ChaosTarget = (typeof CHAOS_TARGETS)[number];
 
 export interface ChaosKill {
   name: string;
@@ -32,6 +33,8 @@ export interface ChaosOptions {
   seed: number;
   apiProcesses: number;
   releaseWorkers: number;
+  /** Which kinds of process may be killed (default both). */
+  targets?: readonly ChaosTarget[];
   /** Zero of the clock the kills are timed by (the soak's start). */
   startedAt: number;
   log: (line: string) => void;
@@ -119,7 +122,9 @@ export class ChaosLoop {
       this.skipped += 1;
       return;
     }
-    const targets = [...api, ...workers];
+    const allowed = this.options.targets ?? CHAOS_TARGETS;
+    const targets = [...api, ...workers].filter((process) => allowed.includes(targetOf(process.name)!));
+    if (targets.length === 0) return;
     const victim = targets[Math.floor(this.random() * targets.length)];
     const target = targetOf(victim.name)!;
     this.apiPidsAtKill = new Set(api.map((process) => process.pid));

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { CHAOS_TARGETS, ChaosTarget } from './chaos-loop';
 import { DEFAULT_SOAK, SOAK_API_PROCESSES, SOAK_RELEASE_WORKERS, runSoak } from './soak-run';
 import { soakReport } from './soak-report';
 
@@ -21,6 +22,12 @@ const whole = (value: string) => {
   return n;
 };
 
+const target = (value: string): ChaosTarget => {
+  const found = CHAOS_TARGETS.find((kind) => kind === value);
+  if (!found) throw new InvalidArgumentError(`one of ${CHAOS_TARGETS.join(', ')}`);
+  return found;
+};
+
 const program = new Command('soak')
   .description(
     'Soak two broker-api processes and two release-workers under load while killing them at random',
@@ -34,6 +41,7 @@ const program = new Command('soak')
   )
   .option('--seed <n>', 'seeds the choice of processes to kill (repeatable runs)', whole, DEFAULT_SOAK.seed)
   .option('--no-chaos', 'the same load without kills (a baseline)')
+  .option('--only <kind>', `kill only this kind of process: ${CHAOS_TARGETS.join(' or ')}`, target)
   .option('--concurrency <n>', 'pupils in flight at once', positive, DEFAULT_SOAK.concurrency)
   .option(
     '--rss-every <s>',
@@ -47,6 +55,7 @@ interface Options {
   killEvery: number;
   seed: number;
   chaos: boolean;
+  only?: ChaosTarget;
   concurrency: number;
   rssEvery: number;
 }
@@ -59,7 +68,7 @@ async function main(): Promise<void> {
     `soak: ${options.minutes} min of load against ${SOAK_API_PROCESSES} broker-api processes and ` +
       `${SOAK_RELEASE_WORKERS} release-workers, ` +
       (options.chaos
-        ? `one killed (SIGKILL) every ${options.killEvery} s, seed ${options.seed}`
+        ? `one ${options.only ?? 'process'} killed (SIGKILL) every ${options.killEvery} s, seed ${options.seed}`
         : 'no chaos'),
   );
   const result = await runSoak({
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     durationMs: options.minutes * 60_000,
     killEveryMs: options.killEvery * 1000,
     chaos: options.chaos,
+    targets: options.only ? [options.only] : undefined,
     seed: options.seed,
     concurrency: Math.round(options.concurrency),
     rssEveryMs: options.rssEvery * 1000,

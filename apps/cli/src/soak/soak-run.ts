@@ -2,7 +2,7 @@ import type { BenchVendor } from '../bench/load/bench-broker';
 import { StartedBenchBroker, startBenchBroker } from '../bench/load/bench-broker';
 import { SeasonOutcome, driveSeason } from '../bench/season/season-driver';
 import { DEFAULT_MIX, PupilPlan, SeasonPlan } from '../bench/season/season-plan';
-import { ChaosKill, ChaosLoop } from './chaos-loop';
+import { ChaosKill, ChaosLoop, ChaosTarget } from './chaos-loop';
 import { RssJudgement, RssRecorder, RssSeries, judgeRss, rssOf as rssNow } from './rss-series';
 import { SoakClients, SoakRetries } from './soak-client';
 import { SoakCounts, countSoak } from './soak-counts';
@@ -29,6 +29,8 @@ export interface SoakOptions {
   /** Kill one process every this often; no kills when `chaos` is false. */
   killEveryMs: number;
   chaos: boolean;
+  /** Which kinds of process the chaos kills (default both). */
+  targets?: readonly ChaosTarget[];
   /** Seeds the choice of targets (and where the pupils' BSNs start). */
   seed: number;
   /** Pupils in flight at once (the load's steadiness: a fixed number of vendors' workers). */
@@ -128,6 +130,7 @@ export async function soakBroker(broker: StartedBenchBroker, options: SoakOption
     seed: options.seed,
     apiProcesses: SOAK_API_PROCESSES,
     releaseWorkers: SOAK_RELEASE_WORKERS,
+    targets: options.targets,
     startedAt,
     log: options.log,
   });

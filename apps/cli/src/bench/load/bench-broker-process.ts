@@ -18,16 +18,12 @@ import { seedBenchRegistry } from './bench-registry';
 import type { CpuSources } from './process-cpu';
 import { ProcessTreeMemory } from './process-memory';
 import { WebhookReceiver } from './webhook-receiver';
+import { SupervisedExit, SupervisedProcess } from '../../supervision';
 
 /** How long broker-api and release-worker may take to say they are ready (migrations, pools, Redis). */
 const READY_TIMEOUT_MS = 120_000;
 /** How long a process may take to stop on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 20_000;
-/** `restartReleaseWorkers`: the first restart's delay, doubled per quick failure up to the ceiling (#14). */
-const RESTART_FIRST_DELAY_MS = 1_000;
-const RESTART_MAX_DELAY_MS = 30_000;
-/** A release-worker that ran this long before it died restarts after the first delay again. */
-const RESTART_STABLE_AFTER_MS = 60_000;
 
 /** Identities connect as `<id>.oso-bench.localhost` (resolved to 127.0.0.1 by the runner or k6's `hosts`). */
 export const BENCH_HOST_SUFFIX = 'oso-bench.localhost';
@@ -106,6 +102,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
   const children = new Map<string, ChildProcess>();
   const exits: string[] = [];
   const restarts: ProcessRestart[] = [];
+  const supervised = new Map<string, SupervisedProcess>();
   let stopping = false;
   let webhooks: WebhookReceiver | undefined;
 
@@ -113,7 +110,10 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     if (stopping) return;
     stopping = true;
     memory.sample();
-    await Promise.all([...children.values()].map(stopChild));
+    await Promise.all([
+      ...[...children.values()].map(stopChild),
+      ...[...supervised.values()].map((worker) => worker.stop()),
+    ]);
     // A cluster worker orphaned by a killed primary is ours too: end it by its pid (same process only).
     for (const pid of memory.livePids()) killIfAlive(pid);
     memory.stop();
@@ -195,21 +195,19 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       workerCount === 1
         ? ['release-worker']
         : Array.from({ length: workerCount }, (_, at) => `release-worker-${at + 1}`);
-    const restartDelays = new Map<string, number>();
     const startChild = (name: string, app: App): Promise<void> => {
+      if (app === 'release-worker' && options.restartReleaseWorkers) return superviseWorker(name);
       // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
       const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
       const child = spawn(process.execPath, [...profile, entry(app)], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const startedAt = Date.now();
       children.set(name, child);
       memory.track(name, child.pid!);
       child.once('exit', (code, signal) => {
-        if (stopping) return;
-        exits.push(`${name} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${name}.log`);
-        if (app === 'release-worker' && options.restartReleaseWorkers) restartLater(name, child, startedAt);
+        if (!stopping)
+          exits.push(`${name} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${name}.log`);
       });
       log(`started ${name} (pid ${child.pid})`);
       return readyLine(
@@ -219,28 +217,56 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
         app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
       );
     };
-    /** Exponential backoff, reset after a stable run (the `supervise` module's policy, in small). */
-    const restartLater = (name: string, exited: ChildProcess, startedAt: number) => {
-      const previous = restartDelays.get(name);
-      const delay =
-        previous === undefined || Date.now() - startedAt >= RESTART_STABLE_AFTER_MS
-          ? RESTART_FIRST_DELAY_MS
-          : Math.min(RESTART_MAX_DELAY_MS, previous * 2);
-      restartDelays.set(name, delay);
-      log(`${name} (pid ${exited.pid}) exited; restarting in ${delay / 1000} s`);
-      setTimeout(() => {
-        if (stopping) return;
-        startChild(name, 'release-worker').then(
+    /** A release-worker started again with backoff whenever it dies (the `supervision` module, #14). */
+    const superviseWorker = (name: string): Promise<void> => {
+      const file = createWriteStream(join(workDir, `${name}.log`), { flags: 'a' });
+      const write = (line: string) => file.write(`${line}\n`);
+      const worker = new SupervisedProcess({
+        name,
+        entry: entry('release-worker'),
+        env,
+        readyLine: /connected to its queues/,
+        stdout: write,
+        stderr: write,
+        log: (line) => {
+          write(line);
+          log(line);
+        },
+      });
+      supervised.set(name, worker);
+      let exitedPid: number | undefined;
+      worker.on('exit', (exit: SupervisedExit) => {
+        exitedPid = exit.pid;
+        if (!exit.expected && !stopping)
+          exits.push(
+            `${name} stopped (${exit.signal ?? `exit code ${exit.code}`}); see ${workDir}/${name}.log`,
+          );
+      });
+      worker.on('ready', ({ pid }: { pid: number }) => {
+        memory.track(name, pid);
+        if (exitedPid !== undefined) restarts.push({ name, exitedPid, pid, readyAt: Date.now() });
+      });
+      worker.start();
+      log(`started ${name} (pid ${worker.pid}, supervised)`);
+      return new Promise((resolveReady, reject) => {
+        const timer = setTimeout(
           () =>
-            restarts.push({
-              name,
-              exitedPid: exited.pid!,
-              pid: children.get(name)!.pid!,
-              readyAt: Date.now(),
-            }),
-          (error: Error) => log(`${name} did not start again: ${error.message}`),
+            reject(
+              new Error(
+                `${name} was not ready within ${READY_TIMEOUT_MS / 1000} s; see ${workDir}/${name}.log`,
+              ),
+            ),
+          READY_TIMEOUT_MS,
         );
-      }, delay).unref();
+        worker.once('ready', () => {
+          clearTimeout(timer);
+          resolveReady();
+        });
+        worker.once('startup-failed', () => {
+          clearTimeout(timer);
+          reject(new Error(`${name} stopped during start-up; see ${workDir}/${name}.log`));
+        });
+      });
     };
     await Promise.all([
       startChild('broker-api', 'broker-api'),
