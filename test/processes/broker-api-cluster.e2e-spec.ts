@@ -20,6 +20,21 @@ function processesSetting(pid: number): string | undefined {
   return environ.find((entry) => entry.startsWith('BROKER_API_PROCESSES='))?.split('=')[1];
 }
 
+interface HealthBody {
+  status: string;
+  apiProcesses?: { configured: number; serving: number };
+}
+
+/** Asks `check` until `done` holds for its answer (a generous deadline for a busy machine); the last answer. */
+async function until<T>(check: () => Promise<T>, done: (answer: T) => boolean, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const answer = await check();
+    if (done(answer) || Date.now() > deadline) return answer;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
   let pki: TestPki;
   let env: Record<string, string>;
@@ -36,6 +51,10 @@ describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
     };
   });
   afterAll(() => pki?.close());
+
+  /** The ops port's health report (any serving process answers it). */
+  const opsHealth = async (): Promise<HealthBody> =>
+    (await (await fetch(`http://127.0.0.1:${env.OPS_PORT}/health`)).json()) as HealthBody;
 
   it('serves from every process on one port, tells each the count, and stops them all on SIGTERM', async () => {
     const broker = new BuiltProcess('broker-api', [], env);
@@ -62,20 +81,49 @@ describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
     expect(broker.stdout).toContain('broker-api: stopped cleanly');
   });
 
-  it('logs a process that dies with its exit, stops the others and exits non-zero (no restarts: #14)', async () => {
+  it('restarts a process killed with SIGKILL while the others serve; health is degraded meanwhile, then ok', async () => {
     const broker = new BuiltProcess('broker-api', [], env);
-    await broker.waitForLine(/^broker-api: ready$/);
-    const [victim, ...others] = childrenOf(broker.pid);
-    process.kill(victim, 'SIGKILL');
-    const exit = await broker.exited;
-    expect(exit.code).not.toBe(0);
-    expect(exit.code).not.toBeNull();
-    expect(broker.stderr.join('\n')).toMatch(
-      new RegExp(
-        `^broker-api: process #\\d \\(pid ${victim}\\) exited with signal SIGKILL; stopping every process`,
-        'm',
-      ),
-    );
-    for (const pid of others) expect(() => process.kill(pid, 0)).toThrow();
+    // A release worker too, so nothing but the killed process can make the broker `degraded`.
+    let worker: BuiltProcess | undefined;
+    try {
+      await broker.waitForLine(/^broker-api: ready$/);
+      worker = new BuiltProcess('release-worker', [], env);
+      const ok = await until(opsHealth, (health) => health.status === 'ok');
+      expect(ok).toMatchObject({ status: 'ok', apiProcesses: { configured: 3, serving: 3 } });
+      const [victim, ...others] = childrenOf(broker.pid);
+      process.kill(victim, 'SIGKILL');
+
+      // The restart waits 1 s and then boots a whole process: the primary has told the others by then.
+      const degraded = await until(opsHealth, (health) => health.apiProcesses?.serving === 2);
+      expect(degraded).toMatchObject({ status: 'degraded', apiProcesses: { configured: 3, serving: 2 } });
+      // The other processes keep answering on the shared port meanwhile.
+      for (let i = 0; i < 6; i++) {
+        const anonymous = await httpsJson(Number(env.BROKER_PORT), '/v1/whoami', { ca: pki.caCertificate });
+        expect(anonymous).toMatchObject({ status: 401, body: { error: 'CLIENT_CERTIFICATE_MISSING' } });
+      }
+      for (const pid of others) expect(() => process.kill(pid, 0)).not.toThrow();
+
+      const said = await broker.waitForLine(/^broker-api: process #\d \(pid \d+\) serves again$/);
+      expect(broker.stderr.join('\n')).toMatch(
+        new RegExp(
+          `^broker-api: process #\\d \\(pid ${victim}\\) exited with signal SIGKILL; restarting in 1 s$`,
+          'm',
+        ),
+      );
+      const restarted = Number(/pid (\d+)/.exec(said)![1]);
+      const back = await until(opsHealth, (health) => health.status === 'ok');
+      expect(back).toMatchObject({ status: 'ok', apiProcesses: { configured: 3, serving: 3 } });
+      // Same count serving, the victim replaced by the restarted one, the others untouched.
+      expect(childrenOf(broker.pid).sort()).toEqual([...others, restarted].sort());
+      expect(() => process.kill(victim, 0)).toThrow();
+      for (let i = 0; i < 6; i++) {
+        const anonymous = await httpsJson(Number(env.BROKER_PORT), '/v1/whoami', { ca: pki.caCertificate });
+        expect(anonymous.status).toBe(401);
+      }
+    } finally {
+      expect(await broker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      if (worker) expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
+    expect(broker.stdout).toContain('broker-api: stopped cleanly');
   });
 });

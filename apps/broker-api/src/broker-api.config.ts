@@ -25,6 +25,8 @@ export interface BrokerApiConfig {
    * (validation, the rate limiter's share) read it from there.
    */
   processes: number;
+  /** release-worker processes meant to run on this Redis (RELEASE_WORKERS): fewer alive → health `degraded`. */
+  releaseWorkers: number;
   tls: TlsFilesConfig;
   database: DatabaseConfig;
   redis: RedisConfig;
@@ -78,6 +80,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
       OPS_HOST: setting.text('127.0.0.1'),
       OPS_PORT: setting.port(8081),
       BROKER_API_PROCESSES: setting.positiveInt(availableParallelism()),
+      RELEASE_WORKERS: setting.positiveInt(1),
       API_MAX_DOSSIER_BYTES: setting.positiveInt(20 * 1024 * 1024),
       API_MAX_JSON_BYTES: setting.positiveInt(64 * 1024),
       API_MAX_DECLARATION_BYTES: setting.positiveInt(10 * 1024 * 1024),
@@ -93,6 +96,7 @@ export function readBrokerApiConfig(env: Environment = process.env): BrokerApiCo
     opsHost: raw.OPS_HOST,
     opsPort: raw.OPS_PORT,
     processes: raw.BROKER_API_PROCESSES,
+    releaseWorkers: raw.RELEASE_WORKERS,
     tls: readTlsFilesConfig(env, {
       serverCertificateFile: join(pkiDir, 'server.crt'),
       serverKeyFile: join(pkiDir, 'server.key'),

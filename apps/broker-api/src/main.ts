@@ -12,6 +12,7 @@ import { createBrokerApi } from './create-broker-api';
 import { HealthService } from './health/health.service';
 import { createOpsHealthServer } from './health/ops-health-server';
 import { ServingMessage, runClusterPrimary } from './processes/cluster-primary';
+import { followServingProcesses } from './processes/serving-processes';
 import { rateLimitShare } from './rate-limits/rate-limit-share';
 
 const NAME = 'broker-api';
@@ -20,6 +21,7 @@ runMain(NAME, async () => {
   const config = readBrokerApiConfig();
   if (cluster.isWorker) {
     // One of BROKER_API_PROCESSES: the primary migrated and waited for Redis already.
+    followServingProcesses(config.processes);
     const limits = {
       ...config.limits,
       requestsPerMinute: rateLimitShare(config.limits.requestsPerMinute, config.processes),

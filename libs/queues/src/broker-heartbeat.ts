@@ -14,4 +14,14 @@ export interface WorkerHeartbeat {
   at: string;
   pid: number;
   host: string;
+  /** The worker process that wrote it (host:pid); absent in beats from before issue #14. */
+  instance?: string;
+}
+
+/**
+ * BullMQ names a named worker's blocking connection `<prefix>:<base64 queue name>:w:<worker name>`
+ * (Worker's connectionName, what Queue.getWorkers matches): the broker's health counts these per instance.
+ */
+export function namedWorkerClientPrefix(prefix: string, queue: string): string {
+  return `${prefix}:${Buffer.from(queue).toString('base64')}:w:`;
 }

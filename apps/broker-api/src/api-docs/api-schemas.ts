@@ -528,9 +528,28 @@ export const API_SCHEMAS = {
       {
         status: { type: 'string', enum: ['alive', 'stale', 'unknown'] },
         lastHeartbeat: timestamp('Last beat.'),
+        expected: {
+          type: 'integer',
+          minimum: 1,
+          description: 'Worker processes meant to run (RELEASE_WORKERS).',
+        },
+        alive: {
+          type: 'integer',
+          minimum: 0,
+          description:
+            'Worker processes connected now; fewer than expected → degraded. Absent when Redis cannot list clients.',
+        },
       },
-      ['lastHeartbeat'],
+      ['lastHeartbeat', 'alive'],
     ),
+    apiProcesses: object({
+      configured: { type: 'integer', minimum: 1, description: 'BROKER_API_PROCESSES.' },
+      serving: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Processes serving now; fewer than configured (one is being restarted) → degraded.',
+      },
+    }),
     crl: object(
       {
         status: { type: 'string', enum: ['fresh', 'expiring', 'expired', 'not-configured'] },
@@ -754,7 +773,8 @@ export const EXAMPLE_HEALTH: HealthReport = {
   status: 'ok',
   database: { status: 'up', latencyMs: 2 },
   redis: { status: 'up', latencyMs: 1 },
-  releaseWorker: { status: 'alive', lastHeartbeat: '2026-03-01T10:02:05.000Z' },
+  releaseWorker: { status: 'alive', lastHeartbeat: '2026-03-01T10:02:05.000Z', expected: 2, alive: 2 },
+  apiProcesses: { configured: 2, serving: 2 },
   crl: { status: 'fresh', nextUpdate: '2026-03-08T00:00:00.000Z' },
 };
 
@@ -762,7 +782,8 @@ export const EXAMPLE_HEALTH_DOWN: HealthReport = {
   status: 'down',
   database: { status: 'down', error: 'timeout after 2000 ms' },
   redis: { status: 'up', latencyMs: 1 },
-  releaseWorker: { status: 'alive', lastHeartbeat: '2026-03-01T10:02:05.000Z' },
+  releaseWorker: { status: 'alive', lastHeartbeat: '2026-03-01T10:02:05.000Z', expected: 2, alive: 2 },
+  apiProcesses: { configured: 2, serving: 2 },
   crl: { status: 'fresh', nextUpdate: '2026-03-08T00:00:00.000Z' },
 };
 

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { BROKER_API_CONFIG } from '../broker-api.tokens';
 import type { BrokerApiConfig } from '../broker-api.config';
+import { ServingProcesses, servingProcesses } from '../processes/serving-processes';
+import { liveReleaseWorkerInstances } from './release-worker-instances';
 
 export type ComponentStatus = 'up' | 'down';
 
@@ -15,7 +17,18 @@ export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   database: { status: ComponentStatus; latencyMs?: number; error?: string };
   redis: { status: ComponentStatus; latencyMs?: number; error?: string };
-  releaseWorker: { status: 'alive' | 'stale' | 'unknown'; lastHeartbeat?: string };
+  /**
+   * `status`: the last heartbeat job (some worker takes jobs); `alive`: worker processes connected, of the
+   * `expected` RELEASE_WORKERS (absent when Redis cannot tell); fewer alive → `degraded`.
+   */
+  releaseWorker: {
+    status: 'alive' | 'stale' | 'unknown';
+    lastHeartbeat?: string;
+    expected: number;
+    alive?: number;
+  };
+  /** broker-api processes serving, of those configured (BROKER_API_PROCESSES); fewer → `degraded`. */
+  apiProcesses: ServingProcesses;
   crl: { status: 'fresh' | 'expiring' | 'expired' | 'not-configured'; nextUpdate?: string };
 }
 
@@ -39,19 +52,40 @@ export class HealthService {
       timed(() => this.redis.ping()),
     ]);
     const releaseWorker =
-      redis.status === 'up' ? await this.releaseWorker(now) : { status: 'unknown' as const };
+      redis.status === 'up'
+        ? await this.releaseWorker(now)
+        : { status: 'unknown' as const, expected: this.config.releaseWorkers };
     const crl = this.crl(now);
+    const apiProcesses = servingProcesses();
     const down = database.status === 'down' || redis.status === 'down' || crl.status === 'expired';
-    const degraded = releaseWorker.status !== 'alive' || crl.status === 'expiring';
-    return { status: down ? 'down' : degraded ? 'degraded' : 'ok', database, redis, releaseWorker, crl };
+    const degraded =
+      releaseWorker.status !== 'alive' ||
+      (releaseWorker.alive !== undefined && releaseWorker.alive < releaseWorker.expected) ||
+      apiProcesses.serving < apiProcesses.configured ||
+      crl.status === 'expiring';
+    return {
+      status: down ? 'down' : degraded ? 'degraded' : 'ok',
+      database,
+      redis,
+      releaseWorker,
+      apiProcesses: { ...apiProcesses },
+      crl,
+    };
   }
 
   private async releaseWorker(now: Date): Promise<HealthReport['releaseWorker']> {
-    const raw = await this.redis.get(workerHeartbeatKey(this.redisConfig.prefix)).catch(() => null);
-    if (!raw) return { status: 'unknown' };
+    const [raw, instances] = await Promise.all([
+      this.redis.get(workerHeartbeatKey(this.redisConfig.prefix)).catch(() => null),
+      liveReleaseWorkerInstances(this.redis, this.redisConfig.prefix),
+    ]);
+    const counts = {
+      expected: this.config.releaseWorkers,
+      ...(instances ? { alive: instances.length } : {}),
+    };
+    if (!raw) return { status: 'unknown', ...counts };
     const heartbeat = JSON.parse(raw) as WorkerHeartbeat;
     const age = now.getTime() - new Date(heartbeat.at).getTime();
-    return { status: age <= WORKER_STALE_MS ? 'alive' : 'stale', lastHeartbeat: heartbeat.at };
+    return { status: age <= WORKER_STALE_MS ? 'alive' : 'stale', lastHeartbeat: heartbeat.at, ...counts };
   }
 
   private crl(now: Date): HealthReport['crl'] {

@@ -1,12 +1,11 @@
 import { readDatabaseConfig } from '@app/persistence/database.config';
 import { readPkiConfig } from '@app/pki/pki.config';
 import { readRedisConfig } from '@app/queues/redis.config';
-import { Command } from 'commander';
-import { ChildProcess, spawn } from 'node:child_process';
+import { Command, InvalidArgumentError } from 'commander';
 import { join, relative, resolve } from 'node:path';
-import { Interface, createInterface } from 'node:readline';
 import { openCliContext } from '../cli-context';
 import { say } from '../output';
+import { SupervisedProcess } from '../supervision';
 import type { DemoClient } from './demo-registry';
 import type { StartedService } from './local-host';
 
@@ -22,16 +21,37 @@ function shortPath(path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
+function positiveWhole(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count <= 0)
+    throw new InvalidArgumentError('must be a positive whole number');
+  return count;
+}
+
+interface UpOptions {
+  dataDir: string;
+  api?: number;
+  workers: number;
+}
+
 /**
  * `oso up` — what `npm start` runs: bring up (or start) PostgreSQL and Redis, migrate, create the
- * development PKI and the demo registry when absent, then run broker-api and release-worker until
- * Ctrl+C, stopping everything it started on the way out.
+ * development PKI and the demo registry when absent, then run broker-api (a cluster primary with `--api`
+ * processes) and `--workers` release-workers until Ctrl+C, stopping everything it started on the way out.
+ * It supervises them: one that dies is restarted with backoff (RESTART_BACKOFF) while the others serve,
+ * and the broker's health says `degraded` meanwhile (RELEASE_WORKERS tells it how many workers to expect).
  */
 export function upCommand(): Command {
   return new Command('up')
-    .description('start the broker for development: dependencies, PKI, demo registry, API and worker')
+    .description('start the broker for development: dependencies, PKI, demo registry, API and workers')
     .option('--data-dir <dir>', 'where an embedded PostgreSQL and a started Redis keep their data', '.data')
-    .action(async (options: { dataDir: string }) => {
+    .option(
+      '--api <n>',
+      'broker-api processes sharing the port (default: BROKER_API_PROCESSES, else one per core)',
+      positiveWhole,
+    )
+    .option('--workers <n>', 'release-worker processes', positiveWhole, 1)
+    .action(async (options: UpOptions) => {
       const log = (line: string) => say(`oso up: ${line}`);
       // Read every setting first: a typo should stop us before anything is started.
       const database = readDatabaseConfig();
@@ -40,14 +60,14 @@ export function upCommand(): Command {
       const dataDir = resolve(options.dataDir);
 
       const services: StartedService[] = [];
-      const children: ChildProcess[] = [];
+      const children: SupervisedProcess[] = [];
       let stopping = false;
       let crlTimer: NodeJS.Timeout | undefined;
       const stopAll = async (code: number) => {
         if (stopping) return;
         stopping = true;
         if (crlTimer) clearInterval(crlTimer);
-        await Promise.all(children.map(stopChild));
+        await Promise.all(children.map((child) => child.stop()));
         for (const service of services.reverse()) await service.stop().catch(() => undefined);
         process.exit(code);
       };
@@ -84,31 +104,35 @@ export function upCommand(): Command {
         crlTimer = setInterval(() => void refreshCrl(), CRL_REFRESH_EVERY_MS);
         crlTimer.unref();
 
-        const worker = startChild(
-          'release-worker',
-          children,
-          () => stopAll(1),
-          () => stopping,
+        const shared = {
+          RELEASE_WORKERS: String(options.workers),
+          ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }),
+        };
+        const workers = Array.from({ length: options.workers }, (_, at) =>
+          supervise(options.workers === 1 ? 'release-worker' : `release-worker#${at + 1}`, 'release-worker', {
+            ...shared,
+          }),
         );
-        const api = startChild(
-          'broker-api',
-          children,
-          () => stopAll(1),
-          () => stopping,
-        );
+        const api = supervise('broker-api', 'broker-api', {
+          ...shared,
+          ...(options.api ? { BROKER_API_PROCESSES: String(options.api) } : {}),
+        });
+        children.push(...workers, api);
         const [apiUrl, opsUrl] = await Promise.all([
-          waitForLine(api, /listening on (https:\/\/\S+)/),
-          waitForLine(api, /ops health on (http:\/\/\S+)|^broker-api: ready$/),
-          waitForLine(worker, /connected to its queues/),
+          api.waitForLine(/listening on (https:\/\/\S+)/),
+          api.waitForLine(/ops health on (http:\/\/\S+)|^broker-api: ready$/),
+          ...workers.map((worker) => worker.waitForLine(/connected to its queues/)),
         ]);
         printWelcome(
-          apiUrl,
-          opsUrl.startsWith('http') ? opsUrl : null,
+          apiUrl[1],
+          opsUrl[1] ?? null,
           pkiConfig.dir,
           logKey.verifierKeyFile,
           clients,
+          options.workers,
         );
       } catch (error) {
+        if (stopping) return;
         process.stderr.write(`oso up: ${(error as Error).message}\n`);
         await stopAll(1);
       }
@@ -125,61 +149,27 @@ async function refreshCrl(): Promise<void> {
   }
 }
 
-interface RunningApp {
-  child: ChildProcess;
-  /** Every stdout line of the app; one reader only, because a closed readline pauses its stream. */
-  stdoutLines: Interface;
-}
-
-function startChild(
+/**
+ * One broker app under supervision: restarted with backoff when it dies after it served; a first start
+ * that fails is not retried (the try above stops everything with the app's own message).
+ */
+function supervise(
+  name: string,
   app: 'broker-api' | 'release-worker',
-  children: ChildProcess[],
-  onUnexpectedExit: () => Promise<void>,
-  isStopping: () => boolean,
-): RunningApp {
-  const env = { ...process.env, ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }) };
-  const child = spawn(process.execPath, [appEntry(app)], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  children.push(child);
-  const prefix = (line: string) => (line.startsWith(`${app}:`) ? `${line}\n` : `${app}: ${line}\n`);
-  const stdoutLines = createInterface({ input: child.stdout! });
-  stdoutLines.on('line', (line) => process.stdout.write(prefix(line)));
-  createInterface({ input: child.stderr! }).on('line', (line) => process.stderr.write(prefix(line)));
-  child.once('exit', (code, signal) => {
-    if (isStopping()) return;
-    process.stderr.write(
-      `oso up: ${app} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping everything\n`,
-    );
-    void onUnexpectedExit();
+  env: NodeJS.ProcessEnv,
+): SupervisedProcess {
+  const readyLine = app === 'broker-api' ? /^broker-api: ready$/ : /connected to its queues/;
+  const supervised = new SupervisedProcess({
+    name,
+    entry: appEntry(app),
+    env,
+    readyLine,
+    log: (line) => process.stderr.write(`oso up: ${line}\n`),
   });
-  return { child, stdoutLines };
-}
-
-function waitForLine(app: RunningApp, pattern: RegExp): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    const onLine = (line: string) => {
-      const match = pattern.exec(line);
-      if (!match) return;
-      app.stdoutLines.off('line', onLine);
-      resolveLine(match[1] ?? line);
-    };
-    app.stdoutLines.on('line', onLine);
-    app.child.once('exit', () =>
-      reject(new Error('a broker process stopped during start-up (see its message above)')),
-    );
+  supervised.on('ready', ({ pid, restarts }: { pid: number; restarts: number }) => {
+    if (restarts > 0) say(`oso up: ${name} (pid ${pid}) serves again (restart ${restarts})`);
   });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolveStop) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    // 'close' rather than 'exit': its last output lines have been relayed by then.
-    child.once('close', () => {
-      clearTimeout(force);
-      resolveStop();
-    });
-    child.kill('SIGTERM');
-  });
+  return supervised.start();
 }
 
 function printWelcome(
@@ -188,12 +178,14 @@ function printWelcome(
   pkiDir: string,
   logVerifierKeyFile: string,
   clients: DemoClient[],
+  workers: number,
 ): void {
   const ca = shortPath(join(pkiDir, 'ca.crt'));
   const lines = [
     '',
     'OSO broker is running.',
     `  API (mutual TLS):  ${apiUrl}`,
+    `  Release workers:   ${workers} (each restarted if it dies; so are the API processes)`,
     ...(opsUrl ? [`  Ops health:        ${opsUrl}`] : []),
     `  Broker CA:         ${ca}`,
     `  Log public key:    ${shortPath(logVerifierKeyFile)} (checks the exchange log's checkpoints)`,

@@ -88,8 +88,11 @@ export class SupervisedProcess extends EventEmitter {
     if (this.running) this.child!.kill(signal);
   }
 
-  /** Resolves with the first raw stdout line matching `pattern`; rejects on 'startup-failed' or stop. */
-  waitForLine(pattern: RegExp, timeoutMs = 120_000): Promise<RegExpExecArray> {
+  /**
+   * Resolves with the first raw stdout line matching `pattern` from now on; rejects on 'startup-failed',
+   * or after `timeoutMs` when one is given.
+   */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray> {
     return new Promise((resolveLine, reject) => {
       const done = () => {
         clearTimeout(timer);
@@ -106,11 +109,13 @@ export class SupervisedProcess extends EventEmitter {
         done();
         reject(new Error(`${this.name} stopped during start-up (see its message above)`));
       };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${this.name} did not print ${pattern} within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      timer.unref();
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              done();
+              reject(new Error(`${this.name} did not print ${pattern} within ${timeoutMs / 1000} s`));
+            }, timeoutMs).unref();
       this.on('line', onLine);
       this.once('startup-failed', onFailed);
     });
