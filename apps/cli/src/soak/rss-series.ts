@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
  * The resident memory (RSS) of every broker process over the soak: one series per process, sampled at a
  * fixed interval; a restarted process is a new process and starts a new series. The verdict "grows" is a
  * rule on medians, so one garbage-collection peak or a burst of work does not decide it:
- *   after the warm-up (the first quarter of the series' samples: JIT, pools, caches filling),
+ *   after the warm-up (the series' first WARM_UP_MS: JIT, pools, caches filling — a fresh broker-api
+ *   process goes from ≈ 60 MB to ≈ 200 MB in its first minute under load),
  *   the median of the last third of the rest exceeds the median of its first third by more than
  *   GROWTH_FACTOR and by more than GROWTH_FLOOR_BYTES.
  * A series with fewer than MIN_JUDGED_SAMPLES samples after its warm-up is too short to judge (a process
@@ -14,7 +15,7 @@ import { readFileSync } from 'node:fs';
 export const GROWTH_FACTOR = 1.25;
 /** Below this a rise is noise for a Node process (a few buffers, one more pool connection). */
 export const GROWTH_FLOOR_BYTES = 16 * 1024 * 1024;
-export const WARM_UP_SHARE = 0.25;
+export const WARM_UP_MS = 60_000;
 export const MIN_JUDGED_SAMPLES = 6;
 
 export interface RssSample {
@@ -40,7 +41,8 @@ export interface RssJudgement {
 }
 
 export function judgeRss(samples: readonly RssSample[]): RssJudgement {
-  const judged = samples.slice(Math.floor(samples.length * WARM_UP_SHARE));
+  const warm = (samples[0]?.atMs ?? 0) + WARM_UP_MS;
+  const judged = samples.filter((sample) => sample.atMs >= warm);
   if (judged.length < MIN_JUDGED_SAMPLES)
     return { verdict: 'too short to judge', firstBytes: null, lastBytes: null };
   const third = Math.floor(judged.length / 3);

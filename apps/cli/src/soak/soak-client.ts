@@ -11,7 +11,9 @@ import type { StepLatencies } from '../bench/season/season-stats';
  * `Idempotency-Key` on what creates or changes something. A broker without Idempotency-Key support may then
  * answer as if the request were new although the first attempt took effect; the vendor reconciles the two
  * cases the season meets by asking the broker (an open transfer for this pupil already exists → that one;
- * the evidence is already recorded → its gate decision), as a LAS would. Every retry is counted.
+ * the evidence is already recorded → its gate decision), as a LAS would. Neither can happen otherwise in a
+ * soak (every pupil is new, every act recorded once), so a reconciled answer is always an earlier attempt
+ * that took effect. Every retry is counted.
  */
 
 /** Bounded, as a LAS would: after this many broken connections in a row the step fails. */
@@ -105,7 +107,9 @@ export class SoakClients implements SeasonCalls {
         await pause(Math.min(MAX_RETRY_WAIT_MS, Math.max(50, retryAfter * 1000)));
         continue;
       }
-      if (answer.status !== expected && broken > 0) {
+      // Also without a broken connection of ours: the signed client itself sends a request again once when
+      // a kept-alive connection closed under it (ReusedConnectionClosedError), which may have arrived.
+      if (answer.status !== expected) {
         const reconciled = await this.reconcile(vendor, method, path, answer, bytes);
         if (reconciled) {
           this.retries.reconciled += 1;

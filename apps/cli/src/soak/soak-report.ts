@@ -1,5 +1,5 @@
 import type { RssSample } from './rss-series';
-import { GROWTH_FACTOR, GROWTH_FLOOR_BYTES, WARM_UP_SHARE } from './rss-series';
+import { GROWTH_FACTOR, GROWTH_FLOOR_BYTES, MIN_JUDGED_SAMPLES, WARM_UP_MS } from './rss-series';
 import type { SoakResult } from './soak-run';
 
 /** The soak's report: the counts that must be 0, the chaos, the retries, the RSS of every process. */
@@ -51,8 +51,10 @@ export function soakReport(result: SoakResult): string[] {
 
   lines.push(
     '',
-    `RSS over time (MB; a restarted process is a new series; "grows": after the first ${WARM_UP_SHARE * 100} % of ` +
-      `its samples, the last third's median > ${GROWTH_FACTOR} × the first third's and by > ${GROWTH_FLOOR_BYTES / 1024 / 1024} MB):`,
+    `RSS over time (MB; a restarted process is a new series; "grows": after its first ${WARM_UP_MS / 1000} s, ` +
+      `the last third's median > ${GROWTH_FACTOR} × the first third's and by > ${GROWTH_FLOOR_BYTES / 1024 / 1024} MB; ` +
+      `judged from ${MIN_JUDGED_SAMPLES} samples after the warm-up; ` +
+      `${result.rss.filter((series) => series.verdict !== 'too short to judge').length} of ${result.rss.length} series judged):`,
   );
   lines.push(
     `  ${'process'.padEnd(18)}${'pid'.padStart(8)}${'samples'.padStart(9)}${'start'.padStart(7)}${'middle'.padStart(8)}${'end'.padStart(6)}${'peak'.padStart(6)}  verdict`,

@@ -44,6 +44,10 @@ export interface StartedBenchBroker extends BenchBroker {
   liveProcesses(): Array<{ name: string; pid: number }>;
   /** release-workers started again after they died (`restartReleaseWorkers`), once each is ready. */
   restarts(): ProcessRestart[];
+  /** The Redis key prefix of this broker (every key it writes starts with it). */
+  redisPrefix: string;
+  /** The environment its processes run with (to run `oso` commands against this broker). */
+  env: Readonly<Record<string, string>>;
 }
 
 /** A release-worker that died and was started again (#14). */
@@ -300,6 +304,8 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
           .map(({ name, pid }) => ({ name, pid }));
       },
       restarts: () => [...restarts],
+      redisPrefix,
+      env,
       cpuSources: {
         brokerProcesses: () => {
           if (!stopping) memory.sample();
