@@ -152,6 +152,15 @@ describe('no personal data in logs, answers, health, Redis or the exchange log (
   });
 
   afterAll(async () => {
+    // What was searched, for the record (counts only, never a value).
+    const kinds = new Map<string, number>();
+    for (const needle of search.needles) kinds.set(needle.kind, (kinds.get(needle.kind) ?? 0) + 1);
+    process.stderr.write(
+      `personal-data search: ${search.needles.length} needles (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}) ` +
+        `from ${dossiers.length} dossiers; ${searched} haystacks (${redisSnapshots.map((s) => s.length).join('/')} Redis values ` +
+        `after demo/attacks/during soak/end); soak ${soak?.counts.accepted ?? 0} accepted, ${soak?.kills.length ?? 0} kills; ` +
+        `${hits.length} hits\n`,
+    );
     const workDir = broker?.workDir;
     await broker?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
