@@ -184,7 +184,7 @@ describe('no personal data in logs, answers, health, Redis or the exchange log (
     expect(searched).toBeGreaterThan(1000);
     const logs = logHaystacks(broker.workDir);
     expect(new Set(logs.map((line) => line.where.split(':')[0]))).toEqual(
-      new Set(['broker-api.log', 'release-worker-1.log', 'release-worker-2.log']),
+      new Set(['broker-api.log', 'release-worker.log', 'release-worker@2.log']),
     );
     expect(health.map((answer) => answer.where)).toEqual(['ops GET /health', 'mTLS GET /health']);
     // After the demo, after the attacks, during the soak, at the end.

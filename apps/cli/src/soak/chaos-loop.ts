@@ -5,8 +5,8 @@ import type { ProcessRestart } from '../bench/load/bench-broker-process';
  * so `--seed` repeats the choice of targets): a serving broker-api process (never the cluster's primary,
  * which is the supervisor) or a release-worker. One at a time: while the last one killed is not back, a
  * tick kills nothing (counted as skipped), so the broker is never left without an API process by the soak
- * itself. "Back" is a replacement running: for a release-worker, a new process that said it is ready; for
- * a broker-api process, as many serving processes as configured, one of them new.
+ * itself. "Back" is a replacement ready: for a release-worker, a new process that said it is ready; for
+ * a broker-api process, a new one the cluster primary says serves again, with as many running as configured.
  */
 
 export const CHAOS_TARGETS = ['broker-api', 'release-worker'] as const;
@@ -45,7 +45,7 @@ const WATCH_EVERY_MS = 250;
 
 export function targetOf(name: string): ChaosTarget | null {
   if (/^broker-api#\d+$/.test(name)) return 'broker-api';
-  if (/^release-worker(-\d+)?$/.test(name)) return 'release-worker';
+  if (/^release-worker(@\d+)?$/.test(name)) return 'release-worker';
   return null;
 }
 
@@ -146,9 +146,14 @@ export class ChaosLoop {
     if (kill.target === 'release-worker') {
       replacedBy = this.broker.restarts().find((restart) => restart.exitedPid === kill.pid)?.pid;
     } else {
-      const api = this.live('broker-api');
-      const fresh = api.find((process) => !this.apiPidsAtKill.has(process.pid));
-      if (fresh && api.length >= this.options.apiProcesses) replacedBy = fresh.pid;
+      const killedAt = this.options.startedAt + kill.atMs;
+      const serving = this.broker
+        .restarts()
+        .find(
+          (restart) =>
+            restart.exitedPid === null && restart.readyAt >= killedAt && !this.apiPidsAtKill.has(restart.pid),
+        );
+      if (serving && this.live('broker-api').length >= this.options.apiProcesses) replacedBy = serving.pid;
     }
     if (replacedBy === undefined) return;
     kill.replacedBy = replacedBy;

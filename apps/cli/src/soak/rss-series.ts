@@ -25,7 +25,7 @@ export interface RssSample {
 }
 
 export interface RssSeries {
-  /** `broker-api#2`, `release-worker-1`, …: the process's name; a restart keeps the name, not the series. */
+  /** `broker-api#2`, `release-worker@2`, …: the process's name; a restart keeps the name, not the series. */
   name: string;
   pid: number;
   samples: RssSample[];

@@ -24,6 +24,11 @@ const CONNECTION_RETRY_MAX_MS = 5_000;
 /** 503/429 with Retry-After: how often, and the longest wait the broker may impose. */
 const MAX_BUSY_RETRIES = 20;
 const MAX_RETRY_WAIT_MS = 10_000;
+/**
+ * An answer that has not come within this long is given up and the request sent again (same key), as a
+ * LAS's HTTP client would; counted apart, because a broker should answer or break the connection.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
 /** Errors of a connection the broker's process died under (or that its death closed before use). */
 const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT']);
 
@@ -34,6 +39,15 @@ export interface SoakRetries {
   busy: number;
   /** Retries the broker answered as new although the first attempt had taken effect, reconciled. */
   reconciled: number;
+  /** Requests sent again because no answer came within REQUEST_TIMEOUT_MS, by step. */
+  timedOut: Record<string, number>;
+}
+
+class NoAnswerInTime extends Error {
+  constructor() {
+    super(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
+    this.name = 'NoAnswerInTime';
+  }
 }
 
 export function isConnectionError(error: unknown): boolean {
@@ -47,7 +61,7 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 export class SoakClients implements SeasonCalls {
-  readonly retries: SoakRetries = { connection: 0, busy: 0, reconciled: 0 };
+  readonly retries: SoakRetries = { connection: 0, busy: 0, reconciled: 0, timedOut: {} };
   private readonly clients: SignedClient[];
 
   constructor(private readonly broker: SeasonBroker) {
@@ -85,14 +99,14 @@ export class SoakClients implements SeasonCalls {
       const started = performance.now();
       let response: SignedClientResponse;
       try {
-        response = await this.clients[vendor].request(new URL(path, this.broker.baseUrl), {
-          method,
-          body: bytes,
-          headers,
-        });
+        response = await withTimeout(
+          this.clients[vendor].request(new URL(path, this.broker.baseUrl), { method, body: bytes, headers }),
+        );
       } catch (error) {
-        if (!isConnectionError(error) || broken >= MAX_CONNECTION_RETRIES) throw error;
-        this.retries.connection += 1;
+        const timedOut = error instanceof NoAnswerInTime;
+        if ((!timedOut && !isConnectionError(error)) || broken >= MAX_CONNECTION_RETRIES) throw error;
+        if (timedOut) this.retries.timedOut[step] = (this.retries.timedOut[step] ?? 0) + 1;
+        else this.retries.connection += 1;
         latencies.retries += 1;
         await pause(Math.min(CONNECTION_RETRY_MAX_MS, CONNECTION_RETRY_FIRST_MS * 2 ** broken));
         broken += 1;
@@ -177,6 +191,15 @@ function parse(response: SignedClientResponse): SeasonAnswer {
       ? (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)
       : {};
   return { status: response.status, json, body: response.body };
+}
+
+/** The request's answer, or NoAnswerInTime (the request itself cannot be aborted; its socket is left). */
+function withTimeout<T>(request: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NoAnswerInTime()), REQUEST_TIMEOUT_MS);
+  });
+  return Promise.race([request, late]).finally(() => clearTimeout(timer));
 }
 
 function pause(ms: number): Promise<void> {

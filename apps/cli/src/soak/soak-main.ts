@@ -42,6 +42,7 @@ const program = new Command('soak')
   .option('--seed <n>', 'seeds the choice of processes to kill (repeatable runs)', whole, DEFAULT_SOAK.seed)
   .option('--no-chaos', 'the same load without kills (a baseline)')
   .option('--only <kind>', `kill only this kind of process: ${CHAOS_TARGETS.join(' or ')}`, target)
+  .option('--keep', 'keep the work dir (PKI, every process’s log) and say where it is')
   .option('--concurrency <n>', 'pupils in flight at once', positive, DEFAULT_SOAK.concurrency)
   .option(
     '--rss-every <s>',
@@ -56,6 +57,7 @@ interface Options {
   seed: number;
   chaos: boolean;
   only?: ChaosTarget;
+  keep?: boolean;
   concurrency: number;
   rssEvery: number;
 }
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     concurrency: Math.round(options.concurrency),
     rssEveryMs: options.rssEvery * 1000,
     log: say,
+    keepWorkDir: options.keep,
   });
   for (const line of soakReport(result)) say(line);
   if (result.problems.length > 0) process.exitCode = 1;

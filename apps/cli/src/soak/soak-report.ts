@@ -48,6 +48,11 @@ export function soakReport(result: SoakResult): string[] {
     `  vendors' retries: ${result.retries.connection} after a broken connection, ${result.retries.busy} after 503/429 ` +
       `with Retry-After, ${result.retries.reconciled} reconciled (the first attempt had taken effect)`,
   );
+  const timedOut = Object.entries(result.retries.timedOut);
+  lines.push(
+    `  ${mark(timedOut.length === 0)} requests without an answer within a minute (sent again): ` +
+      (timedOut.length ? timedOut.map(([step, n]) => `${step} ×${n}`).join(', ') : 'none'),
+  );
 
   lines.push(
     '',

@@ -42,6 +42,8 @@ export interface SoakOptions {
   rssEveryMs: number;
   progressEveryMs: number;
   log: (line: string) => void;
+  /** Keep the broker's work dir (PKI, process logs) after the soak. */
+  keepWorkDir?: boolean;
 }
 
 export const DEFAULT_SOAK: Omit<SoakOptions, 'durationMs' | 'log'> = {
@@ -94,11 +96,12 @@ export class SoakPlan extends SeasonPlan {
 
 /** Starts the soak's own broker (own database, Redis prefix, PKI), soaks it and stops it. */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
-  const broker = await startSoakBroker(options.log);
+  const broker = await startSoakBroker(options.log, options.keepWorkDir);
   try {
     return await soakBroker(broker, options);
   } finally {
     await broker.stop();
+    if (options.keepWorkDir) options.log(`work dir kept: ${broker.workDir}`);
   }
 }
 
@@ -177,12 +180,14 @@ export async function soakBroker(broker: StartedBenchBroker, options: SoakOption
     problems.push(`RSS of ${series.name} (pid ${series.pid}) grows`);
   if (counts.accepted === 0 || counts.released === 0)
     problems.push('no dossier accepted or released: no load');
+  const unanswered = Object.values(clients.retries.timedOut).reduce((sum, n) => sum + n, 0);
+  if (unanswered > 0) problems.push(`${unanswered} requests got no answer within a minute`);
   return {
     counts,
     kills,
     skippedKills: chaos.skipped,
     allBack,
-    retries: { ...clients.retries },
+    retries: { ...clients.retries, timedOut: { ...clients.retries.timedOut } },
     failures: outcome.failures,
     rss: judged,
     wallSeconds: (Date.now() - startedAt) / 1000,

@@ -54,7 +54,7 @@ describe('soak with a chaos loop on the real stack', () => {
   it('says the soak held, and samples the RSS of every process', () => {
     expect(withReport(result.problems)).toEqual(withReport([]));
     const names = new Set(result.rss.map((series) => series.name));
-    for (const name of ['broker-api', 'release-worker-1', 'release-worker-2']) expect(names).toContain(name);
+    for (const name of ['broker-api', 'release-worker', 'release-worker@2']) expect(names).toContain(name);
     expect([...names].filter((name) => /^broker-api#\d+$/.test(name)).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -25,6 +25,9 @@ const READY_TIMEOUT_MS = 120_000;
 /** How long a process may take to stop on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 20_000;
 
+/** The cluster primary's line when it restarted a serving process and that one serves (#14). */
+const SERVES_AGAIN = /process #(\d+) \(pid (\d+)\) serves again/;
+
 /** Identities connect as `<id>.oso-bench.localhost` (resolved to 127.0.0.1 by the runner or k6's `hosts`). */
 export const BENCH_HOST_SUFFIX = 'oso-bench.localhost';
 
@@ -42,7 +45,10 @@ export interface StartedBenchBroker extends BenchBroker {
   cpuSources: CpuSources;
   /** Every process of the broker running now (roots and cluster workers), by the names `memory()` uses. */
   liveProcesses(): Array<{ name: string; pid: number }>;
-  /** release-workers started again after they died (`restartReleaseWorkers`), once each is ready. */
+  /**
+   * Processes started again after they died, once each is ready: release-workers (`restartReleaseWorkers`)
+   * and broker-api's serving processes (its cluster primary restarts them and says "serves again").
+   */
   restarts(): ProcessRestart[];
   /** The Redis key prefix of this broker (every key it writes starts with it). */
   redisPrefix: string;
@@ -50,11 +56,13 @@ export interface StartedBenchBroker extends BenchBroker {
   env: Readonly<Record<string, string>>;
 }
 
-/** A release-worker that died and was started again (#14). */
+/** A process that died and was started again (#14). */
 export interface ProcessRestart {
+  /** `release-worker@2`, …; `broker-api process #2` for the cluster primary's serving process in slot 2. */
   name: string;
-  /** The pid that died and the one that replaced it. */
-  exitedPid: number;
+  /** The pid that died (null for a broker-api process: the primary's line names only the new one). */
+  exitedPid: number | null;
+  /** The pid that replaced it. */
   pid: number;
   /** When the new process said it was ready (ms since epoch). */
   readyAt: number;
@@ -194,11 +202,10 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     log(
       `API_RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}: the rate limit is raised, benchmarks are not rate-limit tests`,
     );
-    const workerCount = options.releaseWorkers ?? 1;
-    const workerNames =
-      workerCount === 1
-        ? ['release-worker']
-        : Array.from({ length: workerCount }, (_, at) => `release-worker-${at + 1}`);
+    // Named as the `faults` work names them: `release-worker`, `release-worker@2`, …
+    const workerNames = Array.from({ length: options.releaseWorkers ?? 1 }, (_, at) =>
+      at === 0 ? 'release-worker' : `release-worker@${at + 1}`,
+    );
     const startChild = (name: string, app: App): Promise<void> => {
       if (app === 'release-worker' && options.restartReleaseWorkers) return superviseWorker(name);
       // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
@@ -219,6 +226,18 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
         name,
         workDir,
         app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
+        (line) => {
+          const restarted = SERVES_AGAIN.exec(line);
+          if (restarted) {
+            const [, slot, pid] = restarted;
+            restarts.push({
+              name: `broker-api process #${slot}`,
+              exitedPid: null,
+              pid: Number(pid),
+              readyAt: Date.now(),
+            });
+          }
+        },
       );
     };
     /** A release-worker started again with backoff whenever it dies (the `supervision` module, #14). */
@@ -323,7 +342,13 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
 }
 
 /** Relays the app's output into `<workDir>/<name>.log` and resolves on its ready line (rejects on exit). */
-function readyLine(child: ChildProcess, app: string, workDir: string, pattern: RegExp): Promise<void> {
+function readyLine(
+  child: ChildProcess,
+  app: string,
+  workDir: string,
+  pattern: RegExp,
+  onLine: (line: string) => void = () => undefined,
+): Promise<void> {
   // Appended: a restarted process continues its predecessor's log.
   const file = createWriteStream(join(workDir, `${app}.log`), { flags: 'a' });
   child.stderr!.pipe(file, { end: false });
@@ -336,6 +361,7 @@ function readyLine(child: ChildProcess, app: string, workDir: string, pattern: R
     );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       file.write(`${line}\n`);
+      onLine(line);
       if (tail.push(line) > 5) tail.shift();
       if (pattern.test(line)) {
         clearTimeout(timer);

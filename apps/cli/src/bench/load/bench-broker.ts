@@ -51,7 +51,7 @@ export interface BenchBrokerOptions {
   keepWorkDir?: boolean;
   /** Write a V8 CPU profile of every broker process (cluster workers too) into this directory. */
   cpuProfileDir?: string;
-  /** release-worker processes (default 1); several are named `release-worker-1`, `release-worker-2`, … (#14). */
+  /** release-worker processes (default 1); the first is `release-worker`, the others `release-worker@2`, … (#14). */
   releaseWorkers?: number;
   /** Start a release-worker again when it exits on its own (a crash, SIGKILL), after a short backoff (#14). */
   restartReleaseWorkers?: boolean;
