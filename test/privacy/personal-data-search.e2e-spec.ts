@@ -1,6 +1,8 @@
 import { SignedClient } from '@app/http-signing';
 import { generateDossier } from '@app/oso-dataset/generator';
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { Client } from 'pg';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { StartedBenchBroker, startBenchBroker } from '../../apps/cli/src/bench/load/bench-broker';
@@ -48,6 +50,8 @@ describe('no personal data in logs, answers, health, Redis or the exchange log (
   const search = new PersonalDataSearch();
   const redisSnapshots: Haystack[][] = [];
   const dossiers: Array<{ what: string; xml: string }> = [];
+  /** SHA-256 of every dossier version the broker stored: the soak's dossiers made again must be among them. */
+  let storedVersions = new Set<string>();
   let demoExit: number | null = null;
   let demoOutput = '';
   let attacks: PrivacyAttacks;
@@ -130,6 +134,8 @@ describe('no personal data in logs, answers, health, Redis or the exchange log (
       dossiers.push({ what: `soak pupil ${index}`, xml: dossier.bytes.toString('utf8') });
     }
 
+    storedVersions = await storedContentHashes(broker.databaseUrl);
+
     // 4. Health, as an operator's monitoring and a vendor read it.
     health = await healthAnswers(broker, opsPort);
     await snapshotRedis('at the end');
@@ -195,6 +201,17 @@ describe('no personal data in logs, answers, health, Redis or the exchange log (
   });
 
   it('can fail: every needle is in its own dossier, and planted values are found where they were put', () => {
+    // The soak's dossiers made again are the very bytes the broker stored (so their needles are the real ones).
+    const soakDossiers = dossiers.filter(({ what }) => what.startsWith('soak pupil'));
+    expect(soakDossiers.length).toBe(soak.started);
+    const notStored = soakDossiers.filter(({ xml }) => !storedVersions.has(sha256(xml)));
+    // Only a pupil the broker refused before its staging may be missing (none, normally).
+    const failedPupils = [...soak.failures.values()].reduce((sum, n) => sum + n, 0);
+    expect({ notStored: notStored.length, failedPupils }).toEqual({
+      notStored: Math.min(notStored.length, failedPupils),
+      failedPupils,
+    });
+    expect(storedVersions.has(sha256(attacks.dossiers[0]))).toBe(true);
     expect(search.needles.length).toBeGreaterThan(dossiers.length);
     for (const kind of ['bsn', 'name', 'birth date', 'street', 'postcode'] as const) {
       expect(search.needles.filter((needle) => needle.kind === kind).length).toBeGreaterThan(0);
@@ -250,6 +267,23 @@ async function addDemoRegistry(env: Readonly<Record<string, string>>): Promise<v
     await ensureDemoRegistry(context, () => undefined);
   } finally {
     await context.close();
+  }
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+async function storedContentHashes(databaseUrl: string): Promise<Set<string>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ sha: string }>(
+      'SELECT content_sha256 AS sha FROM dossier_versions',
+    );
+    return new Set(rows.map((row) => row.sha));
+  } finally {
+    await client.end();
   }
 }
 
