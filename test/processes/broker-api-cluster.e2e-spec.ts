@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { BuiltProcess, freePort } from '../support/built-process';
 import { httpsJson } from '../support/https-client';
 import { createSuiteDatabase } from '../support/suite-database';
@@ -125,5 +126,21 @@ describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
       if (worker) expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
     expect(broker.stdout).toContain('broker-api: stopped cleanly');
+  });
+
+  it('still stops with one line when the first process cannot start (no restarts before it served)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const broker = new BuiltProcess('broker-api', [], { ...env, BROKER_PORT: String(port) });
+      expect(await broker.exited).toEqual({ code: 1, signal: null });
+      expect(broker.stderr.filter(Boolean)).toEqual([
+        `broker-api: port ${port} on 127.0.0.1 is already in use; stop the other process or choose another port`,
+      ]);
+      expect(broker.output).not.toMatch(/restarting/);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -106,6 +106,12 @@ describe('health when a dependency is down', () => {
     const health = await opsHealth();
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+    // One process, the one configured; no release worker connected of the one expected (RELEASE_WORKERS).
+    expect(health.body).toMatchObject({
+      status: 'degraded',
+      apiProcesses: { configured: 1, serving: 1 },
+      releaseWorker: { status: 'unknown', expected: 1, alive: 0 },
+    });
     expect((await tlsHealth()).status).toBe(200);
   });
 

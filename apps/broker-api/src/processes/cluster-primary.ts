@@ -64,6 +64,8 @@ export async function runClusterPrimary(name: string, processes: number): Promis
     stopping = true;
     for (const slot of slots) if (slot.restartTimer) clearTimeout(slot.restartTimer);
     const workers = living();
+    // A process still starting after a restart has no SIGTERM handler yet: ending by that signal is clean.
+    const starting = new Set(slots.filter((slot) => slot.servingSince === null).map((slot) => slot.worker));
     const force = setTimeout(() => {
       for (const worker of workers) worker.process.kill('SIGKILL');
     }, FORCE_STOP_AFTER_MS);
@@ -73,8 +75,8 @@ export async function runClusterPrimary(name: string, processes: number): Promis
       (worker) =>
         new Promise<void>((resolve) => {
           if (worker.isDead()) return resolve();
-          worker.once('exit', (code) => {
-            if (code !== 0) failed = true;
+          worker.once('exit', (code, signal) => {
+            if (code !== 0 && !(signal === 'SIGTERM' && starting.has(worker))) failed = true;
             resolve();
           });
           worker.process.kill('SIGTERM');

@@ -31,6 +31,7 @@ describe('SupervisedProcess', () => {
       `process.on('SIGTERM', () => { console.log('demo-app: stopped cleanly'); process.exit(0); });
        console.log('demo-app: ready ' + process.env.SLOT);
        console.error('a line without prefix');
+       console.log('demo-app#1: a cluster process line');
        setInterval(() => undefined, 1000);`,
     );
     failing = join(dir, 'failing.js');
@@ -66,6 +67,7 @@ describe('SupervisedProcess', () => {
     // stderr is its own pipe: its line may come after the ready line.
     await until(() => out.includes('demo-app#2: a line without prefix'));
     expect(out).toContain('demo-app#2: ready two');
+    expect(out).not.toContain('demo-app#2: demo-app#2: ready two');
 
     const restarted = once(supervised, 'ready');
     supervised.signal('SIGKILL');
@@ -78,6 +80,16 @@ describe('SupervisedProcess', () => {
     expect(supervised.restarts).toBe(1);
     expect(log).toEqual([`demo-app#2 (pid ${first}) exited with signal SIGKILL; restarting in 0.1 s`]);
     expect(() => process.kill(first, 0)).toThrow();
+  });
+
+  it('keeps the lines a cluster primary relays from its own numbered processes', async () => {
+    const out: string[] = [];
+    const supervised = supervise({ name: 'demo-app' }, out, []);
+    await supervised.waitForLine(/^demo-app#1: a cluster process line$/);
+    expect(out).toEqual(
+      expect.arrayContaining(['demo-app: ready two', 'demo-app#1: a cluster process line']),
+    );
+    expect(out.filter((line) => line.includes('cluster process line'))).toHaveLength(1);
   });
 
   it('backs off while the process keeps dying quickly', async () => {

@@ -201,10 +201,12 @@ export class SupervisedProcess extends EventEmitter {
     }, plan.delayMs);
   }
 
-  /** The app's own `release-worker:` becomes `release-worker#2:`; a line without one gets the name. */
+  /** The app's own `release-worker:` becomes `release-worker#2:`; a line without a prefix gets the name. */
   private prefix(line: string): string {
     const app = this.name.split('#')[0];
     if (line.startsWith(`${this.name}:`)) return line;
+    // A cluster primary's own processes (`broker-api#2:`) already say which they are.
+    if (this.name === app && /^#\d+:/.test(line.slice(app.length)) && line.startsWith(app)) return line;
     if (line.startsWith(`${app}:`)) return `${this.name}:${line.slice(app.length + 1)}`;
     return `${this.name}: ${line}`;
   }
