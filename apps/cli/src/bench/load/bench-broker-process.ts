@@ -18,11 +18,15 @@ import { seedBenchRegistry } from './bench-registry';
 import type { CpuSources } from './process-cpu';
 import { ProcessTreeMemory } from './process-memory';
 import { WebhookReceiver } from './webhook-receiver';
+import { SupervisedExit, SupervisedProcess } from '../../supervision';
 
 /** How long broker-api and release-worker may take to say they are ready (migrations, pools, Redis). */
 const READY_TIMEOUT_MS = 120_000;
 /** How long a process may take to stop on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 20_000;
+
+/** The cluster primary's line when it restarted a serving process and that one serves (#14). */
+const SERVES_AGAIN = /process #(\d+) \(pid (\d+)\) serves again/;
 
 /** Identities connect as `<id>.oso-bench.localhost` (resolved to 127.0.0.1 by the runner or k6's `hosts`). */
 export const BENCH_HOST_SUFFIX = 'oso-bench.localhost';
@@ -45,6 +49,29 @@ export interface StartedBenchBroker extends BenchBroker {
    * instance to take over when the first is killed.
    */
   startAnother(app: App, env?: Record<string, string>): Promise<AnotherBrokerProcess>;
+  /** Every process of the broker running now (roots and cluster workers), by the names `memory()` uses. */
+  liveProcesses(): Array<{ name: string; pid: number }>;
+  /**
+   * Processes started again after they died, once each is ready: release-workers (`restartReleaseWorkers`)
+   * and broker-api's serving processes (its cluster primary restarts them and says "serves again").
+   */
+  restarts(): ProcessRestart[];
+  /** The Redis key prefix of this broker (every key it writes starts with it). */
+  redisPrefix: string;
+  /** The environment its processes run with (to run `oso` commands against this broker). */
+  env: Readonly<Record<string, string>>;
+}
+
+/** A process that died and was started again (#14). */
+export interface ProcessRestart {
+  /** `release-worker@2`, …; `broker-api process #2` for the cluster primary's serving process in slot 2. */
+  name: string;
+  /** The pid that died (null for a broker-api process: the primary's line names only the new one). */
+  exitedPid: number | null;
+  /** The pid that replaced it. */
+  pid: number;
+  /** When the new process said it was ready (ms since epoch). */
+  readyAt: number;
 }
 
 /** A process started by `startAnother`, ready (listening, or connected to its queues). */
@@ -99,9 +126,11 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
   }
 
   const memory = new ProcessTreeMemory();
-  const children = new Map<App, ChildProcess>();
+  const children = new Map<string, ChildProcess>();
   const others: ChildProcess[] = [];
   const exits: string[] = [];
+  const restarts: ProcessRestart[] = [];
+  const supervised = new Map<string, SupervisedProcess>();
   let stopping = false;
   let webhooks: WebhookReceiver | undefined;
 
@@ -109,7 +138,10 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     if (stopping) return;
     stopping = true;
     memory.sample();
-    await Promise.all([...children.values(), ...others].map(stopChild));
+    await Promise.all([
+      ...[...children.values(), ...others].map(stopChild),
+      ...[...supervised.values()].map((worker) => worker.stop()),
+    ]);
     // A cluster worker orphaned by a killed primary is ours too: end it by its pid (same process only).
     for (const pid of memory.livePids()) killIfAlive(pid);
     memory.stop();
@@ -186,6 +218,7 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
     log(
       `API_RATE_LIMIT_PER_MINUTE=${config.rateLimitPerMinute}: the rate limit is raised, benchmarks are not rate-limit tests`,
     );
+    /** Another instance of an app for fault tests (`startAnother`): unsupervised, named `<app>@<n>`. */
     const spawnApp = (app: App, instance: number, extraEnv: Record<string, string> = {}) => {
       const child = spawn(process.execPath, [entry(app)], {
         env: { ...env, ...extraEnv },
@@ -193,42 +226,106 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       });
       const name = `${app}@${instance}`;
       memory.track(name, child.pid!);
-      child.once('exit', onExit(app));
+      child.once('exit', (code, signal) => {
+        if (!stopping)
+          exits.push(`${name} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${name}.log`);
+      });
       log(`started ${name} (pid ${child.pid})`);
       return child;
     };
     let instances = options.releaseWorkers ?? 1;
-    const onExit = (app: App) => (code: number | null, signal: NodeJS.Signals | null) => {
-      if (!stopping)
-        exits.push(`${app} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${app}.log`);
-    };
-    const ready = (['broker-api', 'release-worker'] as const).map((app) => {
-      if (app === 'release-worker' && options.releaseWorkers !== undefined) {
-        // More workers than one: each its own process, like `npm start -- --workers N` (issue #14).
-        for (let extra = 1; extra < options.releaseWorkers; extra++) others.push(spawnApp(app, extra + 1));
-      }
+    // Named as the `faults` work names them: `release-worker`, `release-worker@2`, …
+    const workerNames = Array.from({ length: options.releaseWorkers ?? 1 }, (_, at) =>
+      at === 0 ? 'release-worker' : `release-worker@${at + 1}`,
+    );
+    const startChild = (name: string, app: App): Promise<void> => {
+      if (app === 'release-worker' && options.restartReleaseWorkers) return superviseWorker(name);
       // Cluster workers inherit the primary's execArgv, so every broker process writes its own profile.
       const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
       const child = spawn(process.execPath, [...profile, entry(app)], {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      children.set(app, child);
-      memory.track(app, child.pid!);
-      child.once('exit', onExit(app));
-      log(`started ${app} (pid ${child.pid})`);
+      children.set(name, child);
+      memory.track(name, child.pid!);
+      child.once('exit', (code, signal) => {
+        if (!stopping)
+          exits.push(`${name} stopped (${signal ?? `exit code ${code}`}); see ${workDir}/${name}.log`);
+      });
+      log(`started ${name} (pid ${child.pid})`);
       return readyLine(
         child,
-        app,
+        name,
         workDir,
         app === 'broker-api' ? /listening on https:/ : /connected to its queues/,
+        (line) => {
+          const restarted = SERVES_AGAIN.exec(line);
+          if (restarted) {
+            const [, slot, pid] = restarted;
+            restarts.push({
+              name: `broker-api process #${slot}`,
+              exitedPid: null,
+              pid: Number(pid),
+              readyAt: Date.now(),
+            });
+          }
+        },
       );
-    });
+    };
+    /** A release-worker started again with backoff whenever it dies (the `supervision` module, #14). */
+    const superviseWorker = (name: string): Promise<void> => {
+      const file = createWriteStream(join(workDir, `${name}.log`), { flags: 'a' });
+      const write = (line: string) => file.write(`${line}\n`);
+      const worker = new SupervisedProcess({
+        name,
+        entry: entry('release-worker'),
+        env,
+        readyLine: /connected to its queues/,
+        stdout: write,
+        stderr: write,
+        log: (line) => {
+          write(line);
+          log(line);
+        },
+      });
+      supervised.set(name, worker);
+      let exitedPid: number | undefined;
+      worker.on('exit', (exit: SupervisedExit) => {
+        exitedPid = exit.pid;
+        if (!exit.expected && !stopping)
+          exits.push(
+            `${name} stopped (${exit.signal ?? `exit code ${exit.code}`}); see ${workDir}/${name}.log`,
+          );
+      });
+      worker.on('ready', ({ pid }: { pid: number }) => {
+        memory.track(name, pid);
+        if (exitedPid !== undefined) restarts.push({ name, exitedPid, pid, readyAt: Date.now() });
+      });
+      worker.start();
+      log(`started ${name} (pid ${worker.pid}, supervised)`);
+      return new Promise((resolveReady, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${name} was not ready within ${READY_TIMEOUT_MS / 1000} s; see ${workDir}/${name}.log`,
+              ),
+            ),
+          READY_TIMEOUT_MS,
+        );
+        worker.once('ready', () => {
+          clearTimeout(timer);
+          resolveReady();
+        });
+        worker.once('startup-failed', () => {
+          clearTimeout(timer);
+          reject(new Error(`${name} stopped during start-up; see ${workDir}/${name}.log`));
+        });
+      });
+    };
     await Promise.all([
-      ...ready,
-      ...others.map((child, at) =>
-        readyLine(child, `release-worker@${at + 2}`, workDir, /connected to its queues/),
-      ),
+      startChild('broker-api', 'broker-api'),
+      ...workerNames.map((name) => startChild(name, 'release-worker')),
     ]);
     log(`broker ready on https://127.0.0.1:${port}`);
 
@@ -272,6 +369,17 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
       rateLimitPerMinute: config.rateLimitPerMinute,
       unexpectedExits: () => [...exits],
       startAnother,
+      liveProcesses: () => {
+        if (!stopping) memory.sample();
+        const live = new Set(memory.livePids());
+        return memory
+          .snapshot()
+          .filter((entry) => live.has(entry.pid))
+          .map(({ name, pid }) => ({ name, pid }));
+      },
+      restarts: () => [...restarts],
+      redisPrefix,
+      env,
       cpuSources: {
         brokerProcesses: () => {
           if (!stopping) memory.sample();
@@ -288,9 +396,16 @@ export async function launchBenchBroker(options: BenchBrokerOptions): Promise<St
   }
 }
 
-/** Relays the app's output into `<workDir>/<app>.log` and resolves on its ready line (rejects on exit). */
-function readyLine(child: ChildProcess, app: string, workDir: string, pattern: RegExp): Promise<void> {
-  const file = createWriteStream(join(workDir, `${app}.log`));
+/** Relays the app's output into `<workDir>/<name>.log` and resolves on its ready line (rejects on exit). */
+function readyLine(
+  child: ChildProcess,
+  app: string,
+  workDir: string,
+  pattern: RegExp,
+  onLine: (line: string) => void = () => undefined,
+): Promise<void> {
+  // Appended: a restarted process continues its predecessor's log.
+  const file = createWriteStream(join(workDir, `${app}.log`), { flags: 'a' });
   child.stderr!.pipe(file, { end: false });
   const tail: string[] = [];
   return new Promise((resolveReady, reject) => {
@@ -301,6 +416,7 @@ function readyLine(child: ChildProcess, app: string, workDir: string, pattern: R
     );
     createInterface({ input: child.stdout! }).on('line', (line) => {
       file.write(`${line}\n`);
+      onLine(line);
       if (tail.push(line) > 5) tail.shift();
       if (pattern.test(line)) {
         clearTimeout(timer);

@@ -56,8 +56,10 @@ export interface BenchBrokerOptions {
    * the direct one): a fault test routes them through a TCP proxy it controls.
    */
   databaseUrlForProcesses?: (databaseUrl: string) => string;
-  /** release-worker processes (default 1), each its own process on the same database and Redis. */
+  /** release-worker processes (default 1); the first is `release-worker`, the others `release-worker@2`, … (#14). */
   releaseWorkers?: number;
+  /** Start a release-worker again when it exits on its own (a crash, SIGKILL), after a short backoff (#14). */
+  restartReleaseWorkers?: boolean;
 }
 
 export interface ProcessMemory {

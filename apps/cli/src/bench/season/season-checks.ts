@@ -11,7 +11,7 @@ import type { SeasonOutcome } from './season-driver';
  */
 
 /** One transfer as its log entries tell it. */
-interface LoggedTransfer {
+export interface LoggedTransfer {
   id: string;
   source_school: string;
   releases: number;
@@ -31,12 +31,8 @@ export interface SeasonCheck {
   detail: string;
 }
 
-export async function countFromExchangeLog(
-  databaseUrl: string,
-  schema: string,
-  outcome: SeasonOutcome,
-  sectors: ReadonlyMap<string, Sector>,
-): Promise<SeasonCheck[]> {
+/** Every transfer in the exchange log with the counts and first entries the checks need (also the soak's). */
+export async function readLoggedTransfers(databaseUrl: string, schema: string): Promise<LoggedTransfer[]> {
   const client = new Client({ connectionString: databaseUrl, application_name: 'oso-bench-season-checks' });
   await client.connect();
   let rows: LoggedTransfer[];
@@ -62,8 +58,28 @@ export async function countFromExchangeLog(
   } finally {
     await client.end();
   }
-  const logged = new Map(rows.map((row) => [row.id, row]));
+  return rows;
+}
+
+/** The gate's release, the inzage and (VO→VO) the consent are logged before the first release. */
+export function releasedGated(row: LoggedTransfer, sectors: ReadonlyMap<string, Sector>): boolean {
   const before = (a: string | null, b: string | null) => a !== null && b !== null && BigInt(a) < BigInt(b);
+  const voToVo = sectors.get(row.source_school.trim()) === 'VO';
+  return (
+    before(row.first_gate_release, row.first_release) &&
+    before(row.first_inzage, row.first_release) &&
+    (!voToVo || before(row.first_consent, row.first_release))
+  );
+}
+
+export async function countFromExchangeLog(
+  databaseUrl: string,
+  schema: string,
+  outcome: SeasonOutcome,
+  sectors: ReadonlyMap<string, Sector>,
+): Promise<SeasonCheck[]> {
+  const rows = await readLoggedTransfers(databaseUrl, schema);
+  const logged = new Map(rows.map((row) => [row.id, row]));
 
   let once = 0;
   let never = 0;
@@ -82,12 +98,7 @@ export async function countFromExchangeLog(
     if (row.releases === 0) continue;
     released += 1;
     if (!outcome.eligible.has(row.id)) unexpected += 1;
-    const voToVo = sectors.get(row.source_school.trim()) === 'VO';
-    const gated =
-      before(row.first_gate_release, row.first_release) &&
-      before(row.first_inzage, row.first_release) &&
-      (!voToVo || before(row.first_consent, row.first_release));
-    if (!gated) ungated += 1;
+    if (!releasedGated(row, sectors)) ungated += 1;
     if (row.fetches === 0 || row.receipts !== 1) lost += 1;
   }
   let heldBack = 0;

@@ -25,7 +25,12 @@ export interface SeasonDriverOptions {
   progressEveryMs: number;
   /** Where this run's BSNs start (8 digits). */
   firstBsnHead: number;
+  /** The vendors' clients (default: `SeasonClients`); the soak's also retry connection errors (#14). */
+  clients?: SeasonCalls;
 }
+
+/** What the driver needs of the vendors' clients. */
+export type SeasonCalls = Pick<SeasonClients, 'call' | 'close'>;
 
 export interface SeasonOutcome {
   started: number;
@@ -70,7 +75,7 @@ export async function driveSeason(
   plan: SeasonPlan,
   options: SeasonDriverOptions,
 ): Promise<SeasonOutcome> {
-  const clients = new SeasonClients(broker);
+  const clients = options.clients ?? new SeasonClients(broker);
   const dossiers = new SeasonDossiers(options.firstBsnHead);
   const steps = newStepTable();
   const outcome: SeasonOutcome = {
