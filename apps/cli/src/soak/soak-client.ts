@@ -1,7 +1,7 @@
 import { SignedClient, SignedClientResponse } from '@app/http-signing';
 import { randomUUID } from 'node:crypto';
 import type { SeasonAnswer, SeasonBroker } from '../bench/season/season-client';
-import { StepFailure } from '../bench/season/season-client';
+import { StepFailure, requestBody, seasonAnswerOf, signedClientsOf } from '../bench/season/season-client';
 import type { SeasonCalls } from '../bench/season/season-driver';
 import type { StepLatencies } from '../bench/season/season-stats';
 
@@ -65,16 +65,7 @@ export class SoakClients implements SeasonCalls {
   private readonly clients: SignedClient[];
 
   constructor(private readonly broker: SeasonBroker) {
-    this.clients = broker.vendors.map(
-      (vendor) =>
-        new SignedClient({
-          certificatePem: vendor.certificatePem,
-          keyPem: vendor.keyPem,
-          caPem: broker.caPem,
-          brokerCertificatePem: broker.brokerCertificatePem,
-          servername: broker.servername,
-        }),
-    );
+    this.clients = signedClientsOf(broker);
   }
 
   async call(
@@ -86,11 +77,7 @@ export class SoakClients implements SeasonCalls {
     expected: number,
     body?: Buffer | object,
   ): Promise<SeasonAnswer> {
-    const bytes =
-      body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = bytes
-      ? { 'content-type': Buffer.isBuffer(body) ? 'application/xml' : 'application/json' }
-      : {};
+    const { bytes, headers } = requestBody(body);
     // One key per act, the same on every attempt of it.
     if (method !== 'GET') headers['idempotency-key'] = randomUUID();
     let broken = 0;
@@ -112,7 +99,7 @@ export class SoakClients implements SeasonCalls {
         broken += 1;
         continue;
       }
-      const answer = parse(response);
+      const answer = seasonAnswerOf(response);
       const retryAfter = Number(response.headers['retry-after']);
       if ((answer.status === 503 || answer.status === 429) && retryAfter >= 0 && busy < MAX_BUSY_RETRIES) {
         this.retries.busy += 1;
@@ -162,7 +149,7 @@ export class SoakClients implements SeasonCalls {
     const evidence = /^\/v1\/transfers\/([^/]+)\/evidence$/.exec(path);
     if (method === 'POST' && evidence && answer.status === 409 && bytes) {
       const sent = JSON.parse(bytes.toString('utf8')) as { kind: string; versionHash: string };
-      const history = parse(
+      const history = seasonAnswerOf(
         await this.clients[vendor].request(
           new URL(`/v1/transfers/${evidence[1]}/evidence`, this.broker.baseUrl),
         ),
@@ -182,15 +169,6 @@ export class SoakClients implements SeasonCalls {
     }
     return null;
   }
-}
-
-function parse(response: SignedClientResponse): SeasonAnswer {
-  const type = String(response.headers['content-type'] ?? '');
-  const json =
-    type.includes('json') && response.body.length > 0
-      ? (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)
-      : {};
-  return { status: response.status, json, body: response.body };
 }
 
 /** The request's answer, or NoAnswerInTime (the request itself cannot be aborted; its socket is left). */

@@ -45,16 +45,7 @@ export class SeasonClients {
   private readonly clients: SignedClient[];
 
   constructor(private readonly broker: SeasonBroker) {
-    this.clients = broker.vendors.map(
-      (vendor) =>
-        new SignedClient({
-          certificatePem: vendor.certificatePem,
-          keyPem: vendor.keyPem,
-          caPem: broker.caPem,
-          brokerCertificatePem: broker.brokerCertificatePem,
-          servername: broker.servername,
-        }),
-    );
+    this.clients = signedClientsOf(broker);
   }
 
   async call(
@@ -66,11 +57,7 @@ export class SeasonClients {
     expected: number,
     body?: Buffer | object,
   ): Promise<SeasonAnswer> {
-    const bytes =
-      body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-    const headers = bytes
-      ? { 'content-type': Buffer.isBuffer(body) ? 'application/xml' : 'application/json' }
-      : {};
+    const { bytes, headers } = requestBody(body);
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       let response: SignedClientResponse;
@@ -87,11 +74,7 @@ export class SeasonClients {
         latencies.retries += 1;
         continue;
       }
-      const type = String(response.headers['content-type'] ?? '');
-      const json =
-        type.includes('json') && response.body.length > 0
-          ? (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)
-          : {};
+      const { json } = seasonAnswerOf(response);
       const retryAfter = Number(response.headers['retry-after']);
       if ((response.status === 503 || response.status === 429) && retryAfter >= 0 && attempt < MAX_RETRIES) {
         latencies.retries += 1;
@@ -110,4 +93,38 @@ export class SeasonClients {
   close(): void {
     for (const client of this.clients) client.close();
   }
+}
+
+/** One signed client per vendor of the broker, in the order of `broker.vendors`. */
+export function signedClientsOf(broker: SeasonBroker): SignedClient[] {
+  return broker.vendors.map(
+    (vendor) =>
+      new SignedClient({
+        certificatePem: vendor.certificatePem,
+        keyPem: vendor.keyPem,
+        caPem: broker.caPem,
+        brokerCertificatePem: broker.brokerCertificatePem,
+        servername: broker.servername,
+      }),
+  );
+}
+
+/** A dossier goes as XML, anything else as JSON. */
+export function requestBody(body: Buffer | object | undefined): {
+  bytes: Buffer | undefined;
+  headers: Record<string, string>;
+} {
+  if (body === undefined) return { bytes: undefined, headers: {} };
+  if (Buffer.isBuffer(body)) return { bytes: body, headers: { 'content-type': 'application/xml' } };
+  return { bytes: Buffer.from(JSON.stringify(body)), headers: { 'content-type': 'application/json' } };
+}
+
+/** The answer with its JSON body read (empty when it has none). */
+export function seasonAnswerOf(response: SignedClientResponse): SeasonAnswer {
+  const type = String(response.headers['content-type'] ?? '');
+  const json =
+    type.includes('json') && response.body.length > 0
+      ? (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)
+      : {};
+  return { status: response.status, json, body: response.body };
 }
