@@ -2,6 +2,7 @@ import { BROKER_SCHEMA } from '@app/broker-schema';
 import { BROKER_RUNTIME_ROLE } from '@app/exchange-log';
 import { writeLogExport } from '@app/exchange-log/export/write-log-export';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
+import { generateDossier } from '@app/oso-dataset';
 import { RELEASE_QUEUE, bullConnectionOptions, readRedisConfig } from '@app/queues';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -15,6 +16,8 @@ import { DataSource } from 'typeorm';
 import { type Exchange, startExchange } from '../support/exchange-fixture';
 import { untilCheckpointed } from '../support/log-checkpoints';
 import {
+  DOSSIER_DAY,
+  INZAGE_DAY,
   type StagedVersion,
   recordInzageByLetter,
   releaseFromOutbox,
@@ -54,6 +57,23 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   });
 }
 
+const RESTAGED_SEED = 1424;
+
+/** The XML `stagePoDossier(exchange, seed)` staged (same generator, same inputs), to stage a changed one. */
+function poDossierXml(seed: number): string {
+  const school = { brin: '00YY', vestiging: '00' };
+  const bsn = generateDossier({ profile: 'POVO', seed, school }).pupil.bsn as string;
+  const pupil = { bsn, geboortedatum: '2014-04-04' };
+  return generateDossier({
+    profile: 'POVO',
+    seed,
+    school,
+    pupil,
+    date: DOSSIER_DAY,
+    inzage: { datum: INZAGE_DAY },
+  }).xml;
+}
+
 async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + WORKER_WAIT_MS;
   while (!(await check())) {
@@ -66,6 +86,8 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
   let exchange: Exchange;
   let released: StagedVersion;
   let withdrawn: StagedVersion;
+  let retracted: StagedVersion;
+  let restaged: StagedVersion;
   let dir: string;
   let worker: INestApplicationContext | undefined;
   const prefix = `${process.env.REDIS_PREFIX ?? 'oso-test'}-restored-${randomUUID().slice(0, 8)}`;
@@ -80,6 +102,10 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     await recordInzageByLetter(exchange, released);
     withdrawn = await stagePoDossier(exchange, 1422);
     await recordInzageByLetter(exchange, withdrawn);
+    retracted = await stagePoDossier(exchange, 1423);
+    await recordInzageByLetter(exchange, retracted);
+    restaged = await stagePoDossier(exchange, RESTAGED_SEED);
+    await recordInzageByLetter(exchange, restaged);
   });
 
   afterAll(async () => {
@@ -90,7 +116,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a release after the backup stays the only one; a withdrawal after it wins over the queued release', async () => {
+  it('a release after the backup stays the only one; a withdrawal or retraction after it wins over the queued release; a version staged after it holds the transfer', async () => {
     await untilCheckpointed(exchange.database);
     const backup = join(dir, 'queued.dump');
     const dumped = await run('pg_dump', [
@@ -108,6 +134,24 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     expect(withdrawal.status).toBe(200);
     expect(await transferState(exchange.database, withdrawn.id)).toBe('withdrawn');
     expect(await releasesOf(exchange.database, released.id)).toBe(1);
+
+    // The sender takes one version back, and stages a new version for another (the gate waits for its
+    // evidence); the rows of that version and of its gate decision are lost with the database.
+    const retraction = await exchange.clients.po.post(`/v1/transfers/${retracted.id}/retraction`, {
+      versionHash: retracted.versionHash,
+      reason: 'wrong_content',
+    });
+    expect(retraction.status).toBe(200);
+    expect(await transferState(exchange.database, retracted.id)).toBe('requested');
+    const newVersion = await exchange.clients.po.put(
+      `/v1/transfers/${restaged.id}/dossier`,
+      Buffer.from(
+        poDossierXml(RESTAGED_SEED).replace(/<pakketversie>[^<]*</, '<pakketversie>changed<'),
+        'utf8',
+      ),
+    );
+    expect(newVersion.status).toBe(201);
+    expect(await transferState(exchange.database, restaged.id)).toBe('awaiting_evidence');
 
     // The operator's export, under a checkpoint covering every entry.
     const entries = Number(
@@ -136,7 +180,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     const exportFile = join(dir, 'log.jsonl');
     writeFileSync(exportFile, Buffer.concat(chunks));
 
-    // The failure and the restore: both rows are release_queued again, their outbox rows unrelayed.
+    // The failure and the restore: the rows are release_queued again, their outbox rows unrelayed.
     await exchange.broker.close();
     exchange.broker.close = async () => undefined;
     const restored = await run('pg_restore', [
@@ -168,7 +212,13 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     expect(applied.status).toBe(0);
     expect(applied.stdout).toContain(`restored transfers brought forward to released: 1 — ${released.id}`);
     expect(applied.stdout).toContain(`restored transfers brought forward to withdrawn: 1 — ${withdrawn.id}`);
+    expect(applied.stdout).toContain(`restored transfers brought forward to requested: 1 — ${retracted.id}`);
+    expect(applied.stdout).toMatch(
+      new RegExp(`restored transfers held in blocked \\(.*\\): 1 — ${restaged.id}`),
+    );
     expect(await transferState(exchange.database, released.id)).toBe('released');
+    expect(await transferState(exchange.database, retracted.id)).toBe('requested');
+    expect(await transferState(exchange.database, restaged.id)).toBe('blocked');
     // Withdrawn, and so (a withdrawal's payload term is 0 days here) purged by today's retention at once.
     expect(applied.stdout).toMatch(/retention today: 1 payload\(s\) destroyed, 1 transfer\(s\) purged/);
     expect(await transferState(exchange.database, withdrawn.id)).toBe('purged');
@@ -195,9 +245,34 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
           actor_kind: 'broker',
           details: { from: 'release_queued', to: 'withdrawn', event: 'restored_from_log' },
         },
+        {
+          transfer_id: retracted.id,
+          actor_kind: 'broker',
+          details: { from: 'release_queued', to: 'requested', event: 'restored_from_log' },
+        },
+        {
+          transfer_id: restaged.id,
+          actor_kind: 'broker',
+          details: { from: 'release_queued', to: 'blocked', event: 'held_after_restore' },
+        },
       ]),
     );
-    expect(reconciled.rows).toHaveLength(2);
+    expect(reconciled.rows).toHaveLength(4);
+    // The sending vendor sees why its transfer is held, in the transfer's history.
+    const held = await exchange.database.query<{ event: string; from_state: string; to_state: string }>(
+      `SELECT event, from_state, to_state FROM transfer_history WHERE transfer_id = $1 ORDER BY id DESC LIMIT 1`,
+      [restaged.id],
+    );
+    expect(held.rows).toEqual([
+      { event: 'held_after_restore', from_state: 'release_queued', to_state: 'blocked' },
+    ]);
+    expect(
+      (
+        await exchange.database.query('SELECT current_version_id FROM transfers WHERE id = $1', [
+          retracted.id,
+        ])
+      ).rows,
+    ).toEqual([{ current_version_id: null }]);
     const history = await exchange.database.query<{ event: string; to_state: string }>(
       `SELECT event, to_state FROM transfer_history WHERE transfer_id = $1 ORDER BY id DESC LIMIT 2`,
       [withdrawn.id],
@@ -215,7 +290,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     await until('the restored outbox rows are relayed', async () => {
       const { rows } = await exchange.database.query<{ n: string }>(
         `SELECT count(*) AS n FROM release_outbox WHERE relayed_at IS NULL AND transfer_id = ANY($1::uuid[])`,
-        [[released.id, withdrawn.id]],
+        [[released.id, withdrawn.id, retracted.id, restaged.id]],
       );
       return Number(rows[0].n) === 0;
     });
@@ -225,6 +300,9 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     });
     expect(await releasesOf(exchange.database, released.id)).toBe(1);
     expect(await releasesOf(exchange.database, withdrawn.id)).toBe(0);
+    expect(await releasesOf(exchange.database, retracted.id)).toBe(0);
+    expect(await releasesOf(exchange.database, restaged.id)).toBe(0);
+    expect(await transferState(exchange.database, restaged.id)).toBe('blocked');
     expect(await transferState(exchange.database, released.id)).toBe('released');
     expect(await transferState(exchange.database, withdrawn.id)).toBe('purged');
 
