@@ -26,6 +26,8 @@ import {
   transferState,
 } from '../support/release-steps';
 import { startReleaseWorker } from '../support/release-worker-fixture';
+import { startBroker } from '../support/broker-fixture';
+import { VendorClient } from '../support/vendor-client';
 
 /**
  * After a restore (#14, item 5): the restored rows of transfers that moved on after the backup follow
@@ -305,6 +307,26 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     expect(await transferState(exchange.database, restaged.id)).toBe('blocked');
     expect(await transferState(exchange.database, released.id)).toBe('released');
     expect(await transferState(exchange.database, withdrawn.id)).toBe('purged');
+
+    // The broker serves: the receiver fetches the version released after the backup (the row points at it
+    // again), and the sending vendor sees why its other transfer is held.
+    const broker = await startBroker({ DATABASE_URL: exchange.databaseUrl, PKI_DIR: exchange.pki.dir });
+    const vo = new VendorClient(broker.port, exchange.credentials.vo, exchange.pki.caCertificate);
+    const po = new VendorClient(broker.port, exchange.credentials.po, exchange.pki.caCertificate);
+    try {
+      const fetched = await vo.get(`/v1/transfers/${released.id}/dossier`);
+      expect(fetched.status).toBe(200);
+      const seen = await po.get(`/v1/transfers/${restaged.id}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body.state).toBe('blocked');
+      expect(seen.body.history).toEqual(
+        expect.arrayContaining([expect.objectContaining({ event: 'held_after_restore', to: 'blocked' })]),
+      );
+    } finally {
+      await vo.close();
+      await po.close();
+      await broker.close();
+    }
 
     // Running the command again changes nothing more.
     const again = await run(
