@@ -189,11 +189,18 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
 
     // The log: every entry of the restored log still there, unchanged; then the entries written after
     // the backup, put back from the export with their own ids; the re-application added no purge of its
-    // own (it is recorded in the export); today's retention ended the restored transfer again.
+    // own (it is recorded in the export); the restored transfer was brought to the state the log records
+    // (purged), by the broker's own entry, so today's retention finds nothing left to end.
     expect(applied.stdout).toMatch(/exchange log: \d+ entries after the backup put back/);
-    expect(applied.stdout).toContain(
-      `1 transfer(s) moved on after the backup by the log but hold the backup's state (tell the schools concerned): ${staged.id}`,
-    );
+    expect(applied.stdout).toContain(`restored transfers brought forward to purged: 1 — ${staged.id}`);
+    expect(applied.stdout).toMatch(/retention today: 0 payload\(s\) destroyed, 0 transfer\(s\) purged/);
+    expect(
+      (
+        await exchange.database.query<{ state: string }>('SELECT state FROM transfers WHERE id = $1', [
+          staged.id,
+        ])
+      ).rows,
+    ).toEqual([{ state: 'purged' }]);
     const after = await logRows();
     expect(after.slice(0, restoredLog.length)).toEqual(restoredLog);
     const exportedLines = readFileSync(exportFile, 'utf8')
@@ -208,7 +215,7 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
     const added = after.slice(restoredLog.length);
     expect(added.map((row) => [row.id, row.event_type])).toEqual([
       ...tail.map((entry) => [entry.id, entry.type]),
-      [expect.any(String), 'state_changed'],
+      [expect.any(String), 'state_reconciled'],
     ]);
     expect(BigInt(added.at(-1)!.id)).toBeGreaterThan(BigInt(tail.at(-1)!.id));
 

@@ -85,19 +85,16 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
       );
     // The log first: the entries written after the backup go back in, so what this command appends comes
     // after them and the log does not fork from the checkpoints clients hold.
-    const tail = await putBackLogTail(options.logExport, exported);
+    // In the same transaction, the restored transfers the tail speaks of are caught up with it, so no worker
+    // releases one again and a withdrawal or retraction after the backup still holds.
+    const tail = await putBackLogTail(options.logExport, exported, before.mark);
     say(
       tail.treeSize > tail.restoredSize
         ? `exchange log: ${tail.treeSize - tail.restoredSize} entries after the backup put back ` +
             `(${tail.insertedEntries} inserted), ${tail.treeSize} entries under the export's checkpoint`
         : `exchange log: the restored log already holds the export's ${exported.treeSize} entries`,
     );
-    const behind = await retention.transfersBehindTheirLog(dataSource, before.mark, exported.lastEntryId);
-    if (behind.length > 0)
-      say(
-        `${behind.length} transfer(s) moved on after the backup by the log but hold the backup's state ` +
-          `(tell the schools concerned): ${behind.join(', ')}`,
-      );
+    for (const line of caughtUpReport(tail.followUp)) say(line);
     const now = new Date();
     const reapplied = await retention.reapplyRecordedPurges(dataSource, exported.purges, now);
     say(
@@ -123,10 +120,13 @@ async function reapplyPurges(options: ReapplyOptions): Promise<void> {
  * Runs as the database login itself (the schema owner that migrates), not the runtime role: it writes
  * entries with their own ids and advances the id sequence, which the runtime role may not.
  */
-async function putBackLogTail(file: string, exported: ExportedPurges) {
+async function putBackLogTail(file: string, exported: ExportedPurges, restoredEnd: bigint) {
   const { connectWithRetry, dataSourceOptions, readDatabaseConfig } = await import('@app/persistence');
   const { BROKER_SCHEMA } = await import('@app/broker-schema');
   const { LogTailMismatchError, restoreLogTail } = await import('@app/exchange-log/storage/restore-log-tail');
+  const { appendExchangeEvents } = await import('@app/exchange-log');
+  const { catchUpRestoredTransfers, RESTORE_CATCH_UP_EVENTS } = await import('@app/transfers/retention');
+  const { BROKER_ACTOR_ID } = await import('@app/transfer-log-recorder');
   const { DataSource } = await import('typeorm');
   const database = readDatabaseConfig();
   const owner = await connectWithRetry(
@@ -139,7 +139,22 @@ async function putBackLogTail(file: string, exported: ExportedPurges) {
     database,
   );
   try {
-    return await restoreLogTail(owner, exportedLogLines(file), exported.checkpoint);
+    return await restoreLogTail(owner, exportedLogLines(file), exported.checkpoint, async (manager) => {
+      const caughtUp = await catchUpRestoredTransfers(manager, restoredEnd, exported.lastEntryId, new Date());
+      // Each change on the record as the broker's own step, after the tail it follows from.
+      await appendExchangeEvents(
+        manager,
+        caughtUp.map((change) => ({
+          type: 'state_reconciled' as const,
+          at: change.at,
+          actor: { kind: 'broker' as const, id: BROKER_ACTOR_ID },
+          schools: change.schools,
+          transferId: change.transferId,
+          details: { from: change.from, to: change.to, event: RESTORE_CATCH_UP_EVENTS[change.kind] },
+        })),
+      );
+      return caughtUp;
+    });
   } catch (error) {
     if (error instanceof LogTailMismatchError)
       throw new UnusableExportError(
@@ -149,6 +164,22 @@ async function putBackLogTail(file: string, exported: ExportedPurges) {
   } finally {
     await owner.destroy();
   }
+}
+
+/** Per kind and state, how many restored transfers were caught up with the log, and which (ids only). */
+function caughtUpReport(
+  caughtUp: ReadonlyArray<{ transferId: string; kind: 'broughtForward' | 'held'; to: string }>,
+): string[] {
+  if (caughtUp.length === 0) return ['restored transfers: none behind their log'];
+  const groups = new Map<string, string[]>();
+  for (const change of caughtUp) {
+    const label =
+      change.kind === 'held'
+        ? `held in blocked (the log says the gate or the schools moved on; a new instruction is needed)`
+        : `brought forward to ${change.to}`;
+    groups.set(label, [...(groups.get(label) ?? []), change.transferId]);
+  }
+  return [...groups].map(([label, ids]) => `restored transfers ${label}: ${ids.length} — ${ids.join(', ')}`);
 }
 
 async function withDatabaseAndRedis<T>(

@@ -64,6 +64,17 @@ export const EXCHANGE_EVENT_TYPES = {
     to: { kind: 'token', required: true },
     event: { kind: 'token', required: true },
   }),
+  /**
+   * After a restore, the broker's own step: a restored transfer's row brought to the state its re-inserted
+   * log records (`restored_from_log`), or held in `blocked` (`held_after_restore`) because the log says the
+   * gate or the schools moved on after the backup and their records are lost (#14). Not a `state_changed`:
+   * the change it follows is in the log already and is not counted twice.
+   */
+  state_reconciled: transferEvent('absent', {
+    from: { kind: 'token', required: true },
+    to: { kind: 'token', required: true },
+    event: { kind: 'token', required: true },
+  }),
   dossier_fetched: transferEvent('required'),
   receipt_confirmed: transferEvent('optional'),
   withdrawn: transferEvent('optional'),

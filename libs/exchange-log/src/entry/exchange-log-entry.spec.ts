@@ -54,6 +54,7 @@ describe('the exchange log entry model', () => {
         'version_staged',
         'request_matched',
         'state_changed',
+        'state_reconciled',
         'dossier_fetched',
         'receipt_confirmed',
         'withdrawn',

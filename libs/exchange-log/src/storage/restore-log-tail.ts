@@ -26,7 +26,9 @@ export class LogTailMismatchError extends Error {
   }
 }
 
-export interface RestoredLogTail {
+export interface RestoredLogTail<T = undefined> {
+  /** What `afterTail` answered, in the same transaction. */
+  followUp: T;
   /** Leaves the restored log had before. */
   restoredSize: number;
   /** Leaves it has now: the export's checkpoint size when the export was longer. */
@@ -44,12 +46,17 @@ export interface RestoredLogTail {
  * export overlap they must be the same entries at the same leaves, or nothing is written. One transaction
  * under the sequencer's lock; run as the schema owner (it writes ids itself and advances the sequence).
  * Idempotent: a second run finds the overlap complete and writes nothing.
+ *
+ * `afterTail` runs last in the same transaction, still as the schema owner: what the caller derives from
+ * the tail (catching restored rows up with it) commits with the tail or not at all, and the entries it
+ * appends come after the re-inserted ones.
  */
-export async function restoreLogTail(
+export async function restoreLogTail<T = undefined>(
   dataSource: DataSource,
   exportLines: AsyncIterable<LogExportLine>,
   checkpoint: { signedNote: string; parsed: Checkpoint },
-): Promise<RestoredLogTail> {
+  afterTail?: (manager: EntityManager) => Promise<T>,
+): Promise<RestoredLogTail<T>> {
   return dataSource.transaction(async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK_KEY]);
     const [{ size }] = await manager.query(
@@ -93,7 +100,8 @@ export async function restoreLogTail(
            FROM (SELECT pg_get_serial_sequence('${entries}', 'id')::regclass AS seq) s`,
       );
     }
-    return { restoredSize, treeSize: frontier.size, insertedEntries };
+    const followUp = (afterTail ? await afterTail(manager) : undefined) as T;
+    return { restoredSize, treeSize: frontier.size, insertedEntries, followUp };
   });
 }
 

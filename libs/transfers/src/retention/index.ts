@@ -5,3 +5,4 @@ export * from './payload-retention-repository';
 export * from './retention.config';
 export * from './log-high-water';
 export * from './recorded-purges';
+export * from './restored-transfers';

@@ -72,22 +72,3 @@ export async function reapplyRecordedPurges(
   }
   return result;
 }
-
-/**
- * After the log's tail is put back from an export: the transfers its entries (ids in (restoredEnd,
- * tailEnd]) speak of that the restored database holds. Their rows are the backup's, though the log says
- * they moved on since (released, received, purged, …); nothing here changes them — the operator tells the
- * schools concerned. Transfers created after the backup are not listed: their rows are gone.
- */
-export async function transfersBehindTheirLog(
-  dataSource: DataSource,
-  restoredEnd: bigint,
-  tailEnd: bigint,
-): Promise<string[]> {
-  const rows: Array<{ id: string }> = await dataSource.query(
-    `SELECT DISTINCT t.id::text AS id FROM exchange_log_entries e JOIN transfers t ON t.id = e.transfer_id
-      WHERE e.id > $1 AND e.id <= $2 ORDER BY 1`,
-    [restoredEnd.toString(), tailEnd.toString()],
-  );
-  return rows.map((row) => row.id);
-}

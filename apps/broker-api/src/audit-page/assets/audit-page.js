@@ -28,6 +28,7 @@ const EVENT_WORDS = /** @type {const} */ ({
   version_staged: 'Dossier version staged',
   request_matched: 'Request matched to a staged dossier',
   state_changed: 'Transfer state changed',
+  state_reconciled: 'Restored transfer reconciled with its log after a restore (brought forward or held)',
   dossier_fetched: 'Dossier fetched by the receiving school',
   receipt_confirmed: 'Receipt confirmed',
   withdrawn: 'Request withdrawn',
