@@ -101,7 +101,13 @@ export class SoakClients implements SeasonCalls {
       }
       const answer = seasonAnswerOf(response);
       const retryAfter = Number(response.headers['retry-after']);
-      if ((answer.status === 503 || answer.status === 429) && retryAfter >= 0 && busy < MAX_BUSY_RETRIES) {
+      // Busy: the broker (503, 429) or the first attempt of this Idempotency-Key, whose process may have
+      // died holding it (409 IDEMPOTENCY_KEY_IN_FLIGHT until its lease lapses): wait as told, same key.
+      const waitAndRetry =
+        answer.status === 503 ||
+        answer.status === 429 ||
+        (answer.status === 409 && answer.json.error === 'IDEMPOTENCY_KEY_IN_FLIGHT');
+      if (waitAndRetry && retryAfter >= 0 && busy < MAX_BUSY_RETRIES) {
         this.retries.busy += 1;
         latencies.retries += 1;
         busy += 1;
@@ -145,6 +151,12 @@ export class SoakClients implements SeasonCalls {
       const id = answer.json.transferId;
       return typeof id === 'string' ? { status: 201, json: { id }, body: Buffer.alloc(0) } : null;
     }
+    // The first attempt took effect but its answer was lost with its process (409 IDEMPOTENCY_ANSWER_LOST):
+    // read the result, as the API guide tells a vendor to.
+    if (answer.json.error === 'IDEMPOTENCY_ANSWER_LOST') {
+      const lost = await this.readLostResult(vendor, method, path, bytes);
+      if (lost) return lost;
+    }
     // The evidence was recorded (and the gate moved the transfer on): it is in the transfer's history.
     const evidence = /^\/v1\/transfers\/([^/]+)\/evidence$/.exec(path);
     if (method === 'POST' && evidence && answer.status === 409 && bytes) {
@@ -167,6 +179,43 @@ export class SoakClients implements SeasonCalls {
         body: Buffer.alloc(0),
       };
     }
+    return null;
+  }
+
+  /** What a step whose answer was lost did, read back from the broker; null when it cannot be told. */
+  private async readLostResult(
+    vendor: number,
+    method: string,
+    path: string,
+    bytes: Buffer | undefined,
+  ): Promise<SeasonAnswer | null> {
+    const client = this.clients[vendor];
+    const url = (to: string) => new URL(to, this.broker.baseUrl);
+    // The request exists: asked again without the key, the broker names the open transfer (and creates nothing).
+    if (method === 'POST' && path === '/v1/transfers' && bytes) {
+      const again = seasonAnswerOf(
+        await client.request(url(path), {
+          method,
+          body: bytes,
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+      const id = again.json.transferId;
+      return again.json.error === 'TRANSFER_ALREADY_OPEN' && typeof id === 'string'
+        ? { status: 201, json: { id }, body: Buffer.alloc(0) }
+        : null;
+    }
+    const transfer = /^\/v1\/transfers\/([^/]+)\/(dossier|receipt)$/.exec(path);
+    if (!transfer) return null;
+    const view = seasonAnswerOf(await client.request(url(`/v1/transfers/${transfer[1]}`)));
+    if (view.status !== 200) return null;
+    // The dossier was staged: it is the transfer's current version (only this vendor stages for it).
+    const version = view.json.currentVersion as { canonicalSha256?: string } | null | undefined;
+    if (method === 'PUT' && transfer[2] === 'dossier' && version?.canonicalSha256)
+      return { status: 201, json: { version }, body: Buffer.alloc(0) };
+    // The receipt was confirmed: the transfer is received.
+    if (method === 'POST' && transfer[2] === 'receipt' && view.json.state === 'received')
+      return { status: 200, json: {}, body: Buffer.alloc(0) };
     return null;
   }
 }
