@@ -1,6 +1,7 @@
 import { ExecutionContext, HttpException, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { createHash } from 'node:crypto';
 import type { AuthenticatedRequest } from '../client-authentication/client-authentication.middleware';
 import { PUBLIC_ROUTE } from '../message-signatures/public-route.decorator';
 
@@ -32,6 +33,15 @@ export class VendorRateLimitGuard extends ThrottlerGuard {
       context.getClass(),
     ]);
     return isPublic === true;
+  }
+
+  /**
+   * One budget per client for all routes together, as the API guide promises ("requests per minute per
+   * vendor"): the base class keys the count by controller and handler too, which gave a vendor the budget
+   * once per route. Hashed, so no organisation's name is readable in a Redis key.
+   */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return createHash('sha256').update(`${throttlerName}-${tracker}`).digest('hex');
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the base class types the request as Record<string, any>

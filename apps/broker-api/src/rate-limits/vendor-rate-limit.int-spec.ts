@@ -5,13 +5,14 @@ import { ClientCredentials, TestPki } from '../../../../test/support/test-pki';
 
 /** The per-vendor request budget on the real broker: one vendor running out leaves the others alone. */
 describe('rate limit per vendor', () => {
-  let exchange: Exchange<'greedy' | 'greedyToo' | 'modest' | 'counted'>;
+  let exchange: Exchange<'greedy' | 'greedyToo' | 'modest' | 'counted' | 'spread'>;
   let pki: TestPki;
   let broker: RunningBroker;
   let greedy: ClientCredentials;
   let greedyToo: ClientCredentials;
   let modest: ClientCredentials;
   let counted: ClientCredentials;
+  let spread: ClientCredentials;
 
   beforeAll(async () => {
     // greedy and greedyToo are two certificates of one vendor, which share its budget.
@@ -24,11 +25,12 @@ describe('rate limit per vendor', () => {
         greedyToo: greedyLas,
         modest: { id: 'modest-las', name: 'Modest LAS' },
         counted: { id: 'counted-las', name: 'Counted LAS' },
+        spread: { id: 'spread-las', name: 'Spread LAS' },
       },
       env: { API_RATE_LIMIT_PER_MINUTE: '5' },
     });
     ({ pki, broker } = exchange);
-    ({ greedy, greedyToo, modest, counted } = exchange.credentials);
+    ({ greedy, greedyToo, modest, counted, spread } = exchange.credentials);
   });
   afterAll(() => exchange?.close());
 
@@ -46,6 +48,23 @@ describe('rate limit per vendor', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect((await whoami(greedyToo)).status).toBe(429);
     expect((await whoami(modest)).status).toBe(200);
+  });
+
+  it('counts one budget for all routes together, not one per route', async () => {
+    const get = (path: string) =>
+      httpsJson(broker.port, path, { ca: pki.caCertificate, cert: spread.cert, key: spread.key });
+    const statuses = [
+      (await get('/v1/whoami')).status,
+      (await get('/health')).status,
+      (await get('/v1/whoami')).status,
+      (await get('/health')).status,
+      (await get('/v1/whoami')).status,
+    ];
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    // Three on one route and two on another spend the five: the next is refused on either.
+    const refused = await get('/v1/whoami');
+    expect([refused.status, refused.body.error]).toEqual([429, 'RATE_LIMITED']);
+    expect((await get('/health')).status).toBe(429);
   });
 
   it('tells every answer the budget, what is left of it and when it resets (X-RateLimit-*)', async () => {
