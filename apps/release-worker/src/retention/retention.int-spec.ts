@@ -472,9 +472,11 @@ describe('retention: no payload outlives its purpose', () => {
       const ahead = await po.post('/v1/dossiers', bytes);
       const versionHash = (ahead.body.version as { canonicalSha256: string }).canonicalSha256;
       await sweepAt(Date.now() + 61 * DAY);
+      // A second more than the months: the sweep's clock (Date.now) has whole milliseconds, PostgreSQL's
+      // microseconds, so "exactly 24 months ago" could still lie a fraction of a millisecond ahead of it.
       const purgedAgo = (months: number) =>
         database.query(
-          `UPDATE dossier_versions SET purged_at = now() - make_interval(months => $2)
+          `UPDATE dossier_versions SET purged_at = now() - make_interval(months => $2) - interval '1 second'
             WHERE canonical_sha256 = $1 RETURNING id`,
           [versionHash, months],
         );
