@@ -11,7 +11,6 @@ import { writeLogExport } from '@app/exchange-log/export/write-log-export';
 import { connectWithRetry, dataSourceOptions } from '@app/persistence';
 import { TRANSFER_LOG_RECORDER } from '@app/transfer-log-recorder';
 import { RestoredDatabaseError, purgeOverduePayloads, readRetentionSettings } from '@app/transfers';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import {
   stagePoDossier,
 } from '../support/release-steps';
 import { VendorClient } from '../support/vendor-client';
+import { runCommand } from '../support/run-command';
 
 /**
  * Backups and restore (#14, item 5): a restore from a backup older than a purge brings the purged payload
@@ -37,24 +37,6 @@ import { VendorClient } from '../support/vendor-client';
 const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe('restoring a backup older than a purge (oso db reapply-purges)', () => {
   let exchange: Exchange;
   let staged: StagedVersion;
@@ -62,7 +44,7 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
   let runtime: DataSource;
   const cliEnv = () => ({ ...process.env, DATABASE_URL: exchange.databaseUrl, PKI_DIR: exchange.pki.dir });
   const reapply = (exportFile: string) =>
-    run(
+    runCommand(
       process.execPath,
       [
         CLI,
@@ -120,7 +102,7 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
     await untilCheckpointed(exchange.database);
     const held = (await latestCheckpoint(runtime.manager))!;
     const backup = join(dir, 'before-purge.dump');
-    const dumped = await run('pg_dump', [
+    const dumped = await runCommand('pg_dump', [
       '--format=custom',
       '--file',
       backup,
@@ -164,7 +146,7 @@ describe('restoring a backup older than a purge (oso db reapply-purges)', () => 
     await exchange.broker.close();
     exchange.broker.close = async () => undefined;
     await runtime.destroy();
-    const restored = await run('pg_restore', [
+    const restored = await runCommand('pg_restore', [
       '--clean',
       '--if-exists',
       '--dbname',

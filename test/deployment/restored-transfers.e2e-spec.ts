@@ -6,7 +6,6 @@ import { generateDossier } from '@app/oso-dataset';
 import { RELEASE_QUEUE, bullConnectionOptions, readRedisConfig } from '@app/queues';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,7 @@ import {
 import { startReleaseWorker } from '../support/release-worker-fixture';
 import { startBroker } from '../support/broker-fixture';
 import { VendorClient } from '../support/vendor-client';
+import { runCommand } from '../support/run-command';
 
 /**
  * After a restore (#14, item 5): the restored rows of transfers that moved on after the backup follow
@@ -40,24 +40,6 @@ const CLI = join(__dirname, '..', '..', 'dist', 'apps', 'cli', 'src', 'main.js')
 const WORKER_WAIT_MS = 60_000;
 const RELAY_EVERY_MS = 200;
 const POLL_MS = 200;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const RESTAGED_SEED = 1424;
 
@@ -121,7 +103,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
   it('a release after the backup stays the only one; a withdrawal or retraction after it wins over the queued release; a version staged after it holds the transfer', async () => {
     await untilCheckpointed(exchange.database);
     const backup = join(dir, 'queued.dump');
-    const dumped = await run('pg_dump', [
+    const dumped = await runCommand('pg_dump', [
       '--format=custom',
       '--file',
       backup,
@@ -185,7 +167,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     // The failure and the restore: the rows are release_queued again, their outbox rows unrelayed.
     await exchange.broker.close();
     exchange.broker.close = async () => undefined;
-    const restored = await run('pg_restore', [
+    const restored = await runCommand('pg_restore', [
       '--clean',
       '--if-exists',
       '--dbname',
@@ -197,7 +179,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     expect(await transferState(exchange.database, withdrawn.id)).toBe('release_queued');
     expect(await releasesOf(exchange.database, released.id)).toBe(0);
 
-    const applied = await run(
+    const applied = await runCommand(
       process.execPath,
       [
         CLI,
@@ -329,7 +311,7 @@ describe('restored transfers follow their re-inserted log (oso db reapply-purges
     }
 
     // Running the command again changes nothing more.
-    const again = await run(
+    const again = await runCommand(
       process.execPath,
       [
         CLI,
