@@ -15,9 +15,11 @@ describe('RedisNonceStore (real Redis)', () => {
   let redis: Redis;
   let store: RedisNonceStore;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+    // Its memory begins before the first signature, as a broker's does at its start (forBroker).
     store = new RedisNonceStore(redis, prefix);
+    await store.beginMemory();
   });
 
   afterAll(async () => {

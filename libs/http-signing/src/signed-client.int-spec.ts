@@ -38,7 +38,9 @@ describe('SignedClient against a mutual-TLS server (real Redis)', () => {
     serverPair = ca.issueServerCertificate(['localhost', '127.0.0.1'], validityFromNow(30));
     vendor = ca.issueClientCertificate('vendor', 'acme-las', 'Acme LAS', validityFromNow(30));
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-    const nonceStore = new RedisNonceStore(redis, prefix);
+    // As the broker does at its start: a store whose memory began only at the first request would refuse
+    // that request when its signing and its check fall in different seconds.
+    const nonceStore = await RedisNonceStore.forBroker(redis, prefix);
     const brokerKey = messageSigningKey(serverPair.keyPem, serverPair.certificatePem);
     const forgingKey = messageSigningKey(vendor.keyPem, vendor.certificatePem);
 
