@@ -36,6 +36,19 @@ async function until<T>(check: () => Promise<T>, done: (answer: T) => boolean, m
   }
 }
 
+/** The answer, or 'no answer' when none came within `ms` (the timer is cleared either way). */
+async function answerWithin<T>(ms: number, answer: Promise<T>): Promise<T | 'no answer'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'no answer'>((resolve) => {
+    timer = setTimeout(() => resolve('no answer'), ms);
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
   let pki: TestPki;
   let env: Record<string, string>;
@@ -126,6 +139,48 @@ describe('broker-api with several processes (BROKER_API_PROCESSES)', () => {
       if (worker) expect(await worker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     }
     expect(broker.stdout).toContain('broker-api: stopped cleanly');
+  });
+
+  it('answers connections that arrived while processes died before taking them (none is left hanging)', async () => {
+    const broker = new BuiltProcess('broker-api', [], env);
+    const stopped: number[] = [];
+    try {
+      await broker.waitForLine(/^broker-api: ready$/);
+      const serving = childrenOf(broker.pid);
+      expect(serving).toHaveLength(3);
+      // Frozen, no process takes a connection: as a busy process that has not read one yet.
+      for (const pid of serving) process.kill(pid, 'SIGSTOP');
+      stopped.push(...serving);
+      const requests = Array.from({ length: 3 }, () =>
+        answerWithin(
+          30_000,
+          httpsJson(Number(env.BROKER_PORT), '/v1/whoami', { ca: pki.caCertificate }).catch(
+            (error: NodeJS.ErrnoException) => `broken: ${error.code ?? error.message}`,
+          ),
+        ),
+      );
+      // Time for the connections to arrive (and, with round-robin, to be handed to the frozen processes).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const [survivor, ...victims] = serving;
+      for (const pid of victims) process.kill(pid, 'SIGKILL');
+      process.kill(survivor, 'SIGCONT');
+      stopped.length = 0;
+      // Each is answered by a living process; with node:cluster's round-robin, a connection handed to a
+      // process that died before taking it stayed open in the primary, served by nobody (#14, the soak).
+      const answers = await Promise.all(requests);
+      expect(answers).toEqual(
+        Array.from({ length: 3 }, () =>
+          expect.objectContaining({
+            status: 401,
+            body: expect.objectContaining({ error: 'CLIENT_CERTIFICATE_MISSING' }),
+          }),
+        ),
+      );
+      await broker.waitForLine(/^broker-api: process #\d \(pid \d+\) serves again$/);
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      expect(await broker.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    }
   });
 
   it('still stops with one line when the first process cannot start (no restarts before it served)', async () => {

@@ -37,6 +37,12 @@ interface Slot {
  * many serve (IPC), so /health says `degraded` meanwhile. SIGTERM/SIGINT stop them all.
  */
 export async function runClusterPrimary(name: string, processes: number): Promise<void> {
+  // The processes accept from the shared socket themselves. With node:cluster's round-robin the primary
+  // accepts and hands each connection over, and closes its copy only once the process says it took it: a
+  // process killed before that leaves the connection open in the primary, served by nobody, and the
+  // vendor waits forever (the soak found it). Here a connection waits in the kernel's queue until a
+  // living process takes it, and one taken dies with its process (the vendor sees it break and retries).
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   const slots: Slot[] = Array.from({ length: processes }, (_, at) => ({
     index: at + 1,
     worker: null,
