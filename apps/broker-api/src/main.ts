@@ -60,16 +60,23 @@ async function serve(config: BrokerApiConfig, processName: string): Promise<void
   const port = (app.getHttpServer().address() as AddressInfo).port;
   const url = `https://${hostForUrl(config.host)}:${port}`;
   let opsUrl: string | null = null;
+  let ops: Server | null = null;
   if (config.opsPort !== 0) {
-    const ops = createOpsHealthServer(app.get(HealthService));
+    ops = createOpsHealthServer(app.get(HealthService));
     await listen(ops, config.opsPort, config.opsHost);
     opsUrl = `http://${hostForUrl(config.opsHost)}:${(ops.address() as AddressInfo).port}/health`;
-    app.getHttpServer().on('close', () => ops.close());
+    app.getHttpServer().on('close', () => ops?.close());
   }
   closeOnSignals(processName, () => app.close());
   if (cluster.isWorker) {
-    // A primary gone (killed) takes the shared ports with it: stop cleanly rather than linger orphaned.
-    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    // A primary gone (killed): stop cleanly rather than linger orphaned. The processes accept for
+    // themselves, so each holds the shared listening sockets: let go of them at once, so a restarted
+    // broker can take the ports while this one finishes what it was doing.
+    process.once('disconnect', () => {
+      app.getHttpServer().close();
+      ops?.close();
+      process.kill(process.pid, 'SIGTERM');
+    });
     // The primary announces the broker once every process serves.
     const serving: ServingMessage = { type: 'broker-api:serving', url, opsUrl };
     process.send?.(serving);
