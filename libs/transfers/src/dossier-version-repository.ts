@@ -213,6 +213,13 @@ export class DossierVersionRepository {
     return ids.length === 0 ? Promise.resolve([]) : this.rows.findBy({ id: In(ids) });
   }
 
+  /** A version's facts without its payload: who staged it and its hashes, not ≈ the dossier's size. */
+  async factsByIdOrFail(id: string): Promise<DossierVersionFacts> {
+    const [facts] = await this.factsByIds([id]);
+    if (facts === undefined) throw new EntityNotFoundError(DossierVersionEntity, { id });
+    return facts;
+  }
+
   /** The facts of these versions without their payloads (transfer views, listings). */
   async factsByIds(ids: string[]): Promise<DossierVersionFacts[]> {
     if (ids.length === 0) return [];

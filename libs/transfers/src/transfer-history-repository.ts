@@ -1,16 +1,15 @@
 import { EntityManager } from 'typeorm';
 import { TransferHistoryEntity } from './transfer-history.entity';
 
-/** The SQL of `transfer_history`: appended by `changeTransferState` (and a transfer's opening) only. */
+/**
+ * The reads of `transfer_history`. Its rows are written together with their transfer, one statement per
+ * step (`TransferRepository.saveWithHistory` and `insertWithHistory`, called by the state changes only).
+ */
 export class TransferHistoryRepository {
   constructor(private readonly manager: EntityManager) {}
 
   private get rows() {
     return this.manager.getRepository(TransferHistoryEntity);
-  }
-
-  async append(entry: Omit<TransferHistoryEntity, 'id'>): Promise<void> {
-    await this.rows.insert(this.rows.create(entry));
   }
 
   /** A transfer's history, oldest first. */

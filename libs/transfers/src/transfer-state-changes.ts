@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import type { DossierVersionEntity } from './dossier-version.entity';
 import { TransferError } from './transfer-error';
 import { ActingVendor, EntryTrail, TransferSchools, eventActor, stateEventType } from './transfer-events';
-import { TransferHistoryRepository } from './transfer-history-repository';
 import { TransferActor, TransferEvent, nextState } from './transfer-lifecycle';
 import { TransferRepository } from './transfer-repository';
 import { TransferEntity } from './transfer.entity';
@@ -57,9 +56,7 @@ export async function changeTransferState(
   }
   transfer.state = result.state;
   transfer.updatedAt = step.at;
-  await new TransferRepository(manager).save(transfer);
-  await new TransferHistoryRepository(manager).append({
-    transferId: transfer.id,
+  await new TransferRepository(manager).saveWithHistory(transfer, {
     event: step.event,
     fromState,
     toState: transfer.state,
@@ -92,23 +89,22 @@ export async function openTransferRequest(
   schools: TransferSchools,
   requester: ActingVendor,
 ): Promise<TransferEntity> {
-  const transfer = await new TransferRepository(manager).insert({
+  const opened: TransferEntity = {
     ...request,
     requestedByVendorId: requester.id,
     state: 'requested',
     currentVersionId: null,
     releasedVersionId: null,
     updatedAt: request.createdAt,
-  });
-  await new TransferHistoryRepository(manager).append({
-    transferId: transfer.id,
+  };
+  const transfer = await new TransferRepository(manager).insertWithHistory(opened, {
     event: 'request',
     fromState: null,
-    toState: transfer.state,
+    toState: opened.state,
     actor: 'target_vendor',
-    actorVendorId: transfer.requestedByVendorId,
+    actorVendorId: opened.requestedByVendorId,
     versionId: null,
-    at: transfer.createdAt,
+    at: opened.createdAt,
   });
   trail.add({
     type: 'request_created',

@@ -1,6 +1,6 @@
 import { DATABASE_BUSY_RETRY_AFTER_SECONDS, databaseBusyReason } from '@app/persistence/database-busy';
 import { joinStepTransaction } from '@app/persistence/step-participants';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { LineTurnTimeout, LineTurns } from './line-turns';
 import { TransferError } from './transfer-error';
 import type { EntryTrail } from './transfer-events';
@@ -56,15 +56,43 @@ export async function refuseWhenBusy<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A transaction that waits for a lock at most LOCK_WAIT_MS (see `refuseWhenBusy` for the answer). */
-export function inTransaction<T>(
+/** How TypeORM begins a transaction (`startTransaction` at depth 0, no isolation level given). */
+const TYPEORM_BEGIN = 'START TRANSACTION';
+
+/**
+ * The same, with the transaction's lock wait, sent as one simple-protocol message: one round trip
+ * where `SET LOCAL` after the begin took a second (#13). Per transaction, not per connection: the
+ * registry's changes, retention sweeps, key rotation and audited reads share the pool and wait for
+ * their locks without bound.
+ */
+const BEGIN_WITH_LOCK_WAIT = `${TYPEORM_BEGIN}; SET LOCAL lock_timeout = ${LOCK_WAIT_MS}`;
+
+/**
+ * A transaction that waits for a lock at most LOCK_WAIT_MS (see `refuseWhenBusy` for the answer).
+ * TypeORM's own transaction (`EntityManager.transaction`), on a query runner whose begin carries the
+ * lock wait.
+ */
+export async function inTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return dataSource.transaction(async (manager) => {
-    await manager.query(`SET LOCAL lock_timeout = ${LOCK_WAIT_MS}`);
-    return work(manager);
-  });
+  const runner = dataSource.createQueryRunner();
+  let bounded = false;
+  const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => Promise<unknown>;
+  runner.query = ((sql: string, ...rest: unknown[]) => {
+    if (sql !== TYPEORM_BEGIN || bounded) return query(sql, ...rest);
+    bounded = true;
+    return query(BEGIN_WITH_LOCK_WAIT, ...rest);
+  }) as QueryRunner['query'];
+  try {
+    return await runner.manager.transaction(async (manager) => {
+      // A bug, not a refusal: a TypeORM that begins otherwise would leave the lock wait unbounded.
+      if (!bounded) throw new Error('the transaction began without its lock wait');
+      return work(manager);
+    });
+  } finally {
+    await runner.release();
+  }
 }
 
 /**

@@ -44,7 +44,8 @@ export async function notifyRecalled(
 export async function notifyReceived(manager: EntityManager, transfer: TransferEntity): Promise<void> {
   // A bug, not a refusal: receipt is only possible from `released`, which always names its version.
   if (transfer.releasedVersionId === null) throw new Error('a received transfer without a released version');
-  const version = await new DossierVersionRepository(manager).byIdOrFail(transfer.releasedVersionId);
+  // Its facts only: the payload (≈ the dossier's size, read from TOAST and sent as hex) is not needed here.
+  const version = await new DossierVersionRepository(manager).factsByIdOrFail(transfer.releasedVersionId);
   await queueNotification(manager, {
     vendorId: version.stagedByVendorId,
     transferId: transfer.id,
