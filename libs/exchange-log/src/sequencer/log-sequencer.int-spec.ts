@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { generateLogSigningKey, openCheckpoint, verifierKey } from '../checkpoint';
 import { canonicalEntryBytes } from '../entry/canonical-entry';
 import { ExchangeEventInput } from '../entry/exchange-log-entry';
@@ -149,6 +149,48 @@ describe('the log sequencer', () => {
         await runner.release();
       }
     }
+  });
+
+  it('an entry that commits between the batch’s snapshot and its read is integrated once, not again', async () => {
+    const sequencer = new LogSequencer(dataSource, { signingKey: key, checkpointIntervalMs: 0 });
+    await sequencer.integratePending();
+    await sequencer.integrateBatch(); // one drained batch: its snapshot is the cursor from here
+    const running = dataSource.createQueryRunner();
+    await running.connect();
+    await running.startTransaction();
+    const { entryId } = await appendExchangeEvent(running.manager, stateChange(15));
+    await appendExchangeEvent(dataSource.manager, stateChange(16)); // committed: the batch has work
+    // Commit right after the next batch has taken its snapshot (running then) and before it reads.
+    const original = dataSource.transaction.bind(dataSource) as (
+      work: (manager: EntityManager) => Promise<unknown>,
+    ) => Promise<unknown>;
+    const transactions = jest.spyOn(dataSource, 'transaction').mockImplementation(((
+      work: (manager: EntityManager) => Promise<unknown>,
+    ) =>
+      original(async (manager) => {
+        const query = manager.query.bind(manager);
+        manager.query = async (sql: string, parameters?: unknown[]) => {
+          const result = await query(sql, parameters);
+          if (sql.includes('pg_current_snapshot() s') && running.isTransactionActive) {
+            await running.commitTransaction();
+          }
+          return result;
+        };
+        return work(manager);
+      })) as never);
+    try {
+      const caught = await sequencer.integrateBatch();
+      expect(running.isTransactionActive).toBe(false);
+      expect(caught).toMatchObject({ integrated: 2 });
+    } finally {
+      transactions.mockRestore();
+      if (running.isTransactionActive) await running.rollbackTransaction();
+      await running.release();
+    }
+    // Its transaction was running at that snapshot, so the next batch looks at it again: and finds its leaf.
+    expect(await sequencer.integratePending()).toMatchObject({ integrated: 0 });
+    const { leaves } = await integration(dataSource);
+    expect(leaves.filter((leaf) => leaf.entry_id === entryId)).toHaveLength(1);
   });
 
   it('says a failing database once, not at every poll, and says when integration resumes', async () => {

@@ -7,9 +7,10 @@ import { ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-ev
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
 import {
   UnfinishedTransactions,
-  lockAndSnapshot,
   readPendingEntries,
   treeSizeAndPending,
+  treeSizeAndSnapshot,
+  tryTransactionLock,
   unfinishedFrom,
 } from './pending-entries';
 import { PostgresSubtreeHashes } from './postgres-subtree-hashes';
@@ -128,16 +129,19 @@ export class LogSequencer {
     }
     let committedState: SequencerState | null = null;
     const outcome = await this.inTransaction(async (manager) => {
-      // The horizon is taken before the entries are read: any transaction below it has finished by then.
-      const snapshot = await lockAndSnapshot(manager, SEQUENCER_LOCK_KEY);
-      if (!snapshot.locked) return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
-      const state = await this.currentState(manager);
+      if (!(await tryTransactionLock(manager, SEQUENCER_LOCK_KEY))) {
+        return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
+      }
+      // Under the lock, before the entries are read: no earlier batch is still running, and any
+      // transaction the snapshot saw finished is visible to the read.
+      const { treeSize, snapshot } = await treeSizeAndSnapshot(manager);
+      const state = await this.currentState(manager, treeSize);
       const rows = await readPendingEntries(manager, state.unfinished, this.batchSize);
       await this.storeLeaves(manager, state.frontier, rows);
       // A full batch may have left older entries behind: keep the old horizon until a batch drains.
       if (rows.length < this.batchSize) {
         state.integratedBelowTx = snapshot.horizon;
-        state.unfinished = snapshot.unfinished;
+        state.unfinished = { fromTx: snapshot.nextTx, runningTxs: snapshot.runningTxs, leavesFrom: treeSize };
       }
       const checkpointSize = await this.checkpointIfDue(manager, state);
       state.idle = rows.length === 0;
@@ -219,11 +223,7 @@ export class LogSequencer {
   }
 
   /** The state in memory, or read afresh when another sequencer moved the tree on since (or at first). */
-  private async currentState(manager: EntityManager): Promise<SequencerState> {
-    const [{ size }] = await manager.query(
-      `SELECT coalesce(max(leaf_index) + 1, 0)::bigint AS size FROM ${leaves}`,
-    );
-    const treeSize = Number(size);
+  private async currentState(manager: EntityManager, treeSize: number): Promise<SequencerState> {
     if (this.state && this.state.frontier.size === treeSize) return this.state;
     const frontier = await MerkleFrontier.of(treeSize, new PostgresSubtreeHashes(manager));
     // A horizon above this snapshot's xmin was not taken in this cluster: the log was restored from one

@@ -13,51 +13,72 @@ const { entries, leaves } = EXCHANGE_LOG_TABLES;
 export interface UnfinishedTransactions {
   fromTx: string;
   runningTxs: string[];
-}
-
-/** Every transaction from `horizon` on (a stored horizon, or '0' for all): no snapshot's list known. */
-export function unfinishedFrom(horizon: string): UnfinishedTransactions {
-  return { fromTx: horizon, runningTxs: [] };
-}
-
-/** What a batch's first statement sees: whether it holds the lock, and which transactions had finished. */
-export interface BatchSnapshot {
-  locked: boolean;
-  /** The snapshot's xmin: every transaction below it had finished (stored in checkpoints). */
-  horizon: string;
-  /** The snapshot's xmax and its list of running transactions: what the next batch looks at. */
-  unfinished: UnfinishedTransactions;
+  /**
+   * No entry of these transactions has a leaf below this index: the tree's size when the batch that took
+   * the snapshot began (an entry integrated before it was visible then, so its transaction had finished).
+   * The anti-join then reads only the leaves since, not the whole tree.
+   */
+  leavesFrom: number;
 }
 
 /**
- * Takes the batch's lock and reads its statement's snapshot in one query. The snapshot is taken before the
- * entries are read (a later statement of the same transaction), so a transaction it saw finished is
- * visible to that read.
+ * Every transaction from a stored `horizon` on (or '0': all), against every leaf: what a sequencer that did
+ * not take the snapshot itself (after a restart, or when another moved the tree on) knows.
  */
-export async function lockAndSnapshot(manager: EntityManager, lockKey: number): Promise<BatchSnapshot> {
-  const [row]: Array<{ locked: boolean; horizon: string; next_tx: string; running: string[] }> =
+export function unfinishedFrom(horizon: string): UnfinishedTransactions {
+  return { fromTx: horizon, runningTxs: [], leavesFrom: 0 };
+}
+
+/** A batch's snapshot: which transactions had finished when it was taken. */
+export interface BatchSnapshot {
+  /** The snapshot's xmin: every transaction below it had finished (stored in checkpoints). */
+  horizon: string;
+  /** The snapshot's xmax: every transaction from it on began after the snapshot. */
+  nextTx: string;
+  /** The snapshot's running transactions (below `nextTx`). */
+  runningTxs: string[];
+}
+
+/** pg_advisory lock for this transaction, if no other holds it (never waits). */
+export async function tryTransactionLock(manager: EntityManager, lockKey: number): Promise<boolean> {
+  const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [lockKey]);
+  return locked as boolean;
+}
+
+/**
+ * The tree's size and the snapshot it was read in, in one statement. Taken under the batch's lock, so every
+ * earlier batch had committed, and before the entries are read (a later statement), so a transaction the
+ * snapshot saw finished is visible to that read.
+ */
+export async function treeSizeAndSnapshot(
+  manager: EntityManager,
+): Promise<{ treeSize: number; snapshot: BatchSnapshot }> {
+  const [row]: Array<{ size: string; horizon: string; next_tx: string; running: string[] }> =
     await manager.query(
-      `SELECT pg_try_advisory_xact_lock($1) AS locked,
+      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
               pg_snapshot_xmin(s)::text AS horizon,
               pg_snapshot_xmax(s)::text AS next_tx,
               ARRAY(SELECT pg_snapshot_xip(s)::text) AS running
          FROM pg_current_snapshot() s`,
-      [lockKey],
     );
   return {
-    locked: row.locked,
-    horizon: row.horizon,
-    unfinished: { fromTx: row.next_tx, runningTxs: row.running },
+    treeSize: Number(row.size),
+    snapshot: { horizon: row.horizon, nextTx: row.next_tx, runningTxs: row.running },
   };
 }
 
 /**
- * An entry of an unfinished transaction without a leaf. Parameters $1 (`fromTx`) and $2 (`runningTxs`).
- * Both arms are ranges of the `written_by_tx` index: a transaction held open for long (which holds the
- * snapshot's xmin back) no longer makes every batch re-read and anti-join all entries written since it began.
+ * An entry of an unfinished transaction without a leaf; parameters $1 to $3 (`unfinishedParameters`). Both
+ * sides are short index ranges: the entries of the transactions not seen finished (a transaction held open
+ * no longer makes every batch re-read all entries since it began), and the leaves added since the snapshot
+ * (an anti-join against every leaf made PostgreSQL hash the whole leaf table at each batch).
  */
 const PENDING_ENTRY = `(e.written_by_tx >= $1::xid8 OR e.written_by_tx = ANY ($2::xid8[]))
-  AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id)`;
+  AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id AND l.leaf_index >= $3)`;
+
+function unfinishedParameters(unfinished: UnfinishedTransactions): unknown[] {
+  return [unfinished.fromTx, unfinished.runningTxs, unfinished.leavesFrom];
+}
 
 /** Up to `limit` entries not yet integrated, in id order. */
 export function readPendingEntries(
@@ -66,8 +87,8 @@ export function readPendingEntries(
   limit: number,
 ): Promise<ExchangeLogEntryRow[]> {
   return manager.query(
-    `SELECT ${ENTRY_COLUMNS} FROM ${entries} e WHERE ${PENDING_ENTRY} ORDER BY e.id LIMIT $3`,
-    [unfinished.fromTx, unfinished.runningTxs, limit],
+    `SELECT ${ENTRY_COLUMNS} FROM ${entries} e WHERE ${PENDING_ENTRY} ORDER BY e.id LIMIT $4`,
+    [...unfinishedParameters(unfinished), limit],
   );
 }
 
@@ -79,7 +100,7 @@ export async function treeSizeAndPending(
   const [{ size, pending }]: Array<{ size: string; pending: boolean }> = await manager.query(
     `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
             EXISTS (SELECT 1 FROM ${entries} e WHERE ${PENDING_ENTRY}) AS pending`,
-    [unfinished.fromTx, unfinished.runningTxs],
+    unfinishedParameters(unfinished),
   );
   return { treeSize: Number(size), pending };
 }
