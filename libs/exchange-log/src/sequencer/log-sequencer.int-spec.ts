@@ -151,7 +151,7 @@ describe('the log sequencer', () => {
     }
   });
 
-  it('an entry that commits between the batch’s snapshot and its read is integrated once, not again', async () => {
+  it('integrates an entry that commits between a batch’s snapshot and its read once, not again', async () => {
     const sequencer = new LogSequencer(dataSource, { signingKey: key, checkpointIntervalMs: 0 });
     await sequencer.integratePending();
     await sequencer.integrateBatch(); // one drained batch: its snapshot is the cursor from here

@@ -72,8 +72,9 @@ interface SequencerState {
  * every transaction below the snapshot's xmax that is not in its list of running ones. Each batch takes the
  * entries not yet integrated (anti-join on the leaves) of the transactions the previous batch's snapshot
  * did not see finished, in id order, and gives them the next contiguous leaf indexes; an entry that commits
- * late simply joins a later batch at the next index. Checkpoints store the coarser xmin, for restarts. Nothing is skipped, nothing integrated twice (the
- * leaves' unique keys would refuse it even if the advisory lock failed).
+ * late simply joins a later batch at the next index. Checkpoints store the coarser xmin, for restarts.
+ * Nothing is skipped, nothing integrated twice (the leaves' unique keys would refuse it even if the advisory
+ * lock failed).
  */
 export class LogSequencer {
   private readonly logger = new Logger('LogSequencer');

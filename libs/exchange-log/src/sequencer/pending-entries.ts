@@ -14,9 +14,9 @@ export interface UnfinishedTransactions {
   fromTx: string;
   runningTxs: string[];
   /**
-   * No entry of these transactions has a leaf below this index: the tree's size when the batch that took
-   * the snapshot began (an entry integrated before it was visible then, so its transaction had finished).
-   * The anti-join then reads only the leaves since, not the whole tree.
+   * No entry of these transactions has a leaf below this index: the tree's size read with the snapshot,
+   * under the batch's lock. Every leaf below it was written by a batch that had committed, so had read,
+   * before the snapshot: its entry's transaction had finished. The anti-join reads only the leaves since.
    */
   leavesFrom: number;
 }
@@ -76,7 +76,8 @@ export async function treeSizeAndSnapshot(
  * the first arm a closed range, which PostgreSQL estimates as narrow even without statistics (a new or
  * restored database, before ANALYZE): an open `>=` is guessed at a third of the table, and read by Seq Scan.
  */
-const PENDING_ENTRY = `((e.written_by_tx >= $1::xid8 AND e.written_by_tx < pg_snapshot_xmax(pg_current_snapshot()))
+const PENDING_ENTRY = `((e.written_by_tx >= $1::xid8
+      AND e.written_by_tx < pg_snapshot_xmax(pg_current_snapshot()))
     OR e.written_by_tx = ANY ($2::xid8[]))
   AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id AND l.leaf_index >= $3)`;
 
@@ -96,7 +97,7 @@ export function readPendingEntries(
   );
 }
 
-/** One autocommit statement: the tree's size, and whether any entry is waiting (decides nothing by itself). */
+/** One autocommit statement: the tree's size, and whether an entry is waiting (it decides nothing itself). */
 export async function treeSizeAndPending(
   manager: EntityManager,
   unfinished: UnfinishedTransactions,
