@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { generateLogSigningKey, openCheckpoint, verifierKey } from '../checkpoint';
 import { canonicalEntryBytes } from '../entry/canonical-entry';
 import { ExchangeEventInput } from '../entry/exchange-log-entry';
@@ -88,6 +88,109 @@ describe('the log sequencer', () => {
     expect(Number(indexOf(higherId))).toBe(first.treeSize - 1);
     expect(Number(indexOf(lowerId))).toBe(second.treeSize - 1);
     expect(second.treeSize).toBe(first.treeSize + 1);
+  });
+
+  it('reads past a transaction held open, yet integrates its entry and a running one when they commit', async () => {
+    const options = { signingKey: key, checkpointIntervalMs: 0 };
+    const sequencer = new LogSequencer(dataSource, options);
+    await sequencer.integratePending();
+    const open = async () => {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      return runner;
+    };
+    // `holder` writes the lowest id and stays open (the snapshots' xmin); `running` has its transaction id
+    // before the next batch's snapshot but writes its entry only after that batch.
+    const holder = await open();
+    const running = await open();
+    try {
+      const { entryId: heldId } = await appendExchangeEvent(holder.manager, stateChange(11));
+      const [{ xid: heldTx }] = await holder.query('SELECT pg_current_xact_id()::text AS xid');
+      await running.query('SELECT pg_current_xact_id()');
+      const { entryId: firstId } = await appendExchangeEvent(dataSource.manager, stateChange(12));
+      const first = await sequencer.integratePending();
+      expect(first).toMatchObject({ integrated: 1 });
+
+      const { entryId: runningId } = await appendExchangeEvent(running.manager, stateChange(13));
+      await running.commitTransaction();
+      const { entryId: nextId } = await appendExchangeEvent(dataSource.manager, stateChange(14));
+      const second = await sequencer.integratePending();
+      expect(second).toMatchObject({ integrated: 2, treeSize: first.treeSize + 2 });
+      // The stored horizon (a restart's resume point) never passes the open transaction.
+      const [{ below }] = await dataSource.query(
+        `SELECT integrated_below_tx <= $1::xid8 AS below FROM exchange_log_checkpoints
+          ORDER BY tree_size DESC LIMIT 1`,
+        [heldTx],
+      );
+      expect(below).toBe(true);
+
+      await holder.commitTransaction();
+      // Another process (a new leader, or this one restarted) resumes from the checkpoint and finds it.
+      const third = await new LogSequencer(dataSource, options).integratePending();
+      expect(third).toMatchObject({ integrated: 1, treeSize: second.treeSize + 1 });
+      expect(await sequencer.integrateBatch()).toMatchObject({ integrated: 0, treeSize: third.treeSize });
+
+      const { leaves } = await integration(dataSource);
+      const indexOf = (id: string) => Number(leaves.find((leaf) => leaf.entry_id === id)?.leaf_index);
+      expect([firstId, runningId, nextId, heldId].map(indexOf)).toEqual([
+        first.treeSize - 1,
+        first.treeSize,
+        first.treeSize + 1,
+        first.treeSize + 2,
+      ]);
+      const checkpoint = await latestCheckpoint(dataSource.manager);
+      const tree = await recomputedTree(dataSource);
+      expect(checkpoint!.treeSize).toBe(third.treeSize);
+      expect(tree.root().equals(checkpoint!.rootHash)).toBe(true);
+    } finally {
+      for (const runner of [holder, running]) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+    }
+  });
+
+  it('integrates an entry that commits between a batch’s snapshot and its read once, not again', async () => {
+    const sequencer = new LogSequencer(dataSource, { signingKey: key, checkpointIntervalMs: 0 });
+    await sequencer.integratePending();
+    await sequencer.integrateBatch(); // one drained batch: its snapshot is the cursor from here
+    const running = dataSource.createQueryRunner();
+    await running.connect();
+    await running.startTransaction();
+    const { entryId } = await appendExchangeEvent(running.manager, stateChange(15));
+    await appendExchangeEvent(dataSource.manager, stateChange(16)); // committed: the batch has work
+    // Commit right after the next batch has taken its snapshot (running then) and before it reads.
+    const original = dataSource.transaction.bind(dataSource) as (
+      work: (manager: EntityManager) => Promise<unknown>,
+    ) => Promise<unknown>;
+    const transactions = jest.spyOn(dataSource, 'transaction').mockImplementation(((
+      work: (manager: EntityManager) => Promise<unknown>,
+    ) =>
+      original(async (manager) => {
+        const query = manager.query.bind(manager);
+        manager.query = async (sql: string, parameters?: unknown[]) => {
+          const result = await query(sql, parameters);
+          if (sql.includes('pg_current_snapshot() s') && running.isTransactionActive) {
+            await running.commitTransaction();
+          }
+          return result;
+        };
+        return work(manager);
+      })) as never);
+    try {
+      const caught = await sequencer.integrateBatch();
+      expect(running.isTransactionActive).toBe(false);
+      expect(caught).toMatchObject({ integrated: 2 });
+    } finally {
+      transactions.mockRestore();
+      if (running.isTransactionActive) await running.rollbackTransaction();
+      await running.release();
+    }
+    // Its transaction was running at that snapshot, so the next batch looks at it again: and finds its leaf.
+    expect(await sequencer.integratePending()).toMatchObject({ integrated: 0 });
+    const { leaves } = await integration(dataSource);
+    expect(leaves.filter((leaf) => leaf.entry_id === entryId)).toHaveLength(1);
   });
 
   it('says a failing database once, not at every poll, and says when integration resumes', async () => {

@@ -3,11 +3,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { LogSigningKey, formatCheckpoint, signNote } from '../checkpoint';
 import { canonicalEntryBytes } from '../entry/canonical-entry';
 import { CompletedSubtree, MerkleFrontier, leafHash } from '../merkle';
-import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
+import { ExchangeLogEntryRow, entryFromRow } from '../storage/append-exchange-event';
 import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
+import {
+  UnfinishedTransactions,
+  readPendingEntries,
+  treeSizeAndPending,
+  treeSizeAndSnapshot,
+  tryTransactionLock,
+  unfinishedFrom,
+} from './pending-entries';
 import { PostgresSubtreeHashes } from './postgres-subtree-hashes';
 
-const { entries, leaves, treeNodes, checkpoints } = EXCHANGE_LOG_TABLES;
+const { leaves, treeNodes, checkpoints } = EXCHANGE_LOG_TABLES;
 
 /**
  * pg_advisory lock key taken per batch (transaction-level): one batch integrates at a time, across every
@@ -46,8 +54,10 @@ export interface BatchOutcome {
 
 interface SequencerState {
   frontier: MerkleFrontier;
-  /** Every committed entry of a transaction with an id below this is integrated (xid8 as text). */
+  /** Every committed entry of a transaction with an id below this is integrated (xid8 as text; stored). */
   integratedBelowTx: string;
+  /** Finer, in memory only: the transactions not known finished, whose entries the next batch reads. */
+  unfinished: UnfinishedTransactions;
   lastCheckpointSize: number;
   lastCheckpointAt: number;
   /** The last batch found nothing: the next poll first asks, outside a transaction, whether to run one. */
@@ -58,11 +68,13 @@ interface SequencerState {
  * Integrates committed entries into the Merkle tree, off the request path. Entries get their ids from a
  * sequence when inserted, but commit in any order, and rolled-back ones leave gaps; so the sequencer never
  * trusts the ids to say what is final. It asks PostgreSQL instead: every transaction older than the
- * snapshot's xmin has finished, so an entry written by one is committed-and-visible or never will be.
- * Each batch takes the entries not yet integrated (anti-join on the leaves) from transactions at or after
- * the previous horizon, in id order, and gives them the next contiguous leaf indexes; an entry that commits
- * late simply joins a later batch at the next index. Nothing is skipped, nothing integrated twice (the
- * leaves' unique keys would refuse it even if the advisory lock failed).
+ * snapshot's xmin has finished, so an entry written by one is committed-and-visible or never will be; so has
+ * every transaction below the snapshot's xmax that is not in its list of running ones. Each batch takes the
+ * entries not yet integrated (anti-join on the leaves) of the transactions the previous batch's snapshot
+ * did not see finished, in id order, and gives them the next contiguous leaf indexes; an entry that commits
+ * late simply joins a later batch at the next index. Checkpoints store the coarser xmin, for restarts.
+ * Nothing is skipped, nothing integrated twice (the leaves' unique keys would refuse it even if the advisory
+ * lock failed).
  */
 export class LogSequencer {
   private readonly logger = new Logger('LogSequencer');
@@ -118,24 +130,20 @@ export class LogSequencer {
     }
     let committedState: SequencerState | null = null;
     const outcome = await this.inTransaction(async (manager) => {
-      // The horizon is taken before the entries are read: any transaction below it has finished by then.
-      const [{ locked, horizon }] = await manager.query(
-        `SELECT pg_try_advisory_xact_lock($1) AS locked,
-                pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`,
-        [SEQUENCER_LOCK_KEY],
-      );
-      if (!locked) return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
-      const state = await this.currentState(manager);
-      const rows: ExchangeLogEntryRow[] = await manager.query(
-        `SELECT ${ENTRY_COLUMNS} FROM ${entries} e
-          WHERE e.written_by_tx >= $1::xid8
-            AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id)
-          ORDER BY e.id LIMIT $2`,
-        [state.integratedBelowTx, this.batchSize],
-      );
+      if (!(await tryTransactionLock(manager, SEQUENCER_LOCK_KEY))) {
+        return { leader: false, integrated: 0, treeSize: 0, checkpointSize: null };
+      }
+      // Under the lock, before the entries are read: no earlier batch is still running, and any
+      // transaction the snapshot saw finished is visible to the read.
+      const { treeSize, snapshot } = await treeSizeAndSnapshot(manager);
+      const state = await this.currentState(manager, treeSize);
+      const rows = await readPendingEntries(manager, state.unfinished, this.batchSize);
       await this.storeLeaves(manager, state.frontier, rows);
       // A full batch may have left older entries behind: keep the old horizon until a batch drains.
-      if (rows.length < this.batchSize) state.integratedBelowTx = horizon;
+      if (rows.length < this.batchSize) {
+        state.integratedBelowTx = snapshot.horizon;
+        state.unfinished = { fromTx: snapshot.nextTx, runningTxs: snapshot.runningTxs, leavesFrom: treeSize };
+      }
       const checkpointSize = await this.checkpointIfDue(manager, state);
       state.idle = rows.length === 0;
       committedState = state;
@@ -154,15 +162,9 @@ export class LogSequencer {
   private async nothingToDo(): Promise<boolean> {
     const state = this.state;
     if (!state?.idle || this.checkpointDue(state, this.clock().getTime())) return false;
-    const [{ size, pending }] = await this.dataSource.query(
-      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
-              EXISTS (SELECT 1 FROM ${entries} e
-                       WHERE e.written_by_tx >= $1::xid8
-                         AND NOT EXISTS (SELECT 1 FROM ${leaves} l WHERE l.entry_id = e.id)) AS pending`,
-      [state.integratedBelowTx],
-    );
+    const { treeSize, pending } = await treeSizeAndPending(this.dataSource.manager, state.unfinished);
     // Another process moved the tree on: this one is no longer the integrator it was.
-    if (Number(size) !== state.frontier.size) this.state = null;
+    if (treeSize !== state.frontier.size) this.state = null;
     return this.state !== null && !pending;
   }
 
@@ -222,11 +224,7 @@ export class LogSequencer {
   }
 
   /** The state in memory, or read afresh when another sequencer moved the tree on since (or at first). */
-  private async currentState(manager: EntityManager): Promise<SequencerState> {
-    const [{ size }] = await manager.query(
-      `SELECT coalesce(max(leaf_index) + 1, 0)::bigint AS size FROM ${leaves}`,
-    );
-    const treeSize = Number(size);
+  private async currentState(manager: EntityManager, treeSize: number): Promise<SequencerState> {
     if (this.state && this.state.frontier.size === treeSize) return this.state;
     const frontier = await MerkleFrontier.of(treeSize, new PostgresSubtreeHashes(manager));
     // A horizon above this snapshot's xmin was not taken in this cluster: the log was restored from one
@@ -239,10 +237,13 @@ export class LogSequencer {
                      ELSE integrated_below_tx::text END AS integrated_below_tx
            FROM ${checkpoints} ORDER BY tree_size DESC LIMIT 1`,
       );
+    // No checkpoint yet: look at every entry once.
+    const integratedBelowTx = latest[0]?.integrated_below_tx ?? '0';
     return {
       frontier,
-      // No checkpoint yet: look at every entry once.
-      integratedBelowTx: latest[0]?.integrated_below_tx ?? '0',
+      integratedBelowTx,
+      // Which of the later transactions had finished is known only to the process that saw them.
+      unfinished: unfinishedFrom(integratedBelowTx),
       lastCheckpointSize: latest[0] ? Number(latest[0].tree_size) : 0,
       lastCheckpointAt: latest[0] ? latest[0].created_at.getTime() : 0,
       idle: false,
