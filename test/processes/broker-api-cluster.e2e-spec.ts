@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { BuiltProcess, freePort } from '../support/built-process';
 import { httpsJson } from '../support/https-client';
+import { alive, childrenOf } from '../support/process-tree';
 import { createSuiteDatabase } from '../support/suite-database';
 import { TestPki } from '../support/test-pki';
-
-/** Process ids of the children of `pid` (the serving processes of a cluster primary). */
-function childrenOf(pid: number): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((line) => Number(line.trim()))
-    .filter((child) => child > 0);
-}
 
 /** Whether a process can listen on `port` (127.0.0.1) now: nobody else holds it. */
 function canListenOn(port: number): Promise<boolean> {
@@ -22,15 +13,6 @@ function canListenOn(port: number): Promise<boolean> {
     probe.once('error', () => resolve(false));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** BROKER_API_PROCESSES as a serving process sees it in its environment. */

@@ -1,23 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuiltProcess, SLOW_PROCESS_TEST_TIMEOUT_MS, freePort } from '../support/built-process';
 import { httpsJson } from '../support/https-client';
+import { alive, childrenOf } from '../support/process-tree';
 import { databaseUrlFor } from '../test-run';
-
-/** Process ids of the children of `pid`. */
-function childrenOf(pid: number): number[] {
-  try {
-    const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-    return out
-      .split('\n')
-      .map((line) => Number(line.trim()))
-      .filter((child) => child > 0);
-  } catch {
-    return []; // ps exits 1 when there are none
-  }
-}
 
 /** Which built app a process runs, from its command line. */
 function appOf(pid: number): string {
@@ -26,15 +13,6 @@ function appOf(pid: number): string {
     /dist\/apps\/([a-z-]+)\/src\/main\.js$/.exec(argv.find((arg) => arg.endsWith('main.js')) ?? '')?.[1] ??
     '?'
   );
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface HealthBody {
