@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow } from '../storage/append-exchange-event';
-import { EXCHANGE_LOG_TABLES } from '../storage/exchange-log-tables';
+import { EXCHANGE_LOG_TABLES, TREE_SIZE_SQL } from '../storage/exchange-log-tables';
 
 const { entries, leaves } = EXCHANGE_LOG_TABLES;
 
@@ -55,7 +55,7 @@ export async function treeSizeAndSnapshot(
 ): Promise<{ treeSize: number; snapshot: BatchSnapshot }> {
   const [row]: Array<{ size: string; horizon: string; next_tx: string; running: string[] }> =
     await manager.query(
-      `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
+      `SELECT ${TREE_SIZE_SQL} AS size,
               pg_snapshot_xmin(s)::text AS horizon,
               pg_snapshot_xmax(s)::text AS next_tx,
               ARRAY(SELECT pg_snapshot_xip(s)::text) AS running
@@ -103,7 +103,7 @@ export async function treeSizeAndPending(
   unfinished: UnfinishedTransactions,
 ): Promise<{ treeSize: number; pending: boolean }> {
   const [{ size, pending }]: Array<{ size: string; pending: boolean }> = await manager.query(
-    `SELECT (SELECT coalesce(max(leaf_index) + 1, 0) FROM ${leaves})::bigint AS size,
+    `SELECT ${TREE_SIZE_SQL} AS size,
             EXISTS (SELECT 1 FROM ${entries} e WHERE ${PENDING_ENTRY}) AS pending`,
     unfinishedParameters(unfinished),
   );

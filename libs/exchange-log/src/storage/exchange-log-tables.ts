@@ -9,5 +9,8 @@ export const EXCHANGE_LOG_TABLES = {
   checkpoints: 'exchange_log_checkpoints',
 } as const;
 
+/** The tree's size as a scalar subquery: one past the highest leaf index, 0 for an empty tree. */
+export const TREE_SIZE_SQL = `(SELECT coalesce(max(leaf_index) + 1, 0) FROM ${EXCHANGE_LOG_TABLES.leaves})::bigint`;
+
 /** The broker's runtime role (NOLOGIN; a login user is granted it): only INSERT and SELECT on the log. */
 export const BROKER_RUNTIME_ROLE = 'oso_broker_runtime';

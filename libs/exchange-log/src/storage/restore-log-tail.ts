@@ -8,7 +8,7 @@ import { CompletedSubtree, MerkleFrontier, leafHash } from '../merkle';
 import { SEQUENCER_LOCK_KEY } from '../sequencer/log-sequencer';
 import { PostgresSubtreeHashes } from '../sequencer/postgres-subtree-hashes';
 import { ENTRY_COLUMNS, ExchangeLogEntryRow, entryFromRow } from './append-exchange-event';
-import { EXCHANGE_LOG_TABLES } from './exchange-log-tables';
+import { EXCHANGE_LOG_TABLES, TREE_SIZE_SQL } from './exchange-log-tables';
 
 const { entries, leaves, treeNodes, checkpoints } = EXCHANGE_LOG_TABLES;
 
@@ -59,9 +59,7 @@ export async function restoreLogTail<T = undefined>(
 ): Promise<RestoredLogTail<T>> {
   return dataSource.transaction(async (manager) => {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK_KEY]);
-    const [{ size }] = await manager.query(
-      `SELECT coalesce(max(leaf_index) + 1, 0)::bigint AS size FROM ${leaves}`,
-    );
+    const [{ size }] = await manager.query(`SELECT ${TREE_SIZE_SQL} AS size`);
     const restoredSize = Number(size);
     const frontier = await MerkleFrontier.of(restoredSize, new PostgresSubtreeHashes(manager));
     let insertedEntries = 0;
